@@ -1,0 +1,3 @@
+from fitsm_kit.cli import main
+
+main()

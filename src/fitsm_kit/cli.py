@@ -1,0 +1,223 @@
+"""The ``fitsm`` command. Only this module prints or exits.
+
+Exit codes: 0 clean, 1 findings, 2 usage / configuration / unreadable input, 3 internal bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from fitsm_kit import __version__, catalogue
+from fitsm_kit.config import Config, find_root, load_config
+from fitsm_kit.engine import RuleCrash, check
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.findings import Result
+from fitsm_kit.formatters import FORMATTERS
+from fitsm_kit.rules.base import REGISTRY
+from fitsm_kit.rules.structural import STRUCTURAL
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/fitsm-kit/fitsm-kit/issues"
+
+app = typer.Typer(
+    name="fitsm",
+    help="Service management system as code: check a FitSM SMS kept as YAML in Git.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"fitsm-kit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Service management system as code: check a FitSM SMS kept as YAML in Git."""
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+
+
+def _config_with_flags(config: Config, **flags: object) -> Config:
+    """CLI flags override the file: only flags the user gave are applied."""
+    given = {k: v for k, v in flags.items() if v not in (None, [])}
+    return config.model_copy(update=given) if given else config
+
+
+@app.command("check")
+def check_command(
+    path: Annotated[Path, typer.Argument(help="The SMS root, or any directory or file inside it.")] = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    as_of: Annotated[str | None, typer.Option(help="Date that counts as today for every date rule "
+                                                   "(YYYY-MM-DD).")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these requirement IDs, prefixes "
+                                                          "(PR1 = PR1.x) or rule names.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these requirement IDs, prefixes or "
+                                                          "rule names.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+) -> None:
+    """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
+    if output_format not in FORMATTERS:
+        raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(FORMATTERS)}",
+                                 param_hint="--format")
+    when = _parse_date(as_of)
+    root = find_root(path)
+    config = _config_with_flags(load_config(root), as_of=when, select=_split(select), ignore=_split(ignore))
+    today = config.as_of or dt.date.today()
+    try:
+        result = check(_display_root(root), config, today)
+    except RuleCrash as crash:
+        _bug(f"rule {crash.rule} crashed", crash.__cause__)
+    _emit(result, output_format, output)
+    failing = [f for f in result.findings if f.severity.rank >= config.fail_on.rank]
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _display_root(root: Path) -> Path:
+    """The root relative to the working directory when it is below it, so paths print short."""
+    try:
+        return root.relative_to(Path.cwd())
+    except ValueError:
+        return root
+
+
+def _emit(result: Result, output_format: str, output: Path | None) -> None:
+    rendered = FORMATTERS[output_format](result)
+    if output is None:
+        out.print(rendered, end="")
+        return
+    plain = rendered if isinstance(rendered, str) else rendered.plain
+    try:
+        output.write_text(plain, encoding="utf-8")
+    except OSError as e:
+        raise FitsmError(f"cannot write {output}: {e.strerror or e}") from None
+
+
+@app.command("explain")
+def explain_command(
+    requirement: Annotated[str, typer.Argument(help="A requirement ID (PR2.2) or a rule name.")],
+) -> None:
+    """Print a requirement's FitSM-1 text, the rules that check it and the evidence they accept."""
+    reqs = catalogue.requirements()
+    if requirement in REGISTRY or requirement in STRUCTURAL:
+        rule = REGISTRY.get(requirement)
+        req_id = rule.requirement if rule else STRUCTURAL[requirement][0]
+        names = [requirement]
+    elif requirement.upper() in reqs:
+        req_id = requirement.upper()
+        names = [r.name for r in REGISTRY.values() if r.requirement == req_id]
+        names += [n for n, (r, _) in STRUCTURAL.items() if r == req_id]
+    else:
+        raise FitsmError(f"{requirement!r} is neither a requirement ID (GR1.1 … PR8.4) nor a rule name; "
+                         "'fitsm rules' lists the rules")
+    req = reqs[req_id]
+    out.print(f"[bold]{req.id}[/bold] — {req.group} {req.group_title}\n")
+    out.print(req.full_text, markup=False)
+    out.print(f"\n[dim]Source: FitSM-1 as quoted in the FitSM SPD training. {catalogue.attribution()}[/dim]")
+    out.print("\n[bold]Rules[/bold]" if names else "\nNo rule checks this requirement yet.")
+    for name in names:
+        rule = REGISTRY.get(name)
+        if rule is None:
+            out.print(f"\n  [bold]{name}[/bold] (structural)\n    {STRUCTURAL[name][1]}", markup=True)
+            continue
+        out.print(f"\n  [bold]{name}[/bold] ({rule.severity.value})")
+        out.print("    " + rule.doc.replace("\n", "\n    "), markup=False)
+        if rule.fix:
+            out.print(f"    Fix: {rule.fix}", markup=False)
+    out.print("\n[dim]fitsm-kit checks the recorded evidence, not the truth of it: an auditor still judges "
+              "whether the SMS works in practice.[/dim]")
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[str | None, typer.Argument(help="The kind, e.g. SLA. Omit to list the kinds.")] = None,
+    write: Annotated[Path | None, typer.Option(help="Write every kind's schema into this directory.")] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of a kind, for editors and other tools."""
+    from fitsm_kit import schemas
+    from fitsm_kit.model import KINDS
+
+    if write is not None:
+        for path in schemas.write_all(write):
+            out.print(str(path), markup=False)
+        return
+    if kind is None:
+        out.print("\n".join(sorted(KINDS)), markup=False)
+        return
+    match = {k.lower(): k for k in KINDS}.get(kind.lower())
+    if match is None:
+        raise FitsmError(f"unknown kind {kind!r}; one of: {', '.join(sorted(KINDS))}")
+    out.print(schemas.render(match), markup=False, end="")
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List every rule with its requirement and summary."""
+    for name, (req, summary) in STRUCTURAL.items():
+        out.print(f"{req:<6} {name:<36} {summary}", markup=False)
+    for rule in sorted(REGISTRY.values(), key=lambda r: (_req_key(r.requirement), r.name)):
+        out.print(f"{rule.requirement:<6} {rule.name:<36} {rule.summary}", markup=False)
+
+
+def _req_key(req_id: str) -> tuple[int, int, int]:
+    family, number = req_id[:2], req_id[2:].split(".")
+    return (family != "GR", int(number[0]), int(number[1]))
+
+
+def _bug(what: str, cause: BaseException | None) -> NoReturn:
+    err.print(f"fitsm: internal error: {what}: {type(cause).__name__ if cause else ''} {cause or ''}",
+              markup=False)
+    err.print(f"This is a bug in fitsm-kit {__version__}, not in your SMS. Please report it at {ISSUES_URL} "
+              "with the command you ran and the output of 'fitsm --version'.", markup=False)
+    raise SystemExit(EXIT_BUG)
+
+
+def main() -> None:
+    """Entry point: user errors exit 2, bugs exit 3 with a request to report them."""
+    try:
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except typer.TyperException as e:  # usage errors: bad option, bad parameter
+        show = getattr(e, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(EXIT_USAGE)
+    except FitsmError as e:
+        err.print(f"fitsm: error: {e}", markup=False)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001 - the last line of defence
+        _bug("unexpected exception", e)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

@@ -1,0 +1,209 @@
+"""Run a check: discover files, load and validate documents, index them, run rules, filter findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
+from fitsm_kit.catalogue import matches
+from fitsm_kit.config import CONFIG_NAME, DEFAULT_EXCLUDE, Config
+from fitsm_kit.findings import Finding, Result, Severity
+from fitsm_kit.index import Doc, Sms, references
+from fitsm_kit.loader import YMap, load_file
+from fitsm_kit.model import KINDS
+from fitsm_kit.positions import position
+from fitsm_kit.rules.base import REGISTRY, Context, Problem, Rule, run
+from fitsm_kit.rules.structural import STRUCTURAL
+
+
+class RuleCrash(Exception):
+    """A rule raised: that is a bug in fitsm-kit, not in the SMS."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(f"rule {rule} crashed")
+        self.rule = rule
+
+
+def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
+    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones."""
+    patterns = [*DEFAULT_EXCLUDE, *exclude]
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not _excluded((rel_dir / d).as_posix() + "/", patterns))
+        for name in sorted(filenames):
+            rel = (rel_dir / name).as_posix()
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")) or rel == CONFIG_NAME:
+                continue
+            if not _excluded(rel, patterns):
+                yield rel, Path(dirpath) / name
+
+
+def _excluded(rel: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or (p.endswith("/**") and rel.startswith(p[:-2])) for p in patterns)
+
+
+class _Collector:
+    """Turns problems into findings for one run."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, path: str, pos: tuple[int, int], name: str, message: str, fix: str, *,
+            requirement: str | None = None, document: str = "", severity: Severity = Severity.ERROR) -> None:
+        req = requirement or STRUCTURAL[name][0]
+        self.findings.append(Finding(path, pos[0], pos[1], req, name, message, severity, fix, document))
+
+    def problem(self, rule: Rule, problem: Problem) -> None:
+        doc = problem.doc
+        path, pos, doc_id = CONFIG_NAME, (1, 1), ""
+        if doc is not None:
+            path, pos, doc_id = doc.path, position(doc.raw, problem.loc, (doc.line, 1)), doc.id
+        self.findings.append(Finding(path, pos[0], pos[1], rule.requirement, rule.name, problem.message,
+                                     rule.severity, problem.fix or rule.fix, doc_id))
+
+
+def load_sms(root: Path, config: Config, as_of: dt.date, out: _Collector) -> tuple[Sms, int]:
+    """Read every file into the SMS index; what cannot be read becomes findings in ``out``."""
+    sms = Sms(config=config, as_of=as_of)
+    files = 0
+    real_root = root.resolve()
+    for rel, path in discover(root, config.exclude):
+        files += 1
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                out.add(rel, (1, 1), "unsafe-path", "broken symlink or symlink loop", "remove the link")
+                continue
+            if not target.is_relative_to(real_root):
+                out.add(rel, (1, 1), "unsafe-path", "symlink points outside the SMS; not followed",
+                        "copy the document into the SMS instead of linking to it")
+                continue
+        loaded = load_file(path, rel)
+        for p in loaded.problems:
+            out.add(rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
+        for line, data in loaded.documents:
+            doc = _validate(rel, line, data, out)
+            if doc is None:
+                sms.invalid_ids.add(_raw_id(data))
+            else:
+                clash = sms.add(doc)
+                if clash is not None:
+                    out.add(rel, position(doc.raw, ("metadata", "id")), "duplicate-id",
+                            f"id {doc.id!r} is already used by {clash.kind} at {clash.path}:{clash.line}",
+                            "give this document a unique id", document=doc.id)
+    return sms, files
+
+
+def _validate(path: str, line: int, data: Any, out: _Collector) -> Doc | None:
+    if data is None:
+        return None  # an empty document (e.g. a trailing '---') is harmless
+    if not isinstance(data, YMap):
+        out.add(path, (line, 1), "document-shape", f"document is a {_type_name(data)}, not a mapping",
+                "write the document as apiVersion / kind / metadata / spec")
+        return None
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        where = position(data, ("kind",), data.pos)
+        if kind is None:
+            out.add(path, where, "document-shape", "document has no 'kind'", "add e.g. 'kind: SLA'")
+        else:
+            out.add(path, where, "unknown-kind", f"unknown kind {kind!r}",
+                    f"use one of: {', '.join(sorted(KINDS))}")
+        return None
+    try:
+        model = KINDS[kind].model_validate(data)
+    except ValidationError as err:
+        doc_id = _raw_id(data)
+        for e in err.errors(include_url=False):
+            loc = tuple(e["loc"])
+            field = ".".join(str(p) for p in loc)
+            msg, fix = _schema_message(e["type"], e["msg"], field)
+            where = position(data, loc, data.pos, at_key=e["type"] == "extra_forbidden")
+            out.add(path, where, "schema", msg, fix, document=doc_id)
+        return None
+    return Doc(path, line, data, model)
+
+
+def _raw_id(data: Any) -> str:
+    """The id an unvalidated document claims, so references to it are not reported as dangling too."""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    doc_id = metadata.get("id") if isinstance(metadata, dict) else None
+    return doc_id if isinstance(doc_id, str) else ""
+
+
+def _type_name(value: Any) -> str:
+    return {list: "list", str: "string", bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def _schema_message(kind: str, msg: str, field: str) -> tuple[str, str]:
+    if kind == "missing":
+        return f"missing required field '{field}'", f"add '{field.rsplit('.', 1)[-1]}'"
+    if kind == "extra_forbidden":
+        return (f"unknown field '{field}'",
+                "check the spelling against 'fitsm schema KIND', or prefix custom fields with 'x-'")
+    return f"{field}: {msg}", "fix the value; 'fitsm schema KIND' shows what is allowed"
+
+
+def _check_references(sms: Sms, out: _Collector) -> None:
+    for doc in sms.docs:
+        for ref in references(doc.model):
+            target = sms.by_id.get(ref.target)
+            kinds = ref.ref.kinds
+            if (target is not None and (not kinds or target.kind in kinds)) or ref.target in sms.invalid_ids:
+                continue  # resolved, or its target is already reported as invalid
+            expected = " or ".join(kinds) if kinds else "document"
+            if target is None:
+                message = f"{ref.target!r} does not name any {expected} in the SMS"
+            else:
+                message = f"{ref.target!r} is a {target.kind}, expected {expected}"
+            out.add(doc.path, position(doc.raw, ref.loc), "unresolved-reference", message,
+                    f"use the id of an existing {expected}", requirement=ref.ref.requirement, document=doc.id)
+
+
+def selected(name: str, requirement: str, select: list[str], ignore: list[str]) -> bool:
+    """Whether a rule (by name or dotted requirement prefix) passes ``--select`` / ``--ignore``."""
+    def hit(patterns: list[str]) -> bool:
+        return any(p == name or matches(requirement, p) for p in patterns)
+    return (not select or hit(select)) and not hit(ignore)
+
+
+def check(root: Path, config: Config, as_of: dt.date) -> Result:
+    """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
+    out = _Collector()
+    sms, files = load_sms(root, config, as_of, out)
+    _check_references(sms, out)
+    ctx = Context(sms=sms, config=config, as_of=as_of)
+    for rule in REGISTRY.values():
+        if not selected(rule.name, rule.requirement, config.select, config.ignore):
+            continue
+        try:
+            for problem in run(rule, ctx):
+                out.problem(rule, problem)
+        except Exception as err:
+            raise RuleCrash(rule.name) from err
+    findings = sorted(_finalise(f, config) for f in out.findings if _kept(f, config))
+    return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(findings), documents=len(sms.docs),
+                  files=files)
+
+
+def _kept(f: Finding, config: Config) -> bool:
+    if not selected(f.rule, f.requirement, config.select, config.ignore):
+        return False
+    return not any(fnmatch.fnmatch(f.path, glob) and selected(f.rule, f.requirement, ids, [])
+                   for glob, ids in config.per_path_ignores.items())
+
+
+def _finalise(f: Finding, config: Config) -> Finding:
+    level = config.severity.get(f.rule)
+    if level is None or level is f.severity:
+        return f
+    return Finding(f.path, f.line, f.col, f.requirement, f.rule, f.message, level, f.fix, f.document)

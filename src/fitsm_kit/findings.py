@@ -1,0 +1,67 @@
+"""Findings: what a check reports.
+
+Vocabulary: a *rule* is a check tied to one FitSM *requirement* (e.g. PR2.2); a *finding* is one
+result at a file position; a *formatter* writes findings out; a *waiver* is a recorded deviation.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at ``path:line:col``, tied to a requirement and the rule that found it."""
+
+    path: str
+    line: int
+    col: int
+    requirement: str
+    rule: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+    fix: str = field(default="", compare=False)
+    document: str = field(default="", compare=False)  # metadata.id, when known
+
+    def __post_init__(self) -> None:
+        if self.line < 1 or self.col < 1:
+            raise ValueError(f"finding position must be 1-based, got {self.line}:{self.col}")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.col,
+            "requirement": self.requirement,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fix": self.fix,
+            "document": self.document,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one ``fitsm check`` run produced, ready for a formatter."""
+
+    root: str
+    as_of: str
+    findings: tuple[Finding, ...]
+    documents: int
+    files: int
+    notices: tuple[str, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)

@@ -1,0 +1,275 @@
+"""Read SMS files into plain Python data that remembers where every key and value came from.
+
+PyYAML's libyaml composer builds the node graph in C (with line marks); we construct the data
+ourselves so that plain scalars follow YAML 1.2 core-schema rules (``NO`` stays a string), numbers keep
+their source text (a version ``1.10`` can be read back as ``"1.10"``), duplicate keys and unknown tags
+are problems, and alias expansion and depth are bounded. Nothing is ever constructed from a tag, so no
+code runs. See the README's design notes for the measurements behind this choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Pos = tuple[int, int]  # 1-based line and column
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES_PER_FILE = 1_000_000  # after alias expansion; bounds "billion laughs"
+
+_CParser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN = "?plain"
+_TAG = "tag:yaml.org,2002:"
+
+
+class YMap(dict[str, Any]):
+    """A mapping with the position of the mapping itself, each key and each value."""
+
+    __slots__ = ("pos", "key_pos", "value_pos")
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+
+
+class YList(list[Any]):
+    """A sequence with its own position and each item's."""
+
+    __slots__ = ("pos", "item_pos")
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+class YInt(int):
+    """An integer that remembers how it was written."""
+
+    source: str
+
+
+class YFloat(float):
+    """A float that remembers how it was written (``1.10`` is not ``1.1`` as a version)."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Something that stops a file or one of its documents from loading."""
+
+    line: int
+    col: int
+    message: str
+    fix: str
+
+
+@dataclass
+class LoadedFile:
+    """The documents of one file, and what went wrong reading it."""
+
+    path: str
+    documents: list[tuple[int, Any]] = field(default_factory=list)  # (line, data)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+class _Loader(_CParser):  # type: ignore[misc]
+    """libyaml parser whose resolver only marks plain scalars; we resolve them with YAML 1.2 rules."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            return _PLAIN
+        return str(super().resolve(kind, value, implicit))
+
+
+_INT = re.compile(r"[-+]?[0-9]+$")
+_OCT = re.compile(r"0o[0-7]+$")
+_HEX = re.compile(r"0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
+_NAN = re.compile(r"\.(nan|NaN|NAN)$")
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    number: YInt | YFloat
+    if _INT.match(text):
+        number = YInt(text)
+    elif _OCT.match(text):
+        number = YInt(text[2:], 8)
+    elif _HEX.match(text):
+        number = YInt(text[2:], 16)
+    elif _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
+        number = YFloat(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                        .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+    else:
+        return text
+    number.source = text
+    return number
+
+
+_EXPLICIT: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool,
+                                                 "null": type(None)}
+
+
+class _LoadError(Exception):
+    def __init__(self, node: Node, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.pos = _pos(node)
+        self.message = message
+        self.fix = fix
+
+
+def _pos(node: Node) -> Pos:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns one document's node graph into YMap / YList / scalars."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES_PER_FILE:
+            raise _LoadError(node, f"document expands to more than {MAX_NODES_PER_FILE:,} nodes "
+                             "(alias expansion)", "remove the aliases (*name) that repeat large blocks")
+        if depth > MAX_DEPTH:
+            raise _LoadError(node, f"nesting deeper than {MAX_DEPTH} levels",
+                             "flatten the structure; SMS documents need only a few levels")
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, "seq")
+            seq = YList(_pos(node))
+            for item in node.value:
+                seq.append(self.build(item, depth + 1))
+                seq.item_pos.append(_pos(item))
+            return seq
+        assert isinstance(node, MappingNode)
+        self._check_tag(node, "map")
+        mapping = YMap(_pos(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _LoadError(key_node, "a mapping key must be a plain value", "use a string key")
+            self._scalar(key_node)  # validates the key's tag
+            key = key_node.value  # keys are always read as written: `1.10:` and `NO:` stay text
+            if key in mapping:
+                line, _ = mapping.key_pos[key]
+                raise _LoadError(key_node, f"duplicate key {key!r} (first defined on line {line})",
+                                 "remove one of the two entries")
+            mapping[key] = self.build(value_node, depth + 1)
+            mapping.key_pos[key] = _pos(key_node)
+            mapping.value_pos[key] = _pos(value_node)
+        return mapping
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != _TAG + expected:
+            raise _LoadError(node, f"unsupported tag {node.tag!r}", "remove the tag; SMS files use plain YAML")
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _PLAIN:
+            return resolve_plain(text)
+        if tag == _TAG + "str":
+            return text
+        if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+            value = resolve_plain(text)
+            wanted: type | tuple[type, ...] = _EXPLICIT[tag[len(_TAG):]]
+            if isinstance(value, wanted):
+                return value
+            raise _LoadError(node, f"{text!r} is not a valid {tag[len(_TAG):]}", "fix the value or drop the tag")
+        raise _LoadError(node, f"unsupported tag {tag!r}", "remove the tag; SMS files use plain YAML")
+
+
+def _decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, LoadProblem(line, 1, "file contains NUL bytes (binary file?)",
+                                 "SMS documents must be UTF-8 text; move binary files out of the SMS tree")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
+                                 "save the file as UTF-8")
+    return text.replace("\r\n", "\n"), None
+
+
+def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    message = f"YAML syntax error: {context + ', ' if context else ''}{problem}"
+    source_line = text.split("\n", line)[line - 1] if line <= text.count("\n") + 1 else ""
+    if "\t" in source_line[:col]:
+        return LoadProblem(line, col, "YAML syntax error: tab character in indentation",
+                           "indent with spaces, not tabs")
+    return LoadProblem(line, col, message, "fix the YAML syntax at this position")
+
+
+def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
+    """Yield (line, data) per document, or a LoadProblem; stop at the first syntax error."""
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node guarantees a node
+                break
+            try:
+                yield (_pos(node)[0], _Builder().build(node))
+            except _LoadError as err:
+                yield LoadProblem(*err.pos, err.message, err.fix)
+            except RecursionError:
+                yield LoadProblem(*_pos(node), "document is nested too deeply",
+                                  "flatten the structure; SMS documents need only a few levels")
+    except yaml.YAMLError as err:
+        yield _yaml_problem(err, text)
+    except RecursionError:
+        yield LoadProblem(1, 1, "document is nested too deeply to parse", "flatten the structure")
+    finally:
+        loader.dispose()
+
+
+def load_file(path: Path, display: str) -> LoadedFile:
+    """Load every document of one file; problems are collected, never raised."""
+    result = LoadedFile(display)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            result.problems.append(LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
+                                               "split it into smaller documents"))
+            return result
+        data = path.read_bytes()
+    except OSError as err:
+        result.problems.append(LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
+                                           "check the file's permissions and that it exists"))
+        return result
+    text, problem = _decode(data)
+    if problem is not None or text is None:
+        result.problems.append(problem or LoadProblem(1, 1, "cannot decode file", "save it as UTF-8"))
+        return result
+    for item in iter_documents(text):
+        if isinstance(item, LoadProblem):
+            result.problems.append(item)
+        else:
+            result.documents.append(item)
+    return result

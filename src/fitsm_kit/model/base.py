@@ -1,0 +1,155 @@
+"""The document envelope every kind shares, and the field types kinds are built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from fitsm_kit.dates import DURATION_PATTERN, parse_interval
+
+API_VERSION = "fitsm.eu/v1"
+EXTENSION_PREFIX = "x-"
+
+
+def _as_text(value: Any) -> Any:
+    # The loader keeps how a number was written, so `version: 1.10` stays "1.10".
+    source = getattr(value, "source", None)
+    return source if isinstance(source, str) else value
+
+
+def _check_interval(value: str) -> str:
+    parse_interval(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+NonEmpty = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
+Identifier = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
+IsoDuration = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_interval),
+                        Field(pattern=DURATION_PATTERN, examples=["P12M"])]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field as a reference to documents of the given kinds (any kind when empty)."""
+
+    kinds: tuple[str, ...]
+    requirement: str  # the requirement a dangling reference of this field breaks
+
+
+_T = BeforeValidator(_as_text)
+PersonRef = Annotated[str, _T, RefTo(("Person",), "GR2.4")]
+ServiceRef = Annotated[str, _T, RefTo(("Service",), "PR1.1")]
+CustomerRef = Annotated[str, _T, RefTo(("Customer",), "PR7.1")]
+SupplierRef = Annotated[str, _T, RefTo(("Supplier",), "PR8.1")]
+RiskRef = Annotated[str, _T, RefTo(("Risk",), "PR6.2")]
+PlanRef = Annotated[str, _T, RefTo(("Plan",), "GR4.2")]
+NonconformityRef = Annotated[str, _T, RefTo(("Nonconformity",), "GR7.1")]
+AgreementRef = Annotated[str, _T, RefTo(("SLA", "OLA", "UA"), "PR2.2")]
+SLARef = Annotated[str, _T, RefTo(("SLA",), "PR2.2")]
+CatalogueRef = Annotated[str, _T, RefTo(("ServiceCatalogue",), "PR2.1")]
+ReportRef = Annotated[str, _T, RefTo(("ReportSpecification",), "PR3.2")]
+AssetRef = Annotated[str, _T, RefTo(("Asset",), "PR6.2")]
+EvaluationRef = Annotated[str, _T, RefTo(("AgreementEvaluation",), "PR8.4")]
+AnyRef = Annotated[str, _T, RefTo((), "GR2.4")]
+
+
+class ProcessCode(str, enum.Enum):
+    """The 14 FitSM processes (PR1–PR14)."""
+
+    SPM = "SPM"
+    SLM = "SLM"
+    SRM = "SRM"
+    SACM = "SACM"
+    CAPM = "CAPM"
+    ISM = "ISM"
+    CRM = "CRM"
+    SUPPM = "SUPPM"
+    ISRM = "ISRM"
+    PM = "PM"
+    CONFM = "CONFM"
+    CHM = "CHM"
+    RDM = "RDM"
+    CSI = "CSI"
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors (typos are caught) unless they carry the ``x-`` extension prefix."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}},
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extensions(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(str(k).startswith(EXTENSION_PREFIX) for k in data):
+            return {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_PREFIX)}
+        return data
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    APPROVED = "approved"
+    RETIRED = "retired"
+    RECORDED = "recorded"  # records: evaluations, reviews, deliveries
+
+
+class Review(Strict):
+    interval: IsoDuration | None = Field(None, description="Planned review interval, e.g. P12M")
+    last_reviewed: dt.date | None = None
+    reviewed_by: PersonRef | None = None
+
+
+class Approval(Strict):
+    approved_by: PersonRef
+    approved_on: dt.date
+
+
+class Distribution(Strict):
+    audience: NonEmpty
+    channel: NonEmpty
+    on: dt.date | None = None
+
+
+class Attestation(Strict):
+    """A person's recorded statement that a requirement needing judgement is met."""
+
+    requirement: NonEmpty
+    statement: NonEmpty
+    by: PersonRef
+    role: Text | None = None
+    on: dt.date
+
+
+class Metadata(Strict):
+    id: Identifier
+    title: NonEmpty
+    owner: PersonRef
+    status: Status
+    version: Text | None = None
+    review: Review | None = None
+    approval: Approval | None = None
+    distribution: list[Distribution] = []
+    attestations: list[Attestation] = []
+    labels: dict[str, Text] = {}
+
+
+class Envelope(Strict):
+    """``apiVersion``, ``kind``, ``metadata``, ``spec``: the shape every SMS document has."""
+
+    record: ClassVar[bool] = False  # records (reviews, evaluations, …) need no review interval
+
+    api_version: Literal["fitsm.eu/v1"] = Field(alias="apiVersion")
+    kind: str
+    metadata: Metadata
+    spec: Any
+

@@ -1,0 +1,285 @@
+"""Kinds for the general requirements GR1–GR7: people, roles, policy, scope, plans, processes, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Literal
+
+from pydantic import Field
+
+from fitsm_kit.model.base import (
+    AnyRef,
+    Envelope,
+    IsoDuration,
+    NonconformityRef,
+    NonEmpty,
+    PersonRef,
+    PlanRef,
+    ProcessCode,
+    ServiceRef,
+    Strict,
+    Text,
+)
+
+
+class PersonSpec(Strict):
+    name: NonEmpty
+    email: NonEmpty
+    emails: list[Text] = Field([], description="Further Git author emails of this person")
+    github: Text | None = None
+    gitlab: Text | None = None
+    organisation: Text | None = None
+    top_management: bool = False
+    active: bool = True
+
+
+class Person(Envelope):
+    record = True
+    kind: Literal["Person"]
+    spec: PersonSpec
+
+
+class Role(str, enum.Enum):
+    SMS_OWNER = "sms-owner"
+    SMS_MANAGER = "sms-manager"
+    PROCESS_OWNER = "process-owner"
+    PROCESS_MANAGER = "process-manager"
+    PROCESS_STAFF = "process-staff"
+    OTHER = "other"
+
+
+class Assignment(Strict):
+    role: Role
+    process: ProcessCode | None = None
+    person: PersonRef
+    title: Text | None = Field(None, description="Name of the role when role is 'other'")
+    since: dt.date | None = None
+    nominated_by: PersonRef | None = None
+    responsibilities: list[Text] = []
+
+
+class RoleAssignmentSpec(Strict):
+    assignments: list[Assignment] = Field(min_length=1)
+
+
+class RoleAssignment(Envelope):
+    kind: Literal["RoleAssignment"]
+    spec: RoleAssignmentSpec
+
+
+class Commitments(Strict):
+    continual_improvement: NonEmpty
+    service_orientation: NonEmpty
+    process_orientation: NonEmpty
+
+
+class PolicySpec(Strict):
+    goals: list[NonEmpty] = Field(min_length=1)
+    commitments: Commitments
+    statements: list[Text] = []
+    management_review_interval: IsoDuration | None = None
+    default_review_intervals: dict[str, IsoDuration] = Field(
+        {}, description="Planned review interval per kind, used when a document sets none")
+
+
+class Policy(Envelope):
+    kind: Literal["Policy"]
+    spec: PolicySpec
+
+
+class Stakeholder(Strict):
+    name: NonEmpty
+    type: Text | None = None
+    needs: list[NonEmpty] = []
+    expectations: list[NonEmpty] = []
+
+
+class ExternalRequirement(Strict):
+    type: Literal["legal", "regulatory", "contractual"]
+    description: NonEmpty
+    source: Text | None = None
+
+
+class ScopeSpec(Strict):
+    statement: NonEmpty
+    services: list[ServiceRef] = []
+    processes: list[ProcessCode] = list(ProcessCode)
+    organisations: list[Text] = []
+    locations: list[Text] = []
+    exclusions: list[Text] = []
+    stakeholders: list[Stakeholder] = []
+    requirements: list[ExternalRequirement] = Field(
+        [], description="Legal, regulatory and contractual requirements considered")
+    stakeholder_analysis_reviewed: dt.date | None = None
+
+
+class Scope(Envelope):
+    kind: Literal["Scope"]
+    spec: ScopeSpec
+
+
+class Goal(Strict):
+    id: NonEmpty
+    description: NonEmpty
+    due: dt.date
+    status: Literal["planned", "in-progress", "done", "dropped"] = "planned"
+
+
+class PlanSpec(Strict):
+    type: Literal["sms", "process"] = "sms"
+    process: ProcessCode | None = None
+    aligned_with: PlanRef | None = None
+    goals: list[Goal] = []
+    roles: list[Text] = Field([], description="Roles and responsibilities for carrying out the plan")
+    training: list[Text] = Field([], description="Training and awareness activities")
+    tools: list[Text] = Field([], description="Technology (tools) to support the SMS")
+
+
+class Plan(Envelope):
+    kind: Literal["Plan"]
+    spec: PlanSpec
+
+
+class ProcessRole(Strict):
+    role: NonEmpty
+    responsibilities: list[Text] = []
+
+
+class Interface(Strict):
+    process: ProcessCode
+    direction: Literal["in", "out", "both"] = "both"
+    description: NonEmpty
+
+
+class Procedure(Strict):
+    title: NonEmpty
+    topic: Text | None = None
+    steps: list[Text] = []
+
+
+class ProcessSpec(Strict):
+    code: ProcessCode
+    goals: list[NonEmpty] = []
+    inputs: list[NonEmpty] = []
+    activities: list[NonEmpty] = []
+    outputs: list[NonEmpty] = []
+    roles: list[ProcessRole] = []
+    interfaces: list[Interface] = []
+    policies: list[Text] = []
+    procedures: list[Procedure] = []
+
+
+class Process(Envelope):
+    kind: Literal["Process"]
+    spec: ProcessSpec
+
+
+class Measurement(Strict):
+    period_end: dt.date
+    value: float
+    on_target: bool
+    nonconformity: NonconformityRef | None = None
+
+
+class KPISpec(Strict):
+    scope: NonEmpty = Field(description="'sms', a process code, or a service id")
+    description: NonEmpty
+    target: NonEmpty
+    measurement_method: NonEmpty
+    frequency: IsoDuration
+    goal: Text | None = None
+    measurements: list[Measurement] = []
+
+
+class KPI(Envelope):
+    kind: Literal["KPI"]
+    spec: KPISpec
+
+
+class Action(Strict):
+    description: NonEmpty
+    owner: PersonRef
+    due: dt.date
+    done: bool = False
+
+
+class ManagementReviewSpec(Strict):
+    date: dt.date
+    chaired_by: PersonRef
+    participants: list[PersonRef] = []
+    inputs: list[NonEmpty] = []
+    results: list[NonEmpty] = []
+    actions: list[Action] = []
+
+
+class ManagementReview(Envelope):
+    record = True
+    kind: Literal["ManagementReview"]
+    spec: ManagementReviewSpec
+
+
+class AuditFinding(Strict):
+    description: NonEmpty
+    requirement: Text | None = None
+    severity: Literal["major", "minor", "observation"] = "minor"
+    nonconformity: NonconformityRef | None = None
+
+
+class Score(Strict):
+    requirement: NonEmpty
+    score: int = Field(ge=0, le=4)
+
+
+class AuditSpec(Strict):
+    date: dt.date
+    type: Literal["self-assessment", "internal-audit", "external-audit"]
+    assessors: list[NonEmpty] = Field(min_length=1)
+    scope: list[Text] = []
+    findings: list[AuditFinding] = []
+    scores: list[Score] = []
+
+
+class Audit(Envelope):
+    record = True
+    kind: Literal["Audit"]
+    spec: AuditSpec
+
+
+class NonconformitySpec(Strict):
+    source: AnyRef | None = None
+    requirement: Text | None = None
+    description: NonEmpty
+    raised_on: dt.date
+    cause: Text | None = None
+    corrective_action: Text | None = None
+    due: dt.date | None = None
+    status: Literal["open", "in-progress", "closed"] = "open"
+    closed_on: dt.date | None = None
+    verified_on: dt.date | None = None
+
+
+class Nonconformity(Envelope):
+    record = True
+    kind: Literal["Nonconformity"]
+    spec: NonconformitySpec
+
+
+class Evaluation(Strict):
+    decision: Literal["approved", "rejected", "pending"]
+    decided_by: PersonRef
+    decided_on: dt.date
+
+
+class ImprovementSpec(Strict):
+    target: AnyRef
+    source: Text | None = None
+    description: NonEmpty
+    evaluation: Evaluation | None = None
+    status: Literal["proposed", "approved", "in-progress", "implemented", "rejected"] = "proposed"
+
+
+class Improvement(Envelope):
+    record = True
+    kind: Literal["Improvement"]
+    spec: ImprovementSpec

@@ -1,0 +1,269 @@
+"""Kinds for PR1–PR3: portfolio, catalogue, agreements (SLA / OLA / UA), evaluations and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from fitsm_kit.model.base import (
+    AgreementRef,
+    CatalogueRef,
+    CustomerRef,
+    Envelope,
+    IsoDuration,
+    NonconformityRef,
+    NonEmpty,
+    PersonRef,
+    ReportRef,
+    ServiceRef,
+    SLARef,
+    Strict,
+    SupplierRef,
+    Text,
+)
+
+
+class Lifecycle(str, enum.Enum):
+    PROPOSED = "proposed"
+    DESIGN = "design"
+    TRANSITION = "transition"
+    LIVE = "live"
+    RETIRED = "retired"
+
+
+class Component(Strict):
+    id: NonEmpty
+    description: Text | None = None
+    supplier: SupplierRef | None = Field(None, description="Supplier that provides this component")
+    critical: bool = True
+
+
+class ServiceSupplier(Strict):
+    supplier: SupplierRef
+    role: NonEmpty
+    agreement_required: bool = True
+    justification: Text | None = Field(None, description="Why no OLA / UA is needed")
+
+
+class Monitoring(Strict):
+    tool: NonEmpty
+    metrics: list[Text] = []
+
+
+class ServiceSpec(Strict):
+    description: NonEmpty
+    lifecycle_status: Lifecycle
+    customer_facing: bool = True
+    value_proposition: Text | None = None
+    customers: list[CustomerRef] = []
+    components: list[Component] = []
+    suppliers: list[ServiceSupplier] = []
+    depends_on: list[ServiceRef] = []
+    monitoring: Monitoring | None = None
+
+
+class Service(Envelope):
+    kind: Literal["Service"]
+    spec: ServiceSpec
+
+
+class Decision(Strict):
+    decision: Literal["approved", "rejected", "pending"]
+    decided_by: PersonRef
+    decided_on: dt.date
+
+
+class ServiceProposalSpec(Strict):
+    service: ServiceRef | None = None
+    change_type: Literal["new", "change", "retire"]
+    predicted_demand: NonEmpty
+    required_resources: NonEmpty
+    expected_benefits: NonEmpty
+    evaluation: Decision | None = None
+
+
+class ServiceProposal(Envelope):
+    record = True
+    kind: Literal["ServiceProposal"]
+    spec: ServiceProposalSpec
+
+
+class ServiceCatalogueSpec(Strict):
+    audience: NonEmpty
+    services: list[ServiceRef] = Field(min_length=1)
+
+
+class ServiceCatalogue(Envelope):
+    kind: Literal["ServiceCatalogue"]
+    spec: ServiceCatalogueSpec
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HHMM = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
+
+
+class Window(Strict):
+    days: list[Weekday] = Field(min_length=1)
+    start: str = HHMM
+    end: str = HHMM
+
+
+class Maintenance(Strict):
+    start: dt.datetime
+    end: dt.datetime
+    description: Text | None = None
+
+
+class Hours(Strict):
+    """When something is provided: round the clock (``always``) or weekly windows in a time zone."""
+
+    always: bool = False
+    timezone: Text = "UTC"
+    windows: list[Window] = []
+    exceptions: list[Text] = []
+    maintenance: list[Maintenance] = []
+
+    @model_validator(mode="after")
+    def _always_or_windows(self) -> Hours:
+        if self.always == bool(self.windows):
+            raise ValueError("set either 'always: true' or at least one entry in 'windows'")
+        return self
+
+
+class Support(Strict):
+    contact: NonEmpty
+    hours: Hours | None = None
+    channels: list[Text] = []
+
+
+class Target(Strict):
+    id: NonEmpty
+    metric: Literal["availability", "response-time", "resolution-time", "other"]
+    value: float
+    unit: Literal["%", "minutes", "hours", "days", "count", "other"]
+    priority: Text | None = None
+    period: IsoDuration = "P1M"
+    description: Text | None = None
+
+
+class Validity(Strict):
+    start: dt.date
+    end: dt.date | None = None
+
+
+class AgreementSpec(Strict):
+    """What SLAs, OLAs and UAs share (FitSM-4 agreement contents)."""
+
+    validity: Validity
+    description: Text | None = None
+    service_hours: Hours
+    support: Support
+    targets: list[Target] = Field(min_length=1)
+    limitations: list[Text] = []
+    communication: Text | None = None
+    reporting: list[ReportRef] = []
+    security: Text | None = None
+    provider_responsibilities: list[Text] = []
+    counterpart_responsibilities: list[Text] = []
+    glossary: dict[str, Text] = {}
+
+
+class SLASpec(AgreementSpec):
+    type: Literal["default", "specific"]
+    customer: CustomerRef | None = Field(None, description="Omitted for the default SLA")
+    services: list[ServiceRef] = []
+    catalogue: CatalogueRef | None = Field(None, description="Default SLA: covers this catalogue's services")
+
+
+class SLA(Envelope):
+    kind: Literal["SLA"]
+    spec: SLASpec
+
+
+class Covered(Strict):
+    service: ServiceRef
+    component: Text | None = None
+
+
+class SupportingSpec(AgreementSpec):
+    supplier: SupplierRef
+    supports: list[Covered] = Field(min_length=1)
+    supports_slas: list[SLARef] = []
+    contract_ref: Text | None = None
+
+
+class OLA(Envelope):
+    kind: Literal["OLA"]
+    spec: SupportingSpec
+
+
+class UA(Envelope):
+    kind: Literal["UA"]
+    spec: SupportingSpec
+
+
+class Result(Strict):
+    target: NonEmpty
+    measured: float
+    met: bool
+
+
+class Notification(Strict):
+    to: NonEmpty
+    on: dt.date
+
+
+class AgreementEvaluationSpec(Strict):
+    agreement: AgreementRef
+    period_start: dt.date
+    period_end: dt.date
+    results: list[Result] = Field(min_length=1)
+    notifications: list[Notification] = []
+    nonconformity: NonconformityRef | None = None
+
+
+class AgreementEvaluation(Envelope):
+    record = True
+    kind: Literal["AgreementEvaluation"]
+    spec: AgreementEvaluationSpec
+
+
+class Agreed(Strict):
+    party: NonEmpty
+    on: dt.date
+
+
+class ReportSpecificationSpec(Strict):
+    """The seven PR3.2 fields: identity (metadata), purpose, audience, frequency, content, format, delivery."""
+
+    purpose: NonEmpty
+    audience: list[NonEmpty] = Field(min_length=1)
+    frequency: IsoDuration
+    content: list[NonEmpty] = Field(min_length=1)
+    format: NonEmpty
+    delivery: NonEmpty
+    agreed_with: list[Agreed] = []
+    covers: list[Text] = Field([], description="Agreement targets (agreement/target) and KPI ids reported")
+
+
+class ReportSpecification(Envelope):
+    kind: Literal["ReportSpecification"]
+    spec: ReportSpecificationSpec
+
+
+class ReportDeliverySpec(Strict):
+    report: ReportRef
+    period_end: dt.date
+    delivered_on: dt.date
+    recipients: list[NonEmpty] = Field(min_length=1)
+    location: Text | None = None
+
+
+class ReportDelivery(Envelope):
+    record = True
+    kind: Literal["ReportDelivery"]
+    spec: ReportDeliverySpec
+

@@ -1,0 +1,110 @@
+"""What a rule is: a small documented check tied to one FitSM requirement.
+
+A rule is a function decorated with :func:`rule`. Rules with ``kinds`` are called once per document
+of those kinds as ``check(doc, ctx)``; rules without are called once per SMS as ``check(ctx)``. Either
+way they yield :class:`Problem` objects; the engine turns them into frozen findings with the file
+position, requirement, rule name, severity and fix hint. The docstring is the rule's documentation:
+its first line is the summary ``fitsm explain`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from fitsm_kit.catalogue import requirements
+from fitsm_kit.config import Config
+from fitsm_kit.dates import parse_interval
+from fitsm_kit.findings import Severity
+from fitsm_kit.index import Doc, Sms
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found, at a path inside a document; the engine adds everything else.
+
+    ``doc`` is None for something missing from the SMS as a whole; it is reported at ``fitsm.yaml``.
+    """
+
+    doc: Doc | None
+    loc: tuple[str | int, ...]
+    message: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule may read: the SMS, the configuration and the date that counts as today."""
+
+    sms: Sms
+    config: Config
+    as_of: dt.date
+
+    def interval(self, doc: Doc) -> str | None:
+        """The planned review interval of ``doc``: its own, else the default for its kind."""
+        review = doc.model.metadata.review
+        if review is not None and review.interval:
+            return review.interval
+        if doc.kind in self.config.default_review_intervals:
+            return self.config.default_review_intervals[doc.kind]
+        for policy in self.sms.of_kind("Policy"):
+            if doc.kind in policy.spec.default_review_intervals:
+                return str(policy.spec.default_review_intervals[doc.kind])
+        return None
+
+    def overdue(self, last: dt.date | None, interval: str) -> dt.date | None:
+        """The date the next occurrence fell due, if it is overdue beyond the grace period today."""
+        if last is None:
+            return None
+        due = parse_interval(interval).after(last)
+        return due if parse_interval(self.config.grace).after(due) < self.as_of else None
+
+
+Check = Callable[..., Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    requirement: str
+    check: Check
+    kinds: tuple[str, ...]
+    severity: Severity
+    fix: str
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0] if self.doc else ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: Severity = Severity.ERROR,
+         fix: str = "") -> Callable[[Check], Check]:
+    """Register ``check`` as rule ``name`` for ``requirement``."""
+
+    def register(check: Check) -> Check:
+        if requirement not in requirements():
+            raise ValueError(f"rule {name}: unknown requirement {requirement}")
+        if name in REGISTRY:
+            raise ValueError(f"rule {name} registered twice")
+        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix)
+        return check
+
+    return register
+
+
+def run(rule_: Rule, ctx: Context) -> Iterable[Problem]:
+    if not rule_.kinds:
+        return rule_.check(ctx)
+    return (p for doc in ctx.sms.of_kind(*rule_.kinds) for p in rule_.check(doc, ctx))
+
+
+__all__ = ["Context", "Doc", "Problem", "REGISTRY", "Rule", "rule", "run"]

@@ -1,0 +1,16 @@
+"""Checks the engine makes while reading the SMS, before any rule runs.
+
+They are named like rules, so they can be selected, ignored and explained like rules.
+"""
+
+from __future__ import annotations
+
+STRUCTURAL: dict[str, tuple[str, str]] = {
+    "yaml-syntax": ("GR2.4", "Every SMS file is readable UTF-8 YAML without duplicate keys or tags."),
+    "document-shape": ("GR2.4", "Every YAML document is a mapping with apiVersion, kind, metadata and spec."),
+    "unknown-kind": ("GR2.4", "Every document's kind is one of the kinds fitsm-kit knows."),
+    "schema": ("GR2.4", "Every document matches the schema of its kind: required fields, types, no typos."),
+    "duplicate-id": ("GR2.4", "Document ids are unique across the SMS."),
+    "unresolved-reference": ("GR2.4", "Every reference names an existing document of the expected kind."),
+    "unsafe-path": ("GR2.4", "SMS files stay inside the SMS: no symlinks out of it, no symlink loops."),
+}

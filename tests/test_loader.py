@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from fitsm_kit.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
+
+
+def load_one(text: str) -> object:
+    items = list(iter_documents(text))
+    assert len(items) == 1, items
+    item = items[0]
+    assert not isinstance(item, LoadProblem), item
+    return item[1]
+
+
+def test_yaml_12_scalars() -> None:
+    data = load_one("country: NO\nanswer: yes\nversion: 1.10\nflag: true\nnothing: ~\noct: 0o17\n"
+                    "date: 2026-01-05\nquoted: '1.10'\n")
+    assert isinstance(data, YMap)
+    assert data["country"] == "NO"
+    assert data["answer"] == "yes"
+    assert isinstance(data["version"], YFloat) and data["version"].source == "1.10"
+    assert data["flag"] is True
+    assert data["nothing"] is None
+    assert isinstance(data["oct"], YInt) and data["oct"] == 15
+    assert data["date"] == "2026-01-05"  # YAML 1.2 has no timestamps: the model parses dates
+    assert data["quoted"] == "1.10"
+
+
+def test_positions_of_keys_values_and_items() -> None:
+    data = load_one("a:\n  b: 1\n  c:\n    - x\n    - y\n")
+    assert isinstance(data, YMap)
+    inner = data["a"]
+    assert inner.key_pos["b"] == (2, 3)
+    assert inner.value_pos["b"] == (2, 6)
+    items = inner["c"]
+    assert isinstance(items, YList)
+    assert items.item_pos == [(4, 7), (5, 7)]
+
+
+def test_duplicate_key_is_a_problem_at_the_second_key() -> None:
+    (item,) = iter_documents("a: 1\nb: 2\na: 3\n")
+    assert isinstance(item, LoadProblem)
+    assert (item.line, item.col) == (3, 1)
+    assert "duplicate key 'a'" in item.message and "line 1" in item.message
+
+
+def test_unknown_tags_never_construct_anything() -> None:
+    (item,) = iter_documents("a: !!python/object:os.system echo hi\n")
+    assert isinstance(item, LoadProblem)
+    assert "unsupported tag" in item.message
+
+
+def test_tabs_are_a_syntax_error_with_a_hint() -> None:
+    (item,) = iter_documents("a:\n\tb: 1\n")
+    assert isinstance(item, LoadProblem)
+    assert item.line == 2
+    assert "tab" in item.fix
+
+
+def test_syntax_error_keeps_the_documents_before_it() -> None:
+    items = list(iter_documents("a: 1\n---\nb: [\n"))
+    assert isinstance(items[0], tuple) and items[0][1] == {"a": 1}
+    assert isinstance(items[1], LoadProblem)
+
+
+def test_alias_bomb_is_bounded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    items = list(iter_documents("\n".join(lines) + "\n"))
+    assert isinstance(items[0], LoadProblem)
+    assert "alias" in items[0].message
+
+
+def test_deep_nesting_is_bounded() -> None:
+    (item,) = iter_documents("a: " + "[" * 200 + "]" * 200 + "\n")
+    assert isinstance(item, LoadProblem)
+    assert "nest" in item.message
+
+
+def test_binary_bom_and_crlf_files(tmp_path: Path) -> None:
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"a: 1\n\x00\x01")
+    assert "NUL" in load_file(binary, "bin.yaml").problems[0].message
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("a: caf\xe9\n".encode("latin-1"))
+    assert "UTF-8" in load_file(latin, "latin.yaml").problems[0].message
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes("\ufeffa: 1\r\nb: 2\r\n".encode())
+    loaded = load_file(bom, "bom.yaml")
+    assert not loaded.problems
+    assert loaded.documents[0][1] == {"a": 1, "b": 2}
