@@ -7,11 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import REPO
-
 from fitsm_kit.model import KINDS
 from fitsm_kit.resources import data_dir
 from fitsm_kit.schemas import schema_file
+
+from conftest import REPO
 
 
 def test_resources_are_found() -> None:
