@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,8 @@ from pydantic import ValidationError
 
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
 from fitsm_kit.catalogue import matches
-from fitsm_kit.config import CONFIG_NAME, DEFAULT_EXCLUDE, Config
+from fitsm_kit.config import CONFIG_NAME, Config
+from fitsm_kit.discovery import discover
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.index import Doc, Sms, references
 from fitsm_kit.loader import YMap, load_file
@@ -29,25 +28,6 @@ class RuleCrash(Exception):
     def __init__(self, rule: str) -> None:
         super().__init__(f"rule {rule} crashed")
         self.rule = rule
-
-
-def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
-    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones."""
-    patterns = [*DEFAULT_EXCLUDE, *exclude]
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and not _excluded((rel_dir / d).as_posix() + "/", patterns))
-        for name in sorted(filenames):
-            rel = (rel_dir / name).as_posix()
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")) or rel == CONFIG_NAME:
-                continue
-            if not _excluded(rel, patterns):
-                yield rel, Path(dirpath) / name
-
-
-def _excluded(rel: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or (p.endswith("/**") and rel.startswith(p[:-2])) for p in patterns)
 
 
 class _Collector:

@@ -1,0 +1,116 @@
+"""Time fitsm-kit against yamllint on generated SMS trees, in one run, and print medians and ratios.
+
+    python benchmarks/run.py --sizes 1000 2000 5000 --commits 20000 --repeat 3
+
+For each size it generates an SMS with ``benchmarks/generate.py`` (in a temporary directory) and times,
+on the same tree: ``fitsm check`` cold (caches removed), ``fitsm check`` warm (second run), a
+pre-commit style run after one changed and staged file, ``fitsm render`` (when the command exists) and
+``yamllint`` on the same files. Each command runs in its own process; peak RSS comes from ``wait4``.
+The machine is noisy: compare the ratios, which are measured side by side, not absolute seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+CACHES = (".git/fitsm-kit", ".fitsm_cache", ".fitsm-cache")
+
+
+@dataclass
+class Timing:
+    seconds: float
+    rss_mb: float
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
+    """Run ``cmd`` to completion; wall time and the child's peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode} in {cwd}")
+    return Timing(elapsed, usage.ru_maxrss / 1024)
+
+
+def drop_caches(root: Path) -> None:
+    for rel in CACHES:
+        shutil.rmtree(root / rel, ignore_errors=True)
+
+
+def median(runs: list[Timing]) -> Timing:
+    return Timing(statistics.median(r.seconds for r in runs), max(r.rss_mb for r in runs))
+
+
+def has_command(name: str) -> bool:
+    return subprocess.run([str(BIN / "fitsm"), name, "--help"], capture_output=True).returncode == 0
+
+
+def bench(root: Path, repeat: int) -> dict[str, Timing]:
+    fitsm = [str(BIN / "fitsm")]
+    check = [*fitsm, "check", "."]
+    results: dict[str, list[Timing]] = {k: [] for k in ("cold", "warm", "one-change", "render", "yamllint")}
+    target = next(p for p in sorted(root.glob("services/*.yaml")))
+    original = target.read_text(encoding="utf-8")
+    for i in range(repeat):
+        drop_caches(root)
+        results["cold"].append(timed(check, root))
+        results["warm"].append(timed(check, root))
+        target.write_text(original + f"# staged change {i}\n", encoding="utf-8")
+        subprocess.run(["git", "add", str(target)], cwd=root, check=True)
+        results["one-change"].append(timed(check, root))
+        subprocess.run(["git", "reset", "-q", "HEAD", "--", str(target)], cwd=root, check=True)
+        target.write_text(original, encoding="utf-8")
+        if has_command("render"):
+            out = Path(tempfile.mkdtemp(prefix="fitsm-site-"))
+            results["render"].append(timed([*fitsm, "render", ".", "--out", str(out / "site")], root))
+            shutil.rmtree(out, ignore_errors=True)
+        results["yamllint"].append(timed([str(BIN / "yamllint"), "-f", "parsable", "."], root))
+    return {k: median(v) for k, v in results.items() if v}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
+    parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small", type=int, default=200, help="size of the pre-commit latency check")
+    args = parser.parse_args()
+    if not (BIN / "yamllint").exists():
+        raise SystemExit("yamllint is not installed: pip install '.[bench]'")
+    with tempfile.TemporaryDirectory(prefix="fitsm-bench-") as tmp:
+        small = Path(tmp) / "small"
+        generate(small, args.small, min(args.commits, 1000))
+        latency = median([timed([str(BIN / "fitsm"), "check", "."], small) for _ in range(args.repeat)])
+        print(f"{args.small}-document SMS: fitsm check {latency.seconds:.2f} s wall (goal <= 0.5 s)\n")
+        header = f"{'docs':>6} {'commits':>7} {'what':<11} {'median s':>9} {'peak MB':>8} {'x yamllint':>11}"
+        print(header)
+        print("-" * len(header))
+        for size in args.sizes:
+            root = Path(tmp) / f"sms-{size}"
+            docs = generate(root, size, args.commits)
+            timings = bench(root, args.repeat)
+            base = timings["yamllint"].seconds
+            for what, t in timings.items():
+                ratio = t.seconds / base
+                print(f"{docs:>6} {args.commits:>7} {what:<11} {t.seconds:>9.2f} {t.rss_mb:>8.0f} {ratio:>11.3f}")
+            shutil.rmtree(root)
+    print("\nGoals: cold <= 0.15 x yamllint, warm <= 0.05 x yamllint, peak RSS <= 400 MB, linear growth.")
+
+
+if __name__ == "__main__":
+    main()
