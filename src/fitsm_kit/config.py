@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fitsm_kit.dates import IsoDuration
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Severity
 from fitsm_kit.loader import LoadProblem, load_file
-from fitsm_kit.model.base import IsoDuration
 
 CONFIG_NAME = "fitsm.yaml"
 DEFAULT_EXCLUDE = ["site/**", "mkdocs.yml", "mkdocs.yaml", "node_modules/**"]

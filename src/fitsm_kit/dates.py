@@ -6,6 +6,9 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
 
 _DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 # No look-ahead here: pydantic-core and editors use this one (parse_interval rejects a bare "P").
@@ -47,3 +50,19 @@ def parse_interval(text: str) -> Interval:
 def due_date(last: dt.date, interval: str) -> dt.date:
     """When the next occurrence after ``last`` falls due."""
     return parse_interval(interval).after(last)
+
+
+def as_text(value: Any) -> Any:
+    """A scalar as written: the loader keeps the source of numbers, so ``version: 1.10`` stays "1.10"."""
+    source = getattr(value, "source", None)
+    return source if isinstance(source, str) else value
+
+
+def _check_interval(value: str) -> str:
+    parse_interval(value)
+    return value
+
+
+# Lives here rather than in model/ so that the configuration can use it without importing every kind.
+IsoDuration = Annotated[str, BeforeValidator(as_text), AfterValidator(_check_interval),
+                        Field(pattern=DURATION_PATTERN, examples=["P12M"])]

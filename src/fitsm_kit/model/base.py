@@ -7,30 +7,18 @@ import enum
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from fitsm_kit.dates import DURATION_PATTERN, parse_interval
+from fitsm_kit.dates import IsoDuration
+from fitsm_kit.dates import as_text as _as_text
 
 API_VERSION = "fitsm.eu/v1"
 EXTENSION_PREFIX = "x-"
 
 
-def _as_text(value: Any) -> Any:
-    # The loader keeps how a number was written, so `version: 1.10` stays "1.10".
-    source = getattr(value, "source", None)
-    return source if isinstance(source, str) else value
-
-
-def _check_interval(value: str) -> str:
-    parse_interval(value)
-    return value
-
-
 Text = Annotated[str, BeforeValidator(_as_text)]
 NonEmpty = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
 Identifier = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
-IsoDuration = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_interval),
-                        Field(pattern=DURATION_PATTERN, examples=["P12M"])]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
