@@ -13,13 +13,11 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from fitsm_kit import __version__, catalogue
+from fitsm_kit import __version__, cache, catalogue
 from fitsm_kit.config import Config, find_root, load_config
-from fitsm_kit.engine import RuleCrash, check
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result
 from fitsm_kit.formatters import FORMATTERS
-from fitsm_kit.rules.base import REGISTRY
 from fitsm_kit.rules.structural import STRUCTURAL
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -81,6 +79,8 @@ def check_command(
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these requirement IDs, prefixes or "
                                                           "rule names.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check everything again; ignore and keep no "
+                                                              "cached result.")] = False,
 ) -> None:
     """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
     if output_format not in FORMATTERS:
@@ -90,10 +90,17 @@ def check_command(
     root = find_root(path)
     config = _config_with_flags(load_config(root), as_of=when, select=_split(select), ignore=_split(ignore))
     today = config.as_of or dt.date.today()
-    try:
-        result = check(_display_root(root), config, today)
-    except RuleCrash as crash:
-        _bug(f"rule {crash.rule} crashed", crash.__cause__)
+    display = _display_root(root)
+    cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
+    result = cache.load(display, cache_key)
+    if result is None:
+        from fitsm_kit.engine import RuleCrash, check  # imported here: a cache hit needs no models or rules
+
+        try:
+            result = check(display, config, today)
+        except RuleCrash as crash:
+            _bug(f"rule {crash.rule} crashed", crash.__cause__)
+        cache.store(root, cache_key, result)
     _emit(result, output_format, output)
     failing = [f for f in result.findings if f.severity.rank >= config.fail_on.rank]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
@@ -124,6 +131,8 @@ def explain_command(
     requirement: Annotated[str, typer.Argument(help="A requirement ID (PR2.2) or a rule name.")],
 ) -> None:
     """Print a requirement's FitSM-1 text, the rules that check it and the evidence they accept."""
+    from fitsm_kit.rules import REGISTRY
+
     reqs = catalogue.requirements()
     if requirement in REGISTRY or requirement in STRUCTURAL:
         rule = REGISTRY.get(requirement)
@@ -179,6 +188,8 @@ def schema_command(
 @app.command("rules")
 def rules_command() -> None:
     """List every rule with its requirement and summary."""
+    from fitsm_kit.rules import REGISTRY
+
     for name, (req, summary) in STRUCTURAL.items():
         out.print(f"{req:<6} {name:<36} {summary}", markup=False)
     for rule in sorted(REGISTRY.values(), key=lambda r: (_req_key(r.requirement), r.name)):
