@@ -32,7 +32,7 @@ def test_text_output_names_file_line_col_and_requirement(fitsm: Callable[..., Ru
     assert run.code == 1
     assert "acme-broken/agreements/olas.yaml:38:13: PR2.4 OLA with external supplier research-net" in run.out
     assert "fix: use an OLA for internal suppliers" in run.out
-    assert "Found 15 findings" in run.out
+    assert "Found 16 findings" in run.out
 
 
 def test_syntax_error_among_good_files_still_checks_the_rest(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
@@ -82,7 +82,7 @@ def test_output_file(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
     report = tmp_path / "report.json"
     run = fitsm("check", EXAMPLES / "acme-broken", "--format", "json", "--output", report)
     assert run.code == 1 and run.out == ""
-    assert json.loads(report.read_text())["summary"]["findings"] == 15
+    assert json.loads(report.read_text())["summary"]["findings"] == 16
 
 
 def test_explain_prints_the_requirement_text_from_the_seed(fitsm: Callable[..., Run]) -> None:

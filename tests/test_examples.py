@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from conftest import EXAMPLES, Run
 
-PLANTED = re.compile(r"# PLANTED: (\S+) (\S+)")
+PLANTED = re.compile(r"PLANTED: (\S+) ([a-z0-9-]+)")
 
 
 def planted() -> set[tuple[str, int, str, str]]:
@@ -17,7 +17,7 @@ def planted() -> set[tuple[str, int, str, str]]:
     found = set()
     for path in root.rglob("*.yaml"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if match := PLANTED.search(line):
+            for match in PLANTED.finditer(line):  # a line may carry several markers
                 found.add((path.relative_to(root).as_posix(), number, match[1], match[2]))
     return found
 

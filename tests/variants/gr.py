@@ -1,56 +1,78 @@
-"""Variants for the general requirements GR1–GR7."""
+"""Variants for the general requirements GR1–GR7: each breaks one piece of evidence in the clean example."""
 
 from __future__ import annotations
 
-from variants import Variant, drop_document, replace
+from variants import Variant, drop_document, replace, sub
 
-VARIANTS = [
-    Variant(
-        "GR1.1",
-        "sms-owner-assigned",
-        replace("people/people.yaml", "top_management: true", "top_management: false"),
-        "not-top-management",
-    ),
-    Variant(
-        "GR1.1",
-        "sms-owner-assigned",
-        replace(
-            "general/roles.yaml", "{role: sms-owner, person: alice-martin,", "{role: sms-manager, person: alice-martin,"
-        ),
-        "none",
-    ),
-    Variant("GR2.2", "process-definitions", drop_document("processes/soc.yaml", "process-csi"), "missing"),
-    Variant(
-        "GR2.4",
-        "review-overdue",
-        replace("general/policy.yaml", "last_reviewed: 2026-02-16", "last_reviewed: 2025-02-16"),
-    ),
-    Variant(
-        "GR2.4",
-        "approved-has-approval",
-        replace("general/policy.yaml", "  approval: {approved_by: alice-martin, approved_on: 2026-02-16}\n", ""),
-    ),
-    Variant("GR3.2", "scope-statement", drop_document("general/scope.yaml", "sms-scope")),
-    Variant(
-        "GR4.1",
-        "sms-plan-content",
-        replace("general/plans.yaml", "  tools:\n    - This Git", "  x-tools:\n    - This Git"),
-    ),
-    Variant(
-        "GR5.1",
-        "plan-goals-on-track",
-        replace("general/plans.yaml", "due: 2026-06-30, status: done", "due: 2026-06-30, status: in-progress"),
-    ),
-    Variant(
-        "GR6.1",
-        "kpi-measured",
-        replace(
-            "records/management.yaml",
-            "    - {period_end: 2026-10-31, value: 97,",
-            "    - {period_end: 2026-08-31, value: 97,",
-        ),
-    ),
-    Variant(
-        "GR7.1", "nonconformity-overdue", replace("records/management.yaml", "  due: 2026-12-15", "  due: 2026-11-15")
-    ),
+ROLES = "general/roles.yaml"
+POLICY = "general/policy.yaml"
+PLANS = "general/plans.yaml"
+SCOPE = "general/scope.yaml"
+RECORDS = "records/management.yaml"
+
+GR1 = [
+    Variant("GR1.1", "sms-owner-assigned",
+            replace(ROLES, "{role: sms-owner, person: alice-martin,", "{role: sms-manager, person: alice-martin,"),
+            "none"),
+    Variant("GR1.1", "sms-owner-assigned",
+            replace(ROLES, "    - {role: sms-manager,", "    - {role: sms-owner, person: carla-rossi}\n"
+                    "    - {role: sms-manager,"), "two"),
+    Variant("GR1.1", "sms-owner-assigned",
+            replace("people/people.yaml", "  top_management: true", "  top_management: true\n  active: false"),
+            "inactive"),
+    Variant("GR1.1", "sms-owner-top-management",
+            replace("people/people.yaml", "top_management: true", "top_management: false")),
+    Variant("GR1.1", "sms-owner-top-management-attested",
+            sub(ROLES, r"^  attestations:\n(    .*\n|      .*\n)+", ""), "missing"),
+    Variant("GR1.1", "sms-owner-top-management-attested",
+            replace(ROLES, "      by: alice-martin\n", "      by: bob-keller\n"), "not-top-management"),
+    Variant("GR1.1", "sms-owner-top-management-attested",
+            replace(ROLES, "      on: 2026-03-02", "      on: 2025-03-02"), "stale"),
+    Variant("GR1.2", "policy-defined", drop_document(POLICY, "sm-policy")),
+    Variant("GR1.2", "policy-approved-by-sms-owner",
+            replace(POLICY, "approval: {approved_by: alice-martin,", "approval: {approved_by: bob-keller,"),
+            "wrong-approver"),
+    Variant("GR1.2", "policy-approved-by-sms-owner", replace(POLICY, "  status: approved", "  status: draft"),
+            "draft"),
+    Variant("GR1.2", "policy-communicated", sub(POLICY, r"on: 2026-02-(18|20)\}", "on: 2026-01-10}", count=2)),
+    Variant("GR1.2", "policy-reviewed", replace(POLICY, "last_reviewed: 2026-02-16", "last_reviewed: 2025-02-16")),
+    Variant("GR1.3", "management-review-planned", replace(RECORDS, "  date: 2026-06-24", "  date: 2025-06-24"),
+            "overdue"),
+    Variant("GR1.3", "management-review-planned", replace(POLICY, "  management_review_interval: P12M\n", ""),
+            "no-interval"),
+    Variant("GR1.3", "management-review-planned", drop_document(RECORDS, "management-review-2026"), "none"),
+    Variant("GR1.3", "management-review-chaired-by-sms-owner",
+            replace(RECORDS, "  chaired_by: alice-martin", "  chaired_by: bob-keller")),
+    Variant("GR1.3", "management-review-results", replace(RECORDS, "  results:\n", "  x-results:\n")),
 ]
+
+GR2 = [
+    Variant("GR2.2", "process-definitions", drop_document("processes/soc.yaml", "process-csi"), "missing"),
+    Variant("GR2.4", "review-overdue", replace(ROLES, "last_reviewed: 2026-03-02", "last_reviewed: 2025-03-02")),
+    Variant("GR2.4", "approved-has-approval",
+            replace(POLICY, "  approval: {approved_by: alice-martin, approved_on: 2026-02-16}\n", "")),
+]
+
+GR3 = [
+    Variant("GR3.2", "scope-statement", drop_document(SCOPE, "sms-scope")),
+]
+
+GR4 = [
+    Variant("GR4.1", "sms-plan-content", replace(PLANS, "  tools:\n    - This Git", "  x-tools:\n    - This Git")),
+]
+
+GR5 = [
+    Variant("GR5.1", "plan-goals-on-track",
+            replace(PLANS, "due: 2026-06-30, status: done", "due: 2026-06-30, status: in-progress")),
+]
+
+GR6 = [
+    Variant("GR6.1", "kpi-measured",
+            replace(RECORDS, "    - {period_end: 2026-10-31, value: 97,", "    - {period_end: 2026-08-31, value: 97,")),
+]
+
+GR7 = [
+    Variant("GR7.1", "nonconformity-overdue", replace(RECORDS, "  due: 2026-12-15", "  due: 2026-11-15")),
+]
+
+VARIANTS = [*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7]

@@ -1,4 +1,4 @@
-"""Document control rules that apply to every kind (GR2.4)."""
+"""Document control rules that apply to every kind (GR2.4), and the review check other rules share."""
 
 from __future__ import annotations
 
@@ -10,6 +10,38 @@ from fitsm_kit.rules.base import Context, Doc, Problem, rule
 
 _CONTROLLED = tuple(k for k, cls in KINDS.items() if not cls.record)
 
+# Kinds whose review a requirement asks for by name (e.g. GR1.2 for the policy): a rule of that
+# requirement reports a late review, and review-overdue stays silent, so one late review is one finding.
+_CLAIMED: set[str] = set()
+
+
+def claim_review(*kinds: str) -> None:
+    """Let a requirement-specific rule report the reviews of ``kinds`` instead of ``review-overdue``."""
+    _CLAIMED.update(kinds)
+
+
+def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]:
+    """A controlled document's planned review interval is set and its last review is not overdue.
+
+    Retired documents need no review. An overdue review names the date it fell due. ``what`` names the
+    document in the messages (e.g. "scope statement").
+    """
+    meta = doc.model.metadata
+    if meta.status is Status.RETIRED:
+        return
+    of = f" of the {what}" if what else ""
+    interval = ctx.interval(doc)
+    if interval is None:
+        yield Problem(doc, ("metadata",), f"no planned review interval{of}",
+                      "set metadata.review.interval (e.g. P12M) or a default for this kind")
+        return
+    last = meta.review.last_reviewed if meta.review else None
+    if last is None:
+        yield Problem(doc, ("metadata", "review"), f"never reviewed{of}: no metadata.review.last_reviewed")
+    elif (due := ctx.overdue(last, interval)) is not None:
+        yield Problem(doc, ("metadata", "review", "last_reviewed"),
+                      f"review{of} overdue: last reviewed {last}, interval {interval}, fell due {due}")
+
 
 @rule("GR2.4", "review-overdue", kinds=_CONTROLLED,
       fix="review the document, then set metadata.review.last_reviewed to the review date")
@@ -18,22 +50,15 @@ def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     The interval is the document's own ``metadata.review.interval``, else the default for its kind
     from ``fitsm.yaml`` or the service management policy. A review is late once the interval plus the
-    configured grace period has passed as of ``--as-of``. Retired documents need no review.
+    configured grace period has passed as of ``--as-of``; the finding names the date it fell due.
+    Retired documents need no review. Records (reviews, evaluations, deliveries) are dated events and
+    have no review. Where a requirement asks for a document's review by name — the policy (GR1.2),
+    the scope statement (GR3.2), the service management plan (GR4.1) and process plans (GR4.2) — that
+    requirement's rule reports it instead, so a late review is one finding.
     """
-    meta = doc.model.metadata
-    if meta.status is Status.RETIRED:
+    if doc.kind in _CLAIMED:
         return
-    interval = ctx.interval(doc)
-    if interval is None:
-        yield Problem(doc, ("metadata",), "no planned review interval",
-                      "set metadata.review.interval (e.g. P12M) or a default for this kind")
-        return
-    last = meta.review.last_reviewed if meta.review else None
-    if last is None:
-        yield Problem(doc, ("metadata", "review"), "never reviewed: no metadata.review.last_reviewed")
-    elif (due := ctx.overdue(last, interval)) is not None:
-        yield Problem(doc, ("metadata", "review", "last_reviewed"),
-                      f"review overdue: last reviewed {last}, interval {interval}, fell due {due}")
+    yield from review_problems(doc, ctx)
 
 
 @rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS),

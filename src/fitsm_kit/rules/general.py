@@ -1,12 +1,17 @@
-"""Rules for the general requirements GR1–GR7."""
+"""What the general requirement (GR) rules share: the scope, FitSM-3 role holders, planned intervals and
+attestations. The rules themselves live in one module per requirement group (``gr_mca`` … ``gr_act``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode
-from fitsm_kit.model.general import KPI, Nonconformity, Plan, Process
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.model.general import Role
+from fitsm_kit.rules.base import Context, Doc, Problem
+
+ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
 
 
 def in_scope_processes(ctx: Context) -> list[ProcessCode]:
@@ -15,114 +20,106 @@ def in_scope_processes(ctx: Context) -> list[ProcessCode]:
     return list(scopes[0].spec.processes) if scopes else list(ProcessCode)
 
 
-@rule("GR1.1", "sms-owner-assigned", fix="assign exactly one person the role sms-owner in a RoleAssignment")
-def sms_owner_assigned(ctx: Context) -> Iterator[Problem]:
-    """Exactly one SMS owner is assigned, and that person is a member of top management.
+def the_policy(ctx: Context) -> Doc | None:
+    """The service management policy (the first, when there are several: GR1.2 reports the others)."""
+    return next(iter(ctx.sms.of_kind("Policy")), None)
 
-    Being top management is a fact the tool cannot see: it checks that the SMS owner's Person record
-    says ``top_management: true``.
+
+def the_sms_plan(ctx: Context) -> Doc | None:
+    """The service management plan (``Plan`` with ``type: sms``)."""
+    return next((d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"), None)
+
+
+def planned_interval(ctx: Context, kind: str, own: str | None = None) -> str | None:
+    """The planned interval of an activity recorded as ``kind``.
+
+    Its own interval first (e.g. the policy's ``management_review_interval``), else the default for
+    the kind from ``fitsm.yaml`` (``default_review_intervals``), else from the policy's
+    ``default_review_intervals`` — the same order as a document's review interval.
     """
-    owners = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role.value == "sms-owner"]
-    if not owners:
+    if own:
+        return own
+    if kind in ctx.config.default_review_intervals:
+        return ctx.config.default_review_intervals[kind]
+    for policy in ctx.sms.of_kind("Policy"):
+        if kind in policy.spec.default_review_intervals:
+            return str(policy.spec.default_review_intervals[kind])
+    return None
+
+
+def latest(docs: list[Doc], date: str = "date") -> Doc | None:
+    """The record with the latest ``spec.<date>``."""
+    return max(docs, key=lambda d: getattr(d.spec, date), default=None)
+
+
+def holders(ctx: Context, role: Role, process: ProcessCode | None = None) -> set[str]:
+    """Ids of the persons assigned ``role`` (for ``process``)."""
+    return {a.person for _, _, a in ctx.sms.assignments() if a.role is role and a.process is process}
+
+
+def top_management(ctx: Context) -> set[str]:
+    """Ids of the persons recorded as members of top management."""
+    return {d.id for d in ctx.sms.of_kind("Person") if d.spec.top_management}
+
+
+def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str) -> Iterator[Problem]:
+    """FitSM-3 cardinality: exactly one assignment of ``role`` (for ``process``), to an active person.
+
+    That the assignee is a Person at all is checked for every reference (``unresolved-reference``).
+    """
+    found = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role is role and a.process is process]
+    if not found:
         anchor = next(iter(ctx.sms.of_kind("RoleAssignment")), None)
-        yield Problem(anchor, ("spec", "assignments"), "no SMS owner is assigned")
+        yield Problem(anchor, ("spec", "assignments") if anchor else (), f"no {what} is assigned")
         return
-    for doc, i, _ in owners[1:]:
-        yield Problem(doc, ("spec", "assignments", i), f"{len(owners)} SMS owners assigned; FitSM-3 asks for one")
-    doc, i, owner = owners[0]
-    person = ctx.sms.get(owner.person, "Person")
-    if person is not None and not person.spec.top_management:
-        yield Problem(doc, ("spec", "assignments", i, "person"),
-                      f"SMS owner {owner.person} is not recorded as top management",
-                      "assign a member of top management, or set spec.top_management: true on their Person")
+    for doc, i, _ in found[1:]:
+        yield Problem(doc, ("spec", "assignments", i), f"{len(found)} {what}s assigned; FitSM-3 asks for one")
+    for doc, i, a in found:
+        person = ctx.sms.get(a.person, "Person")
+        if person is not None and not person.spec.active:
+            yield Problem(doc, ("spec", "assignments", i, "person"), f"{what} {a.person} is no longer active",
+                          f"assign the {what} role to an active person")
 
 
-@rule("GR2.2", "process-definitions", fix="add a Process document for each process in scope")
-def process_definitions(ctx: Context) -> Iterator[Problem]:
-    """Each process in scope has exactly one complete definition.
+def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Collection[str], who: str,
+                         what: str) -> Iterator[Problem]:
+    """``doc`` records a recent attestation of ``requirement`` by one of ``accepted`` (described as ``who``).
 
-    Complete means goals, inputs, activities, outputs, roles and interfaces are all described.
+    An attestation (``metadata.attestations``: requirement, statement, by, role, on) is a person's
+    recorded statement that a requirement needing judgement is met. The latest attestation by an
+    accepted person counts; it must say in which role it is given, and it holds for the document's
+    review interval (12 months when it has none) plus the grace period. ``what`` is what it attests.
     """
-    defined: dict[ProcessCode, list[Doc]] = {}
-    for doc in ctx.sms.of_kind("Process"):
-        assert isinstance(doc.model, Process)
-        defined.setdefault(doc.model.spec.code, []).append(doc)
-    for code in in_scope_processes(ctx):
-        docs = defined.get(code, [])
-        if not docs:
-            yield Problem(None, (), f"process {code.value} is in scope but has no Process definition")
-        for extra in docs[1:]:
-            yield Problem(extra, ("spec", "code"), f"process {code.value} is defined more than once "
-                          f"(also in {docs[0].path})", "keep one definition per process")
-    for docs in defined.values():
-        for doc in docs:
-            spec = doc.spec
-            for part in ("goals", "inputs", "activities", "outputs", "roles", "interfaces"):
-                if not getattr(spec, part):
-                    yield Problem(doc, ("spec",), f"process definition has no {part}",
-                                  f"describe the process's {part} under spec.{part}")
-
-
-@rule("GR3.2", "scope-statement", fix="add one Scope document with the SMS scope statement")
-def scope_statement(ctx: Context) -> Iterator[Problem]:
-    """The SMS has exactly one scope statement."""
-    scopes = ctx.sms.of_kind("Scope")
-    if not scopes:
-        yield Problem(None, (), "no scope statement (kind: Scope)")
-    for doc in scopes[1:]:
-        yield Problem(doc, ("kind",), f"more than one scope statement (also {scopes[0].path})",
-                      "merge the scope statements into one")
-
-
-@rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
-def sms_plan_content(ctx: Context) -> Iterator[Problem]:
-    """A service management plan exists with goals and timing, roles, training and awareness, and tools."""
-    plans = [d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"]
-    if not plans:
-        yield Problem(None, (), "no service management plan (kind: Plan, spec.type: sms)")
-    for doc in plans:
-        assert isinstance(doc.model, Plan)
-        for part, what in (("goals", "goals with due dates"), ("roles", "roles and responsibilities"),
-                           ("training", "training and awareness activities"), ("tools", "tools")):
-            if not getattr(doc.model.spec, part):
-                yield Problem(doc, ("spec",), f"service management plan lists no {what}",
-                              f"add spec.{part}")
-
-
-@rule("GR5.1", "plan-goals-on-track", kinds=("Plan",),
-      fix="complete the goal, or re-plan it with a new due date (and say why in the management review)")
-def plan_goals_on_track(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """No plan goal is past its due date while still planned or in progress."""
-    assert isinstance(doc.model, Plan)
-    for i, goal in enumerate(doc.model.spec.goals):
-        if goal.status in ("planned", "in-progress") and goal.due < ctx.as_of:
-            yield Problem(doc, ("spec", "goals", i, "due"), f"goal {goal.id} was due {goal.due} "
-                          f"and is still {goal.status}")
-
-
-@rule("GR6.1", "kpi-measured", kinds=("KPI",), fix="record a measurement under spec.measurements")
-def kpi_measured(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every KPI has a measurement within its frequency (plus grace)."""
-    assert isinstance(doc.model, KPI)
-    spec = doc.model.spec
-    if not spec.measurements:
-        yield Problem(doc, ("spec",), "KPI has never been measured")
+    found = [(i, a) for i, a in enumerate(doc.model.metadata.attestations) if a.requirement == requirement]
+    entry = f"requirement: {requirement}, statement, by, role, on"
+    if not found:
+        yield Problem(doc, ("metadata",), f"no attestation of {requirement} recorded: {what}",
+                      f"have {who} attest it: add to metadata.attestations {{{entry}}}")
         return
-    last = max(m.period_end for m in spec.measurements)
-    if (due := ctx.overdue(last, spec.frequency)) is not None:
-        yield Problem(doc, ("spec", "measurements"),
-                      f"last measurement {last}, frequency {spec.frequency}: a new one fell due {due}")
-
-
-@rule("GR7.1", "nonconformity-overdue", kinds=("Nonconformity",),
-      fix="carry out the corrective action and close the nonconformity, or set a new due date")
-def nonconformity_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Open nonconformities have an owner-set due date that has not passed."""
-    assert isinstance(doc.model, Nonconformity)
-    spec = doc.model.spec
-    if spec.status == "closed":
+    valid = [(i, a) for i, a in found if a.by in accepted]
+    if not valid:
+        i, a = max(found, key=lambda f: f[1].on)
+        yield Problem(doc, ("metadata", "attestations", i, "by"),
+                      f"{a.by} attests {requirement} but is not {who}", f"have {who} attest it")
         return
-    if spec.due is None:
-        yield Problem(doc, ("spec",), "open nonconformity has no due date", "set spec.due")
-    elif spec.due < ctx.as_of:
-        yield Problem(doc, ("spec", "due"), f"nonconformity was due {spec.due} and is still {spec.status}")
+    i, a = max(valid, key=lambda f: f[1].on)
+    loc = ("metadata", "attestations", i)
+    if not a.role:
+        yield Problem(doc, loc, f"the attestation of {requirement} does not say in which role {a.by} gives it",
+                      "add role to the attestation, e.g. 'SMS owner'")
+    interval = ctx.interval(doc) or ATTESTATION_INTERVAL
+    if a.on > ctx.as_of:
+        yield Problem(doc, (*loc, "on"), f"attestation of {requirement} is dated {a.on}, after {ctx.as_of}",
+                      "date the attestation on the day it was given")
+    elif (due := ctx.overdue(a.on, interval)) is not None:
+        yield Problem(doc, (*loc, "on"), f"attestation of {requirement} from {a.on} is out of date: "
+                      f"interval {interval}, renewal fell due {due}",
+                      f"have {who} check again and record a new attestation")
+
+
+def settled_on(doc: Doc) -> dt.date | None:
+    """When a document was last reviewed or approved, whichever is later."""
+    meta = doc.model.metadata
+    dates = [d for d in (meta.review.last_reviewed if meta.review else None,
+                         meta.approval.approved_on if meta.approval else None) if d is not None]
+    return max(dates, default=None)
