@@ -1,6 +1,19 @@
 """Built-in rules. Importing this package registers every rule in ``REGISTRY``."""
 
-from fitsm_kit.rules import documents, general, portfolio, pr_agreements, pr_operations, pr_reporting, supply
+from fitsm_kit.rules import (
+    documents,
+    general,
+    gr_act,
+    gr_check,
+    gr_do,
+    gr_doc,
+    gr_mca,
+    gr_plan,
+    gr_scs,
+    portfolio,
+    supply,
+)
 from fitsm_kit.rules.base import REGISTRY
 
-__all__ = ["REGISTRY", "documents", "general", "portfolio", "pr_agreements", "pr_operations", "pr_reporting", "supply"]
+__all__ = ["REGISTRY", "documents", "general", "gr_act", "gr_check", "gr_do", "gr_doc", "gr_mca", "gr_plan", "gr_scs",
+           "portfolio", "supply"]
