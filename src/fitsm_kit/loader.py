@@ -10,19 +10,23 @@ code runs. See the README's design notes for the measurements behind this choice
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Pos = tuple[int, int]  # 1-based line and column
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# The composer needs up to ~330 bytes of memory per byte of hostile input (measured with `{a,a,a,...}`),
+# so 2 MiB keeps one file under ~700 MiB; see docs/threat-model.md for every limit and why.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES_PER_FILE = 1_000_000  # after alias expansion; bounds "billion laughs"
+MAX_PARSE_DEPTH = 1000  # what libyaml >= 0.2.6 enforces itself; checked first on older versions
 
 _CParser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN = "?plain"
@@ -162,8 +166,7 @@ class _Builder:
         # inline and positions are computed once per node.
         self.count += 1
         if self.count > MAX_NODES_PER_FILE:
-            raise _LoadError(node, f"document expands to more than {MAX_NODES_PER_FILE:,} nodes "
-                             "(alias expansion)", "remove the aliases (*name) that repeat large blocks")
+            self._too_many(node)
         if depth > MAX_DEPTH:
             raise _LoadError(node, f"nesting deeper than {MAX_DEPTH} levels",
                              "flatten the structure; SMS documents need only a few levels")
@@ -183,6 +186,8 @@ class _Builder:
                     seq.append(self.build(item, depth))
                 mark = item.start_mark
                 positions.append((mark.line + 1, mark.column + 1))
+            if self.count > MAX_NODES_PER_FILE:  # inline scalars skip the check at the top
+                self._too_many(node)
             return seq
         assert cls is MappingNode
         self._check_tag(node, "map")
@@ -206,7 +211,13 @@ class _Builder:
             key_pos[key] = (mark.line + 1, mark.column + 1)
             mark = value_node.start_mark
             value_pos[key] = (mark.line + 1, mark.column + 1)
+        if self.count > MAX_NODES_PER_FILE:
+            self._too_many(node)
         return mapping
+
+    def _too_many(self, node: Node) -> NoReturn:
+        raise _LoadError(node, f"document has more than {MAX_NODES_PER_FILE:,} nodes (after alias expansion)",
+                         "split the document, or remove the aliases (*name) that repeat large blocks")
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != _TAG + expected:
@@ -254,8 +265,59 @@ def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
     return LoadProblem(line, col, message, "fix the YAML syntax at this position")
 
 
+def _parser_limits_nesting() -> bool:
+    """Whether the parser refuses deep nesting by itself (libyaml >= 0.2.6, or pure Python's recursion limit)."""
+    probe = _CParser("[" * (MAX_PARSE_DEPTH + 1) + "]" * (MAX_PARSE_DEPTH + 1))
+    try:
+        probe.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return True
+    finally:
+        probe.dispose()
+    return False
+
+
+_PARSER_LIMITS_NESTING = _parser_limits_nesting()
+
+
+def too_deep(text: str) -> int | None:
+    """The line where nesting first passes MAX_PARSE_DEPTH, when the parser would not stop there itself.
+
+    Older libyaml (e.g. Debian's 0.2.5) composes recursively in C and segfaults near 35,000 levels, and
+    scans deep flow nesting in quadratic time. Nesting is at most 2 * (flow brackets + longest line + 1)
+    (a block level needs a deeper column every two levels), so most files are cleared by counting; the
+    rest are walked with the pure-Python parser's events, which is iterative and stops at the limit.
+    """
+    if _PARSER_LIMITS_NESTING:
+        return None
+    longest = max(map(len, text.split("\n")))
+    if 2 * (text.count("[") + text.count("{") + longest + 1) <= MAX_PARSE_DEPTH:
+        return None
+    parser = yaml.SafeLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_PARSE_DEPTH:
+                    return int(event.start_mark.line) + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports it
+    finally:
+        parser.dispose()
+    return None
+
+
 def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
     """Yield (line, data) per document, or a LoadProblem; stop at the first syntax error."""
+    deep = too_deep(text)
+    if deep is not None:
+        yield LoadProblem(deep, 1, f"nesting deeper than {MAX_PARSE_DEPTH:,} levels",
+                          "flatten the structure; SMS documents need only a few levels")
+        return
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -273,6 +335,8 @@ def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
         yield _yaml_problem(err, text)
     except RecursionError:
         yield LoadProblem(1, 1, "document is nested too deeply to parse", "flatten the structure")
+    except MemoryError:  # the node graph is freed on the way out; the rest of the tree is still checked
+        yield LoadProblem(1, 1, "not enough memory to load this file", "split it into smaller files")
     finally:
         loader.dispose()
 
@@ -281,7 +345,11 @@ def load_file(path: Path, display: str) -> LoadedFile:
     """Load every document of one file; problems are collected, never raised."""
     result = LoadedFile(display)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device named *.yaml would block or never end
+            result.problems.append(LoadProblem(1, 1, "not a regular file", "replace it with a YAML file"))
+            return result
         if size > MAX_FILE_BYTES:
             result.problems.append(LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
                                                "split it into smaller documents"))
