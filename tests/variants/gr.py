@@ -47,7 +47,21 @@ GR1 = [
 ]
 
 GR2 = [
+    Variant("GR2.1", "key-documents", replace(PLANS, "  status: approved", "  status: draft"), "draft-plan"),
+    Variant("GR2.1", "key-documents", drop_document(SCOPE, "sms-scope"), "no-scope"),
     Variant("GR2.2", "process-definitions", drop_document("processes/soc.yaml", "process-csi"), "missing"),
+    Variant("GR2.2", "process-roles-assigned",
+            replace(ROLES, "{role: process-manager, process: SRM,", "{role: process-staff, process: SRM,"),
+            "no-manager"),
+    Variant("GR2.2", "process-roles-assigned",
+            replace(ROLES, "    - {role: process-owner, process: SRM, person: bob-keller}\n",
+                    "    - {role: process-owner, process: SRM, person: bob-keller}\n"
+                    "    - {role: process-owner, process: SRM, person: greta-lind}\n"), "two-owners"),
+    Variant("GR2.2", "process-roles-assigned",
+            replace(ROLES, "{role: process-owner, process: SRM, person: bob-keller}",
+                    "{role: process-owner, person: bob-keller}"), "no-process"),
+    Variant("GR2.3", "process-outputs-documented", drop_document("operations/capacity.yaml", "capacity-plan-2026")),
+    Variant("GR2.3", "process-activities-recorded", drop_document(RECORDS, "imp-2026-03")),
     Variant("GR2.4", "review-overdue", replace(ROLES, "last_reviewed: 2026-03-02", "last_reviewed: 2025-03-02")),
     Variant("GR2.4", "approved-has-approval",
             replace(POLICY, "  approval: {approved_by: alice-martin, approved_on: 2026-02-16}\n", "")),

@@ -20,6 +20,11 @@ def in_scope_processes(ctx: Context) -> list[ProcessCode]:
     return list(scopes[0].spec.processes) if scopes else list(ProcessCode)
 
 
+def process_doc(ctx: Context, code: ProcessCode) -> Doc | None:
+    """The definition of process ``code``, if there is one."""
+    return next((d for d in ctx.sms.of_kind("Process") if d.spec.code is code), None)
+
+
 def the_policy(ctx: Context) -> Doc | None:
     """The service management policy (the first, when there are several: GR1.2 reports the others)."""
     return next(iter(ctx.sms.of_kind("Policy")), None)

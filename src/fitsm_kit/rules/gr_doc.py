@@ -4,10 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.base import ProcessCode
-from fitsm_kit.model.general import Process
+from fitsm_kit.model.base import ProcessCode, Status
+from fitsm_kit.model.general import Process, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import in_scope_processes
+from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
+
+P = ProcessCode
+# The kinds that document each process's key outputs (FitSM-2 "outputs") and record its key activities.
+# Processes without kinds here (ISRM, PM, CONFM, CHM, RDM) keep their records in their own tools.
+OUTPUTS: dict[ProcessCode, tuple[str, ...]] = {
+    P.SPM: ("Service",), P.SLM: ("ServiceCatalogue", "SLA"), P.SRM: ("ReportSpecification",),
+    P.SACM: ("AvailabilityContinuityPlan",), P.CAPM: ("CapacityPlan",),
+    P.ISM: ("SecurityPolicy", "Risk", "SecurityControl"), P.CRM: ("Customer",), P.SUPPM: ("Supplier",),
+}
+RECORDS: dict[ProcessCode, tuple[str, ...]] = {
+    P.SLM: ("AgreementEvaluation",), P.SRM: ("ReportDelivery",), P.CRM: ("ServiceReview",),
+    P.SUPPM: ("SupplierEvaluation",), P.CSI: ("Improvement",),
+}
+
+
+@rule("GR2.1", "key-documents", fix="write the missing key document and have it approved")
+def key_documents(ctx: Context) -> Iterator[Problem]:
+    """The scope statement, the service management policy and the service management plan are documented.
+
+    Documented means present and approved (``metadata.status: approved``): a draft is not yet the
+    SMS's documentation. The other rules of GR1.2, GR3.2 and GR4.1 check what each must contain.
+    """
+    scope = next(iter(ctx.sms.of_kind("Scope")), None)
+    for doc, what, kind in ((scope, "scope statement", "kind: Scope"),
+                            (the_policy(ctx), "service management policy", "kind: Policy"),
+                            (the_sms_plan(ctx), "service management plan", "kind: Plan, spec.type: sms")):
+        if doc is None:
+            yield Problem(None, (), f"key SMS document missing: no {what} ({kind})")
+        elif doc.model.metadata.status is not Status.APPROVED:
+            yield Problem(doc, ("metadata", "status"),
+                          f"the {what} is {doc.model.metadata.status.value}, not approved")
 
 
 @rule("GR2.2", "process-definitions", fix="add a Process document for each process in scope")
@@ -35,3 +66,58 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
                 if not getattr(spec, part):
                     yield Problem(doc, ("spec",), f"process definition has no {part}",
                                   f"describe the process's {part} under spec.{part}")
+
+
+@rule("GR2.2", "process-roles-assigned",
+      fix="assign one process owner and one process manager per process in scope (RoleAssignment, with process:)")
+def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
+    """Each process in scope has exactly one process owner and one process manager.
+
+    FitSM-3 asks for one owner and one manager per process ("1 in total"); one person may hold both,
+    and several processes. Assignments are ``RoleAssignment`` entries with ``role: process-owner`` or
+    ``process-manager`` and ``process:`` naming the process; each assignee must be an active Person.
+    """
+    for doc, i, a in ctx.sms.assignments():
+        if a.role in (Role.PROCESS_OWNER, Role.PROCESS_MANAGER) and a.process is None:
+            yield Problem(doc, ("spec", "assignments", i), f"{a.role.value} assignment names no process",
+                          "add process: with the process code, e.g. SLM")
+    for code in in_scope_processes(ctx):
+        yield from exactly_one(ctx, Role.PROCESS_OWNER, code, f"{code.value} process owner")
+        yield from exactly_one(ctx, Role.PROCESS_MANAGER, code, f"{code.value} process manager")
+
+
+def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
+    """(process, kind) for every in-scope process without a non-retired document of a kind in ``table``."""
+    for code in in_scope_processes(ctx):
+        for kind in table.get(code, ()):
+            if not any(d.model.metadata.status is not Status.RETIRED for d in ctx.sms.of_kind(kind)):
+                yield code, kind
+
+
+@rule("GR2.3", "process-outputs-documented", fix="document the process's key output as a document of that kind")
+def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
+    """Each process in scope has its key outputs documented.
+
+    The key outputs checked per process (FitSM-2): SPM a ``Service`` (the portfolio), SLM a
+    ``ServiceCatalogue`` and an ``SLA``, SRM a ``ReportSpecification``, SACM an
+    ``AvailabilityContinuityPlan``, CAPM a ``CapacityPlan``, ISM a ``SecurityPolicy``, a ``Risk``
+    and a ``SecurityControl``, CRM a ``Customer``, SUPPM a ``Supplier`` — at least one each that is
+    not retired. ISRM, PM, CONFM, CHM and RDM keep their outputs in their own tools (ticket system,
+    CMDB) and are not checked here.
+    """
+    for code, kind in _missing(ctx, OUTPUTS):
+        yield Problem(process_doc(ctx, code), ("spec", "outputs"),
+                      f"process {code.value} is in scope but no {kind} documents its outputs")
+
+
+@rule("GR2.3", "process-activities-recorded", fix="record the activity as a document of that kind")
+def process_activities_recorded(ctx: Context) -> Iterator[Problem]:
+    """Each process in scope records the execution of its key activities.
+
+    The records checked per process: SLM an ``AgreementEvaluation``, SRM a ``ReportDelivery``, CRM a
+    ``ServiceReview``, SUPPM a ``SupplierEvaluation``, CSI an ``Improvement`` — at least one each.
+    Whether they are recent is checked by the process requirements (PR2.3, PR3.3, PR7.4, PR8.4).
+    """
+    for code, kind in _missing(ctx, RECORDS):
+        yield Problem(process_doc(ctx, code), ("spec", "activities"),
+                      f"process {code.value} is in scope but no {kind} records its activities")
