@@ -68,7 +68,21 @@ GR2 = [
 ]
 
 GR3 = [
+    Variant("GR3.1", "stakeholders-identified", replace(SCOPE, "  stakeholders:\n", "  x-stakeholders:\n"), "none"),
+    Variant("GR3.1", "stakeholders-identified",
+            replace(SCOPE, "      needs: [clear roles, manageable on-call load]\n", ""), "not-analysed"),
+    Variant("GR3.1", "external-requirements-considered", replace(SCOPE, "  requirements:\n", "  x-requirements:\n")),
+    Variant("GR3.1", "stakeholder-analysis-reviewed",
+            replace(SCOPE, "stakeholder_analysis_reviewed: 2026-02-16", "stakeholder_analysis_reviewed: 2025-09-01"),
+            "overdue"),
+    Variant("GR3.1", "stakeholder-analysis-reviewed",
+            replace(SCOPE, "  stakeholder_analysis_reviewed: 2026-02-16\n", ""), "never"),
     Variant("GR3.2", "scope-statement", drop_document(SCOPE, "sms-scope")),
+    Variant("GR3.2", "scope-reviewed",
+            replace(SCOPE, "review: {interval: P12M, last_reviewed: 2026-02-16}",
+                    "review: {interval: P6M, last_reviewed: 2026-02-16}")),
+    Variant("GR3.2", "scope-follows-stakeholder-analysis",
+            replace(SCOPE, "stakeholder_analysis_reviewed: 2026-02-16", "stakeholder_analysis_reviewed: 2026-05-04")),
 ]
 
 GR4 = [

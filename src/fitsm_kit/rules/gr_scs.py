@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.rules.base import Context, Problem, rule
+from fitsm_kit.model.general import Scope
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import claim_review, review_problems
+from fitsm_kit.rules.general import settled_on
+
+claim_review("Scope")
 
 
 @rule("GR3.2", "scope-statement", fix="add one Scope document with the SMS scope statement")
@@ -16,3 +21,87 @@ def scope_statement(ctx: Context) -> Iterator[Problem]:
     for doc in scopes[1:]:
         yield Problem(doc, ("kind",), f"more than one scope statement (also {scopes[0].path})",
                       "merge the scope statements into one")
+
+
+@rule("GR3.1", "stakeholders-identified", kinds=("Scope",),
+      fix="list the stakeholders under spec.stakeholders, each with its needs and expectations")
+def stakeholders_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The stakeholders of the services and the SMS are identified, each with analysed needs or expectations.
+
+    Evidence: the scope statement's ``spec.stakeholders`` (the stakeholder analysis) lists at least one
+    stakeholder, and each has ``needs`` or ``expectations``: a name alone is identified, not analysed.
+    """
+    assert isinstance(doc.model, Scope)
+    stakeholders = doc.model.spec.stakeholders
+    if not stakeholders:
+        yield Problem(doc, ("spec",), "no stakeholders identified (spec.stakeholders)")
+    for i, s in enumerate(stakeholders):
+        if not s.needs and not s.expectations:
+            yield Problem(doc, ("spec", "stakeholders", i), f"stakeholder {s.name!r} has no needs or expectations")
+
+
+@rule("GR3.1", "external-requirements-considered", kinds=("Scope",),
+      fix="list the legal, regulatory and contractual requirements under spec.requirements")
+def external_requirements_considered(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Relevant legal, regulatory and contractual requirements are recorded as considered.
+
+    Evidence: the scope statement's ``spec.requirements`` lists at least one requirement (type legal,
+    regulatory or contractual, with a description). Every provider is bound by some (data protection,
+    contracts with customers); an empty list means they were not considered.
+    """
+    assert isinstance(doc.model, Scope)
+    if not doc.model.spec.requirements:
+        yield Problem(doc, ("spec",), "no legal, regulatory or contractual requirements recorded (spec.requirements)")
+
+
+@rule("GR3.1", "stakeholder-analysis-reviewed", kinds=("Scope",),
+      fix="update the stakeholder analysis, then set spec.stakeholder_analysis_reviewed to that date")
+def stakeholder_analysis_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The stakeholder analysis is updated at its planned interval.
+
+    FitSM-2 asks to "update the stakeholder analysis at regular intervals". The analysis is part of
+    the scope document; its planned interval is the scope document's review interval (its own, or the
+    default for ``Scope`` in ``fitsm.yaml`` or the policy). ``spec.stakeholder_analysis_reviewed``
+    must lie within the interval plus grace as of ``--as-of``; an overdue one names the date it fell due.
+    """
+    assert isinstance(doc.model, Scope)
+    interval = ctx.interval(doc)
+    last = doc.model.spec.stakeholder_analysis_reviewed
+    if interval is None:
+        return  # scope-reviewed reports the missing interval
+    if last is None:
+        yield Problem(doc, ("spec",), "the stakeholder analysis has no review date "
+                      "(spec.stakeholder_analysis_reviewed)")
+    elif (due := ctx.overdue(last, interval)) is not None:
+        yield Problem(doc, ("spec", "stakeholder_analysis_reviewed"),
+                      f"stakeholder analysis update overdue: last {last}, interval {interval}, fell due {due}")
+
+
+@rule("GR3.2", "scope-reviewed", kinds=("Scope",),
+      fix="review the scope statement, then set metadata.review.last_reviewed to the review date")
+def scope_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The scope statement is reviewed at its planned interval.
+
+    FitSM-2 asks to "review the scope statement at regular intervals". The interval is the scope's
+    ``metadata.review.interval`` (or the default for ``Scope``); ``last_reviewed`` must lie within the
+    interval plus grace as of ``--as-of``. An overdue review names the date it fell due.
+    """
+    yield from review_problems(doc, ctx, "scope statement")
+
+
+@rule("GR3.2", "scope-follows-stakeholder-analysis", kinds=("Scope",),
+      fix="review the scope against the updated stakeholder analysis and record the review date")
+def scope_follows_stakeholder_analysis(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The scope was last settled no earlier than the stakeholder analysis was last updated.
+
+    GR3.2 asks for a scope defined "taking into consideration results from the stakeholder analysis".
+    When ``spec.stakeholder_analysis_reviewed`` is later than the scope's last review or approval,
+    the current analysis has not yet been considered in the scope.
+    """
+    assert isinstance(doc.model, Scope)
+    analysed = doc.model.spec.stakeholder_analysis_reviewed
+    settled = settled_on(doc)
+    if analysed is not None and settled is not None and analysed > settled:
+        yield Problem(doc, ("spec", "stakeholder_analysis_reviewed"),
+                      f"stakeholder analysis updated {analysed}, after the scope was last reviewed or "
+                      f"approved ({settled})")
