@@ -87,6 +87,20 @@ GR3 = [
 
 GR4 = [
     Variant("GR4.1", "sms-plan-content", replace(PLANS, "  tools:\n    - This Git", "  x-tools:\n    - This Git")),
+    Variant("GR4.1", "sms-plan-reviewed",
+            replace(PLANS, "review: {interval: P6M, last_reviewed: 2026-07-20}",
+                    "review: {interval: P6M, last_reviewed: 2026-04-20}")),
+    Variant("GR4.1", "sms-manager-assigned",
+            replace(ROLES, "{role: sms-manager, person: bob-keller", "{role: process-staff, person: bob-keller")),
+    Variant("GR4.1", "sms-plan-owned-by-sms-manager", replace(PLANS, "  owner: bob-keller", "  owner: alice-martin")),
+    Variant("GR4.2", "process-plan-aligned", replace(PLANS, "  aligned_with: sm-plan\n", ""), "missing"),
+    Variant("GR4.2", "process-plan-aligned",
+            replace(PLANS, "  aligned_with: sm-plan\n", "  aligned_with: slm-plan\n"), "not-sms-plan"),
+    Variant("GR4.2", "process-plan-current",
+            replace(PLANS, "approved_on: 2026-01-26}", "approved_on: 2026-03-01}")),
+    Variant("GR4.2", "process-plan-reviewed",
+            replace(PLANS, "review: {interval: P12M, last_reviewed: 2026-02-02}",
+                    "review: {interval: P6M, last_reviewed: 2026-02-02}")),
 ]
 
 GR5 = [

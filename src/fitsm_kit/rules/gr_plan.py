@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.general import Plan
-from fitsm_kit.rules.base import Context, Problem, rule
+from fitsm_kit.model.general import Plan, Role
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import claim_review, review_problems
+from fitsm_kit.rules.general import exactly_one, holders, settled_on, the_sms_plan
+
+claim_review("Plan")
 
 
 @rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
@@ -21,3 +25,95 @@ def sms_plan_content(ctx: Context) -> Iterator[Problem]:
             if not getattr(doc.model.spec, part):
                 yield Problem(doc, ("spec",), f"service management plan lists no {what}",
                               f"add spec.{part}")
+
+
+@rule("GR4.1", "sms-plan-reviewed", kinds=("Plan",),
+      fix="review the service management plan, then set metadata.review.last_reviewed to the review date")
+def sms_plan_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The service management plan is maintained: reviewed at its planned interval.
+
+    GR4.1 asks for a plan "created and maintained"; FitSM-2 asks to "review and update the service
+    management plan at regular intervals". The interval is the plan's ``metadata.review.interval`` (or
+    the default for ``Plan``); ``last_reviewed`` must lie within the interval plus grace as of
+    ``--as-of``. An overdue review names the date it fell due.
+    """
+    if doc.spec.type == "sms":
+        yield from review_problems(doc, ctx, "service management plan")
+
+
+@rule("GR4.1", "sms-manager-assigned", fix="assign exactly one active person the role sms-manager")
+def sms_manager_assigned(ctx: Context) -> Iterator[Problem]:
+    """Exactly one SMS manager is assigned, to an active person.
+
+    FitSM-3 asks for one SMS manager for the overall SMS: the person who maintains the service
+    management plan and keeps the processes implemented as planned. The assignment is a
+    ``RoleAssignment`` entry with ``role: sms-manager``; its person must be an active ``Person``.
+    """
+    yield from exactly_one(ctx, Role.SMS_MANAGER, None, "SMS manager")
+
+
+@rule("GR4.1", "sms-plan-owned-by-sms-manager", kinds=("Plan",),
+      fix="make the SMS manager the plan's metadata.owner")
+def sms_plan_owned_by_sms_manager(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The service management plan is maintained by the SMS manager.
+
+    FitSM-3 gives the SMS manager the task to "maintain the service management plan"; the plan's
+    ``metadata.owner`` is the person who maintains it, and should hold the role ``sms-manager``.
+    """
+    managers = holders(ctx, Role.SMS_MANAGER)
+    if doc.spec.type == "sms" and managers and doc.model.metadata.owner not in managers:
+        yield Problem(doc, ("metadata", "owner"), f"the service management plan is owned by "
+                      f"{doc.model.metadata.owner}, not the SMS manager ({', '.join(sorted(managers))})")
+
+
+@rule("GR4.2", "process-plan-aligned", kinds=("Plan",),
+      fix="set spec.aligned_with to the id of the service management plan")
+def process_plan_aligned(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every process-specific plan names the service management plan it is aligned with.
+
+    Evidence: a ``Plan`` with ``type: process`` has ``spec.aligned_with`` naming the ``Plan`` with
+    ``type: sms``.
+    """
+    assert isinstance(doc.model, Plan)
+    spec = doc.model.spec
+    if spec.type != "process":
+        return
+    target = ctx.sms.get(spec.aligned_with, "Plan") if spec.aligned_with else None
+    if spec.aligned_with is None:
+        yield Problem(doc, ("spec",), "process plan does not say which service management plan it is aligned with")
+    elif target is not None and target.spec.type != "sms":
+        yield Problem(doc, ("spec", "aligned_with"),
+                      f"aligned_with names {spec.aligned_with}, a process plan, not the service management plan")
+
+
+@rule("GR4.2", "process-plan-current", kinds=("Plan",),
+      fix="review the process plan against the current service management plan and record the review date")
+def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every process-specific plan was reviewed since the current service management plan was approved.
+
+    FitSM-2 asks to "review process-specific plans at regular intervals and keep them aligned to the
+    overall service management plan". A process plan last reviewed or approved before the current
+    version of the service management plan was approved has not been aligned to it.
+    """
+    sms_plan = the_sms_plan(ctx)
+    if doc.spec.type != "process" or sms_plan is None or sms_plan.model.metadata.approval is None:
+        return
+    approved = sms_plan.model.metadata.approval.approved_on
+    settled = settled_on(doc)
+    if settled is None or settled < approved:
+        yield Problem(doc, ("metadata", "review") if doc.model.metadata.review else ("metadata",),
+                      f"process plan last reviewed or approved {settled or 'never'}, before the current service "
+                      f"management plan was approved ({approved})")
+
+
+@rule("GR4.2", "process-plan-reviewed", kinds=("Plan",),
+      fix="review the process plan, then set metadata.review.last_reviewed to the review date")
+def process_plan_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every process-specific plan is reviewed at its planned interval.
+
+    The interval is the plan's ``metadata.review.interval`` (or the default for ``Plan``);
+    ``last_reviewed`` must lie within the interval plus grace as of ``--as-of``. An overdue review
+    names the date it fell due.
+    """
+    if doc.spec.type == "process":
+        yield from review_problems(doc, ctx, "process plan")
