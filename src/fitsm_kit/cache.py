@@ -138,7 +138,7 @@ def _decode(value: Any) -> Any:
     if isinstance(value, dict) and "__finding__" in value:
         f = value["__finding__"]
         return Finding(f["path"], f["line"], f["column"], f["requirement"], f["rule"], f["message"],
-                       Severity(f["severity"]), f["fix"], f["document"])
+                       Severity(f["severity"]), f["fix"], f["document"], f.get("waiver", ""))
     if isinstance(value, list):
         return tuple(_decode(v) for v in value)
     return value

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings, 2 usage / configuration / unreadable input, 3 i
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 
 from fitsm_kit import __version__, cache, catalogue
-from fitsm_kit.config import Config, find_root, load_config
+from fitsm_kit.config import CONFIG_NAME, Config, find_root, load_config
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result
 from fitsm_kit.formatters import FORMATTERS
@@ -22,6 +23,7 @@ from fitsm_kit.rules.structural import STRUCTURAL
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/fitsm-kit/fitsm-kit/issues"
+MATRIX_FORMATS = ("text", "json")
 
 app = typer.Typer(
     name="fitsm",
@@ -68,42 +70,93 @@ def _config_with_flags(config: Config, **flags: object) -> Config:
     return config.model_copy(update=given) if given else config
 
 
+# The options `check` and `status` share.
+SmsPath = Annotated[Path, typer.Argument(help="The SMS root, or any directory or file inside it.")]
+Format = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
+AsOf = Annotated[str | None, typer.Option(help="Date that counts as today for every date rule (YYYY-MM-DD).")]
+Select = Annotated[list[str] | None, typer.Option(help="Only these requirement IDs, prefixes (PR1 = PR1.x) or "
+                                                       "rule names.")]
+Ignore = Annotated[list[str] | None, typer.Option(help="Skip these requirement IDs, prefixes or rule names.")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Check everything again; ignore and keep no cached "
+                                                          "result.")]
+
+
 @app.command("check")
 def check_command(
-    path: Annotated[Path, typer.Argument(help="The SMS root, or any directory or file inside it.")] = Path("."),
-    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
-    as_of: Annotated[str | None, typer.Option(help="Date that counts as today for every date rule "
-                                                   "(YYYY-MM-DD).")] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these requirement IDs, prefixes "
-                                                          "(PR1 = PR1.x) or rule names.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these requirement IDs, prefixes or "
-                                                          "rule names.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check everything again; ignore and keep no "
-                                                              "cached result.")] = False,
+    path: SmsPath = Path("."),
+    output_format: Format = "text",
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    output: Output = None,
+    no_cache: NoCache = False,
+    matrix: Annotated[bool, typer.Option("--matrix", help="Print the conformity matrix instead of the "
+                                                          "findings (as 'fitsm status').")] = False,
 ) -> None:
     """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
-    if output_format not in FORMATTERS:
-        raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(FORMATTERS)}",
+    formats = MATRIX_FORMATS if matrix else tuple(FORMATTERS)
+    if output_format not in formats:
+        raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(formats)}",
                                  param_hint="--format")
+    result, config = _run(path, as_of, select, ignore, no_cache)
+    if matrix:
+        _emit_matrix(result, config, output_format, output)
+    else:
+        _emit(result, output_format, output)
+    raise typer.Exit(_exit_code(result, config))
+
+
+@app.command("status")
+def status_command(
+    path: SmsPath = Path("."),
+    output_format: Format = "text",
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    output: Output = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Show the conformity matrix: each FitSM-1 requirement satisfied, with findings, waived or out of scope."""
+    if output_format not in MATRIX_FORMATS:
+        raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(MATRIX_FORMATS)}",
+                                 param_hint="--format")
+    result, config = _run(path, as_of, select, ignore, no_cache)
+    _emit_matrix(result, config, output_format, output)
+    raise typer.Exit(_exit_code(result, config))
+
+
+def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
+         no_cache: bool) -> tuple[Result, Config]:
+    """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
     when = _parse_date(as_of)
     root = find_root(path)
-    config = _config_with_flags(load_config(root), as_of=when, select=_split(select), ignore=_split(ignore))
+    file_config = load_config(root)
+    config = _config_with_flags(file_config, as_of=when, select=_split(select), ignore=_split(ignore))
     today = config.as_of or dt.date.today()
     display = _display_root(root)
     cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
     result = cache.load(display, cache_key)
     if result is None:
-        from fitsm_kit.engine import RuleCrash, check  # imported here: a cache hit needs no models or rules
+        # imported here: a cache hit needs no models or rules (its selectors were checked when it was stored)
+        from fitsm_kit import selection
+        from fitsm_kit.engine import RuleCrash, check
 
+        bad = (selection.problems(file_config, str(display / CONFIG_NAME))
+               + selection.describe("--select", _split(select)) + selection.describe("--ignore", _split(ignore)))
+        if bad:
+            raise FitsmError("\n".join(bad))
         try:
             result = check(display, config, today)
         except RuleCrash as crash:
             _bug(f"rule {crash.rule} crashed", crash.__cause__)
         cache.store(root, cache_key, result)
-    _emit(result, output_format, output)
+    return result, config
+
+
+def _exit_code(result: Result, config: Config) -> int:
     failing = [f for f in result.findings if f.severity.rank >= config.fail_on.rank]
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def _display_root(root: Path) -> Path:
@@ -119,11 +172,33 @@ def _emit(result: Result, output_format: str, output: Path | None) -> None:
     if output is None:
         out.print(rendered, end="")
         return
-    plain = rendered if isinstance(rendered, str) else rendered.plain
+    _write(rendered if isinstance(rendered, str) else rendered.plain, output)
+
+
+def _write(text: str, output: Path) -> None:
     try:
-        output.write_text(plain, encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as e:
         raise FitsmError(f"cannot write {output}: {e.strerror or e}") from None
+
+
+def _emit_matrix(result: Result, config: Config, output_format: str, output: Path | None) -> None:
+    from fitsm_kit import matrix, selection
+
+    rows = matrix.rows(result, config, selection.rule_requirements())
+    if output_format == "json":
+        text = matrix.as_json(result, rows)
+    else:
+        if output is None:
+            out.print(matrix.table(result, rows))
+            return
+        plain = Console(file=io.StringIO(), width=120, color_system=None, highlight=False)
+        plain.print(matrix.table(result, rows))
+        text = plain.file.getvalue()  # type: ignore[attr-defined]
+    if output is None:
+        out.print(text, end="", markup=False)
+    else:
+        _write(text, output)
 
 
 @app.command("explain")

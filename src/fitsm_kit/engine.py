@@ -121,7 +121,9 @@ def _raw_id(data: Any) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {list: "list", str: "string", bool: "boolean"}.get(type(value), type(value).__name__)
+    # isinstance, not type(): the loader's YList / YInt / YFloat are subclasses; bool before int
+    names = ((bool, "boolean"), (str, "string"), (list, "list"), ((int, float), "number"))
+    return next((name for kind, name in names if isinstance(value, kind)), type(value).__name__)
 
 
 def _schema_message(kind: str, msg: str, field: str) -> tuple[str, str]:

@@ -33,6 +33,7 @@ class Finding:
     severity: Severity = field(default=Severity.ERROR, compare=False)
     fix: str = field(default="", compare=False)
     document: str = field(default="", compare=False)  # metadata.id, when known
+    waiver: str = field(default="", compare=False)  # the id of the Waiver that waives it, if any
 
     def __post_init__(self) -> None:
         if self.line < 1 or self.col < 1:
@@ -49,6 +50,7 @@ class Finding:
             "message": self.message,
             "fix": self.fix,
             "document": self.document,
+            **({"waiver": self.waiver} if self.waiver else {}),
         }
 
 
@@ -62,6 +64,8 @@ class Result:
     documents: int
     files: int
     notices: tuple[str, ...] = ()
+    waived: tuple[Finding, ...] = ()  # findings a Waiver accepts; not in ``findings``, never failing
+    excluded_processes: tuple[str, ...] = ()  # process codes the Scope leaves out (their PRs: out of scope)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

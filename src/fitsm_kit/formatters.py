@@ -40,10 +40,12 @@ def summary(result: Result) -> str:
     counts = ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}"
                        for s in Severity if result.count(s))
     docs = f"{result.documents} document{'s' if result.documents != 1 else ''} in {result.files} files"
+    w = len(result.waived)
+    waived = f"; {w} finding{'s' if w != 1 else ''} waived" if w else ""
     if not result.findings:
-        return f"All checks passed: {docs}, as of {result.as_of}."
+        return f"All checks passed: {docs}, as of {result.as_of}{waived}."
     n = len(result.findings)
-    return f"Found {n} finding{'s' if n != 1 else ''} ({counts}) in {docs}, as of {result.as_of}."
+    return f"Found {n} finding{'s' if n != 1 else ''} ({counts}) in {docs}, as of {result.as_of}{waived}."
 
 
 def as_json(result: Result) -> str:
@@ -55,8 +57,9 @@ def as_json(result: Result) -> str:
         "as_of": result.as_of,
         "summary": {"documents": result.documents, "files": result.files,
                     "findings": len(result.findings),
-                    **{s.value: result.count(s) for s in Severity}},
+                    **{s.value: result.count(s) for s in Severity}, "waived": len(result.waived)},
         "findings": [f.to_dict() for f in result.findings],
+        "waived": [f.to_dict() for f in result.waived],
         "notices": list(result.notices),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

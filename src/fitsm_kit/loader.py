@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -312,12 +312,47 @@ def too_deep(text: str) -> int | None:
 
 
 def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
-    """Yield (line, data) per document, or a LoadProblem; stop at the first syntax error."""
+    """Yield (line, data) per document, or a LoadProblem.
+
+    After a syntax error, parsing resumes at the next ``---`` line (up to MAX_SYNTAX_ERRORS times), so a
+    broken document does not hide the documents after it.
+    """
     deep = too_deep(text)
     if deep is not None:
         yield LoadProblem(deep, 1, f"nesting deeper than {MAX_PARSE_DEPTH:,} levels",
                           "flatten the structure; SMS documents need only a few levels")
         return
+    source, start_line, starts = text, 1, None
+    for _ in range(MAX_SYNTAX_ERRORS):
+        error = yield from _parse(source)
+        if error is None:
+            return
+        starts = _document_starts(text) if starts is None else starts
+        # restart at the '---' that caused the error, else at the next one; always move forward
+        first = max(error[0] + (error[1] != 1), start_line + 1)
+        resume = next(((line, offset) for line, offset in starts if line >= first), None)
+        if resume is None:
+            return
+        start_line = resume[0]
+        source = "\n" * (start_line - 1) + text[resume[1]:]  # blank lines keep every line number
+
+
+_DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.MULTILINE)
+MAX_SYNTAX_ERRORS = 20
+
+
+def _document_starts(text: str) -> list[Pos]:
+    """(line, offset) of every ``---`` document marker; a marker at column 1 always starts a document."""
+    starts, line, last = [], 1, 0
+    for match in _DOC_START.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        starts.append((line, last))
+    return starts
+
+
+def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | None]:
+    """Yield the documents of ``text``; return where a syntax error stopped the parser, if one did."""
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -333,12 +368,15 @@ def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
                                   "flatten the structure; SMS documents need only a few levels")
     except yaml.YAMLError as err:
         yield _yaml_problem(err, text)
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        return (mark.line + 1, mark.column + 1) if mark is not None else None
     except RecursionError:
         yield LoadProblem(1, 1, "document is nested too deeply to parse", "flatten the structure")
     except MemoryError:  # the node graph is freed on the way out; the rest of the tree is still checked
         yield LoadProblem(1, 1, "not enough memory to load this file", "split it into smaller files")
     finally:
         loader.dispose()
+    return None
 
 
 def load_file(path: Path, display: str) -> LoadedFile:
