@@ -10,16 +10,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
-from fitsm_kit.catalogue import matches
+from fitsm_kit import waivers
 from fitsm_kit.config import CONFIG_NAME, Config
 from fitsm_kit.discovery import discover
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.index import Doc, Sms, references
 from fitsm_kit.loader import YMap, load_file
+from fitsm_kit.matrix import excluded_processes
 from fitsm_kit.model import KINDS
 from fitsm_kit.positions import position
 from fitsm_kit.rules.base import REGISTRY, Context, Problem, Rule, run
 from fitsm_kit.rules.structural import STRUCTURAL
+from fitsm_kit.selection import selected
 
 
 class RuleCrash(Exception):
@@ -151,13 +153,6 @@ def _check_references(sms: Sms, out: _Collector) -> None:
                     f"use the id of an existing {expected}", requirement=ref.ref.requirement, document=doc.id)
 
 
-def selected(name: str, requirement: str, select: list[str], ignore: list[str]) -> bool:
-    """Whether a rule (by name or dotted requirement prefix) passes ``--select`` / ``--ignore``."""
-    def hit(patterns: list[str]) -> bool:
-        return any(p == name or matches(requirement, p) for p in patterns)
-    return (not select or hit(select)) and not hit(ignore)
-
-
 def check(root: Path, config: Config, as_of: dt.date) -> Result:
     """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
     out = _Collector()
@@ -172,9 +167,11 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
                 out.problem(rule, problem)
         except Exception as err:
             raise RuleCrash(rule.name) from err
-    findings = sorted(_finalise(f, config) for f in out.findings if _kept(f, config))
-    return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(findings), documents=len(sms.docs),
-                  files=files)
+    done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
+    own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
+    return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
+                  documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
+                  excluded_processes=excluded_processes(sms))
 
 
 def _kept(f: Finding, config: Config) -> bool:
