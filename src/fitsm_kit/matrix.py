@@ -124,9 +124,11 @@ def table(result: Result, matrix: list[Row]) -> Group:
     for name, justify in (("Req.", "left"), ("Area", "left"), ("State", "left"), ("Findings", "right"),
                           ("Waived", "right"), ("Note", "left")):
         grid.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in matrix:
-        grid.add_row(row.requirement, row.group_title, Text(row.state.value, style=_STYLE[row.state]),
-                     str(row.findings or ""), str(row.waived or ""), row.note)
+    for i, row in enumerate(matrix):
+        first = i == 0 or matrix[i - 1].group != row.group  # name each area once, rule a line below it
+        last = i == len(matrix) - 1 or matrix[i + 1].group != row.group
+        grid.add_row(row.requirement, row.group_title if first else "", Text(row.state.value, style=_STYLE[row.state]),
+                     str(row.findings or ""), str(row.waived or ""), row.note, end_section=last)
     t = totals(matrix)
     line = (f"{t['requirements']} requirements: {t['satisfied']} satisfied, {t['findings']} with findings, "
             f"{t['waived']} waived, {t['out-of-scope']} out of scope.")
