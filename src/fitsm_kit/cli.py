@@ -18,7 +18,7 @@ from fitsm_kit import __version__, cache, catalogue
 from fitsm_kit.config import CONFIG_NAME, Config, find_root, load_config
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result
-from fitsm_kit.formatters import FORMATTERS
+from fitsm_kit.formatters import FORMATTERS, safe_lines
 from fitsm_kit.rules.structural import STRUCTURAL
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -170,7 +170,7 @@ def _display_root(root: Path) -> Path:
 def _emit(result: Result, output_format: str, output: Path | None) -> None:
     rendered = FORMATTERS[output_format](result)
     if output is None:
-        out.print(rendered, end="")
+        out.print(rendered, end="", markup=False, emoji=False)  # SMS text in JSON is not rich markup
         return
     _write(rendered if isinstance(rendered, str) else rendered.plain, output)
 
@@ -277,7 +277,7 @@ def _req_key(req_id: str) -> tuple[int, int, int]:
 
 
 def _bug(what: str, cause: BaseException | None) -> NoReturn:
-    err.print(f"fitsm: internal error: {what}: {type(cause).__name__ if cause else ''} {cause or ''}",
+    err.print(f"fitsm: internal error: {what}: {type(cause).__name__ if cause else ''} {safe_lines(str(cause or ''))}",
               markup=False)
     err.print(f"This is a bug in fitsm-kit {__version__}, not in your SMS. Please report it at {ISSUES_URL} "
               "with the command you ran and the output of 'fitsm --version'.", markup=False)
@@ -298,7 +298,7 @@ def main() -> None:
         show()
         sys.exit(EXIT_USAGE)
     except FitsmError as e:
-        err.print(f"fitsm: error: {e}", markup=False)
+        err.print(f"fitsm: error: {safe_lines(str(e))}", markup=False)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)

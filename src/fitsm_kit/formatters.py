@@ -13,6 +13,20 @@ from fitsm_kit.findings import Result, Severity
 
 JSON_SCHEMA_VERSION = 1
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# Text from the SMS (file names, keys, values quoted in messages) must not drive the terminal: ESC starts
+# colour, title and hyperlink sequences, CR and newlines forge lines, bidi overrides reorder what is shown.
+_UNSAFE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_UNSAFE |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def safe(value: str) -> str:
+    """``value`` with control characters and bidi overrides shown as escapes (``\\x1b``), for terminals."""
+    return value.translate(_UNSAFE)
+
+
+def safe_lines(value: str) -> str:
+    """As :func:`safe`, keeping line breaks (for multi-line error messages)."""
+    return "\n".join(safe(line) for line in value.split("\n"))
 
 
 def display_path(result: Result, path: str) -> str:
@@ -25,13 +39,13 @@ def text(result: Result) -> Text:
     """``path:line:col: ID message [rule]`` per finding, a fix hint below, then a summary."""
     out = Text()
     for f in result.findings:
-        out.append(f"{display_path(result, f.path)}:{f.line}:{f.col}: ", style="bold")
+        out.append(f"{safe(display_path(result, f.path))}:{f.line}:{f.col}: ", style="bold")
         out.append(f.requirement, style=_STYLE[f.severity])
-        out.append(f" {f.message} ")
+        out.append(f" {safe(f.message)} ")
         out.append(f"[{f.rule}]", style="dim")
         out.append("\n")
         if f.fix:
-            out.append(f"    fix: {f.fix}\n", style="dim")
+            out.append(f"    fix: {safe(f.fix)}\n", style="dim")
     out.append(summary(result) + "\n", style="bold")
     return out
 
