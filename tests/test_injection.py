@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run, write_tree
 
 from fitsm_kit.formatters import FORMATTERS, safe, safe_lines
+
+from conftest import Run, write_tree
 
 # ESC colour + clear screen, an OSC 8 hyperlink and OSC 0 window title, CR overwrite, C1 CSI,
 # a GitHub workflow command after a newline and URL-encoded, rich markup and emoji codes, a bidi override
