@@ -111,6 +111,21 @@ GR5 = [
 GR6 = [
     Variant("GR6.1", "kpi-measured",
             replace(RECORDS, "    - {period_end: 2026-10-31, value: 97,", "    - {period_end: 2026-08-31, value: 97,")),
+    Variant("GR6.1", "kpi-for-sms", replace(RECORDS, "  scope: sms\n", "  scope: SRM\n")),
+    Variant("GR6.1", "kpi-scope-known", replace(RECORDS, "  scope: SLM\n", "  scope: billing\n")),
+    Variant("GR6.1", "kpi-supports-goal", replace(RECORDS, "  goal: G2\n", "  goal: G9\n"), "unknown-goal"),
+    Variant("GR6.1", "kpi-supports-goal", replace(RECORDS, "  goal: G5\n", ""), "no-goal"),
+    Variant("GR6.1", "kpi-suitability-attested",
+            sub(RECORDS, r"^  attestations:\n    - requirement: GR6.1\n(      .*\n)+", ""), "missing"),
+    Variant("GR6.1", "kpi-suitability-attested",
+            replace(RECORDS, "      by: bob-keller\n      role: SMS manager\n",
+                    "      by: carla-rossi\n      role: SLM process manager\n"), "wrong-role"),
+    Variant("GR6.1", "kpi-suitability-attested",
+            replace(RECORDS, "      role: SLM process owner\n      on: 2026-02-23",
+                    "      role: SLM process owner\n      on: 2025-02-23"), "stale"),
+    Variant("GR6.2", "audit-planned", replace(RECORDS, "  date: 2026-09-15", "  date: 2025-09-15"), "overdue"),
+    Variant("GR6.2", "audit-planned", replace(POLICY, "  audit_interval: P12M\n", ""), "no-interval"),
+    Variant("GR6.2", "audit-evaluates-maturity", replace(RECORDS, "  scores:\n", "  x-scores:\n")),
 ]
 
 GR7 = [

@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from fitsm_kit.dates import IsoDuration
 from fitsm_kit.model.base import (
     AnyRef,
     Envelope,
-    IsoDuration,
     NonconformityRef,
     NonEmpty,
     PersonRef,
@@ -78,7 +78,10 @@ class PolicySpec(Strict):
     goals: list[NonEmpty] = Field(min_length=1)
     commitments: Commitments
     statements: list[Text] = []
-    management_review_interval: IsoDuration | None = None
+    management_review_interval: IsoDuration | None = Field(
+        None, description="Planned interval of management reviews (GR1.3), e.g. P12M")
+    audit_interval: IsoDuration | None = Field(
+        None, description="Planned interval of SMS assessments or audits (GR6.2), e.g. P12M")
     default_review_intervals: dict[str, IsoDuration] = Field(
         {}, description="Planned review interval per kind, used when a document sets none")
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.general import KPI
+from fitsm_kit.model.base import ProcessCode
+from fitsm_kit.model.general import KPI, Audit, Policy, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import attestation_problems, holders, latest, planned_interval, the_policy
+
+_PROCESS_CODES = {p.value: p for p in ProcessCode}
 
 
 @rule("GR6.1", "kpi-measured", kinds=("KPI",), fix="record a measurement under spec.measurements")
@@ -20,3 +24,101 @@ def kpi_measured(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last, spec.frequency)) is not None:
         yield Problem(doc, ("spec", "measurements"),
                       f"last measurement {last}, frequency {spec.frequency}: a new one fell due {due}")
+
+
+@rule("GR6.1", "kpi-for-sms", fix="define a KPI with spec.scope: sms")
+def kpi_for_sms(ctx: Context) -> Iterator[Problem]:
+    """At least one KPI measures the effectiveness of the SMS as a whole.
+
+    GR6.1 asks that the effectiveness of the SMS and of its processes be measured. Evidence: a
+    ``KPI`` with ``spec.scope: sms`` (process KPIs name the process code, service KPIs the service).
+    """
+    if not any(d.spec.scope == "sms" for d in ctx.sms.of_kind("KPI")):
+        yield Problem(None, (), "no KPI measures the SMS as a whole (a KPI with spec.scope: sms)")
+
+
+@rule("GR6.1", "kpi-scope-known", kinds=("KPI",),
+      fix="set spec.scope to sms, a process code such as SLM, or a service id")
+def kpi_scope_known(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every KPI says what it measures: the SMS, a process or a service.
+
+    ``spec.scope`` is ``sms``, a process code (``SLM``, ``ISM``, …) or the id of a ``Service``.
+    """
+    scope = doc.spec.scope
+    if scope != "sms" and scope not in _PROCESS_CODES and ctx.sms.get(scope, "Service") is None:
+        yield Problem(doc, ("spec", "scope"), f"KPI scope {scope!r} is neither sms, a process code nor a service id")
+
+
+@rule("GR6.1", "kpi-supports-goal", kinds=("KPI",),
+      fix="set spec.goal to the id of a goal in the SM plan or a process plan")
+def kpi_supports_goal(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every KPI supports a defined goal.
+
+    GR6.1 asks for KPIs "in support of defined or agreed goals". Evidence: ``spec.goal`` names the id
+    of a goal in a ``Plan`` (the service management plan or a process plan).
+    """
+    goals = {g.id for plan in ctx.sms.of_kind("Plan") for g in plan.spec.goals}
+    goal = doc.spec.goal
+    if not goal:
+        yield Problem(doc, ("spec",), "KPI does not name the goal it supports (spec.goal)")
+    elif goal not in goals:
+        yield Problem(doc, ("spec", "goal"), f"KPI supports goal {goal!r}, which no plan defines")
+
+
+@rule("GR6.1", "kpi-suitability-attested", kinds=("KPI",),
+      fix="have the SMS owner, SMS manager or the process owner attest the KPI's suitability in metadata.attestations")
+def kpi_suitability_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Someone accountable attests that the KPI is suitable.
+
+    Whether a KPI is suitable — measurable with reasonable effort, reflecting the provider's own
+    performance, tracking progress to a goal — needs judgement. fitsm-kit checks recorded evidence,
+    not the truth of it: the KPI carries an attestation (``metadata.attestations``) with
+    ``requirement: GR6.1`` by the SMS owner, the SMS manager or (for a process KPI) that process's
+    owner, saying in which role, dated within the KPI's review interval (12 months when it has none)
+    plus grace.
+    """
+    assert isinstance(doc.model, KPI)
+    accepted = holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER)
+    code = _PROCESS_CODES.get(doc.model.spec.scope)
+    if code is not None:
+        accepted |= holders(ctx, Role.PROCESS_OWNER, code)
+    yield from attestation_problems(doc, ctx, "GR6.1", accepted,
+                                    "the SMS owner, the SMS manager or the process owner", "the KPI is suitable")
+
+
+@rule("GR6.2", "audit-planned", fix="set spec.audit_interval on the policy and record each assessment or audit")
+def audit_planned(ctx: Context) -> Iterator[Problem]:
+    """Assessments or audits of the SMS have a planned interval and the last one is within it.
+
+    The interval is the policy's ``spec.audit_interval``, else the default for ``Audit`` in
+    ``fitsm.yaml`` or the policy's ``default_review_intervals``. The latest ``Audit`` record (a
+    self-assessment, internal or external audit) must be dated within the interval plus grace as of
+    ``--as-of``; an overdue one names the date the next fell due.
+    """
+    policy = the_policy(ctx)
+    own = policy.model.spec.audit_interval if policy and isinstance(policy.model, Policy) else None
+    interval = planned_interval(ctx, "Audit", own)
+    if interval is None:
+        yield Problem(policy, ("spec",) if policy else (), "no planned interval for assessments or audits")
+        return
+    last = latest(ctx.sms.of_kind("Audit"))
+    if last is None:
+        yield Problem(policy, ("spec", "audit_interval") if own else (),
+                      "no assessment or audit recorded (kind: Audit)")
+    elif (due := ctx.overdue(last.spec.date, interval)) is not None:
+        yield Problem(last, ("spec", "date"), f"assessment or audit overdue: last {last.spec.date}, "
+                      f"interval {interval}, the next fell due {due}")
+
+
+@rule("GR6.2", "audit-evaluates-maturity", kinds=("Audit",),
+      fix="record the capability scores (0-4 per requirement or process) under spec.scores")
+def audit_evaluates_maturity(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The latest assessment or audit records the maturity it found.
+
+    GR6.2 asks for assessments or audits "to evaluate the level of maturity and conformity". Evidence:
+    the most recent ``Audit`` has ``spec.scores`` (FitSM-6 capability levels 0–4 per requirement or
+    process); conformity gaps are its ``spec.findings``.
+    """
+    assert isinstance(doc.model, Audit)
+    if doc is latest(ctx.sms.of_kind("Audit")) and not doc.model.spec.scores:
+        yield Problem(doc, ("spec",), "the latest assessment or audit records no maturity scores (spec.scores)")
