@@ -130,6 +130,24 @@ GR6 = [
 
 GR7 = [
     Variant("GR7.1", "nonconformity-overdue", replace(RECORDS, "  due: 2026-12-15", "  due: 2026-11-15")),
+    Variant("GR7.1", "audit-findings-raised",
+            replace(RECORDS, "severity: minor,\n       nonconformity: nc-2026-01}", "severity: minor}")),
+    Variant("GR7.1", "off-target-kpi-raised", replace(RECORDS, "on_target: false, nonconformity: nc-2026-02}",
+                                                      "on_target: false}")),
+    Variant("GR7.1", "nonconformity-closed-verified", replace(RECORDS, "  verified_on: 2026-11-02\n", ""),
+            "not-verified"),
+    Variant("GR7.1", "nonconformity-closed-verified",
+            replace(RECORDS, "  verified_on: 2026-11-02\n", "  verified_on: 2026-10-02\n"), "verified-before-closing"),
+    Variant("GR7.2", "improvement-evaluated",
+            replace(RECORDS, "  evaluation: {decision: approved, decided_by: alice-martin, decided_on: 2026-06-24}\n",
+                    ""), "never"),
+    Variant("GR7.2", "improvement-evaluated",
+            replace(RECORDS, "evaluation: {decision: approved,", "evaluation: {decision: rejected,"), "rejected"),
+    Variant("GR7.2", "continual-improvement-attested",
+            sub(POLICY, r"^  attestations:\n    - requirement: GR7.2\n(      .*\n)+", ""), "missing"),
+    Variant("GR7.2", "continual-improvement-attested",
+            replace(POLICY, "      by: alice-martin\n      role: SMS owner\n",
+                    "      by: bob-keller\n      role: SMS manager\n"), "not-sms-owner"),
 ]
 
 VARIANTS = [*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7]
