@@ -201,6 +201,28 @@ def _emit_matrix(result: Result, config: Config, output_format: str, output: Pat
         _write(text, output)
 
 
+@app.command("assess")
+def assess_command(
+    path: Annotated[Path, typer.Argument(help="The SMS root, or any directory or file inside it.")] = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    as_of: Annotated[str | None, typer.Option(help="Date that counts as today (YYYY-MM-DD).")] = None,
+) -> None:
+    """FitSM-6-style capability levels per process and requirement group (a self-assessment aid)."""
+    from fitsm_kit import assess, matrix, selection
+    from fitsm_kit.engine import read_sms
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter(f"unknown format {output_format!r}; use text or json", param_hint="--format")
+    result, config = _run(path, as_of, None, None, False)
+    rows = matrix.rows(result, config, selection.rule_requirements())
+    capabilities = assess.assess(rows, read_sms(find_root(path), config, dt.date.fromisoformat(result.as_of)))
+    if output_format == "json":
+        out.print(assess.as_json(result, capabilities), end="", markup=False)
+    else:
+        out.print(assess.table(result, capabilities))
+
+
+
 @app.command("explain")
 def explain_command(
     requirement: Annotated[str, typer.Argument(help="A requirement ID (PR2.2) or a rule name.")],
@@ -258,6 +280,69 @@ def schema_command(
     if match is None:
         raise FitsmError(f"unknown kind {kind!r}; one of: {', '.join(sorted(KINDS))}")
     out.print(schemas.render(match), markup=False, end="")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    path: Annotated[Path, typer.Argument(help="The SMS root, or any directory inside it.")] = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-10, 2026-Q3 or 2026-10-01..2026-10-15; "
+                                                     "default: the last full month.")] = None,
+    outages: Annotated[list[Path] | None, typer.Option(help="Outage CSV (service, component, start, end, "
+                                                            "planned); repeatable.")] = None,
+    tickets: Annotated[list[Path] | None, typer.Option(help="Ticket CSV (id, service, priority, opened, "
+                                                            "first_response, resolved); repeatable.")] = None,
+    agreement: Annotated[list[str] | None, typer.Option(help="Only this SLA / OLA / UA; repeatable.")] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",
+    as_of: Annotated[str | None, typer.Option(help="Date that counts as today (YYYY-MM-DD).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the results; write no records.")] = False,
+) -> None:
+    """Evaluate SLA / OLA / UA targets from outage and ticket data and record AgreementEvaluations."""
+    from rich.table import Table
+
+    from fitsm_kit.evaluation.run import evaluate_sms
+
+    root = find_root(path)
+    config = load_config(root)
+    today = _parse_date(as_of) or config.as_of or dt.date.today()
+    done = evaluate_sms(root, config, today, period=period, outage_files=outages or [], ticket_files=tickets or [],
+                        agreement_ids=agreement or [], timezone=timezone, write=not dry_run)
+    table = Table("agreement", "target", "agreed", "measured", "met", "how")
+    for item in done:
+        for r in item.evaluation.results:
+            measured = "-" if r.measured is None else f"{r.measured:g}"
+            table.add_row(item.evaluation.agreement.id, r.target.id, f"{r.target.value:g} {r.target.unit}",
+                          measured, "yes" if r.met else "[bold red]no[/]", r.detail)
+    out.print(table)
+    for item in done:
+        if not dry_run:
+            verb = "wrote" if item.created else "kept existing"
+            out.print(f"{verb} {item.path}", markup=False)
+
+
+
+@app.command("report")
+def report_command(
+    spec: Annotated[str, typer.Argument(help="The id of a ReportSpecification.")],
+    path: Annotated[Path, typer.Option(help="The SMS root, or any directory inside it.")] = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-10, 2026-Q3 or a date range; default: the last "
+                                                     "full month, or quarter for quarterly reports.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Directory for the report files "
+                                                               "(default: reports/SPEC/).")] = None,
+    record: Annotated[bool, typer.Option(help="Record a ReportDelivery (PR3.3).")] = True,
+    as_of: Annotated[str | None, typer.Option(help="Date that counts as today (YYYY-MM-DD).")] = None,
+) -> None:
+    """Produce the report a ReportSpecification describes (Markdown, HTML, CSV) and record its delivery."""
+    from fitsm_kit.engine import read_sms
+    from fitsm_kit.evaluation import report
+
+    root = find_root(path)
+    config = load_config(root)
+    today = _parse_date(as_of) or config.as_of or dt.date.today()
+    sms = read_sms(root, config, today)
+    built = report.build(sms, spec, period, today)
+    for written in report.write(root, sms, built, out_dir, today, record=record):
+        out.print(f"wrote {written}", markup=False)
+
 
 
 @app.command("rules")

@@ -153,6 +153,12 @@ def _check_references(sms: Sms, out: _Collector) -> None:
                     f"use the id of an existing {expected}", requirement=ref.ref.requirement, document=doc.id)
 
 
+def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:
+    """The SMS index for commands that use the SMS rather than check it (what cannot load is left out)."""
+    sms, _ = load_sms(root, config, as_of, _Collector())
+    return sms
+
+
 def check(root: Path, config: Config, as_of: dt.date) -> Result:
     """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
     out = _Collector()

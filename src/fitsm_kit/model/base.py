@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from fitsm_kit.dates import IsoDuration
+from fitsm_kit.dates import IsoDuration as IsoDuration  # re-exported: kinds import it from here
 from fitsm_kit.dates import as_text as _as_text
 
 API_VERSION = "fitsm.eu/v1"
@@ -80,9 +80,9 @@ class Strict(BaseModel):
     def _drop_extensions(cls, data: Any) -> Any:
         # Runs for every mapping of every document: only keys that are not fields (a set difference,
         # done in C) can be extensions, so most mappings cost one subtraction.
-        if isinstance(data, dict) and (data.keys() - cls.model_fields.keys()):
-            if any(str(k).startswith(EXTENSION_PREFIX) for k in data):
-                return {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_PREFIX)}
+        if (isinstance(data, dict) and (data.keys() - cls.model_fields.keys())
+                and any(str(k).startswith(EXTENSION_PREFIX) for k in data)):
+            return {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_PREFIX)}
         return data
 
 

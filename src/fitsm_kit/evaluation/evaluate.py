@@ -1,0 +1,100 @@
+"""Evaluate SLA / OLA / UA targets for a period from outages and tickets (FitSM PR2.3, PR2.5).
+
+Availability follows FitSM-0: (agreed service time − downtime during service time) / agreed service time.
+Agreed service time is the agreement's service hours within the period, in its time zone, less its
+declared maintenance windows; outages outside it do not count and overlapping outages count once.
+Response and resolution times count only support hours; a target is met when the slowest ticket of
+its priority is within it. Days are 24 hours of counted time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
+from fitsm_kit.evaluation.timeline import Span, agreed_time, intersect, local_period, minutes, open_hours
+from fitsm_kit.index import Doc, Sms
+from fitsm_kit.model.service import SLA, AgreementSpec, Hours, Target
+
+_UNIT_MINUTES = {"minutes": 1.0, "hours": 60.0, "days": 1440.0}
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    measured: float | None  # None: nothing to measure (no tickets of that priority)
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    agreement: Doc
+    first: dt.date
+    last: dt.date
+    results: tuple[TargetResult, ...]
+
+
+def covered(sms: Sms, agreement: Doc) -> list[tuple[str, str | None]]:
+    """(service, component or None) pairs an agreement covers."""
+    spec = agreement.spec
+    if isinstance(agreement.model, SLA):
+        services = list(spec.services)
+        if not services and spec.catalogue:
+            catalogue = sms.get(spec.catalogue, "ServiceCatalogue")
+            services = list(catalogue.spec.services) if catalogue else []
+        return [(s, None) for s in services]
+    return [(c.service, c.component) for c in spec.supports]
+
+
+def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
+             outages: list[OutageRecord], tickets: list[Ticket]) -> Evaluation:
+    spec: AgreementSpec = agreement.spec
+    scope = covered(sms, agreement)
+    services = {service for service, _ in scope}
+    relevant = [o for o in outages if any(o.service == s and (c is None or o.component == c) for s, c in scope)]
+    period = local_period(first, last, spec.service_hours.timezone)
+    results = []
+    for target in spec.targets:
+        if target.metric == "availability":
+            results.append(_availability(target, spec.service_hours, period, relevant))
+        elif target.metric in ("response-time", "resolution-time") and target.unit in _UNIT_MINUTES:
+            hours = spec.support.hours or spec.service_hours
+            mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
+                    and (target.priority is None or t.priority == target.priority)]
+            results.append(_ticket_times(target, hours, mine))
+    return Evaluation(agreement, first, last, tuple(results))
+
+
+def _availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
+    agreed = agreed_time(hours, period)
+    agreed_minutes = minutes(agreed)
+    down = minutes(intersect([(o.start, o.end) for o in outages], agreed))
+    if agreed_minutes == 0:
+        return TargetResult(target, None, True, "no agreed service time in the period")
+    value = round(100 * (agreed_minutes - down) / agreed_minutes, 4)
+    detail = f"{agreed_minutes:,.0f} agreed minutes, {down:,.0f} minutes down"
+    return TargetResult(target, value, value >= target.value, detail)
+
+
+def business_minutes(hours: Hours, start: dt.datetime, end: dt.datetime) -> float:
+    """Minutes between ``start`` and ``end`` that fall within ``hours``."""
+    if end <= start:
+        return 0.0
+    return minutes(open_hours(hours, (start, end)))
+
+
+def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket]) -> TargetResult:
+    per_unit = _UNIT_MINUTES[target.unit]
+    times = []
+    for t in tickets:
+        end = t.first_response if target.metric == "response-time" else t.resolved
+        if end is not None:
+            times.append((business_minutes(hours, t.opened, end) / per_unit, t.id))
+    if not times:
+        return TargetResult(target, None, True, "no tickets in the period")
+    worst, ticket = max(times)
+    worst = round(worst, 2)
+    return TargetResult(target, worst, worst <= target.value,
+                        f"{len(times)} ticket(s); slowest {ticket}: {worst:g} {target.unit}")

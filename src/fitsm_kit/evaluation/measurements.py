@@ -1,0 +1,102 @@
+"""Read outages and tickets: OutageLog documents from the SMS, and CSV exports from monitoring and ticket tools.
+
+CSV columns (a header row is required; extra columns are ignored):
+
+- outages: ``service, component, start, end, planned`` (component may be empty; planned is true/false)
+- tickets: ``id, service, priority, opened, first_response, resolved`` (resolved may be empty)
+
+Times are ISO 8601; those without an offset are read in the given time zone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.evaluation.timeline import UTC, aware
+from fitsm_kit.index import Sms
+from fitsm_kit.model.measurement import OutageLog
+
+
+@dataclass(frozen=True)
+class OutageRecord:
+    service: str
+    component: str | None
+    start: dt.datetime  # aware, UTC
+    end: dt.datetime
+    planned: bool
+    source: str  # file:line, for messages
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    service: str
+    priority: str
+    opened: dt.datetime
+    first_response: dt.datetime | None
+    resolved: dt.datetime | None
+    source: str
+
+
+def outages_from_sms(sms: Sms) -> list[OutageRecord]:
+    records = []
+    for doc in sms.of_kind("OutageLog"):
+        assert isinstance(doc.model, OutageLog)
+        zone = doc.model.spec.timezone
+        for i, o in enumerate(doc.model.spec.outages):
+            records.append(OutageRecord(o.service, o.component, aware(o.start, zone), aware(o.end, zone),
+                                        o.planned, f"{doc.path} (outage {i + 1})"))
+    return records
+
+
+def read_outages_csv(path: Path, zone: str = "UTC") -> list[OutageRecord]:
+    records = []
+    for line, row in _rows(path, ("service", "start", "end")):
+        where = f"{path}:{line}"
+        start, end = _time(row["start"], zone, where), _time(row["end"], zone, where)
+        if end <= start:
+            raise FitsmError(f"{where}: the outage ends before it starts")
+        planned = (row.get("planned") or "false").strip().lower()
+        if planned not in ("true", "false", "yes", "no", "1", "0"):
+            raise FitsmError(f"{where}: planned must be true or false, not {planned!r}")
+        records.append(OutageRecord(row["service"].strip(), (row.get("component") or "").strip() or None,
+                                    start, end, planned in ("true", "yes", "1"), where))
+    return records
+
+
+def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
+    tickets = []
+    for line, row in _rows(path, ("id", "service", "priority", "opened")):
+        where = f"{path}:{line}"
+        response, resolved = row.get("first_response") or "", row.get("resolved") or ""
+        tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(),
+                              _time(row["opened"], zone, where),
+                              _time(response, zone, where) if response.strip() else None,
+                              _time(resolved, zone, where) if resolved.strip() else None, where))
+    return tickets
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise FitsmError(f"{path}:1: missing column(s) {', '.join(missing)}; "
+                                 f"the header must name {', '.join(required)}")
+            return [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
+    except OSError as err:
+        raise FitsmError(f"{path}: cannot read: {err.strerror or err}") from None
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise FitsmError(f"{path}: not a readable UTF-8 CSV file ({err})") from None
+
+
+def _time(text: str, zone: str, where: str) -> dt.datetime:
+    try:
+        return aware(dt.datetime.fromisoformat(text.strip()), zone).astimezone(UTC)
+    except ValueError:
+        raise FitsmError(f"{where}: {text!r} is not an ISO 8601 date and time such as 2026-10-03T14:05") from None

@@ -1,0 +1,160 @@
+"""``fitsm report SPEC``: produce the report a ReportSpecification describes, and record its delivery (PR3.3).
+
+The content comes from the SMS: AgreementEvaluations of the targets the specification covers, KPI
+measurements, and nonconformities raised in the period. The same rows are written as Markdown, HTML
+(every value escaped) and CSV; a ReportDelivery record is added next to the existing ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.dates import parse_interval
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.evaluation import records
+from fitsm_kit.index import Doc, Sms
+from fitsm_kit.model.service import AgreementEvaluation, ReportSpecification
+
+COLUMNS = ("agreement", "target", "agreed", "measured", "met", "period")
+
+
+@dataclass(frozen=True)
+class Report:
+    spec: Doc
+    label: str
+    first: dt.date
+    last: dt.date
+    targets: tuple[tuple[str, ...], ...]  # rows of COLUMNS
+    kpis: tuple[tuple[str, str, str, str], ...]  # kpi, period end, value, on target
+    nonconformities: tuple[tuple[str, str, str], ...]  # id, raised on, description
+
+
+def default_period(spec: ReportSpecification, as_of: dt.date) -> str:
+    """The last full quarter for quarterly reports, else the last full month."""
+    interval = parse_interval(spec.spec.frequency or "P1M")
+    if interval.months + 12 * interval.years >= 3:
+        quarter = (as_of.month - 1) // 3  # the current quarter is not full yet
+        year = as_of.year if quarter else as_of.year - 1
+        return f"{year}-Q{quarter or 4}"
+    return records.parse_period(None, as_of)[2]
+
+
+def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
+    doc = sms.get(spec_id, "ReportSpecification")
+    if doc is None:
+        raise FitsmError(f"no ReportSpecification with id {spec_id!r}")
+    assert isinstance(doc.model, ReportSpecification)
+    first, last, label = records.parse_period(period or default_period(doc.model, as_of), as_of)
+    covers = set(doc.model.spec.covers)
+    targets = []
+    for ev in sms.of_kind("AgreementEvaluation"):
+        assert isinstance(ev.model, AgreementEvaluation)
+        e = ev.model.spec
+        if e.period_end < first or e.period_start > last:
+            continue
+        agreement = sms.get(e.agreement)
+        agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets} if agreement else {}
+        for r in e.results:
+            if f"{e.agreement}/{r.target}" in covers:
+                targets.append((e.agreement, r.target, agreed.get(r.target, "?"), f"{r.measured:g}",
+                                "yes" if r.met else "no", f"{e.period_start} – {e.period_end}"))
+    kpis = [(k.id, str(m.period_end), f"{m.value:g}", "yes" if m.on_target else "no")
+            for k in sms.of_kind("KPI") if k.id in covers
+            for m in k.spec.measurements if first <= m.period_end <= last]
+    ncs = [(n.id, str(n.spec.raised_on), n.spec.description) for n in sms.of_kind("Nonconformity")
+           if first <= n.spec.raised_on <= last]
+    return Report(doc, label, first, last, tuple(sorted(targets)), tuple(kpis), tuple(ncs))
+
+
+def markdown(report: Report) -> str:
+    spec = report.spec.spec
+    lines = [f"# {_md(report.spec.model.metadata.title)} — {report.label}", "",
+             f"*Period:* {report.first} to {report.last}  ", f"*Purpose:* {_md(spec.purpose)}  ",
+             f"*Audience:* {_md(', '.join(spec.audience))}", "", "## Service performance against targets", ""]
+    lines += _md_table(COLUMNS, report.targets) if report.targets else ["No evaluation in this period."]
+    lines += ["", "## KPIs", ""]
+    lines += _md_table(("kpi", "period end", "value", "on target"), report.kpis) if report.kpis else ["None."]
+    lines += ["", "## Nonconformities raised", ""]
+    lines += [f"- {_md(i)} ({d}): {_md(t)}" for i, d, t in report.nonconformities] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def html_page(report: Report) -> str:
+    spec, esc = report.spec.spec, html.escape
+    title = esc(f"{report.spec.model.metadata.title} — {report.label}")
+    parts = [f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>",
+             f"<h1>{title}</h1>", f"<p>Period: {report.first} to {report.last}<br>Purpose: {esc(spec.purpose)}"
+             f"<br>Audience: {esc(', '.join(spec.audience))}</p>", "<h2>Service performance against targets</h2>",
+             _html_table(COLUMNS, report.targets), "<h2>KPIs</h2>",
+             _html_table(("kpi", "period end", "value", "on target"), report.kpis), "<h2>Nonconformities raised</h2>",
+             "<ul>" + "".join(f"<li>{esc(i)} ({d}): {esc(t)}</li>" for i, d, t in report.nonconformities) + "</ul>",
+             "</body></html>"]
+    return "\n".join(parts) + "\n"
+
+
+def csv_text(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(report.targets)
+    return buffer.getvalue()
+
+
+def delivery_record(report: Report, delivered_on: dt.date, location: str) -> str:
+    spec, q = report.spec, json.dumps  # JSON strings are valid YAML scalars: any title is safe
+    return (f"apiVersion: fitsm.eu/v1\nkind: ReportDelivery\nmetadata:\n"
+            f"  id: delivery-{spec.id}-{report.label}\n"
+            f"  title: {q(f'{spec.model.metadata.title} {report.label}')}\n"
+            f"  owner: {spec.model.metadata.owner}\n  status: recorded\nspec:\n"
+            f"  report: {spec.id}\n  period_end: {report.last}\n  delivered_on: {delivered_on}\n"
+            f"  recipients: {q(list(spec.spec.audience))}\n  location: {q(location)}\n")
+
+
+def delivery_path(root: Path, sms: Sms, report: Report) -> Path:
+    existing = sms.of_kind("ReportDelivery")
+    folder = root / Path(existing[0].path).parent if existing else root / "reports"
+    return folder / f"delivery-{report.spec.id}-{report.label}.yaml"
+
+
+def _md(text: str) -> str:
+    # Markdown passes HTML through: escape it, and the table separator
+    return html.escape(text, quote=False).replace("|", "\\|")
+
+
+def _md_table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)]
+
+
+def _html_table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.date, *,
+          record: bool) -> list[Path]:
+    """Write the report files (and the delivery record); existing files are refused, never replaced."""
+    folder = out_dir or root / "reports" / report.spec.id
+    stem = f"{report.spec.id}-{report.label}"
+    outputs = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
+               folder / f"{stem}.csv": csv_text(report)}
+    if record:
+        location = (folder / f"{stem}.html").resolve()
+        shown = location.relative_to(root.resolve()).as_posix() if location.is_relative_to(root.resolve()) \
+            else str(location)
+        outputs[delivery_path(root, sms, report)] = delivery_record(report, as_of, shown)
+    taken = [p for p in outputs if p.exists()]
+    if taken:
+        raise FitsmError(f"{taken[0]} already exists; reports and delivery records are never overwritten "
+                         "(move it away or choose another --period / --out)")
+    for path, text in outputs.items():
+        if not records.write_new(path, text):
+            raise FitsmError(f"{path} appeared while writing; nothing was overwritten")
+    return list(outputs)

@@ -1,0 +1,39 @@
+"""Measurement data kept in the SMS: outage logs, the raw input of availability evaluation (PR2.3, PR2.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from fitsm_kit.model.base import Envelope, ServiceRef, Strict, Text
+
+# TODO(lead): use model.service.TimeZone once it has landed
+TimeZone = Text
+
+
+class Outage(Strict):
+    service: ServiceRef
+    component: Text | None = Field(None, description="The component that failed; omit for the whole service")
+    start: dt.datetime
+    end: dt.datetime
+    planned: bool = False
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Outage:
+        if self.end <= self.start:
+            raise ValueError("an outage must end after it starts")
+        return self
+
+
+class OutageLogSpec(Strict):
+    timezone: TimeZone = Field("UTC", description="Time zone of start / end values written without an offset")
+    outages: list[Outage] = Field(min_length=1)
+
+
+class OutageLog(Envelope):
+    record = True
+    kind: Literal["OutageLog"]
+    spec: OutageLogSpec
