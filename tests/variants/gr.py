@@ -9,6 +9,7 @@ POLICY = "general/policy.yaml"
 PLANS = "general/plans.yaml"
 SCOPE = "general/scope.yaml"
 RECORDS = "records/management.yaml"
+SPD = "processes/spd.yaml"
 
 GR1 = [
     Variant("GR1.1", "sms-owner-assigned",
@@ -106,6 +107,14 @@ GR4 = [
 GR5 = [
     Variant("GR5.1", "plan-goals-on-track",
             replace(PLANS, "due: 2026-06-30, status: done", "due: 2026-06-30, status: in-progress")),
+    Variant("GR5.2", "process-followed-attested",
+            sub(SPD, r"^  attestations:\n    - requirement: GR5.2\n(      .*\n)+", ""), "missing"),
+    Variant("GR5.2", "process-followed-attested",
+            replace(SPD, "      by: bob-keller\n      role: SRM process owner\n",
+                    "      by: greta-lind\n      role: SRM process owner\n"), "not-the-owner"),
+    Variant("GR5.2", "process-followed-attested",
+            replace(SPD, "      role: SPM process owner\n      on: 2026-10-12", "      role: SPM process owner\n"
+                    "      on: 2025-10-12"), "stale"),
 ]
 
 GR6 = [

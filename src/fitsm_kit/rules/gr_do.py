@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.general import Plan
+from fitsm_kit.model.base import Status
+from fitsm_kit.model.general import Plan, Process, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import attestation_problems, holders, in_scope_processes
 
 
 @rule("GR5.1", "plan-goals-on-track", kinds=("Plan",),
@@ -17,3 +19,24 @@ def plan_goals_on_track(doc: Doc, ctx: Context) -> Iterator[Problem]:
         if goal.status in ("planned", "in-progress") and goal.due < ctx.as_of:
             yield Problem(doc, ("spec", "goals", i, "due"), f"goal {goal.id} was due {goal.due} "
                           f"and is still {goal.status}")
+
+
+@rule("GR5.2", "process-followed-attested", kinds=("Process",),
+      fix="have the process owner attest GR5.2 in the process definition's metadata.attestations")
+def process_followed_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The owner of each process in scope attests that the process is followed in practice and enforced.
+
+    Whether a defined process is followed in practice, and its application enforced, is a judgement
+    about what people do. fitsm-kit checks recorded evidence, not the truth of it: each in-scope
+    ``Process`` definition carries an attestation (``metadata.attestations``) with
+    ``requirement: GR5.2`` by that process's owner (or the SMS owner or SMS manager), saying in which
+    role, dated within the definition's review interval (12 months when it has none) plus grace. The
+    records that back it are checked by GR2.3 and the process requirements; audits (GR6.2) test it.
+    """
+    assert isinstance(doc.model, Process)
+    code = doc.model.spec.code
+    if code not in in_scope_processes(ctx) or doc.model.metadata.status is Status.RETIRED:
+        return
+    accepted = holders(ctx, Role.PROCESS_OWNER, code) | holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER)
+    yield from attestation_problems(doc, ctx, "GR5.2", accepted, f"the {code.value} process owner",
+                                    f"the {code.value} process is followed in practice")
