@@ -54,11 +54,18 @@ def _run(fitsm: Callable[..., Run], sms: Path, fmt: str) -> Run:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATTERS))
 def test_no_format_lets_control_characters_through(fmt: str, sms: Path, fitsm: Callable[..., Run]) -> None:
+    """Any format may reach a terminal or a CI log: ESC, BEL and CR from the SMS must arrive escaped."""
     run = _run(fitsm, sms, fmt)
     for char in ("\x1b", "\x07", "\r"):
-        assert char not in run.out, (fmt, char)
-    # no line of any format starts a GitHub workflow command that the SMS wrote
-    assert not [line for line in run.out.splitlines() if line.startswith("::") and "forged" in line]
+        assert char not in run.out, f"--format {fmt} lets {char!r} from the SMS through; escape it (formatters.safe)"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATTERS))
+def test_no_format_lets_the_sms_start_a_workflow_command(fmt: str, sms: Path, fitsm: Callable[..., Run]) -> None:
+    """GitHub runs '::command::' at the start of any line of a step's output, whatever the format."""
+    lines = _run(fitsm, sms, fmt).out.splitlines()
+    forged = [line for line in lines if line.lstrip().startswith(("::error file=x", "::warning::x"))]
+    assert not forged, f"--format {fmt}: a newline from the SMS starts a workflow command: {forged}"
 
 
 def test_text_shows_escapes_and_keeps_one_line_per_finding(sms: Path, fitsm: Callable[..., Run]) -> None:
@@ -92,3 +99,21 @@ def test_config_errors_on_stderr_are_escaped(tmp_path: Path, fitsm: Callable[...
 def test_safe_lines_keeps_line_breaks_only() -> None:
     assert safe_lines("a\x1b[1m\nb\r") == "a\\x1b[1m\nb\\x0d"
     assert safe("plain ASCII, é and 漢字 stay") == "plain ASCII, é and 漢字 stay"
+
+
+@pytest.mark.parametrize("fmt", [f for f in ("sarif",) if f in FORMATTERS])
+def test_sarif_keeps_the_text_exactly(fmt: str, sms: Path, fitsm: Callable[..., Run]) -> None:
+    out = _run(fitsm, sms, fmt).out
+    texts = [r["message"]["text"] for run in json.loads(out)["runs"] for r in run["results"]]
+    assert any(PAYLOAD in t for t in texts)
+
+
+@pytest.mark.parametrize("fmt", [f for f in ("junit",) if f in FORMATTERS])
+def test_junit_is_well_formed_xml(fmt: str, sms: Path, fitsm: Callable[..., Run]) -> None:
+    """XML 1.0 cannot hold ESC even as a character reference: the report must still parse."""
+    from xml.etree import ElementTree
+
+    out = _run(fitsm, sms, fmt).out
+    tree = ElementTree.fromstring(out.encode("utf-8"))
+    failures = " ".join((f.get("message") or "") + (f.text or "") for f in tree.iter("failure"))
+    assert "unknown field" in failures and "thumbs_up" in failures
