@@ -64,7 +64,11 @@ def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS),
       fix="add metadata.approval with approved_by and approved_on, or set status to draft")
 def approved_has_approval(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A document with ``status: approved`` records who approved it and when."""
+    """A document with ``status: approved`` records who approved it and when.
+
+    GR2.4 asks that documented information be controlled, starting with "creation and approval".
+    Evidence: ``metadata.approval`` with ``approved_by`` (a Person) and ``approved_on``.
+    """
     meta = doc.model.metadata
     if meta.status is Status.APPROVED and meta.approval is None:
         yield Problem(doc, ("metadata", "status"), "status is approved but no approval is recorded")

@@ -12,7 +12,12 @@ from fitsm_kit.rules.general import attestation_problems, holders, the_policy
 @rule("GR7.1", "nonconformity-overdue", kinds=("Nonconformity",),
       fix="carry out the corrective action and close the nonconformity, or set a new due date")
 def nonconformity_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Open nonconformities have an owner-set due date that has not passed."""
+    """Open nonconformities have an owner-set due date that has not passed.
+
+    GR7.1 asks that actions be taken; an open ``Nonconformity`` without ``spec.due``, or past it as of
+    ``--as-of``, shows the action is not under control. Closed ones are checked by
+    ``nonconformity-closed-verified``.
+    """
     assert isinstance(doc.model, Nonconformity)
     spec = doc.model.spec
     if spec.status == "closed":

@@ -14,7 +14,12 @@ _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
 @rule("GR6.1", "kpi-measured", kinds=("KPI",), fix="record a measurement under spec.measurements")
 def kpi_measured(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every KPI has a measurement within its frequency (plus grace)."""
+    """Every KPI has a measurement within its frequency (plus grace).
+
+    GR6.1 asks that effectiveness be measured, not only defined. The latest ``spec.measurements``
+    entry's ``period_end`` plus the KPI's ``spec.frequency`` plus the grace period must not lie before
+    ``--as-of``; a late one names the date the next measurement fell due.
+    """
     assert isinstance(doc.model, KPI)
     spec = doc.model.spec
     if not spec.measurements:

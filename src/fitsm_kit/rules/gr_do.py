@@ -13,7 +13,12 @@ from fitsm_kit.rules.general import attestation_problems, holders, in_scope_proc
 @rule("GR5.1", "plan-goals-on-track", kinds=("Plan",),
       fix="complete the goal, or re-plan it with a new due date (and say why in the management review)")
 def plan_goals_on_track(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """No plan goal is past its due date while still planned or in progress."""
+    """No plan goal is past its due date while still planned or in progress.
+
+    GR5.1 asks that the service management plan be implemented. Evidence: each goal in a ``Plan`` has a
+    ``status``; one still ``planned`` or ``in-progress`` after its ``due`` date (as of ``--as-of``) is
+    late. Re-planning means a new due date, so the plan stays honest.
+    """
     assert isinstance(doc.model, Plan)
     for i, goal in enumerate(doc.model.spec.goals):
         if goal.status in ("planned", "in-progress") and goal.due < ctx.as_of:

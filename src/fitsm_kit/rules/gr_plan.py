@@ -14,7 +14,12 @@ claim_review("Plan")
 
 @rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
 def sms_plan_content(ctx: Context) -> Iterator[Problem]:
-    """A service management plan exists with goals and timing, roles, training and awareness, and tools."""
+    """A service management plan exists with goals and timing, roles, training and awareness, and tools.
+
+    GR4.1 lists what the plan shall include. Evidence: a ``Plan`` with ``type: sms`` whose
+    ``spec.goals`` (each with a due date), ``spec.roles``, ``spec.training`` and ``spec.tools`` are
+    not empty.
+    """
     plans = [d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"]
     if not plans:
         yield Problem(None, (), "no service management plan (kind: Plan, spec.type: sms)")

@@ -14,7 +14,11 @@ claim_review("Scope")
 
 @rule("GR3.2", "scope-statement", fix="add one Scope document with the SMS scope statement")
 def scope_statement(ctx: Context) -> Iterator[Problem]:
-    """The SMS has exactly one scope statement."""
+    """The SMS has exactly one scope statement.
+
+    GR3.2 asks that the scope of the SMS be defined. Evidence: one ``Scope`` document (its
+    ``spec.statement`` is required by the schema); two would leave the scope ambiguous.
+    """
     scopes = ctx.sms.of_kind("Scope")
     if not scopes:
         yield Problem(None, (), "no scope statement (kind: Scope)")
