@@ -58,8 +58,8 @@ def latest(docs: list[Doc], date: str = "date") -> Doc | None:
 
 
 def holders(ctx: Context, role: Role, process: ProcessCode | None = None) -> set[str]:
-    """Ids of the persons assigned ``role`` (for ``process``)."""
-    return {a.person for _, _, a in ctx.sms.assignments() if a.role is role and a.process is process}
+    """Ids of the persons assigned ``role`` (for ``process``): ``Sms.holders`` with the model's enums."""
+    return set(ctx.sms.holders(role.value, process.value if process else None))
 
 
 def top_management(ctx: Context) -> set[str]:
