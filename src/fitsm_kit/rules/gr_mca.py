@@ -87,16 +87,17 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     """The service management policy is approved, and by the SMS owner.
 
     Evidence: ``metadata.status: approved`` and ``metadata.approval.approved_by`` naming a person
-    assigned the role ``sms-owner``.
+    assigned the role ``sms-owner`` (an approved document without ``metadata.approval`` is reported by
+    ``approved-has-approval``).
     """
     doc = the_policy(ctx)
     if doc is None:
         return
     meta = doc.model.metadata
-    if meta.status is not Status.APPROVED or meta.approval is None:
+    if meta.status is not Status.APPROVED:
         yield Problem(doc, ("metadata", "status"), f"the service management policy is {meta.status.value}, "
                       "not approved")
-    elif meta.approval.approved_by not in holders(ctx, Role.SMS_OWNER):
+    elif meta.approval is not None and meta.approval.approved_by not in holders(ctx, Role.SMS_OWNER):
         yield Problem(doc, ("metadata", "approval", "approved_by"),
                       f"the policy was approved by {meta.approval.approved_by}, who is not the SMS owner")
 
