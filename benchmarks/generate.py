@@ -2,97 +2,77 @@
 
     python benchmarks/generate.py DIR --docs 5000 --commits 20000
 
-The SMS has people, role assignments, the 14 process definitions, services with components and
-suppliers, SLAs, OLAs, UAs, customers, suppliers, risks, controls and report specifications, one
-document per file (so ``--docs`` is also the number of files). History is written with
-``git fast-import`` in one stream: the first commit adds every file, each later commit changes one.
+The SMS is the clean example ``examples/acme`` scaled up: its SMS-wide documents (people, roles,
+policy, scope, plans, the 14 process definitions, reviews and audits) once, and its services,
+catalogue, SLAs, OLAs, UAs, customers, suppliers, reports, plans, risks, controls and records cloned
+into bundles with suffixed ids — one document per file, so ``--docs`` is also the number of files.
+History is written with ``git fast-import`` in one stream: the first commit adds every file, each
+later commit changes one, authored by a service desk account and approved (``Approved-by:``) by the
+example's SMS owner and process owners and managers.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
-PROCESSES = ["SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM", "RDM", "CSI"]
-META = """apiVersion: fitsm.eu/v1
-kind: {kind}
-metadata:
-  id: {id}
-  title: {title}
-  owner: {owner}
-  status: approved
-  version: "1.0"
-  approval: {{approved_by: p0, approved_on: 2026-03-01}}
-  review: {{interval: P12M, last_reviewed: 2026-03-01}}
-spec:
-"""
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme"
+# Kinds the SMS has once (people, roles, policy, plans, processes, SMS-wide records); all others are
+# cloned per bundle with their ids suffixed, so every bundle is a complete, clean slice of the example.
+SINGLETONS = {"Person", "RoleAssignment", "Policy", "Scope", "Plan", "Process", "SecurityPolicy",
+              "ManagementReview", "Audit", "KPI", "Nonconformity", "Improvement", "Waiver"}
+_KIND = re.compile(r"^kind: (\S+)", re.M)
+_ID = re.compile(r"^  id: (\S+)", re.M)
 
 
-def doc(kind: str, doc_id: str, spec: str, owner: str = "p1", title: str = "") -> str:
-    return META.format(kind=kind, id=doc_id, title=title or f"{kind} {doc_id}", owner=owner) + spec
+def _example_documents() -> list[tuple[str, str, str, str]]:
+    """(relative path, kind, id, text) of every document of the clean example."""
+    docs = []
+    for path in sorted(EXAMPLE.rglob("*.yaml")):
+        rel = path.relative_to(EXAMPLE).as_posix()
+        if rel == "fitsm.yaml":
+            continue
+        for text in path.read_text(encoding="utf-8").split("\n---\n"):
+            kind, doc_id = _KIND.search(text), _ID.search(text)
+            if kind and doc_id:
+                docs.append((rel, kind[1], doc_id[1], text.rstrip("\n") + "\n"))
+    return docs
 
 
-def person(i: int) -> str:
-    return doc("Person", f"p{i}", f"  name: Person {i}\n  email: p{i}@example.org\n  github: p{i}\n"
-               f"  top_management: {'true' if i == 0 else 'false'}\n", owner="p0")
-
-
-def roles() -> str:
-    lines = ["  assignments:", "    - {role: sms-owner, person: p0}", "    - {role: sms-manager, person: p1}"]
-    for code in PROCESSES:
-        lines += [f"    - {{role: process-owner, process: {code}, person: p0}}",
-                  f"    - {{role: process-manager, process: {code}, person: p1}}"]
-    return doc("RoleAssignment", "roles", "\n".join(lines) + "\n", owner="p0")
-
-
-def process(code: str) -> str:
-    spec = (f"  code: {code}\n  goals: [Run {code} well]\n  inputs: [Requests]\n  activities: [Do the work]\n"
-            f"  outputs: [Records]\n  roles: [{{role: Process manager}}]\n"
-            f"  interfaces: [{{process: SLM, description: Exchanges information}}]\n")
-    return doc("Process", f"process-{code.lower()}", spec, owner="p0")
-
-
-HOURS = "  service_hours: {always: true, timezone: Europe/Berlin}\n  support: {contact: desk@example.org}\n"
-TARGETS = "  targets:\n    - {id: availability, metric: availability, value: %s, unit: \"%%\"}\n"
+def _suffixer(suffix: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: match[1] + suffix
 
 
 def documents(n: int) -> dict[str, str]:
-    """About ``n`` documents: a fixed core plus repeating service bundles of 8 documents."""
-    files = {"fitsm.yaml": "as_of: 2026-11-26\n", "general/roles.yaml": roles()}
-    for i in range(10):
-        files[f"people/p{i}.yaml"] = person(i)
-    for code in PROCESSES:
-        files[f"processes/{code.lower()}.yaml"] = process(code)
-    bundles = max(1, (n - len(files) + 1) // 8)
+    """About ``n`` documents, one per file: the example's singletons plus as many bundles as fit."""
+    docs = _example_documents()
+    shared = [d for d in docs if d[1] in SINGLETONS]
+    cloned = [d for d in docs if d[1] not in SINGLETONS]
+    ids = sorted({d[2] for d in cloned}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    bundles = max(1, (n - len(shared)) // len(cloned))
+    files = {"fitsm.yaml": (EXAMPLE / "fitsm.yaml").read_text(encoding="utf-8")}
+    services = [d[2] for d in cloned if d[1] == "Service"]
+    for rel, kind, doc_id, text in shared:
+        text = pattern.sub(_suffixer("-b0"), text)  # SMS-wide records point at the first bundle
+        if kind == "Scope":  # the scope covers every bundle's services
+            every = ", ".join(f"{s}-b{b}" for b in range(bundles) for s in services)
+            text = re.sub(r"^  services: \[.*\]$", f"  services: [{every}]", text, flags=re.M)
+        files[f"{Path(rel).parent}/{doc_id}.yaml"] = text
     for b in range(bundles):
-        svc, cus, ins, ext = f"svc-{b}", f"cus-{b}", f"int-{b}", f"ext-{b}"
-        files[f"customers/{cus}.yaml"] = doc("Customer", cus, (
-            "  organisation: Customer org\n  relationship_manager: p2\n"
-            "  channels: {ordering: portal, escalation: phone, complaints: mail}\n  service_review_interval: P12M\n"))
-        for sup, kind in ((ins, "internal"), (ext, "external")):
-            files[f"suppliers/{sup}.yaml"] = doc("Supplier", sup, (
-                f"  organisation: Supplier {sup}\n  type: {kind}\n  relationship_manager: p3\n"
-                "  contacts: [{name: Contact}]\n  channels: {escalation: phone}\n"))
-        files[f"services/{svc}.yaml"] = doc("Service", svc, (
-            f"  description: Service number {b}\n  lifecycle_status: live\n  customers: [{cus}]\n"
-            f"  components:\n    - {{id: core, supplier: {ins}}}\n    - {{id: net, supplier: {ext}}}\n"
-            f"  suppliers:\n    - {{supplier: {ins}, role: operations}}\n    - {{supplier: {ext}, role: network}}\n"
-            "  monitoring: {tool: Zabbix}\n"), owner="p4")
-        files[f"agreements/sla-{b}.yaml"] = doc("SLA", f"sla-{b}", (
-            f"  type: specific\n  customer: {cus}\n  services: [{svc}]\n  validity: {{start: 2026-01-01}}\n"
-            + HOURS + TARGETS % "99.0"))
-        files[f"agreements/ola-{b}.yaml"] = doc("OLA", f"ola-{b}", (
-            f"  supplier: {ins}\n  supports: [{{service: {svc}, component: core}}]\n  validity: {{start: 2026-01-01}}\n"
-            + HOURS + TARGETS % "99.9"))
-        files[f"agreements/ua-{b}.yaml"] = doc("UA", f"ua-{b}", (
-            f"  supplier: {ext}\n  supports: [{{service: {svc}, component: net}}]\n  validity: {{start: 2026-01-01}}\n"
-            + HOURS + TARGETS % "99.9"))
-        files[f"risks/risk-{b}.yaml"] = doc("Risk", f"risk-{b}", (
-            f"  category: security\n  description: Risk {b}\n  services: [{svc}]\n  probability: 2\n  impact: 2\n"
-            "  assessed_on: 2026-03-01\n"))
+        rename = _suffixer(f"-b{b}")
+        for rel, _kind, doc_id, text in cloned:
+            files[f"bundle-{b}/{Path(rel).parent}/{doc_id}.yaml"] = pattern.sub(rename, text)
     return files
+
+
+APPROVALS = "".join(f"Approved-by: {name} <{email}>\n" for name, email in (
+    ("Alice Martin", "alice.martin@acme-rc.example"), ("Bob Keller", "bob.keller@acme-rc.example"),
+    ("Carla Rossi", "carla.rossi@acme-rc.example"), ("David Chen", "david.chen@acme-rc.example")))
 
 
 def write_history(root: Path, files: dict[str, str], commits: int) -> None:
@@ -110,8 +90,8 @@ def write_history(root: Path, files: dict[str, str], commits: int) -> None:
         if k > 1:
             for name in changed:
                 content[name] += f"# revision {k}\n"
-        who = f"Person {k % 10} <p{k % 10}@example.org> {start + k * 1800} +0000"
-        message = f"Change {k}\n\nReviewed-by: Person {(k + 1) % 10} <p{(k + 1) % 10}@example.org>\n".encode()
+        who = f"Service Desk <desk@acme-rc.example> {start + k * 1800} +0000"
+        message = f"Change {k}\n\n{APPROVALS}".encode()
         out.write(f"commit refs/heads/main\nauthor {who}\ncommitter {who}\n".encode())
         out.write(b"data %d\n%s\n" % (len(message), message))
         for name in changed:
