@@ -57,6 +57,27 @@ def latest(docs: list[Doc], date: str = "date") -> Doc | None:
     return max(docs, key=lambda d: getattr(d.spec, date), default=None)
 
 
+def recent_record(ctx: Context, kind: str, policy_field: str, what: str) -> Iterator[Problem]:
+    """The latest ``kind`` record (by ``spec.date``) lies within its planned interval plus grace.
+
+    The interval is the policy's ``policy_field`` (e.g. ``management_review_interval``), else the
+    default for ``kind``; ``what`` names the activity in the messages. An overdue one names the date
+    the next fell due.
+    """
+    policy = the_policy(ctx)
+    own = getattr(policy.spec, policy_field) if policy is not None else None
+    interval = planned_interval(ctx, kind, own)
+    if interval is None:
+        yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval")
+        return
+    last = latest(ctx.sms.of_kind(kind))
+    if last is None:
+        yield Problem(policy, ("spec", policy_field) if own else (), f"no {what} recorded (kind: {kind})")
+    elif (due := ctx.overdue(last.spec.date, interval)) is not None:
+        yield Problem(last, ("spec", "date"), f"{what} overdue: last held {last.spec.date}, "
+                      f"interval {interval}, the next fell due {due}")
+
+
 def holders(ctx: Context, role: Role, process: ProcessCode | None = None) -> set[str]:
     """Ids of the persons assigned ``role`` (for ``process``): ``Sms.holders`` with the model's enums."""
     return set(ctx.sms.holders(role.value, process.value if process else None))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode
-from fitsm_kit.model.general import KPI, Audit, Policy, Role
+from fitsm_kit.model.general import KPI, Audit, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, latest, planned_interval, the_policy
+from fitsm_kit.rules.general import attestation_problems, holders, latest, recent_record
 
 _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
@@ -100,19 +100,7 @@ def audit_planned(ctx: Context) -> Iterator[Problem]:
     self-assessment, internal or external audit) must be dated within the interval plus grace as of
     ``--as-of``; an overdue one names the date the next fell due.
     """
-    policy = the_policy(ctx)
-    own = policy.model.spec.audit_interval if policy and isinstance(policy.model, Policy) else None
-    interval = planned_interval(ctx, "Audit", own)
-    if interval is None:
-        yield Problem(policy, ("spec",) if policy else (), "no planned interval for assessments or audits")
-        return
-    last = latest(ctx.sms.of_kind("Audit"))
-    if last is None:
-        yield Problem(policy, ("spec", "audit_interval") if own else (),
-                      "no assessment or audit recorded (kind: Audit)")
-    elif (due := ctx.overdue(last.spec.date, interval)) is not None:
-        yield Problem(last, ("spec", "date"), f"assessment or audit overdue: last {last.spec.date}, "
-                      f"interval {interval}, the next fell due {due}")
+    yield from recent_record(ctx, "Audit", "audit_interval", "assessment or audit")
 
 
 @rule("GR6.2", "audit-evaluates-maturity", kinds=("Audit",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitsm_kit.model.base import Status
-from fitsm_kit.model.general import ManagementReview, Policy, Role
+from fitsm_kit.model.general import ManagementReview, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import claim_review, review_problems
 from fitsm_kit.rules.general import (
@@ -13,7 +13,7 @@ from fitsm_kit.rules.general import (
     exactly_one,
     holders,
     latest,
-    planned_interval,
+    recent_record,
     the_policy,
     top_management,
 )
@@ -143,19 +143,7 @@ def management_review_planned(ctx: Context) -> Iterator[Problem]:
     ``ManagementReview`` record's ``spec.date`` must lie within the interval plus grace as of
     ``--as-of``; an overdue review names the date the next one fell due.
     """
-    policy = the_policy(ctx)
-    own = policy.model.spec.management_review_interval if policy and isinstance(policy.model, Policy) else None
-    interval = planned_interval(ctx, "ManagementReview", own)
-    if interval is None:
-        yield Problem(policy, ("spec",) if policy else (), "no planned interval for management reviews")
-        return
-    last = latest(ctx.sms.of_kind("ManagementReview"))
-    if last is None:
-        yield Problem(policy, ("spec", "management_review_interval") if own else (),
-                      "no management review recorded (kind: ManagementReview)")
-    elif (due := ctx.overdue(last.spec.date, interval)) is not None:
-        yield Problem(last, ("spec", "date"), f"management review overdue: last held {last.spec.date}, "
-                      f"interval {interval}, the next fell due {due}")
+    yield from recent_record(ctx, "ManagementReview", "management_review_interval", "management review")
 
 
 @rule("GR1.3", "management-review-chaired-by-sms-owner", kinds=("ManagementReview",),
