@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fitsm_kit import __version__
+from test_examples import planted
 
 from conftest import EXAMPLES, SEED, Run, write_tree
 
@@ -32,7 +33,7 @@ def test_text_output_names_file_line_col_and_requirement(fitsm: Callable[..., Ru
     assert run.code == 1
     assert "acme-broken/agreements/olas.yaml:38:13: PR2.4 OLA with external supplier research-net" in run.out
     assert "fix: use an OLA for internal suppliers" in run.out
-    assert "Found 16 findings" in run.out
+    assert f"Found {len(planted())} findings" in run.out
 
 
 def test_syntax_error_among_good_files_still_checks_the_rest(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
@@ -64,7 +65,7 @@ def test_select_by_prefix_is_dotted(fitsm: Callable[..., Run]) -> None:
     assert reqs == {"PR2.1", "PR2.4"}
     run = fitsm("check", EXAMPLES / "acme-broken", "--format", "json", "--ignore", "GR,PR2,PR6.3")
     reqs = {f["requirement"] for f in json.loads(run.out)["findings"]}
-    assert reqs == {"PR7.1", "PR8.2"}
+    assert reqs == {"PR6.5", "PR7.1", "PR8.2"}  # PR6.3 ignores PR6.3 only
 
 
 def test_usage_and_config_errors_exit_2(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
@@ -82,7 +83,7 @@ def test_output_file(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
     report = tmp_path / "report.json"
     run = fitsm("check", EXAMPLES / "acme-broken", "--format", "json", "--output", report)
     assert run.code == 1 and run.out == ""
-    assert json.loads(report.read_text())["summary"]["findings"] == 16
+    assert json.loads(report.read_text())["summary"]["findings"] == len(planted())
 
 
 def test_explain_prints_the_requirement_text_from_the_seed(fitsm: Callable[..., Run]) -> None:

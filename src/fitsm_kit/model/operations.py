@@ -140,12 +140,23 @@ class Risk(Envelope):
     spec: RiskSpec
 
 
+class Performed(Strict):
+    """One execution of a recurring control, e.g. a review of access rights."""
+
+    date: dt.date
+    by: PersonRef | None = None
+    result: NonEmpty
+
+
 class SecurityControlSpec(Strict):
     type: Literal["physical", "technical", "organisational"]
     description: NonEmpty
     mitigates: list[RiskRef] = Field(min_length=1)
     status: Literal["planned", "implemented", "retired"] = "planned"
     implemented_on: dt.date | None = None
+    topic: Text | None = Field(None, description="e.g. access-control, as in the ISM procedures")
+    interval: IsoDuration | None = Field(None, description="How often a recurring control is carried out")
+    performed: list[Performed] = Field([], description="Records of the recurring control being carried out")
 
 
 class SecurityControl(Envelope):
@@ -161,17 +172,19 @@ class Contact(Strict):
 
 
 class CustomerChannels(Strict):
+    """PR7.3 asks for ordering, escalation and complaint channels; rule customer-channels checks them."""
+
     general: Text | None = None
-    ordering: NonEmpty
-    escalation: NonEmpty
-    complaints: NonEmpty
+    ordering: NonEmpty | None = None
+    escalation: NonEmpty | None = None
+    complaints: NonEmpty | None = None
 
 
 class CustomerSpec(Strict):
     organisation: NonEmpty
     relationship_manager: PersonRef
     contacts: list[Contact] = []
-    channels: CustomerChannels
+    channels: CustomerChannels = CustomerChannels()
     service_review_interval: IsoDuration | None = None
 
 
@@ -226,8 +239,10 @@ class SatisfactionSurvey(Envelope):
 
 
 class SupplierChannels(Strict):
+    """PR8.3 asks for an escalation channel; rule supplier-escalation-channel checks it."""
+
     general: Text | None = None
-    escalation: NonEmpty
+    escalation: NonEmpty | None = None
 
 
 class SupplierSpec(Strict):
@@ -236,7 +251,7 @@ class SupplierSpec(Strict):
     federation_member: bool = False
     relationship_manager: PersonRef
     contacts: list[Contact] = Field([], description="Contacts on the supplier's side")
-    channels: SupplierChannels
+    channels: SupplierChannels = SupplierChannels()
     evaluation_interval: IsoDuration | None = None
 
 

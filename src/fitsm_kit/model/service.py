@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Literal
+import zoneinfo
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from fitsm_kit.model.base import (
     AgreementRef,
@@ -76,6 +77,16 @@ class Decision(Strict):
     decided_on: dt.date
 
 
+class DesignTransitionPlan(Strict):
+    """How a new or changed service is designed and brought into operation (PR1.3)."""
+
+    timescales: list[NonEmpty] = Field([], description="Milestones with dates")
+    responsibilities: list[NonEmpty] = []
+    technology: list[NonEmpty] = Field([], description="New or changed technology")
+    communication: list[NonEmpty] = []
+    acceptance_criteria: list[NonEmpty] = Field([], description="Service acceptance criteria")
+
+
 class ServiceProposalSpec(Strict):
     service: ServiceRef | None = None
     change_type: Literal["new", "change", "retire"]
@@ -83,6 +94,7 @@ class ServiceProposalSpec(Strict):
     required_resources: NonEmpty
     expected_benefits: NonEmpty
     evaluation: Decision | None = None
+    plan: DesignTransitionPlan | None = Field(None, description="Design and transition plan once approved")
 
 
 class ServiceProposal(Envelope):
@@ -117,11 +129,22 @@ class Maintenance(Strict):
     description: Text | None = None
 
 
+def _check_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Berlin or UTC") from None
+    return value
+
+
+TimeZone = Annotated[Text, AfterValidator(_check_timezone), Field(examples=["Europe/Berlin"])]
+
+
 class Hours(Strict):
     """When something is provided: round the clock (``always``) or weekly windows in a time zone."""
 
     always: bool = False
-    timezone: Text = "UTC"
+    timezone: TimeZone = "UTC"
     windows: list[Window] = []
     exceptions: list[Text] = []
     maintenance: list[Maintenance] = []
@@ -236,16 +259,24 @@ class Agreed(Strict):
     on: dt.date
 
 
-class ReportSpecificationSpec(Strict):
-    """The seven PR3.2 fields: identity (metadata), purpose, audience, frequency, content, format, delivery."""
+ReportTopic = Literal["service-performance", "process-performance", "significant-events", "nonconformities"]
 
-    purpose: NonEmpty
-    audience: list[NonEmpty] = Field(min_length=1)
-    frequency: IsoDuration
-    content: list[NonEmpty] = Field(min_length=1)
-    format: NonEmpty
-    delivery: NonEmpty
+
+class ReportSpecificationSpec(Strict):
+    """The seven PR3.2 fields: identity (metadata), purpose, audience, frequency, content, format, delivery.
+
+    They are optional here so that a missing one is reported against PR3.2 (rule report-specified)
+    rather than as a schema error.
+    """
+
+    purpose: NonEmpty | None = None
+    audience: list[NonEmpty] = []
+    frequency: IsoDuration | None = None
+    content: list[NonEmpty] = []
+    format: NonEmpty | None = None
+    delivery: NonEmpty | None = Field(None, description="Method of delivery")
     agreed_with: list[Agreed] = []
+    topics: list[ReportTopic] = Field([], description="What the report covers, for PR3.1")
     covers: list[Text] = Field([], description="Agreement targets (agreement/target) and KPI ids reported")
 
 

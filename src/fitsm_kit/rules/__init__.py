@@ -11,9 +11,12 @@ from fitsm_kit.rules import (
     gr_plan,
     gr_scs,
     portfolio,
+    pr_agreements,
+    pr_operations,
+    pr_reporting,
     supply,
 )
 from fitsm_kit.rules.base import REGISTRY
 
 __all__ = ["REGISTRY", "documents", "general", "gr_act", "gr_check", "gr_do", "gr_doc", "gr_mca", "gr_plan", "gr_scs",
-           "portfolio", "supply"]
+           "portfolio", "pr_agreements", "pr_operations", "pr_reporting", "supply"]

@@ -1,66 +1,71 @@
-"""Rules for availability, capacity, security, customer and supplier management (PR4–PR8)."""
+"""Rules for customer (PR7) and supplier relationship management (PR8)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.operations import Customer, Risk, ServiceReview
-from fitsm_kit.model.service import Lifecycle
+from fitsm_kit.model.base import ProcessCode
+from fitsm_kit.model.operations import (
+    Complaint,
+    Customer,
+    SatisfactionSurvey,
+    ServiceReview,
+    Supplier,
+    SupplierEvaluation,
+)
+from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import planned_interval
+from fitsm_kit.rules.pr_agreements import covering_slas
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
 
-RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
-
-
-@rule("PR4.4", "live-service-monitored", kinds=("Service",),
-      fix="describe how the service's availability is monitored under spec.monitoring")
-def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every live service names how its availability is monitored."""
-    if doc.spec.lifecycle_status is Lifecycle.LIVE and doc.spec.monitoring is None:
-        yield Problem(doc, ("spec",), "live service has no availability monitoring")
+# --- PR7 customers -----------------------------------------------------------------------------------
 
 
-@rule("PR5.3", "capacity-future-planned", kinds=("CapacityPlan",),
-      fix="add spec.future with the horizon and the human, technical and financial resources")
-def capacity_future_planned(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A capacity plan plans future capacity considering human, technical and financial resources."""
-    if doc.spec.future is None:
-        yield Problem(doc, ("spec",), "capacity plan has no future capacity plan")
-
-
-@rule("PR6.3", "high-risks-treated", kinds=("Risk",),
-      fix="add a SecurityControl (or a measure in an availability / continuity plan) that mitigates it, "
-          "or set treatment: accept with accepted_by")
-def high_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A risk at or above the treatment threshold is mitigated or formally accepted.
-
-    Mitigated means an implemented SecurityControl, or an implemented measure in an availability /
-    continuity plan, names the risk. The threshold is probability × impact ≥ 12 on 1–5 scales.
-    """
-    assert isinstance(doc.model, Risk)
+@rule("PR7.1", "service-customers-identified", kinds=("Service",),
+      fix="list the service's customers under spec.customers")
+def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every live customer-facing service names its customers, including those it has a specific SLA with."""
+    assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    level = spec.probability * spec.impact
-    if level < RISK_TREATMENT_THRESHOLD:
+    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
-    if spec.treatment == "accept":
-        if spec.accepted_by is None:
-            yield Problem(doc, ("spec", "treatment"), "risk is accepted but nobody is recorded as accepting it",
-                          "set spec.accepted_by")
+    if not spec.customers:
+        yield Problem(doc, ("spec",), "live customer-facing service names no customers")
         return
-    controls = [c for c in ctx.sms.of_kind("SecurityControl")
-                if doc.id in c.spec.mitigates and c.spec.status == "implemented"]
-    measures = [m for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
-                if doc.id in m.mitigates and m.status == "implemented"]
-    if not controls and not measures:
-        yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
-                      f"{spec.impact}) has no implemented control or measure")
+    for sla in covering_slas(ctx.sms, doc.id):
+        customer = sla.spec.customer
+        if (customer is not None and customer not in spec.customers and in_force(sla, ctx)
+                and ctx.sms.get(customer, "Customer") is not None):
+            yield Problem(doc, ("spec", "customers"), f"{customer} has SLA {sla.id} for this service but is not "
+                          "among its customers")
+
+
+case_owner_rule("PR7.2", "customer-relationship-manager", ("Customer",), "customer relationship manager",
+                "customer", field=("spec", "relationship_manager"))
+
+
+@rule("PR7.3", "customer-channels", kinds=("Customer",),
+      fix="name the channels under spec.channels: ordering, escalation and complaints")
+def customer_channels(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Each customer has channels for service ordering, escalation and complaints."""
+    assert isinstance(doc.model, Customer)
+    channels = doc.model.spec.channels
+    missing = [c for c in ("ordering", "escalation", "complaints") if not getattr(channels, c)]
+    if missing:
+        yield Problem(doc, ("spec", "channels"), f"no channel for {', '.join(missing)}")
 
 
 @rule("PR7.4", "service-review-recent", kinds=("Customer",),
       fix="hold a service review with the customer and record it as a ServiceReview")
 def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Each customer has a service review within the planned interval."""
+    """Each customer has a service review within the planned interval.
+
+    The interval is the customer's ``spec.service_review_interval``, else the default for
+    ServiceReview in ``fitsm.yaml`` or the service management policy.
+    """
     assert isinstance(doc.model, Customer)
-    interval = doc.model.spec.service_review_interval or ctx.config.default_review_intervals.get("ServiceReview")
+    interval = planned_interval(ctx, "ServiceReview", doc.model.spec.service_review_interval)
     if interval is None:
         yield Problem(doc, ("spec",), "no planned interval for service reviews",
                       "set spec.service_review_interval (e.g. P6M)")
@@ -74,9 +79,130 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"last service review {max(dates)}, interval {interval}: the next fell due {due}")
 
 
+@rule("PR7.5", "complaints-consistent",
+      fix="write the CRM complaint handling procedure, and have its owner attest to it")
+def complaints_consistent(ctx: Context) -> Iterator[Problem]:
+    """Customer complaints are handled by a written procedure, attested in practice and reviewed.
+
+    The tool checks evidence, not truth: a CRM procedure with topic ``complaints`` and steps, and in
+    the CRM process definition a recent attestation (``requirement: PR7.5``) by the CRM owner or
+    manager or the SMS owner or manager, with role and date — renewed at each periodic review of
+    complaints and their follow-up.
+    """
+    yield from judged(ctx, "PR7.5", ProcessCode.CRM, "complaints", "complaint handling")
+
+
+@rule("PR7.5", "complaint-records", kinds=("Complaint",),
+      fix="record the response and the closing date (spec.response, spec.closed_on)")
+def complaint_records(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A closed complaint records the response given and when it was closed (not before it was received)."""
+    assert isinstance(doc.model, Complaint)
+    spec = doc.model.spec
+    if spec.status != "closed":
+        return
+    missing = [f for f in ("response", "closed_on") if getattr(spec, f) is None]
+    if missing:
+        yield Problem(doc, ("spec", "status"), f"closed complaint has no {' and no '.join(missing)}")
+    elif spec.closed_on is not None and spec.closed_on < spec.received_on:
+        yield Problem(doc, ("spec", "closed_on"), f"closed {spec.closed_on}, before it was received "
+                      f"({spec.received_on})", "correct the dates")
+
+
+@rule("PR7.6", "satisfaction-survey-recent",
+      fix="survey customer satisfaction and record it as a SatisfactionSurvey")
+def satisfaction_survey_recent(ctx: Context) -> Iterator[Problem]:
+    """Customer satisfaction is measured at planned intervals.
+
+    The interval is the default for SatisfactionSurvey in ``fitsm.yaml`` or the service management
+    policy; the latest SatisfactionSurvey must lie within it plus the grace period.
+    """
+    interval = planned_interval(ctx, "SatisfactionSurvey")
+    surveys = [d for d in ctx.sms.of_kind("SatisfactionSurvey") if isinstance(d.model, SatisfactionSurvey)]
+    latest = max(surveys, key=lambda d: d.spec.date, default=None)
+    if interval is None:
+        yield Problem(latest, ("spec", "date") if latest else (), "no planned interval for customer satisfaction "
+                      "surveys", "set default_review_intervals: {SatisfactionSurvey: P12M} in fitsm.yaml or the policy")
+    elif latest is None:
+        yield Problem(None, (), "customer satisfaction was never surveyed (no SatisfactionSurvey)")
+    elif (due := ctx.overdue(latest.spec.date, interval)) is not None:
+        yield Problem(latest, ("spec", "date"), f"last satisfaction survey {latest.spec.date}, interval {interval}: "
+                      f"the next fell due {due}")
+
+
+@rule("PR7.6", "satisfaction-managed",
+      fix="write the CRM procedure for customer satisfaction, and have its owner attest to it")
+def satisfaction_managed(ctx: Context) -> Iterator[Problem]:
+    """Customer satisfaction is managed by a written procedure, with follow-up attested in practice.
+
+    The tool checks evidence, not truth: a CRM procedure with topic ``satisfaction`` and steps, and in
+    the CRM process definition a recent attestation (``requirement: PR7.6``) by the CRM owner or
+    manager or the SMS owner or manager, with role and date, that results are followed up.
+    """
+    yield from judged(ctx, "PR7.6", ProcessCode.CRM, "satisfaction", "managing customer satisfaction")
+
+
+# --- PR8 suppliers -----------------------------------------------------------------------------------
+
+
+@rule("PR8.1", "federation-member-internal", kinds=("Supplier",),
+      fix="set type: internal for a federation member (FitSM regards federation members as internal)")
+def federation_member_internal(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A federation member is identified as an internal supplier, as FitSM regards it."""
+    assert isinstance(doc.model, Supplier)
+    if doc.model.spec.federation_member and doc.model.spec.type != "internal":
+        yield Problem(doc, ("spec", "type"), "federation member is identified as an external supplier")
+
+
 @rule("PR8.2", "supplier-contact", kinds=("Supplier",),
       fix="add at least one contact on the supplier's side under spec.contacts")
 def supplier_contact(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Each supplier has a contact on the supplier's side (ours is the relationship manager)."""
     if not doc.spec.contacts:
         yield Problem(doc, ("spec",), "supplier has no contact on the supplier's side")
+
+
+case_owner_rule("PR8.2", "supplier-relationship-manager", ("Supplier",), "supplier relationship manager",
+                "supplier", field=("spec", "relationship_manager"))
+
+
+@rule("PR8.3", "supplier-escalation-channel", kinds=("Supplier",),
+      fix="name the escalation channel under spec.channels.escalation")
+def supplier_escalation_channel(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Each supplier has an escalation channel."""
+    assert isinstance(doc.model, Supplier)
+    if not doc.model.spec.channels.escalation:
+        yield Problem(doc, ("spec", "channels"), "no escalation channel to the supplier")
+
+
+@rule("PR8.4", "supplier-evaluated", kinds=("Supplier",),
+      fix="evaluate the supplier and record it as a SupplierEvaluation, based on its agreements' evaluations")
+def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Each supplier is evaluated at its planned interval, drawing on the evaluations of its OLAs / UAs.
+
+    The interval is the supplier's ``spec.evaluation_interval``, else the default for
+    SupplierEvaluation in ``fitsm.yaml`` or the policy; a supplier never evaluated is a finding (record
+    the evaluation made when the supplier was chosen). When the supplier has an OLA or UA in force,
+    the latest evaluation's ``basis``
+    names at least one AgreementEvaluation of it.
+    """
+    assert isinstance(doc.model, Supplier)
+    interval = planned_interval(ctx, "SupplierEvaluation", doc.model.spec.evaluation_interval)
+    if interval is None:
+        yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
+                      "set spec.evaluation_interval (e.g. P12M)")
+        return
+    evaluations = [e for e in ctx.sms.of_kind("SupplierEvaluation")
+                   if isinstance(e.model, SupplierEvaluation) and e.model.spec.supplier == doc.id]
+    latest = max(evaluations, key=lambda e: e.spec.date, default=None)
+    if latest is None:
+        yield Problem(doc, ("spec", "evaluation_interval"), "supplier was never evaluated (no SupplierEvaluation)")
+        return
+    if (due := ctx.overdue(latest.spec.date, interval)) is not None:
+        yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {latest.spec.date} ({latest.id}), "
+                      f"interval {interval}: the next evaluation fell due {due}")
+    agreements = {a.id for a in ctx.sms.of_kind("OLA", "UA") if a.spec.supplier == doc.id and in_force(a, ctx)}
+    basis = [ctx.sms.get(b, "AgreementEvaluation") for b in latest.spec.basis]
+    if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
+        yield Problem(latest, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
+                      f"({', '.join(sorted(agreements))})",
+                      "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")

@@ -1,0 +1,388 @@
+"""Rules for service level management (PR2): catalogue, SLAs, OLAs / UAs, their evaluation and the chain.
+
+The chain: a catalogue lists live services; every live customer-facing service is covered by an SLA;
+every supplier a live service depends on is covered by an OLA or UA (or is explicitly exempt); and
+the supporting agreements can carry the SLA — see :mod:`fitsm_kit.agreements` for the arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fitsm_kit.agreements import compose, coverage, describe, percent, slower
+from fitsm_kit.dates import parse_interval
+from fitsm_kit.index import Sms
+from fitsm_kit.model.service import (
+    SLA,
+    AgreementEvaluation,
+    Component,
+    Hours,
+    Lifecycle,
+    Service,
+    ServiceCatalogue,
+    Target,
+)
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
+
+# --- catalogue (PR2.1) ------------------------------------------------------------------------------
+
+
+@rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",),
+      fix="list only live services in a catalogue; keep others in the portfolio")
+def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Service catalogue entries are live services from the portfolio."""
+    assert isinstance(doc.model, ServiceCatalogue)
+    for i, service_id in enumerate(doc.model.spec.services):
+        service = ctx.sms.get(service_id, "Service")
+        if service is not None and service.spec.lifecycle_status is not Lifecycle.LIVE:
+            yield Problem(doc, ("spec", "services", i),
+                          f"{service_id} is {service.spec.lifecycle_status.value}, not live")
+
+
+@rule("PR2.1", "live-service-in-catalogue", kinds=("Service",),
+      fix="add the service to a ServiceCatalogue, or set customer_facing: false if customers never see it")
+def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every live, customer-facing service is listed in a service catalogue."""
+    spec = doc.spec
+    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
+        return
+    if not any(doc.id in c.spec.services for c in ctx.sms.of_kind("ServiceCatalogue")):
+        yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
+
+
+# --- SLAs (PR2.2) -----------------------------------------------------------------------------------
+
+
+def covering_slas(sms: Sms, service_id: str) -> list[Doc]:
+    """SLAs that cover ``service_id``: specific ones that list it, default ones by catalogue or for all."""
+    return [doc for doc in sms.of_kind("SLA") if service_id in sla_services(sms, doc)]
+
+
+def sla_services(sms: Sms, doc: Doc) -> list[str]:
+    """The services an SLA covers: those it lists; for a default SLA without a list, its catalogue's
+    services, or every live customer-facing service when it names no catalogue."""
+    assert isinstance(doc.model, SLA)
+    spec = doc.model.spec
+    if spec.services or spec.type != "default":
+        return list(spec.services)
+    if spec.catalogue is not None:
+        catalogue = sms.get(spec.catalogue, "ServiceCatalogue")
+        return list(catalogue.spec.services) if catalogue is not None else []
+    return [s.id for s in sms.of_kind("Service")
+            if s.spec.lifecycle_status is Lifecycle.LIVE and s.spec.customer_facing]
+
+
+@rule("PR2.2", "live-service-has-sla", kinds=("Service",),
+      fix="list the service in a specific SLA, or in the catalogue a default SLA covers")
+def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every live, customer-facing service is covered by an SLA that is in force today.
+
+    In force means agreed (not a draft, not retired) and within its validity as of ``--as-of``. The
+    SLA may be specific (it lists the service) or the default SLA (its catalogue lists the service,
+    or it names neither services nor catalogue and so covers every live customer-facing service).
+    """
+    assert isinstance(doc.model, Service)
+    spec = doc.model.spec
+    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
+        return
+    slas = covering_slas(ctx.sms, doc.id)
+    if not slas:
+        yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
+    elif not any(in_force(s, ctx) for s in slas):
+        names = ", ".join(s.id for s in slas)
+        yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on "
+                      f"{ctx.as_of} ({names})", "renew the SLA's validity or agree a new one")
+
+
+reviewed_rule("PR2.2", "sla-reviewed", ("SLA",), "SLA")
+case_owner_rule("PR2.2", "sla-owner", ("SLA",), "SLA owner", "SLA")
+
+
+# --- evaluations (PR2.3, PR2.5) ---------------------------------------------------------------------
+
+
+def evaluation_interval(targets: list[Target]) -> str:
+    """How often an agreement is evaluated: the shortest period of its targets."""
+    start = dt.date(2001, 1, 1)
+    return min((t.period for t in targets), key=lambda p: parse_interval(p).after(start))
+
+
+def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An agreement in force is evaluated every period, and the latest evaluation covers every target."""
+    if not in_force(doc, ctx):
+        return
+    targets: list[Target] = doc.spec.targets
+    interval = evaluation_interval(targets)
+    evaluations = [e for e in ctx.sms.of_kind("AgreementEvaluation")
+                   if isinstance(e.model, AgreementEvaluation) and e.model.spec.agreement == doc.id]
+    if not evaluations:
+        if (due := ctx.overdue(doc.spec.validity.start, interval)) is not None:
+            yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
+                          f"evaluated every {interval}, the first evaluation fell due {due}")
+        return
+    latest = max(evaluations, key=lambda e: e.spec.period_end)
+    if (due := ctx.overdue(latest.spec.period_end, interval)) is not None:
+        yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {latest.spec.period_end} "
+                      f"({latest.id}); evaluated every {interval}, the next fell due {due}")
+    evaluated = {r.target for r in latest.spec.results}
+    for i, target in enumerate(targets):
+        if target.id not in evaluated:
+            yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
+                          f"evaluation {latest.id}", f"add a result for {target.id} to {latest.id}")
+
+
+@rule("PR2.3", "sla-evaluated", kinds=("SLA",),
+      fix="record an AgreementEvaluation with a result for every target of the SLA")
+def sla_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every SLA in force is evaluated against all its targets, once per target period.
+
+    The evaluation interval is the shortest ``period`` of the SLA's targets (default ``P1M``). The
+    latest AgreementEvaluation's period must end within one interval (plus grace) of ``--as-of``, and
+    it must have a result for every target. A new SLA is due its first evaluation one interval after
+    its validity starts.
+    """
+    yield from evaluation_problems(doc, ctx)
+
+
+@rule("PR2.5", "supporting-agreement-evaluated", kinds=("OLA", "UA"),
+      fix="record an AgreementEvaluation with a result for every target of the OLA / UA")
+def supporting_agreement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every OLA and UA in force is evaluated against all its targets, once per target period.
+
+    As for SLAs (rule sla-evaluated): the shortest target period sets the interval, and the latest
+    evaluation covers every target.
+    """
+    yield from evaluation_problems(doc, ctx)
+
+
+def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
+    """Missed targets in an evaluation of an agreement of ``kinds`` with no follow-up recorded.
+
+    Follow-up is a notification (to the customer, or escalation to the supplier) under
+    ``spec.notifications``, or a nonconformity linked under ``spec.nonconformity``.
+    """
+    assert isinstance(doc.model, AgreementEvaluation)
+    spec = doc.model.spec
+    agreement = ctx.sms.get(spec.agreement, *kinds)
+    if agreement is None or spec.notifications or spec.nonconformity:
+        return
+    targets = {t.id: t for t in agreement.spec.targets}
+    for i, result in enumerate(spec.results):
+        if not result.met:
+            target = targets.get(result.target)
+            agreed = f" against {target.value:g} {target.unit}" if target else ""
+            yield Problem(doc, ("spec", "results", i, "met"),
+                          f"{agreement.kind} target {result.target} missed: measured {result.measured:g}{agreed}")
+
+
+@rule("PR2.3", "sla-violation-notified", kinds=("AgreementEvaluation",),
+      fix="notify the customer (spec.notifications: to, on) or link a nonconformity (spec.nonconformity)")
+def sla_violation_notified(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An SLA evaluation with a missed target records that the customer was notified or a nonconformity.
+
+    FitSM-2 asks to notify the customer of an SLA violation; the SLA owner investigates it to prevent a
+    recurrence. Either is accepted as follow-up: ``spec.notifications`` or ``spec.nonconformity``.
+    """
+    yield from unhandled(doc, ctx, ("SLA",))
+
+
+@rule("PR2.5", "supporting-violation-escalated", kinds=("AgreementEvaluation",),
+      fix="escalate to the supplier (spec.notifications: to, on) or link a nonconformity (spec.nonconformity)")
+def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An OLA / UA evaluation with a missed target records its escalation to the supplier or a nonconformity.
+
+    FitSM-2 asks to escalate an OLA / UA violation to the supplier; either ``spec.notifications`` or a
+    linked ``spec.nonconformity`` is accepted as follow-up.
+    """
+    yield from unhandled(doc, ctx, ("OLA", "UA"))
+
+
+# --- supporting agreements (PR2.4) ------------------------------------------------------------------
+
+
+@rule("PR2.4", "supporting-agreement-supplier-type", kinds=("OLA", "UA"),
+      fix="use an OLA for internal suppliers and federation members, a UA for external suppliers")
+def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """OLAs are agreed with internal suppliers (or federation members), UAs with external ones."""
+    supplier = ctx.sms.get(doc.spec.supplier, "Supplier")
+    if supplier is None:
+        return  # reported as an unresolved reference
+    internal = supplier.spec.type == "internal" or supplier.spec.federation_member
+    if doc.kind == "OLA" and not internal:
+        yield Problem(doc, ("spec", "supplier"), f"OLA with external supplier {supplier.id}")
+    elif doc.kind == "UA" and internal:
+        yield Problem(doc, ("spec", "supplier"), f"UA with internal supplier {supplier.id}")
+
+
+reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "OLA and UA")
+case_owner_rule("PR2.4", "supporting-agreement-owner", ("OLA", "UA"), "agreement owner", "OLA and UA")
+
+
+def supports(agreement: Doc, service_id: str, component_id: str | None = None) -> bool:
+    """Whether an OLA / UA supports the service (the component, when given, or all of the service)."""
+    return any(c.service == service_id and (c.component is None or component_id is None or c.component == component_id)
+               for c in agreement.spec.supports)
+
+
+@rule("PR2.4", "service-suppliers-covered", kinds=("Service",),
+      fix="agree an OLA (internal supplier, federation member) or UA (external supplier) that supports the "
+          "service, or set agreement_required: false with a justification")
+def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every supplier a live service depends on is covered by an OLA or UA in force, or is exempt.
+
+    The suppliers are those in ``spec.suppliers`` and those of its components. Exempt means
+    ``agreement_required: false`` with a ``justification`` — FitSM asks for OLAs and UAs "as needed",
+    and this records why one is not.
+    """
+    assert isinstance(doc.model, Service)
+    spec = doc.model.spec
+    if spec.lifecycle_status is not Lifecycle.LIVE:
+        return
+    places: dict[str, tuple[str | int, ...]] = {}
+    for j, component in enumerate(spec.components):
+        if component.supplier is not None:
+            places.setdefault(component.supplier, ("spec", "components", j, "supplier"))
+    exempt = set()
+    for i, entry in enumerate(spec.suppliers):
+        places[entry.supplier] = ("spec", "suppliers", i, "supplier")
+        if not entry.agreement_required:
+            exempt.add(entry.supplier)
+            if not entry.justification:
+                yield Problem(doc, ("spec", "suppliers", i, "agreement_required"),
+                              f"no agreement with {entry.supplier} and no justification why none is needed",
+                              "add a justification, or agree an OLA / UA")
+    agreements = [a for a in ctx.sms.of_kind("OLA", "UA") if supports(a, doc.id) and in_force(a, ctx)]
+    for supplier, loc in places.items():
+        if supplier not in exempt and not any(a.spec.supplier == supplier for a in agreements):
+            yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A critical component of a service and the supporting agreements in force behind it."""
+
+    service: str
+    component: Component
+    agreements: tuple[Doc, ...]
+
+
+def chain(ctx: Context, sla: Doc) -> Iterator[Link]:
+    """For each live service an SLA in force covers: its critical components with a supplier, and the
+    OLAs / UAs in force that support them (and the SLA, when they list the SLAs they support).
+
+    Components of exempt suppliers (``agreement_required: false``) and components without an
+    agreement (reported by service-suppliers-covered) are left out.
+    """
+    if not in_force(sla, ctx):
+        return
+    agreements = [a for a in ctx.sms.of_kind("OLA", "UA")
+                  if in_force(a, ctx) and (not a.spec.supports_slas or sla.id in a.spec.supports_slas)]
+    for service_id in sla_services(ctx.sms, sla):
+        service = ctx.sms.get(service_id, "Service")
+        if service is None or service.spec.lifecycle_status is not Lifecycle.LIVE:
+            continue
+        exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}
+        for component in service.spec.components:
+            if not component.critical or component.supplier is None or component.supplier in exempt:
+                continue
+            behind = tuple(a for a in agreements
+                           if a.spec.supplier == component.supplier and supports(a, service_id, component.id))
+            if behind:
+                yield Link(service_id, component, behind)
+
+
+def availability(agreement: Doc) -> float | None:
+    """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
+    values = [t.value for t in agreement.spec.targets if t.metric == "availability" and t.unit == "%"]
+    return min(values, default=None)
+
+
+@rule("PR2.4", "supporting-availability", kinds=("SLA",),
+      fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false), "
+          "or lower the SLA's target")
+def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind a service can carry the SLA's availability target.
+
+    A service's critical components (``critical: true``, the default) are in series: the service is
+    available only when all of them are. Their composed availability is the product of the
+    availability targets agreed for them in OLAs / UAs (the best one where several apply), and must
+    be at least the SLA's availability target. Redundant components belong in the model as
+    ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
+    taken at face value.
+    """
+    targets = [(i, t) for i, t in enumerate(doc.spec.targets) if t.metric == "availability" and t.unit == "%"]
+    if not targets:
+        return
+    by_service: dict[str, list[Link]] = {}
+    for link in chain(ctx, doc):
+        by_service.setdefault(link.service, []).append(link)
+    for service_id, links in by_service.items():
+        factors: dict[str, float] = {}
+        for link in links:
+            best = max(link.agreements, key=lambda a: availability(a) or -1.0)
+            value = availability(best)
+            if value is None:
+                yield Problem(doc, ("spec", "targets", targets[0][0]), f"{best.id} agrees no availability target for "
+                              f"{service_id} component {link.component.id}, so the SLA's availability cannot be "
+                              "composed", f"add an availability target to {best.id}")
+                continue
+            # An agreement for the whole service counts once; one per component counts per component.
+            named = any(c.component == link.component.id for c in best.spec.supports if c.service == service_id)
+            factors.setdefault(f"{best.id}/{link.component.id}" if named else best.id, value)
+        composed = compose(factors.values())
+        for i, target in targets:
+            if composed + 1e-9 < target.value:
+                parts = " × ".join(f"{key.split('/')[0]} {percent(v)} %" for key, v in factors.items())
+                yield Problem(doc, ("spec", "targets", i, "value"),
+                              f"SLA {doc.id} promises {percent(target.value)} % for {service_id}; its components "
+                              f"compose to {percent(composed, below=target.value)} %: {parts}")
+
+
+@rule("PR2.4", "supporting-hours", kinds=("SLA",),
+      fix="extend the OLA / UA service or support hours, or narrow the SLA's")
+def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind an SLA cover its service hours and its support hours.
+
+    Weekly windows are compared as real instants in their time zones (daylight saving time included),
+    over one week in the same zone and over a year across zones. Free-text exceptions and planned
+    maintenance are not compared.
+    """
+    seen = set()
+    for link in chain(ctx, doc):
+        for agreement in link.agreements:
+            if agreement.id in seen:
+                continue
+            seen.add(agreement.id)
+            pairs: list[tuple[tuple[str, ...], str, Hours, Hours]] = [
+                (("spec", "service_hours"), "service hours", doc.spec.service_hours,
+                      agreement.spec.service_hours)]
+            if doc.spec.support.hours is not None and agreement.spec.support.hours is not None:
+                pairs.append((("spec", "support", "hours"), "support hours", doc.spec.support.hours,
+                              agreement.spec.support.hours))
+            for loc, what, wanted, offered in pairs:
+                result = coverage(wanted, offered, ctx.as_of)
+                if result.gaps:
+                    yield Problem(doc, loc, f"{what} {describe(wanted)} are not covered by {agreement.id} "
+                                  f"({describe(offered)}): first gap {result.first_gap()}, "
+                                  f"{percent(result.hours_per_week)} h a week")
+
+
+@rule("PR2.4", "supporting-response-times", kinds=("SLA",),
+      fix="shorten the OLA / UA response or resolution times, or lengthen the SLA's")
+def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind an SLA respond and resolve no slower than the SLA promises.
+
+    Each response-time and resolution-time target of the SLA is compared, in minutes (a day is 24
+    hours), with the targets of the same metric and priority in the supporting agreements; a
+    supporting agreement without such a target is not compared.
+    """
+    agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
+    for i, target in enumerate(doc.spec.targets):
+        for agreement in agreements.values():
+            for found in slower(target, agreement.spec.targets):
+                yield Problem(doc, ("spec", "targets", i, "value"),
+                              f"SLA {doc.id} {target.id} promises {percent(target.value)} {target.unit}; "
+                              f"{agreement.id} {found.id} allows {percent(found.value)} {found.unit}")

@@ -1,0 +1,93 @@
+"""What several process (PR) rules share: FitSM-3 case owners, attestations, in-force agreements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fitsm_kit.model.base import ProcessCode, Status
+from fitsm_kit.model.general import Role
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import review_overdue
+from fitsm_kit.rules.general import attestation_problems, holders, process_doc
+
+
+def in_force(doc: Doc, ctx: Context) -> bool:
+    """An agreement counts once agreed (not a draft, not retired) and while its validity covers today."""
+    if doc.model.metadata.status in (Status.DRAFT, Status.RETIRED):
+        return False
+    validity = doc.spec.validity
+    return bool(validity.start <= ctx.as_of and (validity.end is None or ctx.as_of <= validity.end))
+
+
+def person_problems(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int, ...], role: str
+                    ) -> Iterator[Problem]:
+    """A FitSM-3 role holder must be an active Person; a missing one is an unresolved reference already."""
+    person = ctx.sms.get(person_id, "Person")
+    if person is not None and not person.spec.active:
+        yield Problem(doc, loc, f"{role} {person_id} is no longer active",
+                      f"hand the {role} role to an active person")
+
+
+def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: str, what: str, *,
+                    field: tuple[str, str] = ("metadata", "owner"), where: Callable[[Doc], bool] | None = None
+                    ) -> None:
+    """Register rule ``name``: each document of ``kinds`` has one ``role``, an active Person in ``field``.
+
+    The case owner is ``metadata.owner``; relationship managers are in ``spec.relationship_manager``.
+    ``where`` narrows the documents (e.g. security risks only). Retired documents need no owner.
+    """
+
+    def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
+        if doc.model.metadata.status is Status.RETIRED or (where is not None and not where(doc)):
+            return
+        holder = getattr(getattr(doc.model, field[0]), field[1])
+        yield from person_problems(doc, ctx, holder, field, role)
+
+    path = ".".join(field)
+    check.__name__ = name.replace("-", "_")
+    check.__doc__ = (f"Each {what} has one {role}: an active Person in {path}.\n\n"
+                     f"FitSM-3 asks for one {role} per {what}. The schema allows exactly one value; this rule "
+                     "checks that it names a person who is still active (Person spec.active).")
+    rule(requirement, name, kinds=kinds, fix=f"name an active person as {role} in {path}")(check)
+
+
+def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str) -> None:
+    """Register rule ``name``: ``what`` is reviewed at its planned interval, as rule review-overdue checks."""
+
+    def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
+        yield from review_overdue(doc, ctx)
+
+    check.__name__ = name.replace("-", "_")
+    check.__doc__ = (f"Every {what} is reviewed at its planned interval.\n\n"
+                     "The interval is the document's metadata.review.interval, else the default for its kind "
+                     "in fitsm.yaml or the service management policy; the last review "
+                     "(metadata.review.last_reviewed) must lie within the interval plus the grace period as of "
+                     "--as-of. A late review names the date it fell due.")
+    rule(requirement, name, kinds=kinds,
+         fix="review it, then set metadata.review.last_reviewed (and an interval if it has none)")(check)
+
+
+def accountable(ctx: Context, code: ProcessCode) -> set[str]:
+    """Who may attest for a process: its owner and manager, the SMS owner and the SMS manager."""
+    return (holders(ctx, Role.PROCESS_OWNER, code) | holders(ctx, Role.PROCESS_MANAGER, code)
+            | holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER))
+
+
+def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: str) -> Iterator[Problem]:
+    """Evidence for a requirement that needs judgement: a written procedure and a recent attestation.
+
+    The definition of process ``code`` has a procedure with ``topic`` and steps, and records in its
+    ``metadata.attestations`` a recent attestation of ``requirement`` (with role and date) by the
+    process owner or manager, or the SMS owner or manager.
+    """
+    process = process_doc(ctx, code)
+    if process is None:
+        yield Problem(None, (), f"no {code.value} process definition records how {what} is done",
+                      f"add the {code.value} Process with a procedure of topic {topic}")
+        return
+    if not any(p.topic == topic and p.steps for p in process.spec.procedures):
+        yield Problem(process, ("spec", "procedures"), f"{code.value} has no procedure with topic {topic} and "
+                      f"steps for {what}", f"add a procedure with topic: {topic} and its steps under spec.procedures")
+    yield from attestation_problems(process, ctx, requirement, accountable(ctx, code),
+                                    f"the {code.value} process owner or manager (or the SMS owner or manager)",
+                                    f"{what} is done consistently, as the procedure says")

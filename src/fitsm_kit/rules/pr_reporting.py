@@ -1,0 +1,160 @@
+"""Rules for service reporting management (PR3): which reports, how they are specified, that they are sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from fitsm_kit.model.base import Status
+from fitsm_kit.model.general import KPI
+from fitsm_kit.model.service import ReportDelivery, ReportSpecification
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import in_scope_processes
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force
+
+TOPICS = ("service-performance", "process-performance", "significant-events", "nonconformities")
+
+
+def active_reports(ctx: Context) -> list[Doc]:
+    """Report specifications in use: neither drafts nor retired."""
+    return [d for d in ctx.sms.of_kind("ReportSpecification")
+            if d.model.metadata.status not in (Status.DRAFT, Status.RETIRED)]
+
+
+def covered(ctx: Context) -> set[str]:
+    return {item for doc in active_reports(ctx) for item in doc.spec.covers}
+
+
+@rule("PR3.1", "reporting-topics", fix="add the missing topic to spec.topics of the report that covers it")
+def reporting_topics(ctx: Context) -> Iterator[Problem]:
+    """Reports are identified and cover service and process performance, events and nonconformities.
+
+    Each report specification says what it covers in ``spec.topics``: ``service-performance``,
+    ``process-performance``, ``significant-events``, ``nonconformities``.
+    """
+    reports = active_reports(ctx)
+    if not reports:
+        yield Problem(None, (), "no report is identified (kind: ReportSpecification)",
+                      "specify the reports the SMS produces")
+        return
+    present = {t for doc in reports for t in doc.spec.topics}
+    missing = [t for t in TOPICS if t not in present]
+    if missing:
+        yield Problem(reports[0], ("spec",), f"no report covers {', '.join(missing)}")
+
+
+@rule("PR3.1", "sla-targets-reported", kinds=("SLA",),
+      fix="add 'SLA-ID/TARGET-ID' to spec.covers of the report that shows it")
+def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every target of an SLA in force is covered by a report (``spec.covers``: ``sla-id/target-id``)."""
+    if not in_force(doc, ctx):
+        return
+    reported = covered(ctx)
+    for i, target in enumerate(doc.spec.targets):
+        if f"{doc.id}/{target.id}" not in reported:
+            yield Problem(doc, ("spec", "targets", i), f"target {target.id} is in no report ('{doc.id}/{target.id}' "
+                          "in a report's spec.covers)")
+
+
+@rule("PR3.1", "kpis-reported", kinds=("KPI",), fix="add the KPI's id to spec.covers of the report that shows it")
+def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every KPI of the SMS, an in-scope process or a service is covered by a report (``spec.covers``)."""
+    assert isinstance(doc.model, KPI)
+    scope = doc.model.spec.scope
+    if scope != "sms" and ctx.sms.get(scope, "Service") is None and scope not in {p.value for p in
+                                                                                   in_scope_processes(ctx)}:
+        return
+    if doc.model.metadata.status is not Status.RETIRED and doc.id not in covered(ctx):
+        yield Problem(doc, ("spec", "scope"), "KPI is in no report")
+
+
+@rule("PR3.1", "report-covers-resolve", kinds=("ReportSpecification",),
+      fix="name an agreement target as AGREEMENT-ID/TARGET-ID, or a KPI by its id")
+def report_covers_resolve(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every entry of a report's ``spec.covers`` names an agreement target (``agreement/target``) or a KPI."""
+    for i, item in enumerate(doc.spec.covers):
+        agreement_id, _, target_id = item.partition("/")
+        if target_id:
+            agreement = ctx.sms.get(agreement_id, "SLA", "OLA", "UA")
+            if agreement is None:
+                yield Problem(doc, ("spec", "covers", i), f"{agreement_id!r} is not an SLA, OLA or UA")
+            elif not any(t.id == target_id for t in agreement.spec.targets):
+                yield Problem(doc, ("spec", "covers", i), f"{agreement_id} has no target {target_id!r}")
+        elif ctx.sms.get(item, "KPI") is None:
+            yield Problem(doc, ("spec", "covers", i), f"{item!r} is not a KPI")
+
+
+@rule("PR3.2", "report-agreed", kinds=("ReportSpecification",),
+      fix="record under spec.agreed_with which recipient agreed the report, and when")
+def report_agreed(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every report specification records its agreement with the recipients."""
+    if not doc.spec.agreed_with:
+        yield Problem(doc, ("spec",), "report specification was not agreed with its recipients")
+
+
+@rule("PR3.2", "report-specified", kinds=("ReportSpecification",),
+      fix="add the missing fields: purpose, audience, frequency (e.g. P1M), content, format, delivery")
+def report_specified(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every report specification has the seven PR3.2 fields.
+
+    Identity is the document's ``metadata.id`` and ``title``; the others are ``spec.purpose``,
+    ``audience``, ``frequency``, ``content``, ``format`` and ``delivery`` (the method of delivery).
+    """
+    assert isinstance(doc.model, ReportSpecification)
+    spec = doc.model.spec
+    missing = [f for f in ("purpose", "audience", "frequency", "content", "format", "delivery") if not getattr(spec, f)]
+    if missing:
+        yield Problem(doc, ("spec",), f"report specification has no {', '.join(missing)}")
+
+
+case_owner_rule("PR3.2", "report-owner", ("ReportSpecification",), "report owner", "report")
+
+
+def _started(doc: Doc) -> dt.date | None:
+    """Since when a report specification applies: its approval, else its last review."""
+    meta = doc.model.metadata
+    if meta.approval is not None:
+        return meta.approval.approved_on
+    return meta.review.last_reviewed if meta.review else None
+
+
+@rule("PR3.3", "report-delivered", kinds=("ReportSpecification",),
+      fix="deliver the report and record it as a ReportDelivery")
+def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Every report in use is delivered at its frequency.
+
+    The report for the period after the last delivered one falls due when that period ends (last
+    ``period_end`` plus ``frequency``); it is late once the grace period has passed too. A report
+    never delivered falls due one frequency after the specification was approved.
+    """
+    assert isinstance(doc.model, ReportSpecification)
+    frequency = doc.model.spec.frequency
+    if frequency is None or doc.model.metadata.status in (Status.DRAFT, Status.RETIRED):
+        return  # a missing frequency is reported by report-specified
+    deliveries = [d.model.spec for d in ctx.sms.of_kind("ReportDelivery")
+                  if isinstance(d.model, ReportDelivery) and d.model.spec.report == doc.id]
+    if not deliveries:
+        start = _started(doc)
+        due = ctx.overdue(start, frequency) if start else ctx.as_of
+        if due is not None:
+            yield Problem(doc, ("spec", "frequency"), f"never delivered (no ReportDelivery); frequency {frequency}"
+                          + (f", the first fell due {due}" if start else ""))
+        return
+    last = max(d.period_end for d in deliveries)
+    if (due := ctx.overdue(last, frequency)) is not None:
+        yield Problem(doc, ("spec", "frequency"), f"last delivered for the period ending {last}; frequency "
+                      f"{frequency}, the next fell due {due}")
+
+
+@rule("PR3.3", "report-recipients", kinds=("ReportDelivery",),
+      fix="deliver the report to its whole audience, or change the specification's audience")
+def report_recipients(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A delivered report reached every recipient in its specification's audience."""
+    assert isinstance(doc.model, ReportDelivery)
+    spec = ctx.sms.get(doc.model.spec.report, "ReportSpecification")
+    if spec is None:
+        return
+    missing = [a for a in spec.spec.audience if a not in doc.model.spec.recipients]
+    if missing:
+        yield Problem(doc, ("spec", "recipients"), f"not delivered to {', '.join(missing)} "
+                      f"(audience of {spec.id})")

@@ -1,0 +1,43 @@
+"""Meta-tests for the process requirements: every PR ID has a rule and a failing variant."""
+
+from __future__ import annotations
+
+from fitsm_kit.catalogue import requirements
+from fitsm_kit.rules import REGISTRY
+
+from variants import pr
+
+PR_IDS = [r for r in requirements() if r.startswith("PR")]
+JUDGED = ("PR6.4", "PR6.5", "PR7.5", "PR7.6")  # need human judgement: evidence plus an attestation
+
+
+def test_the_catalogue_has_35_process_requirements() -> None:
+    assert len(PR_IDS) == 35  # PR1.1–PR1.4, PR2.1–PR2.5, PR3.1–PR3.3, PR4–PR5 ×4, PR6.1–PR6.5, PR7.1–PR7.6, PR8 ×4
+
+
+def test_every_process_requirement_has_a_rule() -> None:
+    covered = {r.requirement for r in REGISTRY.values()}
+    assert [r for r in PR_IDS if r not in covered] == []
+
+
+def test_every_process_requirement_has_a_failing_variant() -> None:
+    varied = {v.requirement for v in pr.VARIANTS}
+    assert [r for r in PR_IDS if r not in varied] == []
+
+
+def test_every_process_rule_has_a_variant_in_the_pr_family() -> None:
+    rules = {name for name, r in REGISTRY.items() if r.requirement.startswith("PR")}
+    assert sorted(rules - {v.rule for v in pr.VARIANTS}) == []
+
+
+def test_judgement_rules_say_they_check_evidence_not_truth() -> None:
+    for requirement in JUDGED:
+        docs = [r.doc for r in REGISTRY.values() if r.requirement == requirement]
+        assert any("evidence, not truth" in d and "attest" in d for d in docs), requirement
+
+
+def test_interval_rules_name_their_interval() -> None:
+    planned = ("PR2.2", "PR2.4", "PR4.1", "PR4.2", "PR5.1", "PR6.1", "PR6.2", "PR6.5", "PR7.4", "PR8.4")
+    for requirement in planned:
+        docs = [r.doc for r in REGISTRY.values() if r.requirement == requirement]
+        assert any("interval" in d for d in docs), requirement
