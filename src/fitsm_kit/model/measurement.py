@@ -8,9 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from fitsm_kit.model.base import Envelope, ServiceRef, Strict, Text
-
-# TODO(lead): use model.service.TimeZone once it has landed
-TimeZone = Text
+from fitsm_kit.model.service import TimeZone
 
 
 class Outage(Strict):
