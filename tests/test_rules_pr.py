@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from fitsm_kit.catalogue import requirements
-from fitsm_kit.rules import REGISTRY
+import datetime as dt
 
+from fitsm_kit.catalogue import requirements
+from fitsm_kit.config import load_config
+from fitsm_kit.engine import _Collector, load_sms
+from fitsm_kit.rules import REGISTRY
+from fitsm_kit.rules.base import Context, run
+
+from conftest import EXAMPLES
 from variants import pr
 
 PR_IDS = [r for r in requirements() if r.startswith("PR")]
@@ -41,3 +47,18 @@ def test_interval_rules_name_their_interval() -> None:
     for requirement in planned:
         docs = [r.doc for r in REGISTRY.values() if r.requirement == requirement]
         assert any("interval" in d for d in docs), requirement
+
+
+def test_lookups_are_rebuilt_for_another_date_on_the_same_sms() -> None:
+    # ua-research-net is valid until 2027-12-31: after that cloud-compute's uplink supplier is uncovered.
+    root = EXAMPLES / "acme"
+    config = load_config(root)
+    sms, _ = load_sms(root, config, dt.date(2026, 11, 26), _Collector())
+    rule = REGISTRY["service-suppliers-covered"]
+
+    def messages(as_of: dt.date) -> list[str]:
+        return [p.message for p in run(rule, Context(sms=sms, config=config, as_of=as_of))]
+
+    assert messages(dt.date(2026, 11, 26)) == []
+    assert messages(dt.date(2028, 1, 15)) == ["no OLA or UA in force with research-net supports this service"]
+    assert messages(dt.date(2026, 11, 26)) == []

@@ -1,14 +1,16 @@
 """The arithmetic of the agreement chain: can the supporting agreements (OLAs / UAs) carry an SLA?
 
-Pure functions, no SMS lookups: the rules in ``rules/pr_agreements.py`` find which agreements stand
-behind which SLA and hand the numbers here.
+Pure functions, no SMS lookups: the rules in ``rules/pr_chain.py`` find which agreements stand behind
+which SLA and hand the numbers here.
 
 - **Availability** of components in series is the product of their availabilities (99.5 % × 99.95 %
   = 99.45 %); a service whose critical components are agreed with that product cannot promise more.
-- **Hours**: weekly windows in a time zone are turned into real instants, so a window in
-  ``America/New_York`` is compared with one in ``Europe/Berlin`` as the clocks really stand, daylight
-  saving time included. Two schedules in the same zone are compared over one week; in different zones
-  over a year, because the zones switch to and from summer time on different days.
+- **Hours**: weekly windows in a time zone (windows past midnight included) are turned into real
+  instants, so a window in ``America/New_York`` is compared with one in ``Europe/Berlin`` as the
+  clocks really stand, daylight saving time included. Two schedules in the same zone are compared over
+  one week; in different zones over a year, because the zones switch to and from summer time on
+  different days. The interval arithmetic is shared with ``fitsm evaluate``
+  (:mod:`fitsm_kit.evaluation.timeline`).
 - **Times** (response, resolution) are compared in minutes; a day is 24 hours.
 """
 
@@ -20,14 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from fitsm_kit.evaluation.timeline import UTC, Span, subtract, union
 from fitsm_kit.model.service import Hours, Target
 
 MINUTES = {"minutes": 1, "hours": 60, "days": 24 * 60}
 TIME_METRICS = ("response-time", "resolution-time")
-_UTC = dt.timezone.utc
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-Span = tuple[dt.datetime, dt.datetime]  # [start, end) as aware datetimes
 
 
 def compose(availabilities: Iterable[float]) -> float:
@@ -83,7 +83,7 @@ def spans(hours: Hours, start: dt.date, days: int) -> list[Span]:
     zone = ZoneInfo(hours.timezone)
     if hours.always:
         first = dt.datetime.combine(start, dt.time(), zone)
-        return [(first.astimezone(_UTC), (first + dt.timedelta(days=days)).astimezone(_UTC))]
+        return [(first.astimezone(UTC), (first + dt.timedelta(days=days)).astimezone(UTC))]
     found = []
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -93,42 +93,13 @@ def spans(hours: Hours, start: dt.date, days: int) -> list[Span]:
             begin = dt.datetime.combine(day, _clock(window.start), zone)
             end_day = day if window.end != "24:00" and window.end > window.start else day + dt.timedelta(days=1)
             end = dt.datetime.combine(end_day, _clock(window.end), zone)
-            found.append((begin.astimezone(_UTC), end.astimezone(_UTC)))
-    return merge(found)
+            found.append((begin.astimezone(UTC), end.astimezone(UTC)))
+    return union(found)
 
 
 def _clock(hhmm: str) -> dt.time:
     hour, minute = int(hhmm[:2]), int(hhmm[3:])
     return dt.time(0, 0) if hour == 24 else dt.time(hour, minute)
-
-
-def merge(items: Iterable[Span]) -> list[Span]:
-    """Sorted, non-overlapping spans covering the same instants as ``items``."""
-    merged: list[Span] = []
-    for begin, end in sorted(items):
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        elif begin < end:
-            merged.append((begin, end))
-    return merged
-
-
-def subtract(required: list[Span], offered: list[Span]) -> list[Span]:
-    """The parts of ``required`` not inside ``offered`` (both sorted and merged)."""
-    gaps = []
-    for begin, end in required:
-        cursor = begin
-        for o_begin, o_end in offered:
-            if o_end <= cursor or o_begin >= end:
-                continue
-            if o_begin > cursor:
-                gaps.append((cursor, o_begin))
-            cursor = max(cursor, o_end)
-            if cursor >= end:
-                break
-        if cursor < end:
-            gaps.append((cursor, end))
-    return gaps
 
 
 @dataclass(frozen=True)

@@ -2,30 +2,26 @@
 
 The chain: a catalogue lists live services; every live customer-facing service is covered by an SLA;
 every supplier a live service depends on is covered by an OLA or UA (or is explicitly exempt); and
-the supporting agreements can carry the SLA — see :mod:`fitsm_kit.agreements` for the arithmetic.
+the supporting agreements can carry the SLA (rules in :mod:`fitsm_kit.rules.pr_chain`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from fitsm_kit.agreements import compose, coverage, describe, percent, slower
 from fitsm_kit.dates import parse_interval
 from fitsm_kit.index import Sms
 from fitsm_kit.model.service import (
     SLA,
     AgreementEvaluation,
-    Component,
-    Hours,
     Lifecycle,
     Service,
     ServiceCatalogue,
     Target,
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
+from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo, reviewed_rule
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 
@@ -49,16 +45,24 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     spec = doc.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
-    if not any(doc.id in c.spec.services for c in ctx.sms.of_kind("ServiceCatalogue")):
+    if doc.id not in by(ctx, ("ServiceCatalogue",), "services"):
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
 # --- SLAs (PR2.2) -----------------------------------------------------------------------------------
 
 
-def covering_slas(sms: Sms, service_id: str) -> list[Doc]:
+def covering_slas(ctx: Context, service_id: str) -> list[Doc]:
     """SLAs that cover ``service_id``: specific ones that list it, default ones by catalogue or for all."""
-    return [doc for doc in sms.of_kind("SLA") if service_id in sla_services(sms, doc)]
+
+    def build() -> dict[str, list[Doc]]:
+        covered: dict[str, list[Doc]] = {}
+        for sla in ctx.sms.of_kind("SLA"):
+            for service in dict.fromkeys(sla_services(ctx.sms, sla)):
+                covered.setdefault(service, []).append(sla)
+        return covered
+
+    return memo(ctx, "covering-slas", build).get(service_id, [])
 
 
 def sla_services(sms: Sms, doc: Doc) -> list[str]:
@@ -88,7 +92,7 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     spec = doc.model.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
-    slas = covering_slas(ctx.sms, doc.id)
+    slas = covering_slas(ctx, doc.id)
     if not slas:
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
     elif not any(in_force(s, ctx) for s in slas):
@@ -116,8 +120,7 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     targets: list[Target] = doc.spec.targets
     interval = evaluation_interval(targets)
-    evaluations = [e for e in ctx.sms.of_kind("AgreementEvaluation")
-                   if isinstance(e.model, AgreementEvaluation) and e.model.spec.agreement == doc.id]
+    evaluations = by(ctx, ("AgreementEvaluation",), "agreement").get(doc.id, [])
     if not evaluations:
         if (due := ctx.overdue(doc.spec.validity.start, interval)) is not None:
             yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
@@ -221,6 +224,20 @@ reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "OLA and 
 case_owner_rule("PR2.4", "supporting-agreement-owner", ("OLA", "UA"), "agreement owner", "OLA and UA")
 
 
+def supporting(ctx: Context, service_id: str) -> list[Doc]:
+    """The OLAs and UAs in force that support ``service_id`` (or some of its components)."""
+
+    def build() -> dict[str, list[Doc]]:
+        found: dict[str, list[Doc]] = {}
+        for agreement in ctx.sms.of_kind("OLA", "UA"):
+            if in_force(agreement, ctx):
+                for service in dict.fromkeys(c.service for c in agreement.spec.supports):
+                    found.setdefault(service, []).append(agreement)
+        return found
+
+    return memo(ctx, "supporting", build).get(service_id, [])
+
+
 def supports(agreement: Doc, service_id: str, component_id: str | None = None) -> bool:
     """Whether an OLA / UA supports the service (the component, when given, or all of the service)."""
     return any(c.service == service_id and (c.component is None or component_id is None or c.component == component_id)
@@ -254,135 +271,7 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                 yield Problem(doc, ("spec", "suppliers", i, "agreement_required"),
                               f"no agreement with {entry.supplier} and no justification why none is needed",
                               "add a justification, or agree an OLA / UA")
-    agreements = [a for a in ctx.sms.of_kind("OLA", "UA") if supports(a, doc.id) and in_force(a, ctx)]
+    agreed = {a.spec.supplier for a in supporting(ctx, doc.id)}
     for supplier, loc in places.items():
-        if supplier not in exempt and not any(a.spec.supplier == supplier for a in agreements):
+        if supplier not in exempt and supplier not in agreed:
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A critical component of a service and the supporting agreements in force behind it."""
-
-    service: str
-    component: Component
-    agreements: tuple[Doc, ...]
-
-
-def chain(ctx: Context, sla: Doc) -> Iterator[Link]:
-    """For each live service an SLA in force covers: its critical components with a supplier, and the
-    OLAs / UAs in force that support them (and the SLA, when they list the SLAs they support).
-
-    Components of exempt suppliers (``agreement_required: false``) and components without an
-    agreement (reported by service-suppliers-covered) are left out.
-    """
-    if not in_force(sla, ctx):
-        return
-    agreements = [a for a in ctx.sms.of_kind("OLA", "UA")
-                  if in_force(a, ctx) and (not a.spec.supports_slas or sla.id in a.spec.supports_slas)]
-    for service_id in sla_services(ctx.sms, sla):
-        service = ctx.sms.get(service_id, "Service")
-        if service is None or service.spec.lifecycle_status is not Lifecycle.LIVE:
-            continue
-        exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}
-        for component in service.spec.components:
-            if not component.critical or component.supplier is None or component.supplier in exempt:
-                continue
-            behind = tuple(a for a in agreements
-                           if a.spec.supplier == component.supplier and supports(a, service_id, component.id))
-            if behind:
-                yield Link(service_id, component, behind)
-
-
-def availability(agreement: Doc) -> float | None:
-    """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
-    values = [t.value for t in agreement.spec.targets if t.metric == "availability" and t.unit == "%"]
-    return min(values, default=None)
-
-
-@rule("PR2.4", "supporting-availability", kinds=("SLA",),
-      fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false), "
-          "or lower the SLA's target")
-def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The OLAs and UAs behind a service can carry the SLA's availability target.
-
-    A service's critical components (``critical: true``, the default) are in series: the service is
-    available only when all of them are. Their composed availability is the product of the
-    availability targets agreed for them in OLAs / UAs (the best one where several apply), and must
-    be at least the SLA's availability target. Redundant components belong in the model as
-    ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
-    taken at face value.
-    """
-    targets = [(i, t) for i, t in enumerate(doc.spec.targets) if t.metric == "availability" and t.unit == "%"]
-    if not targets:
-        return
-    by_service: dict[str, list[Link]] = {}
-    for link in chain(ctx, doc):
-        by_service.setdefault(link.service, []).append(link)
-    for service_id, links in by_service.items():
-        factors: dict[str, float] = {}
-        for link in links:
-            best = max(link.agreements, key=lambda a: availability(a) or -1.0)
-            value = availability(best)
-            if value is None:
-                yield Problem(doc, ("spec", "targets", targets[0][0]), f"{best.id} agrees no availability target for "
-                              f"{service_id} component {link.component.id}, so the SLA's availability cannot be "
-                              "composed", f"add an availability target to {best.id}")
-                continue
-            # An agreement for the whole service counts once; one per component counts per component.
-            named = any(c.component == link.component.id for c in best.spec.supports if c.service == service_id)
-            factors.setdefault(f"{best.id}/{link.component.id}" if named else best.id, value)
-        composed = compose(factors.values())
-        for i, target in targets:
-            if composed + 1e-9 < target.value:
-                parts = " × ".join(f"{key.split('/')[0]} {percent(v)} %" for key, v in factors.items())
-                yield Problem(doc, ("spec", "targets", i, "value"),
-                              f"SLA {doc.id} promises {percent(target.value)} % for {service_id}; its components "
-                              f"compose to {percent(composed, below=target.value)} %: {parts}")
-
-
-@rule("PR2.4", "supporting-hours", kinds=("SLA",),
-      fix="extend the OLA / UA service or support hours, or narrow the SLA's")
-def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The OLAs and UAs behind an SLA cover its service hours and its support hours.
-
-    Weekly windows are compared as real instants in their time zones (daylight saving time included),
-    over one week in the same zone and over a year across zones. Free-text exceptions and planned
-    maintenance are not compared.
-    """
-    seen = set()
-    for link in chain(ctx, doc):
-        for agreement in link.agreements:
-            if agreement.id in seen:
-                continue
-            seen.add(agreement.id)
-            pairs: list[tuple[tuple[str, ...], str, Hours, Hours]] = [
-                (("spec", "service_hours"), "service hours", doc.spec.service_hours,
-                      agreement.spec.service_hours)]
-            if doc.spec.support.hours is not None and agreement.spec.support.hours is not None:
-                pairs.append((("spec", "support", "hours"), "support hours", doc.spec.support.hours,
-                              agreement.spec.support.hours))
-            for loc, what, wanted, offered in pairs:
-                result = coverage(wanted, offered, ctx.as_of)
-                if result.gaps:
-                    yield Problem(doc, loc, f"{what} {describe(wanted)} are not covered by {agreement.id} "
-                                  f"({describe(offered)}): first gap {result.first_gap()}, "
-                                  f"{percent(result.hours_per_week)} h a week")
-
-
-@rule("PR2.4", "supporting-response-times", kinds=("SLA",),
-      fix="shorten the OLA / UA response or resolution times, or lengthen the SLA's")
-def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The OLAs and UAs behind an SLA respond and resolve no slower than the SLA promises.
-
-    Each response-time and resolution-time target of the SLA is compared, in minutes (a day is 24
-    hours), with the targets of the same metric and priority in the supporting agreements; a
-    supporting agreement without such a target is not compared.
-    """
-    agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
-    for i, target in enumerate(doc.spec.targets):
-        for agreement in agreements.values():
-            for found in slower(target, agreement.spec.targets):
-                yield Problem(doc, ("spec", "targets", i, "value"),
-                              f"SLA {doc.id} {target.id} promises {percent(target.value)} {target.unit}; "
-                              f"{agreement.id} {found.id} allows {percent(found.value)} {found.unit}")

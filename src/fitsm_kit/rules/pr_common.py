@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import review_overdue
 from fitsm_kit.rules.general import attestation_problems, holders, process_doc
+
+T = TypeVar("T")
+_MEMO: dict[str, Any] = {}  # lookups for the check under way; key "" holds its SMS and date
+
+
+def memo(ctx: Context, name: str, build: Callable[[], T]) -> T:
+    """``build()`` once per check: rules run per document against one SMS, so a lookup is built once.
+
+    A lookup may depend on the date (agreements in force), so a new SMS or a new date starts afresh.
+    """
+    current = _MEMO.get("")
+    if current is None or current[0] is not ctx.sms or current[1] != ctx.as_of:
+        _MEMO.clear()
+        _MEMO[""] = (ctx.sms, ctx.as_of)
+    if name not in _MEMO:
+        _MEMO[name] = build()
+    return cast(T, _MEMO[name])
+
+
+def by(ctx: Context, kinds: tuple[str, ...], field: str) -> dict[str, list[Doc]]:
+    """Documents of ``kinds`` grouped by the id(s) in ``spec.<field>`` (a string or a list of them)."""
+
+    def build() -> dict[str, list[Doc]]:
+        groups: dict[str, list[Doc]] = {}
+        for doc in ctx.sms.of_kind(*kinds):
+            value = getattr(doc.spec, field)
+            for key in ([value] if isinstance(value, str) else cast(Iterable[str], value or [])):
+                groups.setdefault(key, []).append(doc)
+        return groups
+
+    return memo(ctx, f"{','.join(kinds)}.{field}", build)
 
 
 def in_force(doc: Doc, ctx: Context) -> bool:

@@ -1,20 +1,19 @@
-"""Rules for availability and continuity (PR4), capacity (PR5) and information security management (PR6)."""
+"""Rules for availability and continuity (PR4) and capacity management (PR5), and the risk helpers PR6 shares."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from fitsm_kit.model.base import ProcessCode, Status
+from fitsm_kit.model.base import Status
 from fitsm_kit.model.operations import (
-    AvailabilityContinuityPlan,
     CapacityPlan,
     Risk,
-    SecurityControl,
 )
 from fitsm_kit.model.service import SLA, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged, reviewed_rule
+from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo, reviewed_rule
 
 RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 
@@ -49,13 +48,26 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(doc, ("spec", "treatment"), "risk is accepted but nobody is recorded as accepting it",
                           "set spec.accepted_by")
         return
-    controls = [c for c in ctx.sms.of_kind("SecurityControl")
-                if doc.id in c.spec.mitigates and c.spec.status == "implemented"]
-    measures = [m for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
-                if doc.id in m.mitigates and m.status == "implemented"]
-    if not controls and not measures:
+    controls = [c for c in by(ctx, ("SecurityControl",), "mitigates").get(doc.id, [])
+                if c.spec.status == "implemented"]
+    if not controls and doc.id not in memo(ctx, "measured", lambda: {
+            r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
+            if m.status == "implemented" for r in m.mitigates}):
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
+
+
+def plan_requirements(ctx: Context, kind: str, service_id: str) -> list[tuple[Doc, int, Any]]:
+    """(plan, index, requirement) for every requirement of a plan of ``kind`` about ``service_id``."""
+
+    def build() -> dict[str, list[tuple[Doc, int, Any]]]:
+        found: dict[str, list[tuple[Doc, int, Any]]] = {}
+        for plan in ctx.sms.of_kind(kind):
+            for k, requirement in enumerate(plan.spec.requirements):
+                found.setdefault(requirement.service, []).append((plan, k, requirement))
+        return found
+
+    return memo(ctx, f"requirements:{kind}", build).get(service_id, [])
 
 
 # --- PR4 availability and continuity -----------------------------------------------------------------
@@ -71,14 +83,12 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
-    found = [(plan, k, r) for plan in ctx.sms.of_kind("AvailabilityContinuityPlan")
-             if isinstance(plan.model, AvailabilityContinuityPlan)
-             for k, r in enumerate(plan.model.spec.requirements) if r.service == doc.id]
+    found = plan_requirements(ctx, "AvailabilityContinuityPlan", doc.id)
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
         return
-    promised = [(t.value, sla.id) for sla in covering_slas(ctx.sms, doc.id) if in_force(sla, ctx)
+    promised = [(t.value, sla.id) for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)
                 and isinstance(sla.model, SLA) for t in sla.model.spec.targets
                 if t.metric == "availability" and t.unit == "%"]
     if not promised:
@@ -149,8 +159,7 @@ def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has capacity and performance requirements that consider predicted demand."""
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
-    found = [r for plan in ctx.sms.of_kind("CapacityPlan") if isinstance(plan.model, CapacityPlan)
-             for r in plan.model.spec.requirements if r.service == doc.id]
+    found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no capacity requirements in any "
                       "CapacityPlan")
@@ -206,116 +215,3 @@ def capacity_thresholds(doc: Doc, ctx: Context) -> Iterator[Problem]:
         elif warning >= exception:
             yield Problem(doc, ("spec", "current", i, "warning_threshold"), f"{entry.resource}: warning threshold "
                           f"{warning:g} % is not below the exception threshold {exception:g} %")
-
-
-# --- PR6 information security ------------------------------------------------------------------------
-
-
-@rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
-def security_policy_defined(ctx: Context) -> Iterator[Problem]:
-    """An information security policy is in force and lists the information security requirements."""
-    policies = [d for d in ctx.sms.of_kind("SecurityPolicy")
-                if d.model.metadata.status not in (Status.DRAFT, Status.RETIRED)]
-    if not policies:
-        yield Problem(None, (), "no information security policy is in force (kind: SecurityPolicy)")
-    elif not any(d.spec.requirements for d in policies):
-        yield Problem(policies[0], ("spec",), "the information security policy identifies no security "
-                      "requirements", "list them under spec.requirements")
-
-
-reviewed_rule("PR6.1", "security-policy-reviewed", ("SecurityPolicy",), "information security policy")
-
-
-@rule("PR6.2", "security-risks-assessed",
-      fix="assess information security risks as Risk documents (category: security)")
-def security_risks_assessed(ctx: Context) -> Iterator[Problem]:
-    """Information security risks are assessed, and reassessed within their planned interval.
-
-    At least one Risk of category security exists; each was assessed (``spec.assessed_on``) within its
-    planned interval (the Risk's review interval, or the default for Risk) plus the grace period.
-    """
-    assessed = risks(ctx, "security")
-    if not assessed:
-        yield Problem(None, (), "no information security risk is assessed (Risk with category: security)")
-    for doc in assessed:
-        yield from assessment_problems(doc, ctx)
-
-
-case_owner_rule("PR6.2", "security-risk-owner", ("Risk",), "security risk owner", "security risk",
-                where=lambda d: d.spec.category == "security")
-
-
-@rule("PR6.3", "high-risks-treated", kinds=("Risk",),
-      fix="add a SecurityControl that mitigates it, or set treatment: accept with accepted_by")
-def high_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """An information security risk at or above the treatment threshold is mitigated or formally accepted.
-
-    Mitigated means an implemented SecurityControl (or an implemented measure in an availability /
-    continuity plan) names the risk. The threshold is probability × impact ≥ 12 on 1–5 scales.
-    """
-    if doc.spec.category == "security":
-        yield from treatment_problems(doc, ctx)
-
-
-case_owner_rule("PR6.3", "security-control-owner", ("SecurityControl",), "security control owner",
-                "security control")
-
-
-@rule("PR6.4", "security-incidents-consistent",
-      fix="write the ISM procedure for security events and incidents, and have its owner attest to it")
-def security_incidents_consistent(ctx: Context) -> Iterator[Problem]:
-    """Information security events and incidents are handled by a written procedure, attested in practice.
-
-    The tool checks evidence, not truth: that the ISM process definition has a procedure with topic
-    ``security-incidents`` and steps, and records in ``metadata.attestations`` that its owner or
-    manager (or the SMS owner or manager) attests, with role and date, that events and incidents are
-    handled that way (``requirement: PR6.4``, within the process definition's review interval plus
-    grace). Whether they really are is for the auditor to judge.
-    """
-    yield from judged(ctx, "PR6.4", ProcessCode.ISM, "security-incidents", "handling security events and incidents")
-
-
-@rule("PR6.5", "access-control-consistent",
-      fix="write the ISM access control procedure, and have its owner attest to it")
-def access_control_consistent(ctx: Context) -> Iterator[Problem]:
-    """Access control and the provisioning of access rights follow a written procedure, attested in practice.
-
-    The tool checks evidence, not truth: an ISM procedure with topic ``access-control`` and steps, and
-    in the ISM process definition a recent attestation (``requirement: PR6.5``) by the ISM owner or
-    manager or the SMS owner or manager, with role and date.
-    """
-    yield from judged(ctx, "PR6.5", ProcessCode.ISM, "access-control", "access control")
-
-
-@rule("PR6.5", "access-review-recent",
-      fix="add a SecurityControl with topic: access-control, an interval and records under performed")
-def access_review_recent(ctx: Context) -> Iterator[Problem]:
-    """Access rights are reviewed at planned intervals, as FitSM-2 asks of access control.
-
-    An implemented SecurityControl with ``topic: access-control`` has an ``interval`` and a record
-    under ``performed`` within that interval plus the grace period as of ``--as-of``.
-    """
-    controls = [d for d in ctx.sms.of_kind("SecurityControl") if isinstance(d.model, SecurityControl)
-                and d.model.spec.topic == "access-control" and d.model.spec.status != "retired"]
-    implemented = [d for d in controls if d.spec.status == "implemented"]
-    if not controls:
-        yield Problem(None, (), "no access control (SecurityControl with topic: access-control) records "
-                      "reviews of access rights")
-    elif not implemented:
-        for doc in controls:
-            yield Problem(doc, ("spec", "status"), "access control is not implemented, so access rights are "
-                          "not reviewed", "implement the control and record its reviews under spec.performed")
-    for doc in implemented:
-        assert isinstance(doc.model, SecurityControl)
-        spec = doc.model.spec
-        if spec.interval is None:
-            yield Problem(doc, ("spec",), "no planned interval for reviewing access rights", "set spec.interval")
-            continue
-        last = max((p.date for p in spec.performed), default=None)
-        since = spec.implemented_on
-        if last is None:
-            if since is None or ctx.overdue(since, spec.interval) is not None:
-                yield Problem(doc, ("spec",), "no review of access rights recorded under spec.performed")
-        elif (due := ctx.overdue(last, spec.interval)) is not None:
-            yield Problem(doc, ("spec", "performed"), f"access rights last reviewed {last}, interval "
-                          f"{spec.interval}: the next review fell due {due}")

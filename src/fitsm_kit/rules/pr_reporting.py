@@ -10,7 +10,7 @@ from fitsm_kit.model.general import KPI
 from fitsm_kit.model.service import ReportDelivery, ReportSpecification
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.general import in_scope_processes
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force
+from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo
 
 TOPICS = ("service-performance", "process-performance", "significant-events", "nonconformities")
 
@@ -22,7 +22,8 @@ def active_reports(ctx: Context) -> list[Doc]:
 
 
 def covered(ctx: Context) -> set[str]:
-    return {item for doc in active_reports(ctx) for item in doc.spec.covers}
+    """Every agreement target and KPI some report in use covers."""
+    return memo(ctx, "reported", lambda: {item for doc in active_reports(ctx) for item in doc.spec.covers})
 
 
 @rule("PR3.1", "reporting-topics", fix="add the missing topic to spec.topics of the report that covers it")
@@ -131,8 +132,7 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     frequency = doc.model.spec.frequency
     if frequency is None or doc.model.metadata.status in (Status.DRAFT, Status.RETIRED):
         return  # a missing frequency is reported by report-specified
-    deliveries = [d.model.spec for d in ctx.sms.of_kind("ReportDelivery")
-                  if isinstance(d.model, ReportDelivery) and d.model.spec.report == doc.id]
+    deliveries = [d.spec for d in by(ctx, ("ReportDelivery",), "report").get(doc.id, [])]
     if not deliveries:
         start = _started(doc)
         due = ctx.overdue(start, frequency) if start else ctx.as_of

@@ -9,15 +9,13 @@ from fitsm_kit.model.operations import (
     Complaint,
     Customer,
     SatisfactionSurvey,
-    ServiceReview,
     Supplier,
-    SupplierEvaluation,
 )
 from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.general import planned_interval
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
+from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
@@ -33,7 +31,7 @@ def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not spec.customers:
         yield Problem(doc, ("spec",), "live customer-facing service names no customers")
         return
-    for sla in covering_slas(ctx.sms, doc.id):
+    for sla in covering_slas(ctx, doc.id):
         customer = sla.spec.customer
         if (customer is not None and customer not in spec.customers and in_force(sla, ctx)
                 and ctx.sms.get(customer, "Customer") is not None):
@@ -70,8 +68,7 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec",), "no planned interval for service reviews",
                       "set spec.service_review_interval (e.g. P6M)")
         return
-    dates = [r.model.spec.date for r in ctx.sms.of_kind("ServiceReview")
-             if isinstance(r.model, ServiceReview) and r.model.spec.customer == doc.id]
+    dates = [r.spec.date for r in by(ctx, ("ServiceReview",), "customer").get(doc.id, [])]
     if not dates:
         yield Problem(doc, ("spec", "service_review_interval"), "no service review with this customer recorded")
     elif (due := ctx.overdue(max(dates), interval)) is not None:
@@ -191,8 +188,7 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
                       "set spec.evaluation_interval (e.g. P12M)")
         return
-    evaluations = [e for e in ctx.sms.of_kind("SupplierEvaluation")
-                   if isinstance(e.model, SupplierEvaluation) and e.model.spec.supplier == doc.id]
+    evaluations = by(ctx, ("SupplierEvaluation",), "supplier").get(doc.id, [])
     latest = max(evaluations, key=lambda e: e.spec.date, default=None)
     if latest is None:
         yield Problem(doc, ("spec", "evaluation_interval"), "supplier was never evaluated (no SupplierEvaluation)")
@@ -200,7 +196,7 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(latest.spec.date, interval)) is not None:
         yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {latest.spec.date} ({latest.id}), "
                       f"interval {interval}: the next evaluation fell due {due}")
-    agreements = {a.id for a in ctx.sms.of_kind("OLA", "UA") if a.spec.supplier == doc.id and in_force(a, ctx)}
+    agreements = {a.id for a in by(ctx, ("OLA", "UA"), "supplier").get(doc.id, []) if in_force(a, ctx)}
     basis = [ctx.sms.get(b, "AgreementEvaluation") for b in latest.spec.basis]
     if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
         yield Problem(latest, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "

@@ -1,0 +1,148 @@
+"""Rules for the agreement chain (PR2.4): can the OLAs and UAs behind an SLA carry what it promises?
+
+For each SLA in force, the live services it covers and their critical components lead to the OLAs /
+UAs in force that support them; :mod:`fitsm_kit.agreements` does the arithmetic (composed
+availability, hours coverage across time zones, response and resolution times in minutes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fitsm_kit.agreements import compose, coverage, describe, percent, slower
+from fitsm_kit.model.service import Component, Hours, Lifecycle
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports
+from fitsm_kit.rules.pr_common import in_force, memo
+
+
+@dataclass(frozen=True)
+class Link:
+    """A critical component of a service and the supporting agreements in force behind it."""
+
+    service: str
+    component: Component
+    agreements: tuple[Doc, ...]
+
+
+def chain(ctx: Context, sla: Doc) -> list[Link]:
+    """For each live service an SLA in force covers: its critical components with a supplier, and the
+    OLAs / UAs in force that support them (and the SLA, when they list the SLAs they support).
+
+    Components of exempt suppliers (``agreement_required: false``) and components without an
+    agreement (reported by service-suppliers-covered) are left out. Three rules walk the same chain,
+    so it is built once per SLA.
+    """
+    return memo(ctx, f"chain:{sla.id}", lambda: list(_links(ctx, sla)) if in_force(sla, ctx) else [])
+
+
+def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
+    for service_id in dict.fromkeys(sla_services(ctx.sms, sla)):
+        service = ctx.sms.get(service_id, "Service")
+        if service is None or service.spec.lifecycle_status is not Lifecycle.LIVE:
+            continue
+        agreements = [a for a in supporting(ctx, service_id)
+                      if not a.spec.supports_slas or sla.id in a.spec.supports_slas]
+        exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}
+        for component in service.spec.components:
+            if not component.critical or component.supplier is None or component.supplier in exempt:
+                continue
+            behind = tuple(a for a in agreements
+                           if a.spec.supplier == component.supplier and supports(a, service_id, component.id))
+            if behind:
+                yield Link(service_id, component, behind)
+
+
+def availability(agreement: Doc) -> float | None:
+    """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
+    values = [t.value for t in agreement.spec.targets if t.metric == "availability" and t.unit == "%"]
+    return min(values, default=None)
+
+
+@rule("PR2.4", "supporting-availability", kinds=("SLA",),
+      fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false), "
+          "or lower the SLA's target")
+def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind a service can carry the SLA's availability target.
+
+    A service's critical components (``critical: true``, the default) are in series: the service is
+    available only when all of them are. Their composed availability is the product of the
+    availability targets agreed for them in OLAs / UAs (the best one where several apply), and must
+    be at least the SLA's availability target. Redundant components belong in the model as
+    ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
+    taken at face value.
+    """
+    targets = [(i, t) for i, t in enumerate(doc.spec.targets) if t.metric == "availability" and t.unit == "%"]
+    if not targets:
+        return
+    by_service: dict[str, list[Link]] = {}
+    for link in chain(ctx, doc):
+        by_service.setdefault(link.service, []).append(link)
+    for service_id, links in by_service.items():
+        factors: dict[str, float] = {}
+        for link in links:
+            best = max(link.agreements, key=lambda a: availability(a) or -1.0)
+            value = availability(best)
+            if value is None:
+                yield Problem(doc, ("spec", "targets", targets[0][0]), f"{best.id} agrees no availability target for "
+                              f"{service_id} component {link.component.id}, so the SLA's availability cannot be "
+                              "composed", f"add an availability target to {best.id}")
+                continue
+            # An agreement for the whole service counts once; one per component counts per component.
+            named = any(c.component == link.component.id for c in best.spec.supports if c.service == service_id)
+            factors.setdefault(f"{best.id}/{link.component.id}" if named else best.id, value)
+        composed = compose(factors.values())
+        for i, target in targets:
+            if composed + 1e-9 < target.value:
+                parts = " × ".join(f"{key.split('/')[0]} {percent(v)} %" for key, v in factors.items())
+                yield Problem(doc, ("spec", "targets", i, "value"),
+                              f"SLA {doc.id} promises {percent(target.value)} % for {service_id}; its components "
+                              f"compose to {percent(composed, below=target.value)} %: {parts}")
+
+
+@rule("PR2.4", "supporting-hours", kinds=("SLA",),
+      fix="extend the OLA / UA service or support hours, or narrow the SLA's")
+def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind an SLA cover its service hours and its support hours.
+
+    Weekly windows are compared as real instants in their time zones (daylight saving time included),
+    over one week in the same zone and over a year across zones. Free-text exceptions and planned
+    maintenance are not compared.
+    """
+    seen = set()
+    for link in chain(ctx, doc):
+        for agreement in link.agreements:
+            if agreement.id in seen:
+                continue
+            seen.add(agreement.id)
+            pairs: list[tuple[tuple[str, ...], str, Hours, Hours]] = [
+                (("spec", "service_hours"), "service hours", doc.spec.service_hours,
+                      agreement.spec.service_hours)]
+            if doc.spec.support.hours is not None and agreement.spec.support.hours is not None:
+                pairs.append((("spec", "support", "hours"), "support hours", doc.spec.support.hours,
+                              agreement.spec.support.hours))
+            for loc, what, wanted, offered in pairs:
+                result = coverage(wanted, offered, ctx.as_of)
+                if result.gaps:
+                    yield Problem(doc, loc, f"{what} {describe(wanted)} are not covered by {agreement.id} "
+                                  f"({describe(offered)}): first gap {result.first_gap()}, "
+                                  f"{percent(result.hours_per_week)} h a week")
+
+
+@rule("PR2.4", "supporting-response-times", kinds=("SLA",),
+      fix="shorten the OLA / UA response or resolution times, or lengthen the SLA's")
+def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The OLAs and UAs behind an SLA respond and resolve no slower than the SLA promises.
+
+    Each response-time and resolution-time target of the SLA is compared, in minutes (a day is 24
+    hours), with the targets of the same metric and priority in the supporting agreements; a
+    supporting agreement without such a target is not compared.
+    """
+    agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
+    for i, target in enumerate(doc.spec.targets):
+        for agreement in agreements.values():
+            for found in slower(target, agreement.spec.targets):
+                yield Problem(doc, ("spec", "targets", i, "value"),
+                              f"SLA {doc.id} {target.id} promises {percent(target.value)} {target.unit}; "
+                              f"{agreement.id} {found.id} allows {percent(found.value)} {found.unit}")
