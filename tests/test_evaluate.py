@@ -80,3 +80,9 @@ def test_response_time_counts_only_support_hours() -> None:
     opened = dt.datetime(2026, 11, 6, 16, 30, tzinfo=UTC)
     answered = dt.datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
     assert business_minutes(OFFICE, opened, answered) == 60
+
+
+def test_overnight_windows_end_the_next_day() -> None:
+    night = Hours(timezone="UTC", windows=[{"days": ["mon"], "start": "22:00", "end": "06:00"}])
+    week = local_period(dt.date(2026, 11, 2), dt.date(2026, 11, 8), "UTC")  # Monday to Sunday
+    assert minutes(agreed_time(night, week)) == 8 * 60

@@ -91,7 +91,10 @@ def open_hours(hours: Hours, period: Span) -> list[Span]:
     while day <= last:
         for window in hours.windows:
             if _DAYS[day.weekday()] in window.days:
-                spans.append((_at(day, window.start, tz), _at(day, window.end, tz)))
+                start, end = _at(day, window.start, tz), _at(day, window.end, tz)
+                if end <= start:  # an overnight window (22:00-06:00) ends the next day
+                    end = _at(day + dt.timedelta(days=1), window.end, tz)
+                spans.append((start, end))
         day += dt.timedelta(days=1)
     return intersect(spans, [period])
 
