@@ -356,6 +356,103 @@ def rules_command() -> None:
         out.print(f"{rule.requirement:<6} {rule.name:<36} {rule.summary}", markup=False)
 
 
+@app.command("history")
+def history_command(
+    target: Annotated[str, typer.Argument(metavar="DOC-OR-ID", help="A document id, or an SMS file (all its "
+                                                                    "documents).")],
+    sms: Annotated[Path | None, typer.Option(help="The SMS root, or a directory inside it; default: the file's "
+                                                  "directory, else the current one.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+) -> None:
+    """Show a document's version history from Git: versions, dates, authors, approvals and reviews."""
+    from fitsm_kit import doccontrol, historyview
+    from fitsm_kit.engine import read_sms
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter(f"unknown format {output_format!r}; use text or json", param_hint="--format")
+    root = find_root(sms or (Path(target) if Path(target).exists() else Path(".")))
+    config = load_config(root)
+    index = read_sms(root, config, config.as_of or dt.date.today())
+    history, notices = doccontrol.for_check(root, index, explicit=True)
+    if history is None:
+        raise FitsmError(notices[0] if notices else "Git history is switched off (document_control.git: false)")
+    items = [historyview.describe(history, doc) for doc in historyview.select(index, root, target)]
+    text = historyview.as_json(items, notices) if output_format == "json" else historyview.as_text(items)
+    out.print(text, end="", markup=False, emoji=False)
+    for notice in notices:
+        err.print(f"fitsm: note: {notice}", markup=False)
+
+
+@app.command("codeowners")
+def codeowners_command(
+    path: SmsPath = Path("."),
+    platform: Annotated[str, typer.Option(help="github or gitlab: whose handles (Person spec.github / "
+                                               "spec.gitlab) and which syntax.")] = "github",
+    check: Annotated[bool, typer.Option("--check", help="Verify the existing CODEOWNERS instead of writing it; "
+                                                        "exit 1 when a document file has other owners.")] = False,
+    file: Annotated[Path | None, typer.Option("--file", help="The CODEOWNERS file; default: the first that exists "
+                                                             "of .github/ (or .gitlab/), the root and docs/, else "
+                                                             ".github/CODEOWNERS (.gitlab/CODEOWNERS).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a CODEOWNERS that fitsm did not generate.")] = False,
+    stdout: Annotated[bool, typer.Option("--stdout", help="Print the file instead of writing it.")] = False,
+) -> None:
+    """Write (or --check) a CODEOWNERS that makes each document's approvers review every pull request to it."""
+    from fitsm_kit import codeowners
+    from fitsm_kit.engine import read_sms
+
+    if platform not in codeowners.PLATFORMS:
+        raise typer.BadParameter(f"unknown platform {platform!r}; use github or gitlab", param_hint="--platform")
+    root = find_root(path)
+    config = load_config(root)
+    today = config.as_of or dt.date.today()
+    top, owners = codeowners.plan(root, read_sms(root, config, today), platform, today)
+    target = file or codeowners.find(top, platform) or top / codeowners.LOCATIONS[platform][0]
+    if check:
+        if not target.is_file():
+            raise FitsmError(f"{target}: no CODEOWNERS file; write it with 'fitsm codeowners'")
+        problems = codeowners.check(owners, target.read_text(encoding="utf-8", errors="replace"))
+        for problem in problems:
+            out.print(f"{_display_root(target)}: {problem}", markup=False)
+        out.print(f"{_display_root(target)}: {len(owners.files) - len(problems)} of {len(owners.files)} document "
+                  "files have the expected owners.", markup=False)
+        raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
+    text = codeowners.render(owners, platform)
+    if stdout:
+        out.print(text, end="", markup=False)
+        return
+    codeowners.write(target, text, force=force)
+    out.print(f"wrote {_display_root(target)}: {len(owners.files)} document files", markup=False)
+    for missing in owners.missing:
+        err.print(f"fitsm: note: no {platform} handle for {missing}; set spec.{platform} on the Person", markup=False)
+
+
+@app.command("review")
+def review_command(
+    doc_id: Annotated[str, typer.Argument(metavar="DOC", help="The id of the reviewed document.")],
+    by: Annotated[str, typer.Option("--by", help="The reviewer: a Person id, email or GitHub/GitLab handle.")],
+    note: Annotated[str | None, typer.Option(help="What the review found; goes into the commit message.")] = None,
+    on: Annotated[str | None, typer.Option(help="The review's date (YYYY-MM-DD); default: today.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the file alone, with Fitsm-Review and "
+                                                          "Reviewed-by trailers.")] = False,
+    sms: Annotated[Path, typer.Option(help="The SMS root, or a directory inside it.")] = Path("."),
+) -> None:
+    """Record a review: set metadata.review (last_reviewed, reviewed_by), keeping the rest of the file as is."""
+    from fitsm_kit import review
+    from fitsm_kit.engine import read_sms
+
+    root = find_root(sms)
+    config = load_config(root)
+    when = _parse_date(on) or dt.date.today()
+    path, sha = review.record(root, read_sms(root, config, config.as_of or when), doc_id, by, when, note=note,
+                              commit=commit)
+    out.print(f"recorded the review of {doc_id} on {when} in {_display_root(path)}", markup=False)
+    if sha:
+        out.print(f"committed {sha[:12]} with Fitsm-Review: {doc_id}", markup=False)
+    else:
+        out.print(f"next: git commit -m 'Review {doc_id}' --trailer 'Fitsm-Review: {doc_id}' -- "
+                  f"{_display_root(path)}", markup=False)
+
+
 def _req_key(req_id: str) -> tuple[int, int, int]:
     family, number = req_id[:2], req_id[2:].split(".")
     return (family != "GR", int(number[0]), int(number[1]))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fitsm_kit.approvers import DocumentControl
 from fitsm_kit.dates import IsoDuration
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Severity
@@ -31,6 +32,7 @@ class Config(BaseModel):
     exclude: list[str] = Field([], description="Extra globs (relative to the root) that hold no SMS documents")
     default_review_intervals: dict[str, IsoDuration] = Field(
         {}, description="Kind -> planned review interval, when a document sets none")
+    document_control: DocumentControl = Field(DocumentControl(), description="Git history, versioning, approvers")
 
 
 def find_root(start: Path) -> Path:

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fitsm_kit import doccontrol, waivers
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
-from fitsm_kit import waivers
 from fitsm_kit.config import CONFIG_NAME, Config
 from fitsm_kit.discovery import discover
 from fitsm_kit.findings import Finding, Result, Severity
@@ -164,7 +164,8 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
     out = _Collector()
     sms, files = load_sms(root, config, as_of, out)
     _check_references(sms, out)
-    ctx = Context(sms=sms, config=config, as_of=as_of)
+    git = doccontrol.HistorySource(root, sms)
+    ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
     for rule in REGISTRY.values():
         if not selected(rule.name, rule.requirement, config.select, config.ignore):
             continue
@@ -177,7 +178,7 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
     return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
                   documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
-                  excluded_processes=excluded_processes(sms))
+                  excluded_processes=excluded_processes(sms), notices=git.notices)
 
 
 def _kept(f: Finding, config: Config) -> bool:

@@ -13,6 +13,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fitsm_kit.catalogue import requirements
 from fitsm_kit.config import Config
@@ -20,6 +21,8 @@ from fitsm_kit.dates import parse_interval
 from fitsm_kit.findings import Severity
 from fitsm_kit.index import Doc, Sms
 
+if TYPE_CHECKING:
+    from fitsm_kit.doccontrol import GitHistory, HistorySource
 
 @dataclass(frozen=True)
 class Problem:
@@ -36,11 +39,21 @@ class Problem:
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may read: the SMS, the configuration and the date that counts as today."""
+    """What every rule may read: the SMS, the configuration and the date that counts as today.
+
+    ``history`` is the SMS's Git history (``ctx.history.record(id)``, ``ctx.history.last_review(id)``),
+    read when a rule first asks; None when there is none to trust (no Git, a shallow clone, Git use
+    switched off): rules that need it then check nothing, and the run's notices say why.
+    """
 
     sms: Sms
     config: Config
     as_of: dt.date
+    git: HistorySource | None = None
+
+    @property
+    def history(self) -> GitHistory | None:
+        return self.git.get() if self.git is not None else None
 
     def interval(self, doc: Doc) -> str | None:
         """The planned review interval of ``doc``: its own, else the default for its kind."""

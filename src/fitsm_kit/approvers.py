@@ -1,0 +1,61 @@
+"""``document_control`` in ``fitsm.yaml``: whether Git history is used, versioning, who approves what.
+
+Kept free of the models so that reading the configuration stays cheap (a cached check loads no kinds).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PROCESSES = frozenset(("SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM",
+                       "RDM", "CSI"))
+_TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?$")
+
+# Who must approve each kind: FitSM-1 GR1.2 (the policy by top management: the SMS owner), GR2.4,
+# FitSM-3 (the SLM process manager agrees SLAs, OLAs and UAs; a process owner approves its process's
+# definition). "owner" is the document's metadata.owner; "*" is every other kind.
+DEFAULT_APPROVERS: dict[str, list[str]] = {
+    "Policy": ["sms-owner"],
+    "SLA": ["process-manager:SLM", "owner"],
+    "OLA": ["process-manager:SLM", "owner"],
+    "UA": ["process-manager:SLM", "owner"],
+    "Process": ["process-owner"],
+    "*": ["owner", "sms-manager"],
+}
+
+
+def parse_token(token: str) -> tuple[str, str | None]:
+    """("process-manager", "SLM") for "process-manager:SLM"; ValueError for an unknown token."""
+    m = _TOKEN.match(token)
+    if m is None or (m.group(2) is not None and m.group(2) not in PROCESSES):
+        raise ValueError(f"unknown approver {token!r}; use owner, sms-owner, sms-manager, process-owner[:CODE] "
+                         "or process-manager[:CODE] (CODE: a process such as SLM)")
+    return m.group(1), m.group(2)
+
+
+class DocumentControl(BaseModel):
+    """How Git history is used for document control (GR2.4)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    git: bool | Literal["auto"] = Field(
+        "auto", description="Use Git history: true, false, or auto (when the SMS root is the repository root)")
+    versioning: Literal["count", "explicit"] = Field(
+        "count", description="explicit: every content change must bump metadata.version")
+    approvers: dict[str, list[str]] = Field(
+        {}, description="Kind (or '*') -> who may approve it; overrides the defaults per kind")
+
+    @field_validator("approvers")
+    @classmethod
+    def _known(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tokens in value.values():
+            for token in tokens:
+                parse_token(token)
+        return value
+
+    def approvers_of(self, kind: str) -> list[str]:
+        table = {**DEFAULT_APPROVERS, **self.approvers}
+        return table.get(kind, table["*"])

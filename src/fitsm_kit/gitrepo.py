@@ -1,0 +1,78 @@
+"""Running git on behalf of the user, and the state of the repository an SMS lives in.
+
+fitsm runs inside Git hooks, where git exports ``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE`` and
+friends for the hook's own repository (pre-commit's ``no_git_env`` lesson). Every git call here gets a
+clean environment, so git sees the repository of the directory it runs in and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.errors import FitsmError
+
+# Variables that shape where git looks and what it reads; a hook sets some of them for its own purpose.
+_GIT_LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+                      "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PREFIX", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+                      "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_QUARANTINE_PATH", "GIT_EXEC_PATH")
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: the user's, minus what a hook sets, with stable output settings."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in _GIT_LOCATION_VARS and not k.startswith("GIT_CONFIG_PARAMETERS")}
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+            may_fail: bool = False) -> bytes:
+    """Run ``git ARGS`` in ``cwd``; its stdout, or a FitsmError with git's last line of complaint.
+
+    With ``may_fail`` a non-zero exit is not an error: the (possibly partial) stdout is returned.
+    """
+    try:
+        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=env or git_env(),
+                              input=stdin, capture_output=True, check=False)
+    except OSError as e:
+        raise FitsmError(f"git could not be run: {e.strerror or e}") from None
+    if done.returncode != 0 and not may_fail:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FitsmError(f"git {args[0]} failed in {cwd}: {lines[-1] if lines else done.returncode}")
+    return done.stdout
+
+
+def work_tree(start: Path) -> Path | None:
+    """The top of the Git work tree holding ``start`` (a ``.git`` directory or file), found without git."""
+    start = start.resolve()
+    for parent in (start, *start.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+@dataclass(frozen=True)
+class RepoState:
+    """What degrades history: a shallow clone, a detached HEAD, no commit yet, uncommitted changes."""
+
+    top: Path
+    head: str  # the commit sha, "" before the first commit
+    branch: str  # "" when HEAD is detached
+    shallow: bool
+    changed: tuple[str, ...]  # paths (relative to ``top``) that differ from HEAD: staged, modified, untracked
+
+
+def repo_state(top: Path, prefix: str) -> RepoState:
+    """The state of the repository at ``top``; ``changed`` lists only paths below ``prefix``."""
+    # before the first commit, --verify fails and prints no sha
+    lines = run_git(top, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD", may_fail=True).split()
+    shallow = bool(lines) and lines[0] == b"true"
+    head = lines[1].decode() if len(lines) > 1 else ""
+    branch = run_git(top, "symbolic-ref", "-q", "--short", "HEAD", may_fail=True).decode().strip()
+    status = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+                     "--", prefix or ".")
+    changed = tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)
+    return RepoState(top, head, branch, shallow, changed)

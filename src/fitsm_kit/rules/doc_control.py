@@ -1,0 +1,141 @@
+"""GR2.4 document control from Git: approvals by the right role, four eyes, no change after approval.
+
+These rules read ``ctx.history`` (see :mod:`fitsm_kit.doccontrol`); without trustworthy Git history
+(no repository, a shallow clone, ``document_control.git: false``) they check nothing and the run's
+notices say why. Who may approve which kind is ``document_control.approvers`` in ``fitsm.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fitsm_kit.approvers import parse_token
+from fitsm_kit.doccontrol import Record
+from fitsm_kit.evidence import Event
+from fitsm_kit.model.base import Status
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+
+_ROLE_NAMES = {"owner": "its owner", "sms-owner": "the SMS owner", "sms-manager": "the SMS manager",
+               "process-owner": "the {} process owner", "process-manager": "the {} process manager"}
+
+
+def allowed_approvers(ctx: Context, doc: Doc) -> tuple[set[str], str]:
+    """The Person ids who may approve ``doc``, and who they are in words ("the SMS owner or its owner")."""
+    persons: set[str] = set()
+    words: list[str] = []
+    for token in ctx.config.document_control.approvers_of(doc.kind):
+        role, code = parse_token(token)
+        if role == "owner":
+            persons.add(doc.model.metadata.owner)
+        else:
+            if role.startswith("process-") and code is None:
+                spec_code = getattr(doc.spec, "code", None)  # a Process definition's own process
+                if spec_code is None:
+                    continue
+                code = str(getattr(spec_code, "value", spec_code))
+            persons.update(ctx.sms.holders(role, code))
+        words.append(_ROLE_NAMES[role].format(code))
+    return persons, " or ".join(words) or "nobody (check document_control.approvers)"
+
+
+def _approved(ctx: Context) -> Iterator[tuple[Doc, Record, list[Event]]]:
+    """Each approved document with a Git record, and the approvals of its latest approved content."""
+    if ctx.history is None:
+        return
+    for doc in ctx.sms.docs:
+        record = ctx.history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
+        if record is not None:
+            latest = record.approvals[-1].content if record.approvals else ""
+            yield doc, record, [e for e in record.approvals if e.content == latest]
+
+
+def _names(ids: set[str] | tuple[str, ...]) -> str:
+    return ", ".join(sorted(ids))
+
+
+@rule("GR2.4", "approved-in-git",
+      fix="merge the change through a pull request approved by the right person, or add an 'Approved-by: "
+          "Name <email>' trailer; 'fitsm codeowners' makes the platform ask them")
+def approved_in_git(ctx: Context) -> Iterator[Problem]:
+    """An approved document's approval is recorded in Git, by someone allowed to approve it, not its author.
+
+    Evidence is an ``Approved-by:`` trailer on a commit that changed the document (or names it in a
+    ``Fitsm-Review:`` trailer), or a pull / merge request merge commit (the person who merged approves).
+    Who may approve: the policy the SMS owner; an SLA, OLA or UA the SLM process manager or its owner; a
+    process definition its process owner; any other document its owner or the SMS manager
+    (``document_control.approvers`` in ``fitsm.yaml`` changes this). The approver must not be the last
+    author of the approved content. Checked only with Git history (see ``fitsm history``).
+    """
+    for doc, record, approvals in _approved(ctx):
+        yield from _check_approval(ctx, doc, record, approvals)
+
+
+def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+    if not approvals:
+        yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
+                      "trailer or merged pull request changed it)")
+        return
+    allowed, who = allowed_approvers(ctx, doc)
+    by = {p for e in approvals for p in e.by}
+    last = approvals[-1]
+    where = f"{last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}"
+    if not by & allowed:
+        yield Problem(doc, ("metadata", "status"), f"approved by {_names(by)} ({where}), who is not {who}")
+        return
+    author = record.last_author(last)
+    if not (by & allowed) - {author}:
+        yield Problem(doc, ("metadata", "status"), f"approved only by {author}, the last author of the approved "
+                      f"content ({where}); a second person must approve", "have another of " + who + " approve it")
+
+
+@rule("GR2.4", "changed-after-approval",
+      fix="have the change approved (a reviewed pull request, or an Approved-by trailer), or set status: "
+          "in-review while the document is revised")
+def changed_after_approval(ctx: Context) -> Iterator[Problem]:
+    """An approved document has not changed since its approval in Git.
+
+    Changed means its content: a change to ``metadata.review`` alone (recording a review) is not one, nor
+    are edits to other documents in the same file. Uncommitted changes count as changes made now.
+    """
+    for doc, record, approvals in _approved(ctx):
+        last = approvals[-1] if approvals else None
+        if last is not None and record.content != last.content:
+            yield Problem(doc, ("metadata", "status"), f"changed since its approval ({last.how} in "
+                          f"{last.commit.sha[:7]} on {last.date.isoformat()})")
+
+
+@rule("GR2.4", "version-bumped", fix="raise metadata.version with every content change")
+def version_bumped(ctx: Context) -> Iterator[Problem]:
+    """With ``document_control.versioning: explicit``, every content change raises ``metadata.version``.
+
+    The current content is compared with the content the current version number was first committed
+    with; records (evaluations, reviews, persons) are not versioned. Checked only with Git history.
+    """
+    if ctx.history is None or ctx.config.document_control.versioning != "explicit":
+        return
+    for doc in ctx.sms.docs:
+        record = None if doc.model.record else ctx.history.record(doc.id)
+        if record is not None:
+            yield from _check_version(doc, record)
+
+
+def _check_version(doc: Doc, record: Record) -> Iterator[Problem]:
+    version = doc.model.metadata.version
+    if not record.versions:
+        return
+    if version is None:
+        yield Problem(doc, ("metadata",), "no metadata.version, but this SMS versions documents explicitly",
+                      "add metadata.version, e.g. version: \"1.0\"")
+        return
+    first = None
+    for v in reversed(record.versions):
+        if v.change.version != version:
+            break
+        first = v
+    if first is None:
+        if record.pending:
+            return  # the version was raised in the uncommitted change itself
+        first = record.versions[-1]
+    if record.content != first.change.content:
+        yield Problem(doc, ("metadata", "version"), f"content changed since version {version} was committed "
+                      f"({first.commit.sha[:7]} on {first.commit.authored[:10]}), but the version was not raised")
