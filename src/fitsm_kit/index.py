@@ -6,9 +6,9 @@ import datetime as dt
 import functools
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -16,6 +16,8 @@ from fitsm_kit.config import Config
 from fitsm_kit.loader import YMap
 from fitsm_kit.model.base import Envelope, RefTo
 from fitsm_kit.model.general import Assignment, RoleAssignment
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,11 @@ class Sms:
     by_id: dict[str, Doc] = field(default_factory=dict)
     by_kind: dict[str, list[Doc]] = field(default_factory=dict)
     invalid_ids: set[str] = field(default_factory=set)  # documents that exist but failed validation
+    _lookups: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: Doc) -> Doc | None:
         """Index ``doc``; return the document that already holds its id, if any."""
+        self._lookups.clear()
         self.docs.append(doc)
         self.by_kind.setdefault(doc.kind, []).append(doc)
         clash = self.by_id.get(doc.id)
@@ -79,6 +83,29 @@ class Sms:
             return None
         return doc
 
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once for these documents: rules run per document, so a lookup is built once per check.
+
+        Adding a document starts afresh. A lookup that depends on more than the documents (e.g. the date
+        a check runs for) puts that in ``key``.
+        """
+        if key not in self._lookups:
+            self._lookups[key] = build()
+        return cast(T, self._lookups[key])
+
+    def referring(self, target: str, *kinds: str, via: str) -> list[Doc]:
+        """The documents of ``kinds`` whose ``spec.<via>`` (an id or a list of ids) names ``target``."""
+
+        def build() -> dict[str, list[Doc]]:
+            found: dict[str, list[Doc]] = {}
+            for doc in self.of_kind(*kinds):
+                value = getattr(doc.spec, via)
+                for key in [value] if isinstance(value, str) else cast(Iterable[str], value or []):
+                    found.setdefault(key, []).append(doc)
+            return found
+
+        return self.memo(("referring", kinds, via), build).get(target, [])
+
     def assignments(self) -> Iterator[tuple[Doc, int, Assignment]]:
         """Every FitSM-3 role assignment, with its document and position in the list."""
         for doc in self.of_kind("RoleAssignment"):
@@ -88,8 +115,14 @@ class Sms:
 
     def holders(self, role: str, process: str | None = None) -> list[str]:
         """Ids of the persons assigned ``role`` (for ``process``, when given)."""
-        return [a.person for _, _, a in self.assignments()
-                if a.role.value == role and (a.process.value if a.process else None) == process]
+
+        def build() -> dict[tuple[str, str | None], list[str]]:
+            found: dict[tuple[str, str | None], list[str]] = {}
+            for _, _, a in self.assignments():
+                found.setdefault((a.role.value, a.process.value if a.process else None), []).append(a.person)
+            return found
+
+        return list(self.memo("holders", build).get((role, process), []))
 
 
 def references(model: BaseModel, loc: tuple[str | int, ...] = ()) -> Iterator[Reference]:

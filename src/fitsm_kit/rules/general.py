@@ -5,13 +5,23 @@ attestations. The rules themselves live in one module per requirement group (``g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
+from typing import TypeVar
 
-from fitsm_kit.model.base import ProcessCode
+from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem
 
 ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
+T = TypeVar("T")
+
+
+def memo(ctx: Context, name: str, build: Callable[[], T]) -> T:
+    """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
+
+    Keyed by the date too, as some lookups (agreements in force) depend on it.
+    """
+    return ctx.sms.memo((name, ctx.as_of), build)
 
 
 def in_scope_processes(ctx: Context) -> list[ProcessCode]:
@@ -52,12 +62,22 @@ def planned_interval(ctx: Context, kind: str, own: str | None = None) -> str | N
     return None
 
 
+def in_use(doc: Doc) -> bool:
+    """Agreed and not withdrawn: neither a draft nor retired."""
+    return doc.model.metadata.status not in (Status.DRAFT, Status.RETIRED)
+
+
 def latest(docs: list[Doc], date: str = "date") -> Doc | None:
     """The record with the latest ``spec.<date>``."""
     return max(docs, key=lambda d: getattr(d.spec, date), default=None)
 
 
-def recent_record(ctx: Context, kind: str, policy_field: str, what: str) -> Iterator[Problem]:
+def latest_of(ctx: Context, kind: str) -> Doc | None:
+    """The latest record of ``kind`` (by ``spec.date``), found once per check."""
+    return memo(ctx, f"latest:{kind}", lambda: latest(ctx.sms.of_kind(kind)))
+
+
+def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None = None) -> Iterator[Problem]:
     """The latest ``kind`` record (by ``spec.date``) lies within its planned interval plus grace.
 
     The interval is the policy's ``policy_field`` (e.g. ``management_review_interval``), else the
@@ -65,22 +85,24 @@ def recent_record(ctx: Context, kind: str, policy_field: str, what: str) -> Iter
     the next fell due.
     """
     policy = the_policy(ctx)
-    own = getattr(policy.spec, policy_field) if policy is not None else None
+    own = getattr(policy.spec, policy_field) if policy is not None and policy_field else None
     interval = planned_interval(ctx, kind, own)
     if interval is None:
-        yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval")
+        hint = "" if policy_field else f"set default_review_intervals: {{{kind}: P12M}} in fitsm.yaml or the policy"
+        yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval", hint)
         return
-    last = latest(ctx.sms.of_kind(kind))
+    last = latest_of(ctx, kind)
     if last is None:
-        yield Problem(policy, ("spec", policy_field) if own else (), f"no {what} recorded (kind: {kind})")
+        yield Problem(policy, ("spec", policy_field) if own and policy_field else (),
+                      f"no {what} recorded (kind: {kind})")
     elif (due := ctx.overdue(last.spec.date, interval)) is not None:
         yield Problem(last, ("spec", "date"), f"{what} overdue: last held {last.spec.date}, "
                       f"interval {interval}, the next fell due {due}")
 
 
-def holders(ctx: Context, role: Role, process: ProcessCode | None = None) -> set[str]:
-    """Ids of the persons assigned ``role`` (for ``process``): ``Sms.holders`` with the model's enums."""
-    return set(ctx.sms.holders(role.value, process.value if process else None))
+def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str]:
+    """Ids of the persons assigned any of ``roles`` (for ``process``): ``Sms.holders`` with the model's enums."""
+    return {p for role in roles for p in ctx.sms.holders(role.value, process.value if process else None)}
 
 
 def top_management(ctx: Context) -> set[str]:
@@ -101,10 +123,15 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
     for doc, i, _ in found[1:]:
         yield Problem(doc, ("spec", "assignments", i), f"{len(found)} {what}s assigned; FitSM-3 asks for one")
     for doc, i, a in found:
-        person = ctx.sms.get(a.person, "Person")
-        if person is not None and not person.spec.active:
-            yield Problem(doc, ("spec", "assignments", i, "person"), f"{what} {a.person} is no longer active",
-                          f"assign the {what} role to an active person")
+        yield from inactive_holder(doc, ctx, a.person, ("spec", "assignments", i, "person"), what)
+
+
+def inactive_holder(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int, ...], role: str
+                    ) -> Iterator[Problem]:
+    """A FitSM-3 role holder must be an active Person; a missing one is an unresolved reference already."""
+    person = ctx.sms.get(person_id, "Person")
+    if person is not None and not person.spec.active:
+        yield Problem(doc, loc, f"{role} {person_id} is no longer active", f"give the {role} role to an active person")
 
 
 def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Collection[str], who: str,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.general import KPI, Audit, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, latest, recent_record
+from fitsm_kit.rules.general import attestation_problems, holders, latest_of, memo, recent_record
 
 _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
@@ -62,7 +62,7 @@ def kpi_supports_goal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     GR6.1 asks for KPIs "in support of defined or agreed goals". Evidence: ``spec.goal`` names the id
     of a goal in a ``Plan`` (the service management plan or a process plan).
     """
-    goals = {g.id for plan in ctx.sms.of_kind("Plan") for g in plan.spec.goals}
+    goals = memo(ctx, "goals", lambda: {g.id for plan in ctx.sms.of_kind("Plan") for g in plan.spec.goals})
     goal = doc.spec.goal
     if not goal:
         yield Problem(doc, ("spec",), "KPI does not name the goal it supports (spec.goal)")
@@ -83,10 +83,10 @@ def kpi_suitability_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     plus grace.
     """
     assert isinstance(doc.model, KPI)
-    accepted = holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER)
+    accepted = holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
     code = _PROCESS_CODES.get(doc.model.spec.scope)
     if code is not None:
-        accepted |= holders(ctx, Role.PROCESS_OWNER, code)
+        accepted |= holders(ctx, Role.PROCESS_OWNER, process=code)
     yield from attestation_problems(doc, ctx, "GR6.1", accepted,
                                     "the SMS owner, the SMS manager or the process owner", "the KPI is suitable")
 
@@ -100,7 +100,7 @@ def audit_planned(ctx: Context) -> Iterator[Problem]:
     self-assessment, internal or external audit) must be dated within the interval plus grace as of
     ``--as-of``; an overdue one names the date the next fell due.
     """
-    yield from recent_record(ctx, "Audit", "audit_interval", "assessment or audit")
+    yield from recent_record(ctx, "Audit", "assessment or audit", "audit_interval")
 
 
 @rule("GR6.2", "audit-evaluates-maturity", kinds=("Audit",),
@@ -113,5 +113,5 @@ def audit_evaluates_maturity(doc: Doc, ctx: Context) -> Iterator[Problem]:
     process); conformity gaps are its ``spec.findings``.
     """
     assert isinstance(doc.model, Audit)
-    if doc is latest(ctx.sms.of_kind("Audit")) and not doc.model.spec.scores:
+    if doc is latest_of(ctx, "Audit") and not doc.model.spec.scores:
         yield Problem(doc, ("spec",), "the latest assessment or audit records no maturity scores (spec.scores)")

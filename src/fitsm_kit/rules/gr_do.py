@@ -42,6 +42,6 @@ def process_followed_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     code = doc.model.spec.code
     if code not in in_scope_processes(ctx) or doc.model.metadata.status is Status.RETIRED:
         return
-    accepted = holders(ctx, Role.PROCESS_OWNER, code) | holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER)
+    accepted = holders(ctx, Role.PROCESS_OWNER, process=code) | holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
     yield from attestation_problems(doc, ctx, "GR5.2", accepted, f"the {code.value} process owner",
                                     f"the {code.value} process is followed in practice")

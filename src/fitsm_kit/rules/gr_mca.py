@@ -12,7 +12,7 @@ from fitsm_kit.rules.general import (
     attestation_problems,
     exactly_one,
     holders,
-    latest,
+    latest_of,
     recent_record,
     the_policy,
     top_management,
@@ -143,7 +143,7 @@ def management_review_planned(ctx: Context) -> Iterator[Problem]:
     ``ManagementReview`` record's ``spec.date`` must lie within the interval plus grace as of
     ``--as-of``; an overdue review names the date the next one fell due.
     """
-    yield from recent_record(ctx, "ManagementReview", "management_review_interval", "management review")
+    yield from recent_record(ctx, "ManagementReview", "management review", "management_review_interval")
 
 
 @rule("GR1.3", "management-review-chaired-by-sms-owner", kinds=("ManagementReview",),
@@ -155,7 +155,7 @@ def management_review_chaired_by_sms_owner(doc: Doc, ctx: Context) -> Iterator[P
     ``sms-owner``. Earlier reviews may have had an earlier SMS owner.
     """
     assert isinstance(doc.model, ManagementReview)
-    if doc is not latest(ctx.sms.of_kind("ManagementReview")):
+    if doc is not latest_of(ctx, "ManagementReview"):
         return
     owners = holders(ctx, Role.SMS_OWNER)
     if owners and doc.model.spec.chaired_by not in owners:

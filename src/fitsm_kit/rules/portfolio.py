@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.service import Lifecycle, Service, ServiceProposal
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.pr_common import by, case_owner_rule
+from fitsm_kit.rules.pr_common import case_owner_rule
 
 EARLY = (Lifecycle.PROPOSED, Lifecycle.DESIGN, Lifecycle.TRANSITION)
 
@@ -44,7 +44,7 @@ def early_service_has_proposal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     status = doc.model.spec.lifecycle_status
     if status not in EARLY:
         return
-    proposals = [p.spec for p in by(ctx, ("ServiceProposal",), "service").get(doc.id, [])]
+    proposals = [p.spec for p in ctx.sms.referring(doc.id, "ServiceProposal", via="service")]
     if not proposals:
         yield Problem(doc, ("spec", "lifecycle_status"),
                       f"service is {status.value} but no ServiceProposal evaluates it")

@@ -21,7 +21,8 @@ from fitsm_kit.model.service import (
     Target,
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo, reviewed_rule
+from fitsm_kit.rules.general import memo
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     spec = doc.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
-    if doc.id not in by(ctx, ("ServiceCatalogue",), "services"):
+    if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services"):
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
@@ -120,21 +121,21 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     targets: list[Target] = doc.spec.targets
     interval = evaluation_interval(targets)
-    evaluations = by(ctx, ("AgreementEvaluation",), "agreement").get(doc.id, [])
+    evaluations = ctx.sms.referring(doc.id, "AgreementEvaluation", via="agreement")
     if not evaluations:
         if (due := ctx.overdue(doc.spec.validity.start, interval)) is not None:
             yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
                           f"evaluated every {interval}, the first evaluation fell due {due}")
         return
-    latest = max(evaluations, key=lambda e: e.spec.period_end)
-    if (due := ctx.overdue(latest.spec.period_end, interval)) is not None:
-        yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {latest.spec.period_end} "
-                      f"({latest.id}); evaluated every {interval}, the next fell due {due}")
-    evaluated = {r.target for r in latest.spec.results}
+    last = max(evaluations, key=lambda e: e.spec.period_end)
+    if (due := ctx.overdue(last.spec.period_end, interval)) is not None:
+        yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {last.spec.period_end} "
+                      f"({last.id}); evaluated every {interval}, the next fell due {due}")
+    evaluated = {r.target for r in last.spec.results}
     for i, target in enumerate(targets):
         if target.id not in evaluated:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
-                          f"evaluation {latest.id}", f"add a result for {target.id} to {latest.id}")
+                          f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
 
 
 @rule("PR2.3", "sla-evaluated", kinds=("SLA",),

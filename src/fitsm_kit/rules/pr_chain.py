@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from fitsm_kit.agreements import compose, coverage, describe, percent, slower
 from fitsm_kit.model.service import Component, Hours, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import memo
 from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports
-from fitsm_kit.rules.pr_common import in_force, memo
+from fitsm_kit.rules.pr_common import in_force
 
 
 @dataclass(frozen=True)

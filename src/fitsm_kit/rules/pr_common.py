@@ -2,62 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import claim_review, review_problems
-from fitsm_kit.rules.general import attestation_problems, holders, process_doc
-
-T = TypeVar("T")
-_MEMO: dict[str, Any] = {}  # lookups for the check under way; key "" holds its SMS and date
-
-
-def memo(ctx: Context, name: str, build: Callable[[], T]) -> T:
-    """``build()`` once per check: rules run per document against one SMS, so a lookup is built once.
-
-    A lookup may depend on the date (agreements in force), so a new SMS or a new date starts afresh.
-    """
-    current = _MEMO.get("")
-    if current is None or current[0] is not ctx.sms or current[1] != ctx.as_of:
-        _MEMO.clear()
-        _MEMO[""] = (ctx.sms, ctx.as_of)
-    if name not in _MEMO:
-        _MEMO[name] = build()
-    return cast(T, _MEMO[name])
-
-
-def by(ctx: Context, kinds: tuple[str, ...], field: str) -> dict[str, list[Doc]]:
-    """Documents of ``kinds`` grouped by the id(s) in ``spec.<field>`` (a string or a list of them)."""
-
-    def build() -> dict[str, list[Doc]]:
-        groups: dict[str, list[Doc]] = {}
-        for doc in ctx.sms.of_kind(*kinds):
-            value = getattr(doc.spec, field)
-            for key in ([value] if isinstance(value, str) else cast(Iterable[str], value or [])):
-                groups.setdefault(key, []).append(doc)
-        return groups
-
-    return memo(ctx, f"{','.join(kinds)}.{field}", build)
+from fitsm_kit.rules.general import attestation_problems, holders, in_use, inactive_holder, process_doc
 
 
 def in_force(doc: Doc, ctx: Context) -> bool:
     """An agreement counts once agreed (not a draft, not retired) and while its validity covers today."""
-    if doc.model.metadata.status in (Status.DRAFT, Status.RETIRED):
+    if not in_use(doc):
         return False
     validity = doc.spec.validity
     return bool(validity.start <= ctx.as_of and (validity.end is None or ctx.as_of <= validity.end))
-
-
-def person_problems(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int, ...], role: str
-                    ) -> Iterator[Problem]:
-    """A FitSM-3 role holder must be an active Person; a missing one is an unresolved reference already."""
-    person = ctx.sms.get(person_id, "Person")
-    if person is not None and not person.spec.active:
-        yield Problem(doc, loc, f"{role} {person_id} is no longer active",
-                      f"hand the {role} role to an active person")
 
 
 def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: str, what: str, *,
@@ -73,7 +32,7 @@ def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: s
         if doc.model.metadata.status is Status.RETIRED or (where is not None and not where(doc)):
             return
         holder = getattr(getattr(doc.model, field[0]), field[1])
-        yield from person_problems(doc, ctx, holder, field, role)
+        yield from inactive_holder(doc, ctx, holder, field, role)
 
     path = ".".join(field)
     check.__name__ = name.replace("-", "_")
@@ -105,8 +64,8 @@ def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str
 
 def accountable(ctx: Context, code: ProcessCode) -> set[str]:
     """Who may attest for a process: its owner and manager, the SMS owner and the SMS manager."""
-    return (holders(ctx, Role.PROCESS_OWNER, code) | holders(ctx, Role.PROCESS_MANAGER, code)
-            | holders(ctx, Role.SMS_OWNER) | holders(ctx, Role.SMS_MANAGER))
+    process = holders(ctx, Role.PROCESS_OWNER, Role.PROCESS_MANAGER, process=code)
+    return process | holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
 
 
 def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: str) -> Iterator[Problem]:

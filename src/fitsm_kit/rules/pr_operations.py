@@ -12,8 +12,9 @@ from fitsm_kit.model.operations import (
 )
 from fitsm_kit.model.service import SLA, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import memo
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo, reviewed_rule
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
 
 RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 
@@ -48,7 +49,7 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(doc, ("spec", "treatment"), "risk is accepted but nobody is recorded as accepting it",
                           "set spec.accepted_by")
         return
-    controls = [c for c in by(ctx, ("SecurityControl",), "mitigates").get(doc.id, [])
+    controls = [c for c in ctx.sms.referring(doc.id, "SecurityControl", via="mitigates")
                 if c.spec.status == "implemented"]
     if not controls and doc.id not in memo(ctx, "measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures

@@ -9,16 +9,15 @@ from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import KPI
 from fitsm_kit.model.service import ReportDelivery, ReportSpecification
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import in_scope_processes
-from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, memo
+from fitsm_kit.rules.general import in_scope_processes, in_use, memo
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
 TOPICS = ("service-performance", "process-performance", "significant-events", "nonconformities")
 
 
 def active_reports(ctx: Context) -> list[Doc]:
     """Report specifications in use: neither drafts nor retired."""
-    return [d for d in ctx.sms.of_kind("ReportSpecification")
-            if d.model.metadata.status not in (Status.DRAFT, Status.RETIRED)]
+    return [d for d in ctx.sms.of_kind("ReportSpecification") if in_use(d)]
 
 
 def covered(ctx: Context) -> set[str]:
@@ -130,9 +129,9 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, ReportSpecification)
     frequency = doc.model.spec.frequency
-    if frequency is None or doc.model.metadata.status in (Status.DRAFT, Status.RETIRED):
+    if frequency is None or not in_use(doc):
         return  # a missing frequency is reported by report-specified
-    deliveries = [d.spec for d in by(ctx, ("ReportDelivery",), "report").get(doc.id, [])]
+    deliveries = [d.spec for d in ctx.sms.referring(doc.id, "ReportDelivery", via="report")]
     if not deliveries:
         start = _started(doc)
         due = ctx.overdue(start, frequency) if start else ctx.as_of

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.model.base import ProcessCode, Status
+from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.operations import SecurityControl
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.general import in_use
 from fitsm_kit.rules.pr_common import case_owner_rule, judged, reviewed_rule
 from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
 
@@ -14,8 +15,7 @@ from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_
 @rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
 def security_policy_defined(ctx: Context) -> Iterator[Problem]:
     """An information security policy is in force and lists the information security requirements."""
-    policies = [d for d in ctx.sms.of_kind("SecurityPolicy")
-                if d.model.metadata.status not in (Status.DRAFT, Status.RETIRED)]
+    policies = [d for d in ctx.sms.of_kind("SecurityPolicy") if in_use(d)]
     if not policies:
         yield Problem(None, (), "no information security policy is in force (kind: SecurityPolicy)")
     elif not any(d.spec.requirements for d in policies):

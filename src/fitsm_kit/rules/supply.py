@@ -8,14 +8,13 @@ from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.operations import (
     Complaint,
     Customer,
-    SatisfactionSurvey,
     Supplier,
 )
 from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import planned_interval
+from fitsm_kit.rules.general import latest, planned_interval, recent_record
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import by, case_owner_rule, in_force, judged
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
@@ -68,7 +67,7 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec",), "no planned interval for service reviews",
                       "set spec.service_review_interval (e.g. P6M)")
         return
-    dates = [r.spec.date for r in by(ctx, ("ServiceReview",), "customer").get(doc.id, [])]
+    dates = [r.spec.date for r in ctx.sms.referring(doc.id, "ServiceReview", via="customer")]
     if not dates:
         yield Problem(doc, ("spec", "service_review_interval"), "no service review with this customer recorded")
     elif (due := ctx.overdue(max(dates), interval)) is not None:
@@ -113,17 +112,7 @@ def satisfaction_survey_recent(ctx: Context) -> Iterator[Problem]:
     The interval is the default for SatisfactionSurvey in ``fitsm.yaml`` or the service management
     policy; the latest SatisfactionSurvey must lie within it plus the grace period.
     """
-    interval = planned_interval(ctx, "SatisfactionSurvey")
-    surveys = [d for d in ctx.sms.of_kind("SatisfactionSurvey") if isinstance(d.model, SatisfactionSurvey)]
-    latest = max(surveys, key=lambda d: d.spec.date, default=None)
-    if interval is None:
-        yield Problem(latest, ("spec", "date") if latest else (), "no planned interval for customer satisfaction "
-                      "surveys", "set default_review_intervals: {SatisfactionSurvey: P12M} in fitsm.yaml or the policy")
-    elif latest is None:
-        yield Problem(None, (), "customer satisfaction was never surveyed (no SatisfactionSurvey)")
-    elif (due := ctx.overdue(latest.spec.date, interval)) is not None:
-        yield Problem(latest, ("spec", "date"), f"last satisfaction survey {latest.spec.date}, interval {interval}: "
-                      f"the next fell due {due}")
+    yield from recent_record(ctx, "SatisfactionSurvey", "customer satisfaction survey")
 
 
 @rule("PR7.6", "satisfaction-managed",
@@ -188,17 +177,17 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
                       "set spec.evaluation_interval (e.g. P12M)")
         return
-    evaluations = by(ctx, ("SupplierEvaluation",), "supplier").get(doc.id, [])
-    latest = max(evaluations, key=lambda e: e.spec.date, default=None)
-    if latest is None:
+    evaluations = ctx.sms.referring(doc.id, "SupplierEvaluation", via="supplier")
+    last = latest(evaluations)
+    if last is None:
         yield Problem(doc, ("spec", "evaluation_interval"), "supplier was never evaluated (no SupplierEvaluation)")
         return
-    if (due := ctx.overdue(latest.spec.date, interval)) is not None:
-        yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {latest.spec.date} ({latest.id}), "
+    if (due := ctx.overdue(last.spec.date, interval)) is not None:
+        yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {last.spec.date} ({last.id}), "
                       f"interval {interval}: the next evaluation fell due {due}")
-    agreements = {a.id for a in by(ctx, ("OLA", "UA"), "supplier").get(doc.id, []) if in_force(a, ctx)}
-    basis = [ctx.sms.get(b, "AgreementEvaluation") for b in latest.spec.basis]
+    agreements = {a.id for a in ctx.sms.referring(doc.id, "OLA", "UA", via="supplier") if in_force(a, ctx)}
+    basis = [ctx.sms.get(b, "AgreementEvaluation") for b in last.spec.basis]
     if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
-        yield Problem(latest, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
+        yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")
