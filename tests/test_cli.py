@@ -53,8 +53,8 @@ def test_syntax_error_among_good_files_still_checks_the_rest(tmp_path: Path, fit
 
 def test_as_of_drives_date_rules(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
     write_tree(tmp_path, {"a.yaml": PERSON, "b.yaml": POLICY % ("policy", "alice")})
-    assert fitsm("check", tmp_path, "--select", "review-overdue", "--as-of", "2027-06-30").code == 0
-    late = fitsm("check", tmp_path, "--select", "review-overdue", "--as-of", "2027-07-02")
+    assert fitsm("check", tmp_path, "--select", "security-policy-reviewed", "--as-of", "2027-06-30").code == 0
+    late = fitsm("check", tmp_path, "--select", "security-policy-reviewed", "--as-of", "2027-07-02")
     assert late.code == 1
     assert "fell due 2027-06-01" in late.out
 
