@@ -5,9 +5,11 @@ Exit codes: 0 clean, 1 findings, 2 usage / configuration / unreadable input, 3 i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -451,6 +453,66 @@ def review_command(
     else:
         out.print(f"next: git commit -m 'Review {doc_id}' --trailer 'Fitsm-Review: {doc_id}' -- "
                   f"{_display_root(path)}", markup=False)
+
+
+@app.command("render")
+def render_command(
+    path: Annotated[Path, typer.Argument(help="The SMS root, or any directory or file inside it.")] = Path("."),
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Directory for the site; default: site/ in "
+                                                 "the SMS root. Replaced only when empty or a previous fitsm "
+                                                 "site.")] = None,
+    engine: Annotated[str, typer.Option(help="Site engine: mkdocs (mkdocs-material) or zensical.")] = "mkdocs",
+    force: Annotated[bool, typer.Option("--force", help="Replace --out even when it is not a previous fitsm "
+                                                        "site.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Date that counts as today (YYYY-MM-DD).")] = None,
+) -> None:
+    """Render the SMS as a static site: catalogue, portfolio, agreements, roles, reviews, conformity."""
+    from fitsm_kit import site
+    from fitsm_kit.site.builder import BuildFailed
+
+    if engine not in site.ENGINES:
+        raise typer.BadParameter(f"unknown engine {engine!r}; use one of: {', '.join(site.ENGINES)}",
+                                 param_hint="--engine")
+    root = find_root(path)
+    config = _config_with_flags(load_config(root), as_of=_parse_date(as_of))
+    try:
+        with _progress() as progress:
+            done = site.render(root, out_dir or root / "site", config, config.as_of or dt.date.today(),
+                               engine_name=engine, force=force, progress=progress)
+    except BuildFailed as failed:
+        _bug("the site engine rejected the generated pages", failed)
+    for notice in done.notices:
+        err.print(f"fitsm: note: {notice}", markup=False)
+    out.print(f"Rendered {done.pages} pages into {done.out} with {engine} "
+              f"({len(done.result.findings)} findings shown on the site).", markup=False)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress bar on a terminal (stage, done, total); silent otherwise."""
+    if not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        yield update
 
 
 def _req_key(req_id: str) -> tuple[int, int, int]:

@@ -1,0 +1,132 @@
+"""What every page reads: the SMS, the check result and the reverse links between documents.
+
+The reverse links (which SLAs cover a service, which OLAs support an SLA, …) are built in one pass
+over the documents, so pages look them up instead of searching: the site grows linearly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from fitsm_kit.findings import Finding, Result
+from fitsm_kit.index import Doc, Sms
+from fitsm_kit.rules.base import Context
+from fitsm_kit.site.history import HistorySource, no_history
+from fitsm_kit.site.markdown import link, text
+
+AGREEMENTS = ("SLA", "OLA", "UA")
+SUPPORTING = ("OLA", "UA")
+
+
+def page_of(doc: Doc) -> str:
+    """The Markdown file of a document's own page (docs-relative)."""
+    if doc.kind == "Service":
+        return f"services/{doc.id}.md"
+    if doc.kind in AGREEMENTS:
+        return f"agreements/{doc.id}.md"
+    return f"documents/{doc.id}.md"
+
+
+def _links() -> defaultdict[str, list[str]]:
+    return defaultdict(list)
+
+
+@dataclass
+class Site:
+    """The SMS with its check result, indexed for the pages."""
+
+    sms: Sms
+    result: Result
+    title: str
+    history: HistorySource = no_history
+    docs: dict[str, Doc] = field(default_factory=dict)  # by id; the first of duplicate ids wins
+    findings_by_doc: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
+    findings_by_req: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
+    slas_of_service: defaultdict[str, list[str]] = field(default_factory=_links)
+    supporting_of_service: defaultdict[str, list[str]] = field(default_factory=_links)
+    supporting_of_sla: defaultdict[str, list[str]] = field(default_factory=_links)
+    used_by: defaultdict[str, list[str]] = field(default_factory=_links)
+    catalogues_of: defaultdict[str, list[str]] = field(default_factory=_links)
+    services_of_customer: defaultdict[str, list[str]] = field(default_factory=_links)
+    slas_of_customer: defaultdict[str, list[str]] = field(default_factory=_links)
+    services_of_supplier: defaultdict[str, list[str]] = field(default_factory=_links)
+    agreements_of_supplier: defaultdict[str, list[str]] = field(default_factory=_links)
+    evaluations_of: defaultdict[str, list[str]] = field(default_factory=_links)
+    catalogue_services: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.sms.as_of
+
+    @property
+    def ctx(self) -> Context:
+        return Context(sms=self.sms, config=self.sms.config, as_of=self.sms.as_of)
+
+    def of_kind(self, *kinds: str) -> list[Doc]:
+        """Documents of ``kinds`` (first of duplicate ids only), sorted by id."""
+        return sorted((d for d in self.sms.of_kind(*kinds) if self.docs.get(d.id) is d), key=lambda d: d.id)
+
+    def ref(self, doc_id: str | None, page: str) -> Markup:
+        """A link to the document ``doc_id`` titled by it; the bare id when it does not exist."""
+        if not doc_id:
+            return Markup("")
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return text(doc_id) + Markup(" *(not found)*")
+        return link(self.name(doc), page_of(doc), page)
+
+    def refs(self, ids: list[str], page: str) -> Markup:
+        return Markup(", ").join(self.ref(i, page) for i in dict.fromkeys(ids))
+
+    def services_of_sla(self, doc: Doc) -> list[str]:
+        """The services an SLA covers: those it names, and a default SLA's catalogue's services."""
+        spec = doc.spec
+        listed = self.catalogue_services.get(spec.catalogue, []) if spec.catalogue else []
+        return list(dict.fromkeys([*spec.services, *listed]))
+
+    def name(self, doc: Doc) -> str:
+        """How a document is called in links: a person's name, otherwise its title."""
+        return str(doc.spec.name) if doc.kind == "Person" else doc.model.metadata.title
+
+
+def build_site(sms: Sms, result: Result, history: HistorySource = no_history) -> Site:
+    """Index ``sms`` and ``result`` for the pages (one pass over documents and findings)."""
+    scopes = sorted(sms.of_kind("Scope"), key=lambda d: d.id)
+    organisations = [str(o) for d in scopes for o in d.spec.organisations]
+    title = ", ".join(dict.fromkeys(organisations)) or "Service management system"
+    site = Site(sms=sms, result=result, title=title, history=history)
+    for doc in sms.docs:
+        site.docs.setdefault(doc.id, doc)
+    for finding in result.findings:
+        site.findings_by_req[finding.requirement].append(finding)
+        if finding.document:
+            site.findings_by_doc[finding.document].append(finding)
+    for doc in site.of_kind("ServiceCatalogue"):
+        site.catalogue_services[doc.id] = list(doc.spec.services)
+        for service in doc.spec.services:
+            site.catalogues_of[service].append(doc.id)
+    for doc in site.of_kind("Service"):
+        for dependency in doc.spec.depends_on:
+            site.used_by[dependency].append(doc.id)
+        for customer in doc.spec.customers:
+            site.services_of_customer[customer].append(doc.id)
+        for supplier in doc.spec.suppliers:
+            site.services_of_supplier[supplier.supplier].append(doc.id)
+    for doc in site.of_kind("SLA"):
+        for service in site.services_of_sla(doc):
+            site.slas_of_service[service].append(doc.id)
+        if doc.spec.customer:
+            site.slas_of_customer[doc.spec.customer].append(doc.id)
+    for doc in site.of_kind(*SUPPORTING):
+        site.agreements_of_supplier[doc.spec.supplier].append(doc.id)
+        for service in dict.fromkeys(c.service for c in doc.spec.supports):
+            site.supporting_of_service[service].append(doc.id)
+        for sla in doc.spec.supports_slas:
+            site.supporting_of_sla[sla].append(doc.id)
+    for doc in site.of_kind("AgreementEvaluation"):
+        site.evaluations_of[doc.spec.agreement].append(doc.id)
+    return site

@@ -1,0 +1,66 @@
+"""Document history for the site: the hook between the pages and Git.
+
+Pages ask a :data:`HistorySource` for the revisions of a document and show them as its "History"
+table; the newest revision's date becomes the page's ``revision_date`` (the "last update" line
+mkdocs-material shows). :func:`from_git` adapts the document control of :mod:`fitsm_kit.doccontrol`,
+which reads the whole history in one ``git log`` pass (cached by HEAD), so Git never runs per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.index import Doc, Sms
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed a document."""
+
+    commit: str
+    date: dt.date
+    author: str
+    subject: str
+    approvers: tuple[str, ...] = ()  # approvals in Git of exactly this content
+    version: str | None = None  # metadata.version after the commit
+
+
+HistorySource = Callable[[Doc], Sequence[Revision]]
+
+
+def no_history(doc: Doc) -> Sequence[Revision]:
+    """The history source for an SMS without usable Git history: no revisions."""
+    return ()
+
+
+def from_git(root: Path, sms: Sms) -> tuple[HistorySource, tuple[str, ...]]:
+    """The SMS's history from Git, newest revision first, or :func:`no_history` and the notices saying why."""
+    from fitsm_kit import doccontrol  # runs git: imported only when a site is rendered
+    from fitsm_kit.evidence import commit_date
+
+    git, notices = doccontrol.for_check(root, sms)
+    if git is None:
+        return no_history, notices
+
+    def name(who: str) -> str:
+        person = sms.by_id.get(who)
+        return str(person.spec.name) if person is not None and person.kind == "Person" else who
+
+    def revisions(doc: Doc) -> Sequence[Revision]:
+        record = git.record(doc.id)
+        if record is None:
+            return ()
+        found = []
+        for i, v in enumerate(record.versions):
+            until = record.versions[i + 1].change.commit if i + 1 < len(record.versions) else math.inf
+            approvers = [name(who) for e in record.approvals if e.content == v.change.content
+                         and v.change.commit <= e.position < until for who in e.by]
+            found.append(Revision(v.commit.sha, commit_date(v.commit), name(v.author), v.commit.subject,
+                                  tuple(dict.fromkeys(approvers)), v.change.version))
+        return found[::-1]
+
+    return revisions, notices
