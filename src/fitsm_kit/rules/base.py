@@ -13,7 +13,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from fitsm_kit.catalogue import requirements
 from fitsm_kit.config import Config
@@ -23,6 +23,8 @@ from fitsm_kit.index import Doc, Sms
 
 if TYPE_CHECKING:
     from fitsm_kit.doccontrol import GitHistory, HistorySource
+
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Problem:
@@ -55,16 +57,32 @@ class Context:
     def history(self) -> GitHistory | None:
         return self.git.get() if self.git is not None else None
 
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
+
+        Keyed by the date too, as some lookups (agreements in force) depend on it.
+        """
+        return self.sms.memo((name, self.as_of), build)
+
     def interval(self, doc: Doc) -> str | None:
         """The planned review interval of ``doc``: its own, else the default for its kind."""
         review = doc.model.metadata.review
-        if review is not None and review.interval:
-            return review.interval
-        if doc.kind in self.config.default_review_intervals:
-            return self.config.default_review_intervals[doc.kind]
+        return self.planned(doc.kind, review.interval if review is not None else None)
+
+    def planned(self, kind: str, own: str | None = None) -> str | None:
+        """The planned interval of documents or records of ``kind``.
+
+        ``own`` first (e.g. a document's review interval, the policy's ``management_review_interval``),
+        else the default for the kind in ``fitsm.yaml`` (``default_review_intervals``), else in the
+        service management policy's ``default_review_intervals``.
+        """
+        if own:
+            return own
+        if kind in self.config.default_review_intervals:
+            return self.config.default_review_intervals[kind]
         for policy in self.sms.of_kind("Policy"):
-            if doc.kind in policy.spec.default_review_intervals:
-                return str(policy.spec.default_review_intervals[doc.kind])
+            if kind in policy.spec.default_review_intervals:
+                return str(policy.spec.default_review_intervals[kind])
         return None
 
     def overdue(self, last: dt.date | None, interval: str) -> dt.date | None:

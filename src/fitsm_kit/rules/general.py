@@ -5,23 +5,13 @@ attestations. The rules themselves live in one module per requirement group (``g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator
-from typing import TypeVar
+from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem
 
 ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
-T = TypeVar("T")
-
-
-def memo(ctx: Context, name: str, build: Callable[[], T]) -> T:
-    """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
-
-    Keyed by the date too, as some lookups (agreements in force) depend on it.
-    """
-    return ctx.sms.memo((name, ctx.as_of), build)
 
 
 def in_scope_processes(ctx: Context) -> list[ProcessCode]:
@@ -45,23 +35,6 @@ def the_sms_plan(ctx: Context) -> Doc | None:
     return next((d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"), None)
 
 
-def planned_interval(ctx: Context, kind: str, own: str | None = None) -> str | None:
-    """The planned interval of an activity recorded as ``kind``.
-
-    Its own interval first (e.g. the policy's ``management_review_interval``), else the default for
-    the kind from ``fitsm.yaml`` (``default_review_intervals``), else from the policy's
-    ``default_review_intervals`` — the same order as a document's review interval.
-    """
-    if own:
-        return own
-    if kind in ctx.config.default_review_intervals:
-        return ctx.config.default_review_intervals[kind]
-    for policy in ctx.sms.of_kind("Policy"):
-        if kind in policy.spec.default_review_intervals:
-            return str(policy.spec.default_review_intervals[kind])
-    return None
-
-
 def in_use(doc: Doc) -> bool:
     """Agreed and not withdrawn: neither a draft nor retired."""
     return doc.model.metadata.status not in (Status.DRAFT, Status.RETIRED)
@@ -74,7 +47,7 @@ def latest(docs: list[Doc], date: str = "date") -> Doc | None:
 
 def latest_of(ctx: Context, kind: str) -> Doc | None:
     """The latest record of ``kind`` (by ``spec.date``), found once per check."""
-    return memo(ctx, f"latest:{kind}", lambda: latest(ctx.sms.of_kind(kind)))
+    return ctx.memo(f"latest:{kind}", lambda: latest(ctx.sms.of_kind(kind)))
 
 
 def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None = None) -> Iterator[Problem]:
@@ -86,7 +59,7 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
     """
     policy = the_policy(ctx)
     own = getattr(policy.spec, policy_field) if policy is not None and policy_field else None
-    interval = planned_interval(ctx, kind, own)
+    interval = ctx.planned(kind, own)
     if interval is None:
         hint = "" if policy_field else f"set default_review_intervals: {{{kind}: P12M}} in fitsm.yaml or the policy"
         yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval", hint)

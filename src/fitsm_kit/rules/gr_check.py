@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.general import KPI, Audit, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, latest_of, memo, recent_record
+from fitsm_kit.rules.general import attestation_problems, holders, latest_of, recent_record
 
 _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
@@ -62,7 +62,7 @@ def kpi_supports_goal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     GR6.1 asks for KPIs "in support of defined or agreed goals". Evidence: ``spec.goal`` names the id
     of a goal in a ``Plan`` (the service management plan or a process plan).
     """
-    goals = memo(ctx, "goals", lambda: {g.id for plan in ctx.sms.of_kind("Plan") for g in plan.spec.goals})
+    goals = ctx.memo("goals", lambda: {g.id for plan in ctx.sms.of_kind("Plan") for g in plan.spec.goals})
     goal = doc.spec.goal
     if not goal:
         yield Problem(doc, ("spec",), "KPI does not name the goal it supports (spec.goal)")

@@ -21,7 +21,6 @@ from fitsm_kit.model.service import (
     Target,
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import memo
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
@@ -63,7 +62,7 @@ def covering_slas(ctx: Context, service_id: str) -> list[Doc]:
                 covered.setdefault(service, []).append(sla)
         return covered
 
-    return memo(ctx, "covering-slas", build).get(service_id, [])
+    return ctx.memo("covering-slas", build).get(service_id, [])
 
 
 def sla_services(sms: Sms, doc: Doc) -> list[str]:
@@ -236,7 +235,7 @@ def supporting(ctx: Context, service_id: str) -> list[Doc]:
                     found.setdefault(service, []).append(agreement)
         return found
 
-    return memo(ctx, "supporting", build).get(service_id, [])
+    return ctx.memo("supporting", build).get(service_id, [])
 
 
 def supports(agreement: Doc, service_id: str, component_id: str | None = None) -> bool:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fitsm_kit.agreements import compose, coverage, describe, percent, slower
 from fitsm_kit.model.service import Component, Hours, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import memo
 from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports
 from fitsm_kit.rules.pr_common import in_force
 
@@ -35,7 +34,7 @@ def chain(ctx: Context, sla: Doc) -> list[Link]:
     agreement (reported by service-suppliers-covered) are left out. Three rules walk the same chain,
     so it is built once per SLA.
     """
-    return memo(ctx, f"chain:{sla.id}", lambda: list(_links(ctx, sla)) if in_force(sla, ctx) else [])
+    return ctx.memo(f"chain:{sla.id}", lambda: list(_links(ctx, sla)) if in_force(sla, ctx) else [])
 
 
 def _links(ctx: Context, sla: Doc) -> Iterator[Link]:

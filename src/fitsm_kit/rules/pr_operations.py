@@ -12,7 +12,6 @@ from fitsm_kit.model.operations import (
 )
 from fitsm_kit.model.service import SLA, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import memo
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
 
@@ -51,7 +50,7 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     controls = [c for c in ctx.sms.referring(doc.id, "SecurityControl", via="mitigates")
                 if c.spec.status == "implemented"]
-    if not controls and doc.id not in memo(ctx, "measured", lambda: {
+    if not controls and doc.id not in ctx.memo("measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
             if m.status == "implemented" for r in m.mitigates}):
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
@@ -68,7 +67,7 @@ def plan_requirements(ctx: Context, kind: str, service_id: str) -> list[tuple[Do
                 found.setdefault(requirement.service, []).append((plan, k, requirement))
         return found
 
-    return memo(ctx, f"requirements:{kind}", build).get(service_id, [])
+    return ctx.memo(f"requirements:{kind}", build).get(service_id, [])
 
 
 # --- PR4 availability and continuity -----------------------------------------------------------------

@@ -9,7 +9,7 @@ from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import KPI
 from fitsm_kit.model.service import ReportDelivery, ReportSpecification
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import in_scope_processes, in_use, memo
+from fitsm_kit.rules.general import in_scope_processes, in_use
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
 TOPICS = ("service-performance", "process-performance", "significant-events", "nonconformities")
@@ -22,7 +22,7 @@ def active_reports(ctx: Context) -> list[Doc]:
 
 def covered(ctx: Context) -> set[str]:
     """Every agreement target and KPI some report in use covers."""
-    return memo(ctx, "reported", lambda: {item for doc in active_reports(ctx) for item in doc.spec.covers})
+    return ctx.memo("reported", lambda: {item for doc in active_reports(ctx) for item in doc.spec.covers})
 
 
 @rule("PR3.1", "reporting-topics", fix="add the missing topic to spec.topics of the report that covers it")

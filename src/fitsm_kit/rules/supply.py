@@ -12,7 +12,7 @@ from fitsm_kit.model.operations import (
 )
 from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import latest, planned_interval, recent_record
+from fitsm_kit.rules.general import latest, recent_record
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
 
@@ -62,7 +62,7 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ServiceReview in ``fitsm.yaml`` or the service management policy.
     """
     assert isinstance(doc.model, Customer)
-    interval = planned_interval(ctx, "ServiceReview", doc.model.spec.service_review_interval)
+    interval = ctx.planned("ServiceReview", doc.model.spec.service_review_interval)
     if interval is None:
         yield Problem(doc, ("spec",), "no planned interval for service reviews",
                       "set spec.service_review_interval (e.g. P6M)")
@@ -172,7 +172,7 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     names at least one AgreementEvaluation of it.
     """
     assert isinstance(doc.model, Supplier)
-    interval = planned_interval(ctx, "SupplierEvaluation", doc.model.spec.evaluation_interval)
+    interval = ctx.planned("SupplierEvaluation", doc.model.spec.evaluation_interval)
     if interval is None:
         yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
                       "set spec.evaluation_interval (e.g. P12M)")
