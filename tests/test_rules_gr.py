@@ -21,9 +21,11 @@ from conftest import EXAMPLES, Run, write_tree
 from variants import gr
 
 GR_IDS = [r for r in requirements() if r.startswith("GR")]
-# The modules that hold the GR rules; other sessions' GR2.4 rules (e.g. placeholders) have their own tests.
+# The GR rules in the modules that hold them; other sessions' GR2.4 rules (placeholders, doc_control) have
+# their own tests. documents.py also makes PR review rules (reviewed_rule), so the requirement decides.
 GR_MODULES = ("fitsm_kit.rules.documents", "fitsm_kit.rules.gr_")
-GR_RULES = {name: r for name, r in REGISTRY.items() if r.check.__module__.startswith(GR_MODULES)}
+GR_RULES = {name: r for name, r in REGISTRY.items()
+            if r.requirement.startswith("GR") and r.check.__module__.startswith(GR_MODULES)}
 JUDGEMENT = ("sms-owner-top-management-attested", "process-followed-attested", "kpi-suitability-attested",
              "continual-improvement-attested")
 

@@ -1,8 +1,8 @@
-"""Document control rules that apply to every kind (GR2.4), and the review check other rules share."""
+"""Document control rules that apply to every kind (GR2.4), and the review rules other requirements ask for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fitsm_kit.model import KINDS
 from fitsm_kit.model.base import Status
@@ -10,14 +10,9 @@ from fitsm_kit.rules.base import Context, Doc, Problem, rule
 
 _CONTROLLED = tuple(k for k, cls in KINDS.items() if not cls.record)
 
-# Kinds whose review a requirement asks for by name (e.g. GR1.2 for the policy): a rule of that
-# requirement reports a late review, and review-overdue stays silent, so one late review is one finding.
+# Kinds whose review a requirement asks for by name (e.g. GR1.2 for the policy): the rule made by
+# reviewed_rule reports a late review, and review-overdue stays silent, so one late review is one finding.
 _CLAIMED: set[str] = set()
-
-
-def claim_review(*kinds: str) -> None:
-    """Let a requirement-specific rule report the reviews of ``kinds`` instead of ``review-overdue``."""
-    _CLAIMED.update(kinds)
 
 
 def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]:
@@ -30,6 +25,7 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
     if meta.status is Status.RETIRED:
         return
     of = f" of the {what}" if what else ""
+    subject = f"the {what}" if what else "the document"
     interval = ctx.interval(doc)
     if interval is None:
         yield Problem(doc, ("metadata",), f"no planned review interval{of}",
@@ -37,10 +33,33 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
         return
     last = meta.review.last_reviewed if meta.review else None
     if last is None:
-        yield Problem(doc, ("metadata", "review"), f"never reviewed{of}: no metadata.review.last_reviewed")
+        yield Problem(doc, ("metadata", "review"), f"{subject} was never reviewed: no metadata.review.last_reviewed")
     elif (due := ctx.overdue(last, interval)) is not None:
         yield Problem(doc, ("metadata", "review", "last_reviewed"),
                       f"review{of} overdue: last reviewed {last}, interval {interval}, fell due {due}")
+
+
+def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str, *, why: str = "",
+                  where: Callable[[Doc], bool] | None = None) -> None:
+    """Register rule ``name``: each ``what`` (a document of ``kinds``, if ``where``) is reviewed at its interval.
+
+    ``why`` says why ``requirement`` asks for the review. The kinds are claimed from ``review-overdue``, so
+    a late review is one finding, under the requirement that names it.
+    """
+    _CLAIMED.update(kinds)
+
+    def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
+        if where is None or where(doc):
+            yield from review_problems(doc, ctx, what)
+
+    check.__name__ = name.replace("-", "_")
+    check.__doc__ = (f"Every {what} is reviewed at its planned interval.\n\n{why + ' ' if why else ''}"
+                     "The interval is the document's metadata.review.interval, else the default for its kind "
+                     "in fitsm.yaml or the service management policy; the last review "
+                     "(metadata.review.last_reviewed) must lie within the interval plus the grace period as of "
+                     "--as-of. A late review names the date it fell due.")
+    rule(requirement, name, kinds=kinds, fix=f"review the {what}, then set metadata.review.last_reviewed to the "
+         "review date (and metadata.review.interval if it has none)")(check)
 
 
 @rule("GR2.4", "review-overdue", kinds=_CONTROLLED,
@@ -53,8 +72,8 @@ def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     configured grace period has passed as of ``--as-of``; the finding names the date it fell due.
     Retired documents need no review. Records (reviews, evaluations, deliveries) are dated events and
     have no review. Where a requirement asks for a document's review by name — the policy (GR1.2),
-    the scope statement (GR3.2), the service management plan (GR4.1) and process plans (GR4.2) — that
-    requirement's rule reports it instead, so a late review is one finding.
+    the scope statement (GR3.2), the plans (GR4.1, GR4.2), agreements (PR2.2, PR2.4) and the plans and
+    policies of PR4–PR6 — that requirement's rule reports it instead, so a late review is one finding.
     """
     if doc.kind in _CLAIMED:
         return

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import ManagementReview, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import claim_review, review_problems
+from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import (
     attestation_problems,
     exactly_one,
@@ -17,8 +17,6 @@ from fitsm_kit.rules.general import (
     the_policy,
     top_management,
 )
-
-claim_review("Policy")
 
 
 @rule("GR1.1", "sms-owner-assigned", fix="assign exactly one active person the role sms-owner in a RoleAssignment")
@@ -120,17 +118,8 @@ def policy_communicated(ctx: Context) -> Iterator[Problem]:
                       "distribution on or after that day")
 
 
-@rule("GR1.2", "policy-reviewed", kinds=("Policy",),
-      fix="review the policy, then set metadata.review.last_reviewed to the review date")
-def policy_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The service management policy is reviewed at its planned interval.
-
-    FitSM-2 asks to "review and update the service management policy at regular intervals". The
-    interval is the policy's ``metadata.review.interval`` (or the default for ``Policy`` in
-    ``fitsm.yaml``); its ``last_reviewed`` must lie within the interval plus grace as of ``--as-of``.
-    An overdue review names the date it fell due.
-    """
-    yield from review_problems(doc, ctx, "service management policy")
+reviewed_rule("GR1.2", "policy-reviewed", ("Policy",), "service management policy",
+              why='FitSM-2 asks to "review and update the service management policy at regular intervals".')
 
 
 @rule("GR1.3", "management-review-planned",

@@ -6,10 +6,8 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import Plan, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import claim_review, review_problems
+from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import exactly_one, holders, settled_on, the_sms_plan
-
-claim_review("Plan")
 
 
 @rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
@@ -32,18 +30,9 @@ def sms_plan_content(ctx: Context) -> Iterator[Problem]:
                               f"add spec.{part}")
 
 
-@rule("GR4.1", "sms-plan-reviewed", kinds=("Plan",),
-      fix="review the service management plan, then set metadata.review.last_reviewed to the review date")
-def sms_plan_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The service management plan is maintained: reviewed at its planned interval.
-
-    GR4.1 asks for a plan "created and maintained"; FitSM-2 asks to "review and update the service
-    management plan at regular intervals". The interval is the plan's ``metadata.review.interval`` (or
-    the default for ``Plan``); ``last_reviewed`` must lie within the interval plus grace as of
-    ``--as-of``. An overdue review names the date it fell due.
-    """
-    if doc.spec.type == "sms":
-        yield from review_problems(doc, ctx, "service management plan")
+reviewed_rule("GR4.1", "sms-plan-reviewed", ("Plan",), "service management plan", where=lambda d: d.spec.type == "sms",
+              why='GR4.1 asks for a plan "created and maintained"; FitSM-2 asks to "review and update the service '
+                  'management plan at regular intervals".')
 
 
 @rule("GR4.1", "sms-manager-assigned", fix="assign exactly one active person the role sms-manager")
@@ -111,14 +100,5 @@ def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"management plan was approved ({approved})")
 
 
-@rule("GR4.2", "process-plan-reviewed", kinds=("Plan",),
-      fix="review the process plan, then set metadata.review.last_reviewed to the review date")
-def process_plan_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every process-specific plan is reviewed at its planned interval.
-
-    The interval is the plan's ``metadata.review.interval`` (or the default for ``Plan``);
-    ``last_reviewed`` must lie within the interval plus grace as of ``--as-of``. An overdue review
-    names the date it fell due.
-    """
-    if doc.spec.type == "process":
-        yield from review_problems(doc, ctx, "process plan")
+reviewed_rule("GR4.2", "process-plan-reviewed", ("Plan",), "process plan", where=lambda d: d.spec.type == "process",
+              why='FitSM-2 asks to "review process-specific plans at regular intervals".')

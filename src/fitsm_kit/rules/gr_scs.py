@@ -6,10 +6,8 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import Scope
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import claim_review, review_problems
+from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import settled_on
-
-claim_review("Scope")
 
 
 @rule("GR3.2", "scope-statement", fix="add one Scope document with the SMS scope statement")
@@ -81,16 +79,8 @@ def stakeholder_analysis_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"stakeholder analysis update overdue: last {last}, interval {interval}, fell due {due}")
 
 
-@rule("GR3.2", "scope-reviewed", kinds=("Scope",),
-      fix="review the scope statement, then set metadata.review.last_reviewed to the review date")
-def scope_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The scope statement is reviewed at its planned interval.
-
-    FitSM-2 asks to "review the scope statement at regular intervals". The interval is the scope's
-    ``metadata.review.interval`` (or the default for ``Scope``); ``last_reviewed`` must lie within the
-    interval plus grace as of ``--as-of``. An overdue review names the date it fell due.
-    """
-    yield from review_problems(doc, ctx, "scope statement")
+reviewed_rule("GR3.2", "scope-reviewed", ("Scope",), "scope statement",
+              why='FitSM-2 asks to "review the scope statement at regular intervals".')
 
 
 @rule("GR3.2", "scope-follows-stakeholder-analysis", kinds=("Scope",),

@@ -21,7 +21,8 @@ from fitsm_kit.model.service import (
     Target,
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
+from fitsm_kit.rules.documents import reviewed_rule
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 
@@ -220,7 +221,7 @@ def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Probl
         yield Problem(doc, ("spec", "supplier"), f"UA with internal supplier {supplier.id}")
 
 
-reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "OLA and UA")
+reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "supporting agreement (OLA, UA)")
 case_owner_rule("PR2.4", "supporting-agreement-owner", ("OLA", "UA"), "agreement owner", "OLA and UA")
 
 

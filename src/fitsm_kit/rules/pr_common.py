@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import claim_review, review_problems
 from fitsm_kit.rules.general import attestation_problems, holders, in_use, inactive_holder, process_doc
 
 
@@ -40,26 +39,6 @@ def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: s
                      f"FitSM-3 asks for one {role} per {what}. The schema allows exactly one value; this rule "
                      "checks that it names a person who is still active (Person spec.active).")
     rule(requirement, name, kinds=kinds, fix=f"name an active person as {role} in {path}")(check)
-
-
-def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str) -> None:
-    """Register rule ``name``: ``what`` is reviewed at its planned interval, reported under ``requirement``.
-
-    The kinds are claimed from the generic GR2.4 review-overdue rule, so a late review is reported once.
-    """
-    claim_review(*kinds)
-
-    def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
-        yield from review_problems(doc, ctx)
-
-    check.__name__ = name.replace("-", "_")
-    check.__doc__ = (f"Every {what} is reviewed at its planned interval.\n\n"
-                     "The interval is the document's metadata.review.interval, else the default for its kind "
-                     "in fitsm.yaml or the service management policy; the last review "
-                     "(metadata.review.last_reviewed) must lie within the interval plus the grace period as of "
-                     "--as-of. A late review names the date it fell due.")
-    rule(requirement, name, kinds=kinds,
-         fix="review it, then set metadata.review.last_reviewed (and an interval if it has none)")(check)
 
 
 def accountable(ctx: Context, code: ProcessCode) -> set[str]:

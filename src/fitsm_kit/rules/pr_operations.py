@@ -12,8 +12,9 @@ from fitsm_kit.model.operations import (
 )
 from fitsm_kit.model.service import SLA, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, reviewed_rule
+from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
 RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 

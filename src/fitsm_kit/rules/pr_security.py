@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.operations import SecurityControl
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import in_use
-from fitsm_kit.rules.pr_common import case_owner_rule, judged, reviewed_rule
+from fitsm_kit.rules.pr_common import case_owner_rule, judged
 from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
 
 
