@@ -62,3 +62,12 @@ def test_lookups_are_rebuilt_for_another_date_on_the_same_sms() -> None:
     assert messages(dt.date(2026, 11, 26)) == []
     assert messages(dt.date(2028, 1, 15)) == ["no OLA or UA in force with research-net supports this service"]
     assert messages(dt.date(2026, 11, 26)) == []
+
+
+def test_pr_rule_docstring_is_a_summary_then_the_evidence() -> None:
+    for name, r in REGISTRY.items():
+        if not r.requirement.startswith("PR"):
+            continue
+        lines = r.doc.splitlines()
+        assert lines[0].endswith(".") and lines[0].count(". ") == 0, f"{name}: one-sentence summary"
+        assert len(lines) >= 3 and lines[1] == "" and lines[2], f"{name}: say why and what evidence counts"

@@ -30,7 +30,11 @@ from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 @rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",),
       fix="list only live services in a catalogue; keep others in the portfolio")
 def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Service catalogue entries are live services from the portfolio."""
+    """Service catalogue entries are live services from the portfolio.
+
+    PR2.1 asks for a maintained catalogue: what customers can order now. Evidence: every id in a
+    ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``.
+    """
     assert isinstance(doc.model, ServiceCatalogue)
     for i, service_id in enumerate(doc.model.spec.services):
         service = ctx.sms.get(service_id, "Service")
@@ -42,7 +46,11 @@ def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR2.1", "live-service-in-catalogue", kinds=("Service",),
       fix="add the service to a ServiceCatalogue, or set customer_facing: false if customers never see it")
 def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every live, customer-facing service is listed in a service catalogue."""
+    """Every live, customer-facing service is listed in a service catalogue.
+
+    A catalogue that misses a live service is not maintained (PR2.1). Services with
+    ``customer_facing: false`` are internal and need no catalogue entry.
+    """
     spec = doc.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
@@ -210,7 +218,12 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR2.4", "supporting-agreement-supplier-type", kinds=("OLA", "UA"),
       fix="use an OLA for internal suppliers and federation members, a UA for external suppliers")
 def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """OLAs are agreed with internal suppliers (or federation members), UAs with external ones."""
+    """OLAs are agreed with internal suppliers (or federation members), UAs with external ones.
+
+    FitSM defines an OLA as an agreement with an internal supplier or federation member and a UA as one
+    with an external supplier. Evidence: the ``Supplier`` named in ``spec.supplier`` has the matching
+    ``type`` (or ``federation_member: true`` for an OLA).
+    """
     supplier = ctx.sms.get(doc.spec.supplier, "Supplier")
     if supplier is None:
         return  # reported as an unresolved reference

@@ -146,7 +146,11 @@ case_owner_rule("PR4.3", "availability-plan-owner", ("AvailabilityContinuityPlan
 @rule("PR4.4", "live-service-monitored", kinds=("Service",),
       fix="describe how the service's availability is monitored under spec.monitoring")
 def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every live service names how its availability is monitored."""
+    """Every live service names how its availability is monitored.
+
+    PR4.4 asks that availability be monitored. Evidence: a live ``Service`` has ``spec.monitoring``;
+    whether the monitoring runs is for the auditor to see.
+    """
     if doc.spec.lifecycle_status is Lifecycle.LIVE and doc.spec.monitoring is None:
         yield Problem(doc, ("spec",), "live service has no availability monitoring")
 
@@ -157,7 +161,11 @@ def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR5.1", "capacity-requirements", kinds=("Service",),
       fix="add a requirement for the service, with its demand forecast, to a CapacityPlan")
 def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every live service has capacity and performance requirements that consider predicted demand."""
+    """Every live service has capacity and performance requirements that consider predicted demand.
+
+    Evidence: some ``CapacityPlan`` lists a requirement for the service under ``spec.requirements``,
+    and at least one of them has a ``demand_forecast``.
+    """
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
     found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
@@ -175,7 +183,11 @@ reviewed_rule("PR5.1", "capacity-plan-reviewed", ("CapacityPlan",), "capacity pl
 @rule("PR5.2", "current-capacity-recent", kinds=("CapacityPlan",),
       fix="record current capacity and utilisation per resource under spec.current, with its as_of date")
 def current_capacity_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A capacity plan records current capacity and utilisation, measured within its planned interval."""
+    """A capacity plan records current capacity and utilisation, measured within its planned interval.
+
+    PR5.2 asks that current capacity be identified. Evidence: ``spec.current`` lists resources, each
+    with an ``as_of`` date within the plan's review interval plus grace as of ``--as-of``.
+    """
     assert isinstance(doc.model, CapacityPlan)
     current = doc.model.spec.current
     if not current:
@@ -194,7 +206,11 @@ case_owner_rule("PR5.3", "capacity-plan-owner", ("CapacityPlan",), "capacity pla
 @rule("PR5.3", "capacity-future-planned", kinds=("CapacityPlan",),
       fix="add spec.future with the horizon and the human, technical and financial resources")
 def capacity_future_planned(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A capacity plan plans future capacity considering human, technical and financial resources."""
+    """A capacity plan plans future capacity considering human, technical and financial resources.
+
+    Evidence: the ``CapacityPlan`` has ``spec.future`` (the schema asks for its horizon and the human,
+    technical and financial resources it considers).
+    """
     if doc.spec.future is None:
         yield Problem(doc, ("spec",), "capacity plan has no future capacity plan")
 

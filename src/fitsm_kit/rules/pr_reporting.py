@@ -46,7 +46,11 @@ def reporting_topics(ctx: Context) -> Iterator[Problem]:
 @rule("PR3.1", "sla-targets-reported", kinds=("SLA",),
       fix="add 'SLA-ID/TARGET-ID' to spec.covers of the report that shows it")
 def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every target of an SLA in force is covered by a report (``spec.covers``: ``sla-id/target-id``)."""
+    """Every target of an SLA in force is covered by a report.
+
+    PR3.1 asks that reporting cover service performance against defined targets. Evidence: a report
+    specification in use lists ``sla-id/target-id`` in ``spec.covers``.
+    """
     if not in_force(doc, ctx):
         return
     reported = covered(ctx)
@@ -58,7 +62,11 @@ def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 @rule("PR3.1", "kpis-reported", kinds=("KPI",), fix="add the KPI's id to spec.covers of the report that shows it")
 def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every KPI of the SMS, an in-scope process or a service is covered by a report (``spec.covers``)."""
+    """Every KPI of the SMS, an in-scope process or a service is covered by a report.
+
+    PR3.1 asks that reporting cover process performance against defined targets. Evidence: a report
+    specification in use lists the KPI's id in ``spec.covers``. Retired KPIs need no report.
+    """
     assert isinstance(doc.model, KPI)
     scope = doc.model.spec.scope
     if scope != "sms" and ctx.sms.get(scope, "Service") is None and scope not in {p.value for p in
@@ -71,7 +79,11 @@ def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR3.1", "report-covers-resolve", kinds=("ReportSpecification",),
       fix="name an agreement target as AGREEMENT-ID/TARGET-ID, or a KPI by its id")
 def report_covers_resolve(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every entry of a report's ``spec.covers`` names an agreement target (``agreement/target``) or a KPI."""
+    """Every entry of a report's ``spec.covers`` names an agreement target or a KPI.
+
+    An entry is ``agreement-id/target-id`` (an SLA, OLA or UA and one of its targets) or a KPI id; one
+    that names nothing would make the coverage rules pass on a typo.
+    """
     for i, item in enumerate(doc.spec.covers):
         agreement_id, _, target_id = item.partition("/")
         if target_id:
@@ -87,7 +99,11 @@ def report_covers_resolve(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR3.2", "report-agreed", kinds=("ReportSpecification",),
       fix="record under spec.agreed_with which recipient agreed the report, and when")
 def report_agreed(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every report specification records its agreement with the recipients."""
+    """Every report specification records its agreement with the recipients.
+
+    PR3.2 asks that reports be agreed with their recipients. Evidence: ``spec.agreed_with`` names who
+    agreed it, and when.
+    """
     if not doc.spec.agreed_with:
         yield Problem(doc, ("spec",), "report specification was not agreed with its recipients")
 
@@ -148,7 +164,11 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR3.3", "report-recipients", kinds=("ReportDelivery",),
       fix="deliver the report to its whole audience, or change the specification's audience")
 def report_recipients(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A delivered report reached every recipient in its specification's audience."""
+    """A delivered report reached every recipient in its specification's audience.
+
+    PR3.3 asks that reports be delivered to their recipients according to specifications. Evidence: a
+    ``ReportDelivery``'s ``spec.recipients`` include the whole ``audience`` of its specification.
+    """
     assert isinstance(doc.model, ReportDelivery)
     spec = ctx.sms.get(doc.model.spec.report, "ReportSpecification")
     if spec is None:

@@ -15,7 +15,11 @@ from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_
 
 @rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
 def security_policy_defined(ctx: Context) -> Iterator[Problem]:
-    """An information security policy is in force and lists the information security requirements."""
+    """An information security policy is in force and lists the information security requirements.
+
+    Evidence: a ``SecurityPolicy`` that is neither a draft nor retired, with ``spec.requirements``.
+    Its review is checked by ``security-policy-reviewed``.
+    """
     policies = [d for d in ctx.sms.of_kind("SecurityPolicy") if in_use(d)]
     if not policies:
         yield Problem(None, (), "no information security policy is in force (kind: SecurityPolicy)")

@@ -22,7 +22,11 @@ from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
 @rule("PR7.1", "service-customers-identified", kinds=("Service",),
       fix="list the service's customers under spec.customers")
 def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Every live customer-facing service names its customers, including those it has a specific SLA with."""
+    """Every live customer-facing service names its customers, including those it has a specific SLA with.
+
+    PR7.1 asks that service customers be identified. Evidence: ``spec.customers`` is not empty and
+    includes the customer of every SLA in force that covers the service.
+    """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
@@ -45,7 +49,10 @@ case_owner_rule("PR7.2", "customer-relationship-manager", ("Customer",), "custom
 @rule("PR7.3", "customer-channels", kinds=("Customer",),
       fix="name the channels under spec.channels: ordering, escalation and complaints")
 def customer_channels(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Each customer has channels for service ordering, escalation and complaints."""
+    """Each customer has channels for service ordering, escalation and complaints.
+
+    Evidence: the ``Customer``'s ``spec.channels`` names ``ordering``, ``escalation`` and ``complaints``.
+    """
     assert isinstance(doc.model, Customer)
     channels = doc.model.spec.channels
     missing = [c for c in ("ordering", "escalation", "complaints") if not getattr(channels, c)]
@@ -91,7 +98,11 @@ def complaints_consistent(ctx: Context) -> Iterator[Problem]:
 @rule("PR7.5", "complaint-records", kinds=("Complaint",),
       fix="record the response and the closing date (spec.response, spec.closed_on)")
 def complaint_records(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A closed complaint records the response given and when it was closed (not before it was received)."""
+    """A closed complaint records the response given and when it was closed.
+
+    Consistent handling (PR7.5) leaves a record: a ``Complaint`` with ``status: closed`` has
+    ``spec.response`` and ``spec.closed_on``, not before ``received_on``.
+    """
     assert isinstance(doc.model, Complaint)
     spec = doc.model.spec
     if spec.status != "closed":
@@ -133,7 +144,11 @@ def satisfaction_managed(ctx: Context) -> Iterator[Problem]:
 @rule("PR8.1", "federation-member-internal", kinds=("Supplier",),
       fix="set type: internal for a federation member (FitSM regards federation members as internal)")
 def federation_member_internal(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A federation member is identified as an internal supplier, as FitSM regards it."""
+    """A federation member is identified as an internal supplier, as FitSM regards it.
+
+    PR8.1 asks that internal and external suppliers be identified; FitSM counts federation members as
+    internal. Evidence: a ``Supplier`` with ``federation_member: true`` has ``type: internal``.
+    """
     assert isinstance(doc.model, Supplier)
     if doc.model.spec.federation_member and doc.model.spec.type != "internal":
         yield Problem(doc, ("spec", "type"), "federation member is identified as an external supplier")
@@ -142,7 +157,11 @@ def federation_member_internal(doc: Doc, ctx: Context) -> Iterator[Problem]:
 @rule("PR8.2", "supplier-contact", kinds=("Supplier",),
       fix="add at least one contact on the supplier's side under spec.contacts")
 def supplier_contact(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Each supplier has a contact on the supplier's side (ours is the relationship manager)."""
+    """Each supplier has a contact on the supplier's side.
+
+    Evidence: ``spec.contacts`` is not empty. Our side of the relationship is the supplier relationship
+    manager (rule ``supplier-relationship-manager``).
+    """
     if not doc.spec.contacts:
         yield Problem(doc, ("spec",), "supplier has no contact on the supplier's side")
 
@@ -154,7 +173,11 @@ case_owner_rule("PR8.2", "supplier-relationship-manager", ("Supplier",), "suppli
 @rule("PR8.3", "supplier-escalation-channel", kinds=("Supplier",),
       fix="name the escalation channel under spec.channels.escalation")
 def supplier_escalation_channel(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """Each supplier has an escalation channel."""
+    """Each supplier has an escalation channel.
+
+    PR8.3 asks for communication channels with each supplier, including escalation. Evidence: the
+    ``Supplier``'s ``spec.channels.escalation``.
+    """
     assert isinstance(doc.model, Supplier)
     if not doc.model.spec.channels.escalation:
         yield Problem(doc, ("spec", "channels"), "no escalation channel to the supplier")
