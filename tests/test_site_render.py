@@ -113,6 +113,21 @@ def test_agreement_page(hostile: tuple[Path, Path]) -> None:
             assert f'href="../{ola.id}/"' in html
 
 
+def test_document_fields_link_only_references(hostile: tuple[Path, Path]) -> None:
+    """A plan's services link to their pages; a GitHub handle that happens to equal an id stays text."""
+    sms_root, site = hostile
+    sms, _ = analyse(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    people = [d for d in sms.of_kind("Person") if d.spec.github]
+    assert any(p.spec.github in sms.by_id for p in people)  # the case this test is about exists
+    for person in people:
+        shown = page(site, f"documents/{person.id}").lower()
+        assert f"<strong>github:</strong> {person.spec.github}</li>" in shown
+    scope = sms.of_kind("Scope")[0]
+    html = page(site, f"documents/{scope.id}")
+    for service in scope.spec.services:
+        assert f'href="../../services/{service}/"' in html
+
+
 def test_hostile_text_is_inert(hostile: tuple[Path, Path]) -> None:
     _, site = hostile
     for rel in ("services/xss-probe", "agreements/sla-xss", "portfolio", "documents", "reviews"):

@@ -13,10 +13,10 @@ from typing import Any
 from markupsafe import Markup
 
 from fitsm_kit.dates import due_date
-from fitsm_kit.index import Doc
+from fitsm_kit.index import Doc, references
 from fitsm_kit.model import KINDS
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
-from fitsm_kit.site.markdown import link, table, text
+from fitsm_kit.site.markdown import cell, link, table, text
 from fitsm_kit.site.page import Page
 from fitsm_kit.site.requirements import findings_table
 
@@ -84,44 +84,54 @@ def pages(site: Site) -> Iterator[Page]:
         if doc.kind not in _OWN_PAGES:
             page = page_of(doc)
             yield Page(page, site.name(doc), "document.md.j2",
-                       {"doc": doc, "fields": fields(site, doc.spec.model_dump(mode="json", by_alias=True), page),
+                       {"doc": doc, "fields": fields(site, doc, page),
                         **control(site, doc, page)},
                        revision=revision(site, doc))
 
 
-def fields(site: Site, value: Any, page: str) -> Markup:
-    """A document's spec as nested bullets; strings that name a document link to it."""
-    return _render(site, value, page, 0) or Markup("*No fields.*")
+def fields(site: Site, doc: Doc, page: str) -> Markup:
+    """A document's spec as nested bullets; the values of reference fields link to their documents."""
+    refs = {ref.loc for ref in references(doc.model)}
+    data = doc.spec.model_dump(mode="json", by_alias=True)
+    return Markup("\n".join(_lines(site, data, ("spec",), refs, page, 0))) or Markup("*No fields.*")
 
 
-def _render(site: Site, value: Any, page: str, depth: int) -> Markup:
-    pad = Markup("    " * depth)
-    if isinstance(value, dict):
-        lines = []
-        for key, item in value.items():
-            if item in (None, [], {}):
-                continue
-            if isinstance(item, (dict, list)):
-                lines.append(pad + Markup("- **") + text(_label(key)) + Markup("**\n\n") + _render(site, item, page,
-                                                                                                   depth + 1))
-            else:
-                lines.append(pad + Markup("- **") + text(_label(key)) + Markup(":** ") + _scalar(site, item, page))
-        return Markup("\n").join(lines)
-    if isinstance(value, list):
-        lines = [pad + Markup("- ") + _scalar(site, item, page) if not isinstance(item, (dict, list))
-                 else pad + Markup("-\n\n") + _render(site, item, page, depth + 1) for item in value]
-        return Markup("\n").join(lines)
-    return pad + Markup("- ") + _scalar(site, value, page)
+def _lines(site: Site, value: Any, loc: tuple[str | int, ...], refs: set[tuple[str | int, ...]], page: str,
+           depth: int) -> list[str]:
+    """Bullets for a mapping or list: scalars as ``**Key:** value``, nested values one level deeper.
+
+    An entry of a list that is a mapping becomes one bullet of its scalar fields, separated by semicolons.
+    """
+    pad = "    " * depth
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    lines = []
+    for key, item in items:
+        if item in (None, [], {}):
+            continue
+        here = (*loc, key)
+        if isinstance(item, dict) and isinstance(key, int):
+            flat = {k: v for k, v in item.items() if not isinstance(v, (dict, list))}
+            shown = "; ".join(f"**{text(_label(k))}:** {_value(site, v, (*here, k), refs, page)}"
+                              for k, v in flat.items() if v is not None)
+            nested = {k: v for k, v in item.items() if k not in flat}
+            lines.append(f"{pad}- {shown}")
+            if any(v not in ([], {}) for v in nested.values()):
+                lines += ["", *_lines(site, nested, here, refs, page, depth + 1)]
+        elif isinstance(item, (dict, list)):
+            label = f"**{text(_label(str(key)))}**" if isinstance(key, str) else ""
+            lines += [f"{pad}- {label}", "", *_lines(site, item, here, refs, page, depth + 1)]
+        elif isinstance(key, str):
+            lines.append(f"{pad}- **{text(_label(key))}:** {_value(site, item, here, refs, page)}")
+        else:
+            lines.append(f"{pad}- {_value(site, item, here, refs, page)}")
+    return lines
 
 
-def _scalar(site: Site, value: object, page: str) -> Markup:
-    if isinstance(value, str) and value in site.docs:
-        return site.ref(value, page)
-    if isinstance(value, bool):
-        return Markup("yes" if value else "no")
-    return text(value)
+def _value(site: Site, value: object, loc: tuple[str | int, ...], refs: set[tuple[str | int, ...]],
+           page: str) -> Markup:
+    return site.ref(str(value), page) if loc in refs else cell(value)
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
+    """``value_proposition`` → ``Value proposition``; short keys are acronyms (``sla``, ``rto``, ``id``)."""
+    return key.upper() if len(key) <= 3 else key.replace("_", " ").capitalize()
