@@ -40,7 +40,7 @@ def _limits() -> None:
 
 def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``python -m fitsm_kit ARGS`` in a child process with fixed limits."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FITSM", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FITSM")}  # PYTHONPATH: the same code
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run([sys.executable, "-m", "fitsm_kit", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, encoding="utf-8", errors="replace",
