@@ -13,9 +13,9 @@ from fitsm_kit.engine import check
 from fitsm_kit.rules import REGISTRY
 
 from conftest import EXAMPLES
-from variants import Variant, doc_control, gr, pr
+from variants import Variant, doc_control, gr, placeholders, pr
 
-ALL = [*gr.VARIANTS, *pr.VARIANTS, *doc_control.VARIANTS]
+ALL = [*gr.VARIANTS, *pr.VARIANTS, *placeholders.VARIANTS, *doc_control.VARIANTS]
 
 
 def run(root: Path) -> set[tuple[str, str]]:

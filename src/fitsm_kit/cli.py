@@ -506,10 +506,13 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
+        totals: dict[str, int | None] = {}
 
         def update(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
+                for before in tasks:  # a new stage: the ones before it are done
+                    bar.update(tasks[before], total=totals[before] or 1, completed=totals[before] or 1)
+                tasks[stage], totals[stage] = bar.add_task(stage, total=total), total
             bar.update(tasks[stage], completed=done)
 
         yield update

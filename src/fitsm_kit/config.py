@@ -32,6 +32,7 @@ class Config(BaseModel):
     exclude: list[str] = Field([], description="Extra globs (relative to the root) that hold no SMS documents")
     default_review_intervals: dict[str, IsoDuration] = Field(
         {}, description="Kind -> planned review interval, when a document sets none")
+    layout: dict[str, str] = Field({}, description="Kind -> directory (below the root) where 'fitsm new' puts it")
     document_control: DocumentControl = Field(DocumentControl(), description="Git history, versioning, approvers")
 
 

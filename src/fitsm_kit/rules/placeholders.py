@@ -1,0 +1,44 @@
+"""Placeholders that ``fitsm init`` and ``fitsm new`` leave for the author to fill in (GR2.4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from fitsm_kit.findings import Severity
+from fitsm_kit.loader import YList, YMap
+from fitsm_kit.model import KINDS
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
+
+# A value that *starts* with the marker is a placeholder; "TODO" inside a sentence is the author's text.
+PLACEHOLDER = re.compile(r"\s*TODO\b")
+_SHOWN = 70  # characters of the placeholder quoted in the message
+
+
+def placeholders(node: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string value below ``node`` that is still a placeholder, with its path."""
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            yield from placeholders(value, (*loc, key))
+    elif isinstance(node, YList):
+        for i, item in enumerate(node):
+            yield from placeholders(item, (*loc, i))
+    elif isinstance(node, str) and PLACEHOLDER.match(node):
+        yield loc, node
+
+
+@rule("GR2.4", "placeholder-text", kinds=tuple(KINDS), severity=Severity.WARNING,
+      fix="replace the TODO placeholder with your own content (the comments above it explain what goes there)")
+def placeholder_text(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """No document still holds a ``TODO`` placeholder from ``fitsm init`` or ``fitsm new``.
+
+    A placeholder is a text value that starts with ``TODO``; the generated documents use them for
+    content only the service provider can write (goals, commitments, contacts, descriptions). A
+    document is not complete, and so not ready for approval, while it holds one.
+    """
+    for loc, text in placeholders(doc.raw):
+        shown = " ".join(text.split())
+        if len(shown) > _SHOWN:
+            shown = shown[: _SHOWN - 1] + "…"
+        yield Problem(doc, loc, f"still to be filled in: {shown}")

@@ -1,0 +1,164 @@
+"""``fitsm init``: a new SMS that loads cleanly, whose findings are exactly what the user must fill in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fitsm_kit import codeowners
+from fitsm_kit.config import load_config
+from fitsm_kit.engine import check
+from fitsm_kit.findings import Finding
+from fitsm_kit.init import HOOK_ID
+from fitsm_kit.model.base import ProcessCode
+from fitsm_kit.rules import REGISTRY
+
+from conftest import REPO, Run
+
+BROKEN = {"yaml-syntax", "document-shape", "unknown-kind", "schema", "duplicate-id", "unresolved-reference",
+          "unsafe-path"}
+PROCESS_PARTS = ("goals", "inputs", "activities", "outputs", "roles", "interfaces")
+GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "T",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_AUTHOR_DATE": "2026-11-26T10:00:00Z", "GIT_COMMITTER_DATE": "2026-11-26T10:00:00Z"}
+
+
+def findings(root: Path) -> list[Finding]:
+    config = load_config(root)
+    return list(check(root, config, config.as_of or dt.date.today()).findings)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+def test_init_then_check_reports_only_the_content_to_fill_in(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    run = fitsm("init", root, "--no-input")
+    assert run.code == 0, run.err
+    found = findings(root)
+    assert found and not [f for f in found if f.rule in BROKEN]
+    assert all(f.fix for f in found), [f for f in found if not f.fix]
+    # every finding points at a file init wrote, or at fitsm.yaml for something the SMS lacks as a whole
+    written = snapshot(root)
+    assert {f.path for f in found} <= set(written)
+    # each TODO placeholder is reported once, at its line, and nothing else is reported as one
+    todos = Counter((rel, n) for rel, data in written.items() if rel.endswith(".yaml") and rel != "fitsm.yaml"
+                    for n, line in enumerate(data.decode().splitlines(), 1) for _ in re.findall(r'"TODO\b', line))
+    assert Counter((f.path, f.line) for f in found if f.rule == "placeholder-text") == todos
+    assert len(todos) >= 10
+    # each of the 14 empty process definitions asks for its six parts
+    parts = {(f.path, f.message) for f in found if f.rule == "process-definitions"}
+    assert parts == {(f"processes/{c.value.lower()}.yaml", f"process definition has no {p}")
+                     for c in ProcessCode for p in PROCESS_PARTS}
+    # the rules that report the skeleton's gaps; others (added later) may report more, never structure
+    rules = {f.rule for f in found}
+    assert {"placeholder-text", "process-definitions", "sms-plan-content", "review-overdue"} <= rules
+    assert rules <= set(REGISTRY)
+    # the SMS owner is named as top management and holds the role: GR1.1's assignment is not a gap
+    assert not [f for f in found if f.rule == "sms-owner-assigned"]
+
+
+def test_init_into_an_existing_sms_refuses_and_changes_nothing(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    assert fitsm("init", root, "--no-input").code == 0
+    before = snapshot(root)
+    again = fitsm("init", root, "--no-input")
+    assert again.code == 2 and "already holds an SMS" in again.err
+    nested = fitsm("init", root / "general" / "sub", "--no-input")
+    assert nested.code == 2 and "inside the SMS" in nested.err
+    assert snapshot(root) == before
+
+
+def test_init_keeps_files_that_exist(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "README.md").write_bytes(b"# Our repo\n")
+    run = fitsm("init", root, "--no-input")
+    assert run.code == 0 and "kept README.md" in run.out
+    assert (root / "README.md").read_bytes() == b"# Our repo\n"
+    assert (root / "fitsm.yaml").is_file() and (root / "general" / "policy.yaml").is_file()
+
+
+def test_git_init_runs_only_outside_a_repository(tmp_path: Path, fitsm: Callable[..., Run],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    fresh = tmp_path / "fresh"
+    assert "git: initialised" in fitsm("init", fresh, "--no-input").out
+    assert (fresh / ".git").is_dir()
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    subprocess.run(["git", "init", "--quiet"], cwd=outer, check=True)
+    run = fitsm("init", outer / "sms", "--no-input")
+    assert "git: existing" in run.out and not (outer / "sms" / ".git").exists()
+    # the new repository commits cleanly: nothing generated is ignored or unreadable
+    subprocess.run(["git", "add", "-A"], cwd=fresh, check=True)
+    subprocess.run(["git", "commit", "--quiet", "-m", "SMS skeleton"], cwd=fresh, check=True)
+    tracked = subprocess.run(["git", "ls-files"], cwd=fresh, check=True, capture_output=True, text=True).stdout
+    assert set(tracked.split()) == set(snapshot(fresh))
+
+
+def test_init_prompts_for_the_organisation_and_the_two_people(tmp_path: Path) -> None:
+    stdin = "ACME Research Computing\nAlice Martin <alice@acme.example>\nBob Keller <bob@acme.example>\n"
+    done = subprocess.run([sys.executable, "-m", "fitsm_kit", "init", "sms"], cwd=tmp_path, input=stdin, text=True,
+                          capture_output=True, env={**os.environ, **GIT_ENV}, check=False)
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "sms"
+    alice = yaml.safe_load((root / "people" / "alice-martin.yaml").read_text())
+    assert alice["spec"].items() >= {"name": "Alice Martin", "email": "alice@acme.example",
+                                     "top_management": True}.items()
+    roles = yaml.safe_load((root / "general" / "roles.yaml").read_text())["spec"]["assignments"]
+    assert roles[:2] == [{"role": "sms-owner", "person": "alice-martin", "since": roles[0]["since"]},
+                         {"role": "sms-manager", "person": "bob-keller", "since": roles[0]["since"],
+                          "nominated_by": "alice-martin"}]
+    scope = yaml.safe_load((root / "general" / "scope.yaml").read_text())["spec"]
+    assert scope["organisations"] == ["ACME Research Computing"]
+    found = findings(root)
+    assert not [f for f in found if f.rule in BROKEN]
+    assert not [f for f in found if f.path.startswith("people/") and f.rule == "placeholder-text"]
+
+
+def test_generated_ci_and_hook_configuration(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    assert fitsm("init", root, "--no-input").code == 0
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    precommit = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    assert [h["id"] for r in precommit["repos"] for h in r["hooks"]] == [HOOK_ID]
+    assert HOOK_ID in {h["id"] for h in hooks}
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "fitsm.yml").read_text())
+    steps = workflow["jobs"]["check"]["steps"]
+    checkout = next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = [s.get("run", "") for s in steps]
+    assert any("pip install" in r and "fitsm-kit" in r for r in runs) and "fitsm check" in runs
+    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text())["fitsm-check"]
+    assert gitlab["variables"]["GIT_DEPTH"] == "0" and "fitsm check" in gitlab["script"]
+    # CODEOWNERS is fitsm codeowners' output, so that command regenerates it once people have user names
+    assert (root / "CODEOWNERS").read_text().startswith(codeowners.MARKER)
+    owner = root / "people" / "sms-owner.yaml"
+    owner.write_text(owner.read_text().replace("  # github: USER ", "  github: alice-gh "))
+    assert fitsm("codeowners", root).code == 0
+    assert "* @alice-gh" in (root / "CODEOWNERS").read_text().splitlines()
+    for schema in (root / "schemas").glob("*.json"):
+        assert json.loads(schema.read_text())["$schema"].startswith("http://json-schema.org/draft-07")
+
+
+def test_an_initialised_sms_renders_as_a_site(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    # init writes no mkdocs.yml: 'fitsm render' generates its own configuration (mkdocs build --strict)
+    root = tmp_path / "sms"
+    assert fitsm("init", root, "--no-input").code == 0
+    run = fitsm("render", root, "--out", tmp_path / "site")
+    assert run.code == 0, run.err
+    assert (tmp_path / "site" / "index.html").is_file()
