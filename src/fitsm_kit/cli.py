@@ -347,6 +347,83 @@ def report_command(
 
 
 
+@app.command("init")
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="Where to create the SMS (created if missing).")] = Path("."),
+    organisation: Annotated[str | None, typer.Option(help="The service provider's name.")] = None,
+    owner: Annotated[str | None, typer.Option(help="The SMS owner, as 'Name <email>'.")] = None,
+    manager: Annotated[str | None, typer.Option(help="The SMS manager, as 'Name <email>'.")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; what is not given stays a TODO.")]
+        = False,
+) -> None:
+    """Create a new SMS repository: config, skeleton documents, schemas, pre-commit, CI, README."""
+    from fitsm_kit import init
+
+    init.refuse_existing(directory.absolute())
+    answers = {"organisation": organisation, "owner": owner, "manager": manager}
+    if not no_input:
+        for key, text in (("organisation", "Organisation (the service provider)"),
+                          ("owner", "SMS owner, a member of top management ('Name <email>')"),
+                          ("manager", "SMS manager ('Name <email>')")):
+            if answers[key] is None:
+                answers[key] = _prompt(f"{text}, empty to fill in later", "")
+    outcome = init.init(directory, init.options(answers["organisation"], answers["owner"], answers["manager"]))
+    for rel in outcome.kept:
+        out.print(f"kept {rel} (it exists; not overwritten)", markup=False)
+    out.print(f"Created an SMS in {outcome.root}: {len(outcome.written)} files; git: {outcome.git}.", markup=False)
+    out.print(f"Next: cd {directory} && fitsm check   # lists what is still to be filled in", markup=False)
+
+
+@app.command("new")
+def new_command(
+    kind: Annotated[str, typer.Argument(help="The kind: SLA, ola, service, customer, risk, service-review, …")],
+    doc_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="The new document's id.")] = None,
+    title: Annotated[str | None, typer.Option(help="metadata.title")] = None,
+    owner: Annotated[str | None, typer.Option(help="metadata.owner: a Person id")] = None,
+    values: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE for any question, e.g. "
+                                                     "customer=bio-institute, services=a,b")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; take defaults.")] = False,
+    sms: Annotated[Path, typer.Option(help="The SMS root, or a directory inside it.")] = Path("."),
+) -> None:
+    """Write a new document of KIND from its template, offering references from the SMS; never overwrites."""
+    from fitsm_kit import scaffold
+
+    given = dict(_key_value(v) for v in values or [])
+    given |= {k: v for k, v in (("title", title), ("owner", owner)) if v is not None}
+    draft = scaffold.start(sms, kind)
+    answers = scaffold.answer(draft, doc_id, given, None if no_input else _ask)
+    path = scaffold.create(draft, answers)
+    out.print(f"wrote {_display_root(path)} ({draft.kind} {answers['id']})", markup=False)
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--set")
+    return key.strip(), value
+
+
+def _ask(question: object, error: str) -> str:
+    """Prompt for one ``fitsm new`` question on the terminal, showing the candidates from the SMS."""
+    from fitsm_kit.questions import Question
+
+    assert isinstance(question, Question)
+    if error:
+        err.print(f"  {error}", markup=False)
+    if question.choices:
+        out.print(f"  {question.name}: {', '.join(question.choices)}", markup=False)
+    many = " (comma-separated)" if question.many else ""
+    return _prompt(f"{question.prompt}{many}", ", ".join(question.default))
+
+
+def _prompt(text: str, default: str) -> str:
+    try:
+        return str(typer.prompt(text, default=default, show_default=bool(default)))
+    except typer.Abort:
+        raise FitsmError(f"no answer to {text!r} (input ended); nothing was written. In scripts, use "
+                         "--no-input with flags") from None
+
+
 @app.command("rules")
 def rules_command() -> None:
     """List every rule with its requirement and summary."""
