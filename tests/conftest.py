@@ -28,6 +28,9 @@ class Run:
 def fitsm(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run ``fitsm ARGS`` through the real entry point (exit-code mapping included)."""
 
+    # inside GitHub Actions `fitsm check` would default to --format github; tests expect the plain default
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
     def run(*args: str | Path) -> Run:
         monkeypatch.setattr(sys, "argv", ["fitsm", *map(str, args)])
         with pytest.raises(SystemExit) as exc:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import json
 from typing import Any
 
 import jsonschema
@@ -31,16 +31,51 @@ def plain(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("path", sorted((EXAMPLES / "acme").rglob("*.yaml")), ids=lambda p: p.name)
-def test_examples_validate_against_exported_schemas(path: Path) -> None:
-    if path.name == "fitsm.yaml":
-        return
-    for _, data in load_file(path, path.name).documents:
-        schema = jsonschema.Draft7Validator.check_schema  # the schemas themselves are valid draft-07
-        exported = (REPO / "schemas" / schemas.schema_file(data["kind"])).read_text()
-        import json
+def exported(kind: str) -> dict[str, Any]:
+    """The schema file an editor is pointed at, checked to be a valid draft-07 schema."""
+    schema: dict[str, Any] = json.loads((REPO / "schemas" / schemas.schema_file(kind)).read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return schema
 
-        loaded = json.loads(exported)
-        schema(loaded)
-        errors = list(jsonschema.Draft7Validator(loaded).iter_errors(plain(data)))
-        assert not errors, [e.message for e in errors]
+
+def example_documents() -> list[tuple[str, int, Any]]:
+    """Every document of examples/acme (both YAML suffixes), with its file and line."""
+    acme = EXAMPLES / "acme"
+    paths = sorted(p for p in acme.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != "fitsm.yaml")
+    return [(p.relative_to(acme).as_posix(), line, data) for p in paths
+            for line, data in load_file(p, p.name).documents if data is not None]
+
+
+@pytest.mark.parametrize("where, line, data", example_documents(), ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_examples_validate_against_exported_schemas(where: str, line: int, data: Any) -> None:
+    """What yaml-language-server does with a modeline: a plain draft-07 validator, plain JSON values."""
+    errors = list(jsonschema.Draft7Validator(exported(data["kind"])).iter_errors(plain(data)))
+    assert not errors, [f"{where}:{line}: {e.json_path}: {e.message}" for e in errors]
+
+
+def test_every_kind_of_the_example_was_validated() -> None:
+    kinds = {data["kind"] for _, _, data in example_documents()}
+    assert len(kinds) >= 25, "the example exercises most kinds, so the test above covers most schemas"
+    assert kinds <= set(KINDS)
+
+
+def test_an_editor_sees_typos_and_wrong_values() -> None:
+    """The exported schemas reject what fitsm check rejects as 'schema' findings, so editors flag it early."""
+    _, _, sla = next(d for d in example_documents() if d[2]["kind"] == "SLA")
+    validator = jsonschema.Draft7Validator(exported("SLA"))
+    typo = plain(sla)
+    typo["metadata"]["ownr"] = typo["metadata"].pop("owner")
+    messages = [e.message for e in validator.iter_errors(typo)]
+    assert "'owner' is a required property" in messages and any("'ownr'" in m for m in messages), messages
+    wrong = plain(sla)
+    wrong["metadata"]["status"] = "finished"
+    assert any(list(e.absolute_path) == ["metadata", "status"] for e in validator.iter_errors(wrong))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_schemas_use_no_keywords_newer_than_draft_07(kind: str) -> None:
+    """yaml-language-server supports draft-07 and below; newer keywords would be silently ignored."""
+    text = (REPO / "schemas" / schemas.schema_file(kind)).read_text(encoding="utf-8")
+    for keyword in ("$defs", "prefixItems", "unevaluatedProperties", "$dynamicRef", "dependentRequired"):
+        assert f'"{keyword}"' not in text
+    assert exported(kind)["$schema"] == "http://json-schema.org/draft-07/schema#"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit import __version__
-from fitsm_kit.config import CONFIG_NAME, Config
+from fitsm_kit.config import CONFIG_NAME, Config, config_path
 from fitsm_kit.discovery import discover
 from fitsm_kit.findings import Finding, Result, Severity
 
@@ -50,7 +50,7 @@ def key(root: Path, config: Config, as_of: dt.date, options: str = "") -> str | 
     digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{options}\0".encode())
     digest.update(f"{config.model_dump_json()}\0{as_of.isoformat()}\0".encode())
     try:
-        digest.update((root / CONFIG_NAME).read_bytes())
+        digest.update((config_path(root) or root / CONFIG_NAME).read_bytes())
         for rel, path in discover(root, config.exclude):
             digest.update(f"\0{rel}\0{os.path.islink(path)}\0".encode())
             digest.update(path.read_bytes())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,9 +18,9 @@ import typer
 from rich.console import Console
 
 from fitsm_kit import __version__, cache, catalogue
-from fitsm_kit.config import CONFIG_NAME, Config, find_root, load_config
+from fitsm_kit.config import Config, config_name, find_root, load_config
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.findings import Result
+from fitsm_kit.findings import Result, Severity
 from fitsm_kit.formatters import FORMATTERS, safe_lines
 from fitsm_kit.rules.structural import STRUCTURAL
 
@@ -82,12 +83,17 @@ Ignore = Annotated[list[str] | None, typer.Option(help="Skip these requirement I
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Check everything again; ignore and keep no cached "
                                                           "result.")]
+FailOn = Annotated[str | None, typer.Option("--fail-on", help="Lowest severity that fails the check (exit 1): "
+                                                              "error, warning or info; default: fail_on in the "
+                                                              "config, else warning.")]
 
 
 @app.command("check")
 def check_command(
     path: SmsPath = Path("."),
-    output_format: Format = "text",
+    output_format: Annotated[str | None, typer.Option(
+        "--format", "-f", help="Output format: text, json, sarif, github or junit. Default: github when "
+                               "GITHUB_ACTIONS=true and no --output is given, else text.")] = None,
     as_of: AsOf = None,
     select: Select = None,
     ignore: Ignore = None,
@@ -95,18 +101,49 @@ def check_command(
     no_cache: NoCache = False,
     matrix: Annotated[bool, typer.Option("--matrix", help="Print the conformity matrix instead of the "
                                                           "findings (as 'fitsm status').")] = False,
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", metavar="REF", help="Pull-request mode: report only findings in files changed since "
+                                               "the Git ref REF (REF...HEAD, plus uncommitted files); the whole "
+                                               "SMS is still checked.")] = None,
+    fail_on: FailOn = None,
 ) -> None:
     """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
+    output_format = output_format or _default_format(matrix, output)
     formats = MATRIX_FORMATS if matrix else tuple(FORMATTERS)
     if output_format not in formats:
         raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(formats)}",
                                  param_hint="--format")
-    result, config = _run(path, as_of, select, ignore, no_cache)
+    if matrix and changed_since is not None:
+        raise typer.BadParameter("the conformity matrix covers the whole SMS; drop --matrix or --changed-since",
+                                 param_hint="--changed-since")
+    result, config = _run(path, as_of, select, ignore, no_cache, fail_on=fail_on)
+    if changed_since is not None:
+        from fitsm_kit import changes
+
+        root = find_root(path)
+        changed = changes.changed_files(root, changed_since)
+        result = changes.only_changed(result, changed, changed_since, config_name(root))
     if matrix:
         _emit_matrix(result, config, output_format, output)
     else:
         _emit(result, output_format, output)
+    for notice in result.notices:
+        err.print(f"fitsm: note: {notice}", markup=False)
     raise typer.Exit(_exit_code(result, config))
+
+
+def _default_format(matrix: bool, output: Path | None) -> str:
+    """``github`` in a GitHub Actions step that prints to the log (as yamllint does), else ``text``."""
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    return "github" if in_actions and not matrix and output is None else "text"
+
+
+def _fail_on(value: str | None) -> Severity | None:
+    try:
+        return None if value is None else Severity(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a severity; use error, warning or info",
+                                 param_hint="--fail-on") from None
 
 
 @app.command("status")
@@ -118,23 +155,25 @@ def status_command(
     ignore: Ignore = None,
     output: Output = None,
     no_cache: NoCache = False,
+    fail_on: FailOn = None,
 ) -> None:
     """Show the conformity matrix: each FitSM-1 requirement satisfied, with findings, waived or out of scope."""
     if output_format not in MATRIX_FORMATS:
         raise typer.BadParameter(f"unknown format {output_format!r}; use one of: {', '.join(MATRIX_FORMATS)}",
                                  param_hint="--format")
-    result, config = _run(path, as_of, select, ignore, no_cache)
+    result, config = _run(path, as_of, select, ignore, no_cache, fail_on=fail_on)
     _emit_matrix(result, config, output_format, output)
     raise typer.Exit(_exit_code(result, config))
 
 
 def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
-         no_cache: bool) -> tuple[Result, Config]:
+         no_cache: bool, *, fail_on: str | None = None) -> tuple[Result, Config]:
     """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
-    when = _parse_date(as_of)
+    when, fail_level = _parse_date(as_of), _fail_on(fail_on)
     root = find_root(path)
     file_config = load_config(root)
-    config = _config_with_flags(file_config, as_of=when, select=_split(select), ignore=_split(ignore))
+    config = _config_with_flags(file_config, as_of=when, select=_split(select), ignore=_split(ignore),
+                                fail_on=fail_level)
     today = config.as_of or dt.date.today()
     display = _display_root(root)
     cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
@@ -144,7 +183,7 @@ def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[s
         from fitsm_kit import selection
         from fitsm_kit.engine import RuleCrash, check
 
-        bad = (selection.problems(file_config, str(display / CONFIG_NAME))
+        bad = (selection.problems(file_config, str(display / config_name(root)))
                + selection.describe("--select", _split(select)) + selection.describe("--ignore", _split(ignore)))
         if bad:
             raise FitsmError("\n".join(bad))

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from fitsm_kit import doccontrol, waivers
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
-from fitsm_kit.config import CONFIG_NAME, Config
+from fitsm_kit.config import CONFIG_NAME, Config, config_name
 from fitsm_kit.discovery import discover
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.index import Doc, Sms, references
@@ -21,7 +21,7 @@ from fitsm_kit.model import KINDS
 from fitsm_kit.positions import position
 from fitsm_kit.rules.base import REGISTRY, Context, Problem, Rule, run
 from fitsm_kit.rules.structural import STRUCTURAL
-from fitsm_kit.selection import selected
+from fitsm_kit.selection import rule_requirements, selected
 
 
 class RuleCrash(Exception):
@@ -35,8 +35,9 @@ class RuleCrash(Exception):
 class _Collector:
     """Turns problems into findings for one run."""
 
-    def __init__(self) -> None:
+    def __init__(self, config_file: str = CONFIG_NAME) -> None:
         self.findings: list[Finding] = []
+        self.config_file = config_file  # where findings about the SMS as a whole go
 
     def add(self, path: str, pos: tuple[int, int], name: str, message: str, fix: str, *,
             requirement: str | None = None, document: str = "", severity: Severity = Severity.ERROR) -> None:
@@ -45,7 +46,7 @@ class _Collector:
 
     def problem(self, rule: Rule, problem: Problem) -> None:
         doc = problem.doc
-        path, pos, doc_id = CONFIG_NAME, (1, 1), ""
+        path, pos, doc_id = self.config_file, (1, 1), ""
         if doc is not None:
             path, pos, doc_id = doc.path, position(doc.raw, problem.loc, (doc.line, 1)), doc.id
         self.findings.append(Finding(path, pos[0], pos[1], rule.requirement, rule.name, problem.message,
@@ -161,7 +162,7 @@ def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:
 
 def check(root: Path, config: Config, as_of: dt.date) -> Result:
     """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
-    out = _Collector()
+    out = _Collector(config_name(root))
     sms, files = load_sms(root, config, as_of, out)
     _check_references(sms, out)
     git = doccontrol.HistorySource(root, sms)
@@ -178,7 +179,9 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
     return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
                   documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
-                  excluded_processes=excluded_processes(sms), notices=git.notices)
+                  excluded_processes=excluded_processes(sms), notices=git.notices,
+                  checks=tuple(name for name, req in rule_requirements().items()
+                               if selected(name, req, config.select, config.ignore)))
 
 
 def _kept(f: Finding, config: Config) -> bool:

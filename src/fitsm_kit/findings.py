@@ -66,6 +66,7 @@ class Result:
     notices: tuple[str, ...] = ()
     waived: tuple[Finding, ...] = ()  # findings a Waiver accepts; not in ``findings``, never failing
     excluded_processes: tuple[str, ...] = ()  # process codes the Scope leaves out (their PRs: out of scope)
+    checks: tuple[str, ...] = ()  # names of the rules and structural checks that ran (the selected ones)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

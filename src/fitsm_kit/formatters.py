@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Callable
@@ -79,4 +80,14 @@ def as_json(result: Result) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATTERS: dict[str, Callable[[Result], Text | str]] = {"text": text, "json": as_json}
+def _format(module: str, function: str) -> Callable[[Result], str]:
+    """A formatter kept in its own module, imported when used (those modules use the helpers above)."""
+    def run(result: Result) -> str:
+        rendered: str = getattr(importlib.import_module(f"fitsm_kit.{module}"), function)(result)
+        return rendered
+    return run
+
+
+FORMATTERS: dict[str, Callable[[Result], Text | str]] = {
+    "text": text, "json": as_json, "sarif": _format("sarif", "as_sarif"),
+    "github": _format("workflow_commands", "as_github"), "junit": _format("junit", "as_junit")}

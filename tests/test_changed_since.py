@@ -1,0 +1,133 @@
+"""Pull-request mode: ``fitsm check --changed-since REF`` in a real Git repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, Run
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """An isolated Git: no global or system config, fixed identity and dates."""
+    return {"PATH": os.environ["PATH"], "HOME": str(home), "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org",
+            "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org",
+            "GIT_AUTHOR_DATE": "2026-11-20T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-11-20T10:00:00+00:00"}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, env=git_env(repo.parent), capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The clean example SMS in a Git repository below ``sms/``: main, then a branch ``feature``."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "acme", repo / "sms")
+    (repo / "README.md").write_text("not part of the SMS\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "SMS")
+    git(repo, "checkout", "-q", "-b", "feature")
+    return repo
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def report(fitsm: Callable[..., Run], *args: str | Path) -> tuple[int, list[tuple[str, str]], list[str]]:
+    run = fitsm("check", *args, "--format", "json", "--no-cache")
+    data = json.loads(run.out)
+    return run.code, [(f["path"], f["rule"]) for f in data["findings"]], data["notices"]
+
+
+def test_only_changed_documents_are_reported_but_references_resolve_everywhere(
+        repo: Path, fitsm: Callable[..., Run]) -> None:
+    sms = repo / "sms"
+    # committed on the branch: the supplier that the UA, a service and an evaluation rely on is renamed
+    suppliers = sms / "suppliers" / "suppliers.yaml"
+    code, everything, _ = report(fitsm, sms)
+    assert code == 0 and everything == []
+    replace(suppliers, "  id: research-net\n", "  id: research-network\n")
+    git(repo, "commit", "-q", "-am", "rename a supplier")
+    # uncommitted and untracked changes count too
+    (sms / "broken.yaml").write_text("apiVersion: fitsm.eu/v1\nkind: Nonsense\n", encoding="utf-8")
+
+    code, full, _ = report(fitsm, sms)
+    dangling = [(p, r) for p, r in full if r == "unresolved-reference"]
+    assert dangling, "renaming the supplier breaks references in unchanged agreements"
+    assert all(p != suppliers.relative_to(sms).as_posix() for p, _ in dangling)
+
+    code, narrowed, notices = report(fitsm, sms, "--changed-since", "main")
+    assert code == 1
+    changed = {"broken.yaml", "suppliers/suppliers.yaml"}
+    assert ("broken.yaml", "unknown-kind") in narrowed
+    assert narrowed == [(p, r) for p, r in full if p in changed]
+    assert not set(dangling) & set(narrowed)
+    hidden = len(full) - len(narrowed)
+    assert notices[-1] == f"changed since main: 2 files; {hidden} findings in unchanged files not shown"
+
+
+def test_the_changed_document_carries_what_it_broke(repo: Path, fitsm: Callable[..., Run]) -> None:
+    sms = repo / "sms"
+    olas = next(p for p in sms.rglob("*.yaml") if "kind: OLA" in p.read_text(encoding="utf-8"))
+    text = olas.read_text(encoding="utf-8")
+    supplier = text.split("supplier: ", 1)[1].split()[0]
+    replace(olas, f"supplier: {supplier}", "supplier: no-such-supplier")
+    git(repo, "commit", "-q", "-am", "typo in an OLA")
+    code, narrowed, _ = report(fitsm, sms, "--changed-since", "main")
+    assert code == 1
+    assert narrowed == [(olas.relative_to(sms).as_posix(), "unresolved-reference")]
+    # from inside the SMS, and with the config in force: the same answer
+    assert report(fitsm, olas.parent, "--changed-since", "main")[1] == narrowed
+
+
+def test_nothing_changed_passes_even_with_findings_elsewhere(repo: Path, fitsm: Callable[..., Run]) -> None:
+    sms = repo / "sms"
+    replace(sms / "fitsm.yaml", "as_of: 2026-11-26", "as_of: 2031-01-01")  # everything is overdue by then
+    git(repo, "commit", "-q", "-am", "time passes")
+    git(repo, "checkout", "-q", "-b", "later")
+    assert report(fitsm, sms)[0] == 1
+    code, narrowed, _ = report(fitsm, sms, "--changed-since", "feature")
+    assert (code, narrowed) == (0, [])
+
+
+def test_git_environment_of_a_hook_does_not_leak(repo: Path, fitsm: Callable[..., Run],
+                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """pre-commit and git hooks export GIT_DIR / GIT_INDEX_FILE; the diff must still be of the SMS's repo."""
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q", "-b", "main")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    (repo / "sms" / "broken.yaml").write_text("kind: Nonsense\n", encoding="utf-8")
+    assert report(fitsm, repo / "sms", "--changed-since", "main")[1] == [("broken.yaml", "unknown-kind")]
+
+
+@pytest.mark.parametrize("ref", ["no-such-branch", "--output=/tmp/x"])
+def test_a_bad_ref_is_a_usage_error(repo: Path, fitsm: Callable[..., Run], ref: str) -> None:
+    run = fitsm("check", repo / "sms", f"--changed-since={ref}")
+    assert run.code == 2
+    assert f"--changed-since {ref!r}" in run.err and "Traceback" not in run.err
+
+
+def test_outside_git_is_a_usage_error(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    shutil.copytree(EXAMPLES / "acme", tmp_path / "sms")
+    run = fitsm("check", tmp_path / "sms", "--changed-since", "main")
+    assert run.code == 2 and "--changed-since 'main'" in run.err
+
+
+def test_matrix_and_changed_since_do_not_combine(repo: Path, fitsm: Callable[..., Run]) -> None:
+    assert fitsm("check", repo / "sms", "--matrix", "--changed-since", "main").code == 2
