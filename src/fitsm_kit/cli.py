@@ -21,7 +21,7 @@ from fitsm_kit import __version__, cache, catalogue
 from fitsm_kit.config import Config, config_name, find_root, load_config
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result, Severity
-from fitsm_kit.formatters import FORMATTERS, safe_lines
+from fitsm_kit.formatters import FORMATTERS, safe, safe_lines
 from fitsm_kit.rules.structural import STRUCTURAL
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -127,8 +127,8 @@ def check_command(
         _emit_matrix(result, config, output_format, output)
     else:
         _emit(result, output_format, output)
-    for notice in result.notices:
-        err.print(f"fitsm: note: {notice}", markup=False)
+    for notice in result.notices:  # they may quote file names from the SMS: escaped like findings
+        err.print(f"fitsm: note: {safe(notice)}", markup=False)
     raise typer.Exit(_exit_code(result, config))
 
 
@@ -263,7 +263,6 @@ def assess_command(
         out.print(assess.table(result, capabilities))
 
 
-
 @app.command("explain")
 def explain_command(
     requirement: Annotated[str, typer.Argument(help="A requirement ID (PR2.2) or a rule name.")],
@@ -360,7 +359,6 @@ def evaluate_command(
             out.print(f"{verb} {item.path}", markup=False)
 
 
-
 @app.command("report")
 def report_command(
     spec: Annotated[str, typer.Argument(help="The id of a ReportSpecification.")],
@@ -383,7 +381,6 @@ def report_command(
     built = report.build(sms, spec, period, today)
     for written in report.write(root, sms, built, out_dir, today, record=record):
         out.print(f"wrote {written}", markup=False)
-
 
 
 @app.command("init")
