@@ -59,7 +59,8 @@ def test_outage_from_friday_17_to_monday_09_counts_120_minutes_in_office_hours()
 
 
 def test_overlapping_outages_count_once() -> None:
-    both = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11)), outage(utc(2026, 11, 3, 10, 30), utc(2026, 11, 3, 11, 30))]
+    both = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11)),
+            outage(utc(2026, 11, 3, 10, 30), utc(2026, 11, 3, 11, 30))]
     result = _availability(AVAILABILITY, ALWAYS, NOVEMBER, both)
     assert "90 minutes down" in result.detail
 

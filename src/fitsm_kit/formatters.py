@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 
@@ -31,9 +32,11 @@ def safe_lines(value: str) -> str:
 
 
 def display_path(result: Result, path: str) -> str:
-    """A finding's path as the user can open it from the current directory."""
-    root = os.path.relpath(result.root)
-    return path if root == "." else os.path.join(root, path)
+    """A finding's path as the user can open it: below the current directory relative, else absolute."""
+    root = result.root
+    if os.path.isabs(root) and Path(root).is_relative_to(Path.cwd()):
+        root = os.path.relpath(root)
+    return path if root in (".", "") else os.path.join(root, path)
 
 
 def text(result: Result) -> Text:

@@ -30,7 +30,8 @@ def evaluate_sms(root: Path, config: Config, as_of: dt.date, *, period: str | No
     sms = read_sms(root, config, as_of)
     outages = outages_from_sms(sms) + [o for f in outage_files for o in read_outages_csv(f, timezone)]
     tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)]
-    recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e for e in sms.of_kind("AgreementEvaluation")}
+    recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
+                for e in sms.of_kind("AgreementEvaluation")}
     done = []
     for doc in _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last):
         evaluation = evaluate(sms, doc, first, last, outages, tickets)
