@@ -103,13 +103,13 @@ def test_gr24_findings(repo: GitSms) -> None:
 
 def test_history_is_read_once_per_head(repo: GitSms, monkeypatch: pytest.MonkeyPatch) -> None:
     git_history(repo.root)  # fills the cache (or finds it filled)
-    cached = list((repo.root / ".git" / "fitsm-kit").glob("history-*.json"))
+    cached = list((repo.root / ".git" / "fitsm-kit").glob("history-*.bin"))
     assert len(cached) == 1
 
     def no_git(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("history was read again although HEAD did not change")
 
-    monkeypatch.setattr(history_module, "run_git", no_git)
+    monkeypatch.setattr(history_module, "popen_git", no_git)
     assert git_history(repo.root).record("sm-policy") is not None
 
 

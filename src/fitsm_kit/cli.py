@@ -176,19 +176,20 @@ def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[s
                                 fail_on=fail_level)
     today = config.as_of or dt.date.today()
     display = _display_root(root)
+    from fitsm_kit.engine import RuleCrash, check, history_source
+
+    git = history_source(display, config)  # a cache miss is read on another core from here on
     cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
     result = cache.load(display, cache_key)
     if result is None:
-        # imported here: a cache hit needs no models or rules (its selectors were checked when it was stored)
-        from fitsm_kit import selection
-        from fitsm_kit.engine import RuleCrash, check
+        from fitsm_kit import selection  # a cache hit's selectors were checked when it was stored
 
         bad = (selection.problems(file_config, str(display / config_name(root)))
                + selection.describe("--select", _split(select)) + selection.describe("--ignore", _split(ignore)))
         if bad:
             raise FitsmError("\n".join(bad))
         try:
-            result = check(display, config, today)
+            result = check(display, config, today, git)
         except RuleCrash as crash:
             _bug(f"rule {crash.rule} crashed", crash.__cause__)
         cache.store(root, cache_key, result)

@@ -1,18 +1,21 @@
 """Document control from Git: what rules and ``fitsm history`` know about each document's history.
 
 :func:`for_check` decides whether history can be trusted (degraded modes become one notice each, never
-wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``. Other rules that
+wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`start` and
+:func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
 accept Git evidence call ``ctx.history.last_review(doc_id)`` (None when there is no Git evidence).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit import gitrepo, history
 from fitsm_kit.cache import cache_dir
+from fitsm_kit.config import Config
 from fitsm_kit.doctext import DocText, documents
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evidence import Event, People, events
@@ -96,20 +99,40 @@ class GitHistory:
 
 
 class HistorySource:
-    """Reads the history when a rule first asks for it: a check whose selected rules never do runs no git
-    and gives no notice about Git."""
+    """The history rules read as ``ctx.history``.
 
-    def __init__(self, root: Path, sms: Sms) -> None:
-        self.root, self.sms = root, sms
+    With ``prefetch`` reading starts at once, before the SMS is loaded (a cache miss is built on another
+    core); without, when a rule first asks: a check whose selected rules never do runs no git and gives
+    no notice about Git.
+    """
+
+    def __init__(self, root: Path, config: Config, *, prefetch: bool = False) -> None:
+        self.root, self.config = root, config
         self.notices: tuple[str, ...] = ()
-        self._read = False
+        self._started: tuple[_Started | None, tuple[str, ...]] | None = None
         self._history: GitHistory | None = None
+        self._done = False
+        if prefetch:
+            self._started = start(root, config)
 
-    def get(self) -> GitHistory | None:
-        if not self._read:
-            self._history, self.notices = for_check(self.root, self.sms)
-            self._read = True
+    def get(self, sms: Sms) -> GitHistory | None:
+        if not self._done:
+            started, self.notices = self._started or start(self.root, self.config)
+            if started is not None:
+                self._history, self.notices = finish(started, sms)
+            self._done = True
         return self._history
+
+
+@dataclass(frozen=True)
+class _Started:
+    root: Path
+    prefix: str
+    state: gitrepo.RepoState
+    data: Callable[[], history.History]
+
+
+_SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
 
 
 def for_check(root: Path, sms: Sms, *, explicit: bool = False) -> tuple[GitHistory | None, tuple[str, ...]]:
@@ -117,13 +140,18 @@ def for_check(root: Path, sms: Sms, *, explicit: bool = False) -> tuple[GitHisto
 
     ``explicit``: the user asked for history (``fitsm history``), so it is read even from a subdirectory.
     """
-    setting = sms.config.document_control.git
+    started, notices = start(root, sms.config, explicit=explicit)
+    return finish(started, sms) if started is not None else (None, notices)
+
+
+def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Started | None, tuple[str, ...]]:
+    """Decide whether history can be trusted, and begin reading it; else None and the notice why not."""
+    setting = config.document_control.git
     if setting is False:
         return None, ()
-    skipped = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
     top = gitrepo.work_tree(root)
     if top is None:
-        return None, (f"not a Git repository: {skipped}; keep the SMS in Git ('git init', then commit it)",)
+        return None, (f"not a Git repository: {_SKIPPED}; keep the SMS in Git ('git init', then commit it)",)
     real = root.resolve()
     prefix = real.relative_to(top).as_posix() if real != top else ""
     if setting == "auto" and prefix and not explicit:
@@ -131,26 +159,36 @@ def for_check(root: Path, sms: Sms, *, explicit: bool = False) -> tuple[GitHisto
                       f"history may be another project's; set document_control.git: true in the SMS's "
                       "fitsm.yaml to check approvals from it",)
     try:
-        state = gitrepo.repo_state(top, prefix)
+        state = gitrepo.repo_state(top)
         if not state.head:
-            return None, (f"no commits yet: {skipped}; commit the SMS",)
+            return None, (f"no commits yet: {_SKIPPED}; commit the SMS",)
         if state.shallow:
-            return None, (f"shallow clone: the Git history is incomplete, so {skipped} rather than reported with "
+            return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
                           f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
-        data = history.read(top, prefix, state.head, cache_dir(root))
+        data = history.start(top, prefix, state.head, cache_dir(root))
     except FitsmError as e:
-        return None, (f"Git history could not be read ({e}): {skipped}",)
+        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
+    return _Started(root, prefix, state, data), ()
+
+
+def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, ...]]:
+    """The history :func:`start` began reading, and the notices about its state."""
+    state, prefix = started.state, started.prefix
+    try:
+        changed = sorted(p[len(prefix) + 1:] if prefix else p for p in gitrepo.changed_paths(state.top, prefix))
+        data = started.data()
+    except FitsmError as e:
+        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
     notices = []
     if not state.branch:
         notices.append(f"HEAD is detached at {state.head[:12]}: history is read up to that commit")
-    changed = sorted(p[len(prefix) + 1:] if prefix else p for p in state.changed)
     changed = [p for p in changed if p.endswith((".yaml", ".yml"))]
     if changed:
         hook = " (inside a Git hook: the content about to be committed)" if "GIT_INDEX_FILE" in os.environ else ""
         notices.append(f"uncommitted changes in {len(changed)} SMS file{'s' if len(changed) != 1 else ''}{hook} "
                        f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): their documents are "
                        "checked as changed now, after everything in Git")
-    return GitHistory(data, sms, _pending(root, changed, data)), tuple(notices)
+    return GitHistory(data, sms, _pending(started.root, changed, data)), tuple(notices)
 
 
 def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocText]:

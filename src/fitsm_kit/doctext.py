@@ -9,14 +9,15 @@ A document whose id cannot be found this way is left out; it is not a valid docu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"^---(?:[ \t].*)?$", re.M)
 _METADATA = re.compile(r"^metadata:[ \t]*(.*)$", re.M)
-_KEY = re.compile(r"^([ \t]+)([A-Za-z_][\w-]*):[ \t]*(.*)$")
-_FLOW_FIELD = r"(?:[{,][ \t]*){key}:[ \t]*([^,}}\n]+)"
+_FIRST_KEY = re.compile(r"\n([ \t]+)[^\s#]")
+_FLOW_FIELDS = {key: re.compile(rf"[{{,][ \t]*{key}:[ \t]*([^,}}\n]+)") for key in ("id", "version")}
 _TOP_LEVEL = re.compile(r"\n(?=[^\s#])")
 _FLOW_REVIEW = re.compile(r"[{,][ \t]*review:[ \t]*\{[^}]*\}")
 
@@ -56,8 +57,8 @@ def _document(chunk: str) -> DocText | None:
     stripped = chunk
     if match.group(1).startswith("{"):  # flow style: metadata: {id: x, version: "1", review: {...}}
         flow = match.group(1)
-        for key in ("id", "version"):
-            m = re.search(_FLOW_FIELD.format(key=key), flow)
+        for key, pattern in _FLOW_FIELDS.items():
+            m = pattern.search(flow)
             if m:
                 fields[key] = _scalar(m.group(1))
         stripped = chunk[:match.start(1)] + _FLOW_REVIEW.sub("", flow) + chunk[match.end(1):]
@@ -73,26 +74,25 @@ def _block_fields(chunk: str, start: int) -> tuple[dict[str, str], str]:
     """The metadata block's scalar ``id`` / ``version`` and the chunk without its ``review`` entry."""
     after = _TOP_LEVEL.search(chunk, start)  # the block ends at the next line that starts in column 0
     end = after.start() if after else len(chunk)
-    fields: dict[str, str] = {}
-    kept: list[str] = []
-    indent: str | None = None
-    skipping = False
-    for line in chunk[start:end].split("\n"):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            kept.append(line)
-            continue
-        lead = line[:len(line) - len(line.lstrip())]
-        if indent is None:
-            indent = lead
-        m = _KEY.match(line) if lead == indent else None
-        if m is not None:
-            skipping = m.group(2) == "review"
-            if m.group(2) in ("id", "version"):
-                fields[m.group(2)] = _scalar(m.group(3))
-        if not skipping:
-            kept.append(line)
-    return fields, chunk[:start] + "\n".join(kept) + chunk[end:]
+    block = chunk[start:end]
+    first = _FIRST_KEY.search(block)  # the block's keys are indented like its first one
+    if first is None:
+        return {}, chunk
+    fields_at, review_at = _at_indent(first.group(1))
+    fields = {m.group(1): _scalar(m.group(2)) for m in fields_at.finditer(block)}
+    return fields, chunk[:start] + review_at.sub("", block) + chunk[end:]
+
+
+@functools.lru_cache(maxsize=16)
+def _at_indent(indent: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for ``id`` / ``version`` and for the whole ``review`` entry, at one indentation.
+
+    The review entry runs on over deeper-indented lines and comments (blank lines included when more
+    follow), so adding, changing or removing it leaves the rest of the text exactly as it was.
+    """
+    fields = re.compile(rf"^{indent}(id|version):[ \t]*(.*)$", re.M)
+    review = re.compile(rf"\n{indent}review:.*(?:(?:\n[ \t]*)*\n(?:{indent}[ \t].*|[ \t]*#.*))*")
+    return fields, review
 
 
 def _digest(text: str) -> str:

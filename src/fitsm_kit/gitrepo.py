@@ -45,6 +45,32 @@ def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, st
     return done.stdout
 
 
+def popen_git(cwd: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``git ARGS`` in ``cwd`` with pipes for stdin, stdout and stderr, to stream what it says.
+
+    Finish with :func:`wait_git`. Its stderr is read only at the end: git says little there.
+    """
+    try:
+        return subprocess.Popen(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=git_env(),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        raise FitsmError(f"git could not be run: {e.strerror or e}") from None
+
+
+def wait_git(proc: subprocess.Popen[bytes], cwd: Path, what: str) -> None:
+    """Wait for a git started by :func:`popen_git`; a FitsmError with its last complaint if it failed."""
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            pipe.close()
+    complaint = b""
+    if proc.stderr is not None:
+        complaint = proc.stderr.read()
+        proc.stderr.close()
+    if proc.wait() != 0:
+        lines = complaint.decode("utf-8", "replace").strip().splitlines()
+        raise FitsmError(f"git {what} failed in {cwd}: {lines[-1] if lines else proc.returncode}")
+
+
 def work_tree(start: Path) -> Path | None:
     """The top of the Git work tree holding ``start`` (a ``.git`` directory or file), found without git."""
     start = start.resolve()
@@ -56,23 +82,26 @@ def work_tree(start: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class RepoState:
-    """What degrades history: a shallow clone, a detached HEAD, no commit yet, uncommitted changes."""
+    """What degrades history: a shallow clone, a detached HEAD, no commit yet."""
 
     top: Path
     head: str  # the commit sha, "" before the first commit
     branch: str  # "" when HEAD is detached
     shallow: bool
-    changed: tuple[str, ...]  # paths (relative to ``top``) that differ from HEAD: staged, modified, untracked
 
 
-def repo_state(top: Path, prefix: str) -> RepoState:
-    """The state of the repository at ``top``; ``changed`` lists only paths below ``prefix``."""
+def repo_state(top: Path) -> RepoState:
+    """The state of the repository at ``top``."""
     # before the first commit, --verify fails and prints no sha
     lines = run_git(top, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD", may_fail=True).split()
     shallow = bool(lines) and lines[0] == b"true"
     head = lines[1].decode() if len(lines) > 1 else ""
     branch = run_git(top, "symbolic-ref", "-q", "--short", "HEAD", may_fail=True).decode().strip()
+    return RepoState(top, head, branch, shallow)
+
+
+def changed_paths(top: Path, prefix: str) -> tuple[str, ...]:
+    """Paths below ``prefix`` (relative to ``top``) that differ from HEAD: staged, modified, untracked."""
     status = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
                      "--", prefix or ".")
-    changed = tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)
-    return RepoState(top, head, branch, shallow, changed)
+    return tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)

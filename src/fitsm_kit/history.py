@@ -1,38 +1,47 @@
 """Per-document history from one ``git log`` pass, cached by HEAD.
 
 One ``git log --raw`` lists every commit with the blobs it changed; one ``git cat-file --batch`` reads
-those blobs; :mod:`fitsm_kit.doctext` finds the documents in each. Comparing a commit's documents before
+those blobs while the log still streams in; :mod:`fitsm_kit.doctext` finds the documents in each. Comparing a commit's documents before
 and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or deleted,
 so a document is followed by its id across renames, moves between files and files holding several
 documents. Merge commits are diffed against their first parent: what a merged pull request brought in.
 
 This uses ``subprocess`` rather than GitPython: GitPython asks git once per object, so per-file history
 is ~100x slower (GitPython issues #240, #378; measured in the README's design notes), and its objects
-are not needed for reading one text stream. The whole pass is linear in the size of the log.
+are not needed for reading one text stream. The whole pass is linear in the size of the log. A check
+starts it in a forked process before loading the SMS (:func:`start`), so it costs little more wall
+time than the load itself on a machine with two cores.
 """
 
 from __future__ import annotations
 
+import atexit
+import codecs
+import contextlib
+import functools
 import hashlib
-import json
+import marshal
 import os
 import re
+import signal
 import tempfile
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, BinaryIO, NamedTuple
 
 from fitsm_kit import doctext
-from fitsm_kit.gitrepo import run_git
+from fitsm_kit.gitrepo import popen_git, wait_git
 
-FORMAT = 1  # bump when the cached shape or the parse changes
+FORMAT = 2  # bump when the cached shape or the parse changes
 _LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s%x1f%(trailers:unfold,only)%x1f%b%x1f"
 _NO_BLOB = "0" * 40
 REVIEW_TRAILER = "fitsm-review"
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
+    # named tuples rather than dataclasses: tens of thousands are rebuilt from the cache on every check
     sha: str
     merge: bool
     author: str  # name
@@ -47,8 +56,7 @@ class Commit:
         return [v for k, v in self.trailers if k == key]
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What one commit did to one document."""
 
     commit: int  # index into History.commits (oldest first)
@@ -72,29 +80,162 @@ class _Raw:
     entries: list[tuple[str, str, str, str]]  # (old blob, new blob, old path, new path)
 
 
-def read(top: Path, prefix: str, head: str, cache_dir: Path | None) -> History:
-    """The history of every document below ``prefix`` (posix, relative to ``top``; "" for all) at ``head``."""
+def start(top: Path, prefix: str, head: str, cache_dir: Path | None) -> Callable[[], History]:
+    """Begin reading the history of every document below ``prefix`` (posix, relative to ``top``; "" for
+    all) at ``head``; call the result to get it.
+
+    On a cache miss the history is built in a forked process, so git and the parsing of its output run
+    on another core while the caller loads the SMS. Without ``fork``, or when the child fails, it is
+    built in this process when asked for, which raises what a direct build raises.
+    """
     key = hashlib.blake2b(f"{FORMAT}\0{head}\0{prefix}".encode(), digest_size=12).hexdigest()
-    cached = _load(cache_dir, key) if cache_dir is not None else None
-    if cached is not None:
+    path = cache_dir / f"history-{key}.bin" if cache_dir is not None else None
+
+    def build() -> History:
+        history = _build(top, prefix, head)
+        if path is not None:
+            _store(path, _encode(history))
+        return history
+
+    def cached() -> History:
+        history = _decode(_read_cache(path)) if path is not None else None
+        return history if history is not None else build()
+
+    def send(out: BinaryIO) -> None:
+        data = _encode(_build(top, prefix, head))
+        out.write(data)
+        out.close()  # the caller has it now; storing it is no longer in anyone's way
+        if path is not None:
+            _store(path, data)
+
+    if path is not None and path.is_file():
         return cached
-    history = _build(top, prefix, head)
-    if cache_dir is not None:
-        _store(cache_dir, key, history)
-    return history
+    return _in_child(send, build) if hasattr(os, "fork") else build
+
+
+def _in_child(send: Callable[[BinaryIO], None], fallback: Callable[[], History]) -> Callable[[], History]:
+    """``send`` the history from a forked child; ``fallback`` builds it here if the child fails."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: leave without running the parent's exit handlers or flushing its buffers
+        status = 1
+        try:
+            os.close(read_end)
+            quiet = os.open(os.devnull, os.O_RDWR)  # the parent's stdout may be a pipe someone waits on
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            send(os.fdopen(write_end, "wb"))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    reap = functools.partial(_reap, pid)
+    atexit.register(reap)  # a run that ends before it needs the history stops the child
+
+    def result() -> History:
+        atexit.unregister(reap)
+        with os.fdopen(read_end, "rb") as pipe:
+            history = _decode(pipe.read())  # None if the child failed before sending all of it
+        os.waitpid(pid, 0)  # it stored the cache meanwhile
+        return history if history is not None else fallback()
+
+    return result
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
 
 
 def _build(top: Path, prefix: str, head: str) -> History:
     if not head:
         return History(head)
-    args = ["-c", "log.showSignature=false", "log", "-z", "--raw", "--no-abbrev", "-M",
+    args = ["-c", "log.showSignature=false", "log", "-z", "--raw", "--no-abbrev", "--no-renames",
             "--diff-merges=first-parent", "--date-order", f"--format={_LOG_FORMAT}"]
     if prefix:
         args.append(f"--relative={prefix}/")
-    raw = list(_parse_log(run_git(top, *args, head).decode("utf-8", "surrogateescape")))
+    args.append(head)
+    raw: list[_Raw] = []
+    blobs = _Blobs(top)
+    try:
+        log = popen_git(top, *args)
+        try:
+            assert log.stdout is not None
+            for segment in _segments(log.stdout):
+                for item in _parse_log(segment):
+                    raw.append(item)
+                    for old, new, old_path, new_path in item.entries:
+                        if _is_sms_file(old_path):
+                            blobs.want(old)
+                        if _is_sms_file(new_path):
+                            blobs.want(new)
+        finally:
+            wait_git(log, top, "log")
+    finally:
+        documents = blobs.close()
     raw.reverse()  # oldest first
-    blobs = _read_blobs(top, {b for r in raw for e in r.entries for b in e[:2] if b != _NO_BLOB})
-    return _changes(head, raw, blobs)
+    return _changes(head, raw, documents)
+
+
+def _segments(stream: IO[bytes]) -> Iterator[str]:
+    """git's output as it comes, in pieces that end where a commit's record ends."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    rest = ""
+    while chunk := os.read(stream.fileno(), 1 << 18):
+        text = rest + decoder.decode(chunk)
+        cut = text.rfind("\x1e")  # where the last (maybe incomplete) record begins
+        if cut > 0:
+            yield text[:cut]
+            text = text[cut:]
+        rest = text
+    yield rest + decoder.decode(b"", final=True)
+
+
+class _Blobs:
+    """The documents in each blob asked for, read by one ``git cat-file --batch`` while the log is still
+    being parsed: a thread reads its answers, so git and Python work side by side."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.documents: dict[str, list[doctext.DocText]] = {}
+        self._asked = {_NO_BLOB}
+        self._failed: BaseException | None = None
+        self._proc = popen_git(top, "cat-file", "--batch")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def want(self, sha: str) -> None:
+        if sha not in self._asked:
+            self._asked.add(sha)
+            assert self._proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # cat-file stopped: close() says why
+                self._proc.stdin.write(f"{sha}\n".encode())
+
+    def _read(self) -> None:
+        out = self._proc.stdout
+        assert out is not None
+        try:
+            while header := out.readline():
+                fields = header.split()
+                if len(fields) < 3:  # "<sha> missing": not in this clone
+                    continue
+                size = int(fields[2])
+                text = out.read(size + 1)[:size].decode("utf-8", "surrogateescape")
+                self.documents[fields[0].decode()] = doctext.documents(text)
+        except BaseException as e:  # noqa: BLE001 - handed to close(), in the thread that can report it
+            self._failed = e
+
+    def close(self) -> dict[str, list[doctext.DocText]]:
+        """Wait for the answers to everything asked; the documents of each blob."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        self._reader.join()
+        wait_git(self._proc, self.top, "cat-file")
+        if self._failed is not None:
+            raise self._failed
+        return self.documents
 
 
 def _parse_log(out: str) -> Iterator[_Raw]:
@@ -142,26 +283,6 @@ def _is_sms_file(path: str) -> bool:
     return path.endswith((".yaml", ".yml")) and "/." not in f"/{path}"  # no hidden file or directory
 
 
-def _read_blobs(top: Path, shas: set[str]) -> dict[str, list[doctext.DocText]]:
-    """The documents in each blob, read with one ``git cat-file --batch``."""
-    if not shas:
-        return {}
-    order = sorted(shas)
-    out = run_git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
-    docs: dict[str, list[doctext.DocText]] = {}
-    pos = 0
-    for sha in order:
-        line_end = out.index(b"\n", pos)
-        header = out[pos:line_end].split()
-        pos = line_end + 1
-        if len(header) < 3:  # "<sha> missing": not in this clone
-            continue
-        size = int(header[2])
-        docs[sha] = doctext.documents(out[pos:pos + size].decode("utf-8", "surrogateescape"))
-        pos += size + 1
-    return docs
-
-
 def _changes(head: str, raw: list[_Raw], blobs: dict[str, list[doctext.DocText]]) -> History:
     history = History(head)
     docs = history.documents
@@ -198,29 +319,41 @@ def _changes(head: str, raw: list[_Raw], blobs: dict[str, list[doctext.DocText]]
     return history
 
 
-def _load(cache_dir: Path, key: str) -> History | None:
+# The cache is marshal, not JSON: it holds only tuples, strings and dicts, and loads ~10x faster. It
+# lives in the repository's .git directory, where no commit can plant it (see fitsm_kit.cache).
+def _encode(history: History) -> bytes:
+    return marshal.dumps((history.head, [tuple(c) for c in history.commits],
+                          {d: [tuple(c) for c in cs] for d, cs in history.documents.items()}))
+
+
+def _decode(data: bytes | None) -> History | None:
+    if not data:
+        return None
     try:
-        data = json.loads((cache_dir / f"history-{key}.json").read_text(encoding="utf-8"))
-        commits = [Commit(c[0], c[1], c[2], c[3], c[4], c[5], c[6], tuple((k, v) for k, v in c[7]), c[8])
-                   for c in data["commits"]]
-        documents = {d: [Change(*c) for c in changes] for d, changes in data["documents"].items()}
-        return History(data["head"], commits, documents)
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # a missing or damaged cache is a miss
+        head, commits, documents = marshal.loads(data)
+        return History(head, [Commit(*c) for c in commits],
+                       {d: [Change(*c) for c in cs] for d, cs in documents.items()})
+    except (ValueError, TypeError, EOFError, AttributeError):
+        return None  # a damaged or old cache is a miss
 
 
-def _store(cache_dir: Path, key: str, history: History) -> None:
+def _read_cache(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _store(path: Path, data: bytes) -> None:
     """Write the cache atomically and drop older history files (they are ours); failures are ignored."""
-    payload = {"head": history.head, "commits": [list(asdict(c).values()) for c in history.commits],
-               "documents": {d: [list(asdict(c).values()) for c in cs] for d, cs in history.documents.items()}}
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".history-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(payload, out, separators=(",", ":"))
-        os.replace(tmp, cache_dir / f"history-{key}.json")
-        for old in cache_dir.glob("history-*.json"):
-            if old.name != f"history-{key}.json":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+        for old in path.parent.glob("*history-*"):  # older histories, and temporary files of stopped runs
+            if old.name != path.name and old != Path(tmp):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -55,7 +55,7 @@ class Context:
 
     @property
     def history(self) -> GitHistory | None:
-        return self.git.get() if self.git is not None else None
+        return self.git.get(self.sms) if self.git is not None else None
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
@@ -104,6 +104,7 @@ class Rule:
     kinds: tuple[str, ...]
     severity: Severity
     fix: str
+    history: bool  # reads ctx.history: a check starts reading Git history before it loads the SMS
 
     @property
     def doc(self) -> str:
@@ -118,7 +119,7 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: Severity = Severity.ERROR,
-         fix: str = "") -> Callable[[Check], Check]:
+         fix: str = "", history: bool = False) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``name`` for ``requirement``."""
 
     def register(check: Check) -> Check:
@@ -126,7 +127,7 @@ def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: 
             raise ValueError(f"rule {name}: unknown requirement {requirement}")
         if name in REGISTRY:
             raise ValueError(f"rule {name} registered twice")
-        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix)
+        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix, history)
         return check
 
     return register

@@ -53,7 +53,7 @@ def _names(ids: set[str] | tuple[str, ...]) -> str:
     return ", ".join(sorted(ids))
 
 
-@rule("GR2.4", "approved-in-git",
+@rule("GR2.4", "approved-in-git", history=True,
       fix="merge the change through a pull request approved by the right person, or add an 'Approved-by: "
           "Name <email>' trailer; 'fitsm codeowners' makes the platform ask them")
 def approved_in_git(ctx: Context) -> Iterator[Problem]:
@@ -88,7 +88,7 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
                       f"content ({where}); a second person must approve", "have another of " + who + " approve it")
 
 
-@rule("GR2.4", "changed-after-approval",
+@rule("GR2.4", "changed-after-approval", history=True,
       fix="have the change approved (a reviewed pull request, or an Approved-by trailer), or set status: "
           "in-review while the document is revised")
 def changed_after_approval(ctx: Context) -> Iterator[Problem]:
@@ -104,7 +104,7 @@ def changed_after_approval(ctx: Context) -> Iterator[Problem]:
                           f"{last.commit.sha[:7]} on {last.date.isoformat()})")
 
 
-@rule("GR2.4", "version-bumped", fix="raise metadata.version with every content change")
+@rule("GR2.4", "version-bumped", history=True, fix="raise metadata.version with every content change")
 def version_bumped(ctx: Context) -> Iterator[Problem]:
     """With ``document_control.versioning: explicit``, every content change raises ``metadata.version``.
 
