@@ -25,7 +25,7 @@ class Requirement:
 @functools.cache
 def _data() -> dict[str, object]:
     text = resources.files("fitsm_kit").joinpath("data/requirements.yaml").read_text(encoding="utf-8")
-    data: dict[str, object] = yaml.safe_load(text)
+    data: dict[str, object] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

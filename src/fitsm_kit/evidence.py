@@ -54,6 +54,7 @@ class People:
         self.by_email: dict[str, str] = {}
         self.by_handle: dict[str, str] = {}
         self.ids: set[str] = set()
+        self._identities: dict[str, str | None] = {}
         for doc in sms.of_kind("Person"):
             spec = doc.spec
             self.ids.add(doc.id)
@@ -72,6 +73,11 @@ class People:
 
     def identity(self, value: str) -> str | None:
         """A trailer value ("Name <email>", "@handle", a Person id) as a Person id."""
+        if value not in self._identities:  # the same trailers recur in thousands of commits
+            self._identities[value] = self._identity(value)
+        return self._identities[value]
+
+    def _identity(self, value: str) -> str | None:
         if m := _EMAIL.search(value):
             return self.email(m.group(1))
         word = value.strip()

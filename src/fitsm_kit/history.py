@@ -1,10 +1,11 @@
 """Per-document history from one ``git log`` pass, cached by HEAD.
 
 One ``git log --raw`` lists every commit with the blobs it changed; one ``git cat-file --batch`` reads
-those blobs while the log still streams in; :mod:`fitsm_kit.doctext` finds the documents in each. Comparing a commit's documents before
-and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or deleted,
-so a document is followed by its id across renames, moves between files and files holding several
-documents. Merge commits are diffed against their first parent: what a merged pull request brought in.
+those blobs while the log still streams in; :mod:`fitsm_kit.doctext` finds the documents in each.
+Comparing a commit's documents before and after tells which documents it created, changed, re-stamped
+(``metadata.review`` only) or deleted, so a document is followed by its id across renames, moves between
+files and files holding several documents. Merge commits are diffed against their first parent: what
+a merged pull request brought in.
 
 This uses ``subprocess`` rather than GitPython: GitPython asks git once per object, so per-file history
 is ~100x slower (GitPython issues #240, #378; measured in the README's design notes), and its objects

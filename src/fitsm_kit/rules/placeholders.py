@@ -16,16 +16,24 @@ PLACEHOLDER = re.compile(r"\s*TODO\b")
 _SHOWN = 70  # characters of the placeholder quoted in the message
 
 
-def placeholders(node: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def placeholders(node: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
     """Every string value below ``node`` that is still a placeholder, with its path."""
-    if isinstance(node, YMap):
-        for key, value in node.items():
-            yield from placeholders(value, (*loc, key))
-    elif isinstance(node, YList):
-        for i, item in enumerate(node):
-            yield from placeholders(item, (*loc, i))
-    elif isinstance(node, str) and PLACEHOLDER.match(node):
-        yield loc, node
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(node, str):
+        return [(loc, node)] if PLACEHOLDER.match(node) else []
+    _collect(node, loc, found)
+    return found
+
+
+def _collect(node: Any, loc: tuple[str | int, ...], found: list[tuple[tuple[str | int, ...], str]]) -> None:
+    # Runs over every value of every document: plain loops, and the regex only where "TODO" occurs.
+    items = node.items() if isinstance(node, YMap) else enumerate(node) if isinstance(node, YList) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            if "TODO" in value and PLACEHOLDER.match(value):
+                found.append(((*loc, key), value))
+        elif isinstance(value, (YMap, YList)):
+            _collect(value, (*loc, key), found)
 
 
 @rule("GR2.4", "placeholder-text", kinds=tuple(KINDS), severity=Severity.WARNING,
