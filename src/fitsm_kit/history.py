@@ -25,6 +25,7 @@ import marshal
 import os
 import re
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -266,11 +267,13 @@ def _parse_log(out: str) -> Iterator[_Raw]:
                 pos = path_end + 1
             entries.append((meta[2], meta[3], old_path, new_path))
         keep_body = body if "merge request" in body.lower() else ""
-        commit = Commit(sha, len(parents.split()) > 1, name, email, authored, committed, subject,
-                        _trailers(trailers), keep_body)
+        # interned, as the trailers are shared: the cache then stores each name once (marshal refs)
+        commit = Commit(sha, len(parents.split()) > 1, sys.intern(name), sys.intern(email), authored, committed,
+                        subject, _trailers(trailers), keep_body)
         yield _Raw(commit, len(parents.split()), entries)
 
 
+@functools.lru_cache(maxsize=1024)  # teams repeat the same trailers in thousands of commits
 def _trailers(block: str) -> tuple[tuple[str, str], ...]:
     found = []
     for line in block.splitlines():
