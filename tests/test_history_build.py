@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,23 @@ def test_the_forked_build_equals_the_build_in_this_process(repo: GitSms, tmp_pat
     here = _fresh_history(repo.root, tmp_path / "here")
     assert forked == here == from_cache
     assert len(here.commits) >= 5 and "sm-policy" in here.documents
+
+
+def test_a_process_with_threads_builds_it_itself(repo: GitSms, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("forked a process that has threads")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        built = _fresh_history(repo.root, tmp_path)
+    finally:
+        stop.set()
+        worker.join()
+    assert "sm-policy" in built.documents
 
 
 def test_a_failing_child_leaves_the_build_to_the_parent(repo: GitSms, tmp_path: Path,

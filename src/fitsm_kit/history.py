@@ -87,8 +87,9 @@ def start(top: Path, prefix: str, head: str, cache_dir: Path | None) -> Callable
     all) at ``head``; call the result to get it.
 
     On a cache miss the history is built in a forked process, so git and the parsing of its output run
-    on another core while the caller loads the SMS. Without ``fork``, or when the child fails, it is
-    built in this process when asked for, which raises what a direct build raises.
+    on another core while the caller loads the SMS. Without ``fork`` (Windows), in a process with
+    threads, or when the child fails, it is built in this process when asked for, which raises what a
+    direct build raises.
     """
     key = hashlib.blake2b(f"{FORMAT}\0{head}\0{prefix}".encode(), digest_size=12).hexdigest()
     path = cache_dir / f"history-{key}.bin" if cache_dir is not None else None
@@ -112,7 +113,8 @@ def start(top: Path, prefix: str, head: str, cache_dir: Path | None) -> Callable
 
     if path is not None and path.is_file():
         return cached
-    return _in_child(send, build) if hasattr(os, "fork") else build
+    # fork only a single-threaded process: a forked thread's locks could hang the child
+    return _in_child(send, build) if hasattr(os, "fork") and threading.active_count() == 1 else build
 
 
 def _in_child(send: Callable[[BinaryIO], None], fallback: Callable[[], History]) -> Callable[[], History]:
