@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +28,22 @@ spec: {name: Alice, email: alice@example.org}
 def test_version(fitsm: Callable[..., Run]) -> None:
     run = fitsm("--version")
     assert run.code == 0 and __version__ in run.out
+
+
+def test_the_command_says_everything_before_its_hard_exit(tmp_path: Path) -> None:
+    """``fitsm`` (cli.run) ends with os._exit: its output must be complete and its exit codes kept."""
+
+    def fitsm_process(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "fitsm_kit", *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+
+    broken = fitsm_process("check", str(EXAMPLES / "acme-broken"), "--format", "json", "--no-cache")
+    assert broken.returncode == 1
+    assert {f["rule"] for f in json.loads(broken.stdout)["findings"]} >= {"yaml-syntax", "duplicate-id", "unknown-kind"}
+    clean = fitsm_process("check", str(EXAMPLES / "acme"), "--no-cache")
+    assert (clean.returncode, clean.stdout.strip()[:17]) == (0, "All checks passed")
+    usage = fitsm_process("check", str(EXAMPLES / "acme"), "--format", "nope")
+    assert usage.returncode == 2 and "nope" in usage.stderr
 
 
 def test_text_output_names_file_line_col_and_requirement(fitsm: Callable[..., Run]) -> None:

@@ -13,9 +13,9 @@ import pytest
 
 from fitsm_kit.config import load_config
 from fitsm_kit.dates import due_date
-from fitsm_kit.engine import check
+from fitsm_kit.engine import check, check_sms
 from fitsm_kit.model.base import Status
-from fitsm_kit.site import analyse, render
+from fitsm_kit.site import render
 from fitsm_kit.site.builder import MARKER
 from fitsm_kit.site.history import Revision
 from fitsm_kit.site.writer import NAV
@@ -47,7 +47,7 @@ def page(site: Path, rel: str) -> str:
 def test_every_section_and_document_has_a_page(hostile: tuple[Path, Path]) -> None:
     sms_root, site = hostile
     config = load_config(sms_root)
-    sms, _ = analyse(sms_root, config, dt.date.fromisoformat(AS_OF))
+    sms, _ = check_sms(sms_root, config, dt.date.fromisoformat(AS_OF))
     assert (site / MARKER).is_file() and (site / "index.html").is_file()
     for _, md in NAV:
         assert (site / md.removesuffix("index.md") / "index.html").is_file(), md
@@ -68,7 +68,7 @@ def test_navigation_lists_only_the_sections(hostile: tuple[Path, Path]) -> None:
 
 def test_catalogue_shows_live_services_and_portfolio_all(hostile: tuple[Path, Path]) -> None:
     sms_root, site = hostile
-    sms, _ = analyse(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    sms, _ = check_sms(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
     services = {d.id: d for d in sms.of_kind("Service")}
     listed = {s for cat in sms.of_kind("ServiceCatalogue") for s in cat.spec.services}
     catalogue, portfolio = page(site, "catalogue"), page(site, "portfolio")
@@ -83,7 +83,7 @@ def test_catalogue_shows_live_services_and_portfolio_all(hostile: tuple[Path, Pa
 
 def test_service_page(hostile: tuple[Path, Path]) -> None:
     sms_root, site = hostile
-    sms, _ = analyse(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    sms, _ = check_sms(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
     doc = sms.by_id["cloud-compute"]
     html = page(site, "services/cloud-compute")
     owner = sms.by_id[doc.model.metadata.owner]
@@ -101,7 +101,7 @@ def test_service_page(hostile: tuple[Path, Path]) -> None:
 
 def test_agreement_page(hostile: tuple[Path, Path]) -> None:
     sms_root, site = hostile
-    sms, _ = analyse(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    sms, _ = check_sms(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
     sla = sms.by_id["sla-bio-institute"]
     html = page(site, "agreements/sla-bio-institute")
     for target in sla.spec.targets:
@@ -116,7 +116,7 @@ def test_agreement_page(hostile: tuple[Path, Path]) -> None:
 def test_document_fields_link_only_references(hostile: tuple[Path, Path]) -> None:
     """A plan's services link to their pages; a GitHub handle that happens to equal an id stays text."""
     sms_root, site = hostile
-    sms, _ = analyse(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    sms, _ = check_sms(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
     people = [d for d in sms.of_kind("Person") if d.spec.github]
     assert any(p.spec.github in sms.by_id for p in people)  # the case this test is about exists
     for person in people:
@@ -144,7 +144,7 @@ def test_review_calendar(hostile: tuple[Path, Path]) -> None:
     """Documents with an explicit interval: overdue ones are listed as such, each dated one is in the .ics."""
     sms_root, site = hostile
     as_of = dt.date.fromisoformat(AS_OF)
-    sms, _ = analyse(sms_root, load_config(sms_root), as_of)
+    sms, _ = check_sms(sms_root, load_config(sms_root), as_of)
     calendar = icalendar.Calendar.from_ical((site / "reviews" / "reviews.ics").read_bytes())
     events = {str(e["UID"]): e["DTSTART"].dt for e in calendar.walk("VEVENT")}
     html = page(site, "reviews")

@@ -1,3 +1,3 @@
-from fitsm_kit.cli import main
+from fitsm_kit.cli import run
 
-main()
+run()

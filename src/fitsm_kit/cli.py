@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import io
 import os
 import sys
@@ -176,20 +177,20 @@ def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[s
                                 fail_on=fail_level)
     today = config.as_of or dt.date.today()
     display = _display_root(root)
-    from fitsm_kit.engine import RuleCrash, check, history_source
-
-    git = history_source(display, config)  # a cache miss is read on another core from here on
     cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
     result = cache.load(display, cache_key)
     if result is None:
-        from fitsm_kit import selection  # a cache hit's selectors were checked when it was stored
+        # imported here: a cache hit needs no models or rules (its selectors were checked when it was stored)
+        from fitsm_kit import selection
+        from fitsm_kit.engine import RuleCrash, check_sms
 
         bad = (selection.problems(file_config, str(display / config_name(root)))
                + selection.describe("--select", _split(select)) + selection.describe("--ignore", _split(ignore)))
         if bad:
             raise FitsmError("\n".join(bad))
         try:
-            result = check(display, config, today, git)
+            sms, result = check_sms(display, config, today)
+            _LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             _bug(f"rule {crash.rule} crashed", crash.__cause__)
         cache.store(root, cache_key, result)
@@ -643,6 +644,33 @@ def _bug(what: str, cause: BaseException | None) -> NoReturn:
     err.print(f"This is a bug in fitsm-kit {__version__}, not in your SMS. Please report it at {ISSUES_URL} "
               "with the command you ran and the output of 'fitsm --version'.", markup=False)
     raise SystemExit(EXIT_BUG)
+
+
+# What would only be freed object by object just before the process ends (see run): a checked SMS.
+_LEFT_FOR_EXIT: list[object] = []
+
+
+def run() -> NoReturn:
+    """The ``fitsm`` command: :func:`main`, then end the process as soon as its output is out.
+
+    Freeing a 5,000-document SMS object by object takes ~0.07 s, and a cyclic collection over it
+    another ~0.03 s; a command is about to end anyway, so it runs without the cyclic collector and
+    ends with ``os._exit`` (mypy's "hard exit" does the same). No exit handler is needed: files are
+    written atomically before this point, and a Git history reader the run no longer needs stops when
+    its pipe closes.
+    """
+    gc.disable()
+    try:
+        main()
+        code: object = EXIT_CLEAN
+    except SystemExit as e:
+        code = e.code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        pass  # a closed pipe (fitsm check | head): nothing more can be said
+    os._exit(code if isinstance(code, int) else EXIT_CLEAN if code is None else EXIT_FINDINGS)
 
 
 def main() -> None:

@@ -130,6 +130,7 @@ class _Started:
     prefix: str
     state: gitrepo.RepoState
     data: Callable[[], history.History]
+    changed: Callable[[], tuple[str, ...]]  # paths (relative to the Git top) that differ from HEAD
 
 
 _SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
@@ -166,16 +167,17 @@ def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Start
             return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
                           f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
         data = history.start(top, prefix, state.head, cache_dir(root))
+        changed = gitrepo.changed_paths(top, prefix)
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
-    return _Started(root, prefix, state, data), ()
+    return _Started(root, prefix, state, data, changed), ()
 
 
 def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, ...]]:
     """The history :func:`start` began reading, and the notices about its state."""
     state, prefix = started.state, started.prefix
     try:
-        changed = sorted(p[len(prefix) + 1:] if prefix else p for p in gitrepo.changed_paths(state.top, prefix))
+        changed = sorted(p[len(prefix) + 1:] if prefix else p for p in started.changed())
         data = started.data()
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)

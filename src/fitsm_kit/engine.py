@@ -161,34 +161,29 @@ def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:
     return sms
 
 
-def history_source(root: Path, config: Config) -> doccontrol.HistorySource:
-    """The Git history for a check of ``root``: read from now on when a selected rule needs it."""
-    return doccontrol.HistorySource(root, config, prefetch=any(r.history for r in _chosen(config)))
+def check(root: Path, config: Config, as_of: dt.date) -> Result:
+    """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
+    return check_sms(root, config, as_of)[1]
 
 
-def _chosen(config: Config) -> list[Rule]:
-    return [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
-
-
-def check(root: Path, config: Config, as_of: dt.date, git: doccontrol.HistorySource | None = None) -> Result:
-    """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``.
-
-    ``git``: its Git history, when the caller started reading it earlier (see :func:`history_source`).
-    """
+def check_sms(root: Path, config: Config, as_of: dt.date) -> tuple[Sms, Result]:
+    """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render)."""
     # The SMS is a large tree of objects without reference cycles: the cyclic collector would rescan it
     # again and again as it grows (half of the load time at 5,000 documents) and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, config, as_of, git or history_source(root, config))
+        return _check(root, config, as_of)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(root: Path, config: Config, as_of: dt.date, git: doccontrol.HistorySource) -> Result:
+def _check(root: Path, config: Config, as_of: dt.date) -> tuple[Sms, Result]:
     out = _Collector(config_name(root))
-    chosen = sorted(_chosen(config), key=lambda r: r.history)  # rules that wait for Git history last
+    chosen = [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
+    chosen.sort(key=lambda r: r.history)  # rules that need Git history last, while it is read
+    git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen))
     sms, files = load_sms(root, config, as_of, out)
     _check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
@@ -200,11 +195,11 @@ def _check(root: Path, config: Config, as_of: dt.date, git: doccontrol.HistorySo
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
-    return Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
-                  documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
-                  excluded_processes=excluded_processes(sms), notices=git.notices,
-                  checks=tuple(name for name, req in rule_requirements().items()
-                               if selected(name, req, config.select, config.ignore)))
+    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
+                       documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
+                       excluded_processes=excluded_processes(sms), notices=git.notices,
+                       checks=tuple(name for name, req in rule_requirements().items()
+                                    if selected(name, req, config.select, config.ignore)))
 
 
 def _kept(f: Finding, config: Config) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +101,16 @@ def repo_state(top: Path) -> RepoState:
     return RepoState(top, head, branch, shallow)
 
 
-def changed_paths(top: Path, prefix: str) -> tuple[str, ...]:
-    """Paths below ``prefix`` (relative to ``top``) that differ from HEAD: staged, modified, untracked."""
-    status = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+def changed_paths(top: Path, prefix: str) -> Callable[[], tuple[str, ...]]:
+    """Start listing the paths below ``prefix`` (relative to ``top``) that differ from HEAD: staged,
+    modified, untracked; call the result for them (git works meanwhile)."""
+    proc = popen_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
                      "--", prefix or ".")
-    return tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)
+
+    def result() -> tuple[str, ...]:
+        assert proc.stdout is not None
+        status = proc.stdout.read()
+        wait_git(proc, top, "status")
+        return tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)
+
+    return result

@@ -23,7 +23,6 @@ from fitsm_kit.catalogue import requirements as catalogue_requirements
 from fitsm_kit.config import Config
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result
-from fitsm_kit.index import Sms
 from fitsm_kit.site import agreements, builder, documents, home, parties, requirements, reviews, roles, services
 from fitsm_kit.site.data import Site, build_site
 from fitsm_kit.site.history import HistorySource, from_git
@@ -42,11 +41,6 @@ class Rendered:
     pages: int
     result: Result
     notices: tuple[str, ...] = ()  # why Git history is missing or partial, for the user
-
-
-def analyse(root: Path, config: Config, as_of: dt.date) -> tuple[Sms, Result]:
-    """The SMS index and the check result (the engine reads the files once more for the check)."""
-    return engine.read_sms(root, config, as_of), engine.check(root, config, as_of)
 
 
 def generate(site: Site) -> Iterator[Page | File]:
@@ -74,7 +68,7 @@ def render(root: Path, out: Path, config: Config, as_of: dt.date, *, engine_name
         raise FitsmError(f"unknown engine {engine_name!r}; use one of: {', '.join(ENGINES)}")
     builder.check_target(out, root, force)
     progress("Checking the SMS", 0, None)
-    sms, result = analyse(root, config, as_of)
+    sms, result = engine.check_sms(root, config, as_of)
     notices: tuple[str, ...] = ()
     if history is None:
         progress("Reading the Git history", 0, None)
