@@ -122,6 +122,17 @@ def json_run(hostile_sms: Path) -> tuple[subprocess.CompletedProcess[str], dict[
     return proc, json.loads(proc.stdout)
 
 
+def test_the_result_cache_reads_the_same_files_as_safely(
+        hostile_sms: Path, json_run: tuple[subprocess.CompletedProcess[str], dict[str, object]]) -> None:
+    """With the cache on (the default), the cache key reads the files once, as the check does: the FIFO
+    does not block it, and the result is the one without cache; such a tree is not cached."""
+    _, uncached = json_run
+    for _ in range(2):
+        proc = run_cli("check", hostile_sms, "--format", "json", cwd=hostile_sms.parent)
+        assert proc.returncode == 1, proc.stderr
+        assert _findings(json.loads(proc.stdout)) == _findings(uncached)
+
+
 def _findings(report: dict[str, object]) -> list[dict[str, object]]:
     findings = report["findings"]
     assert isinstance(findings, list)

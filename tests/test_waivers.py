@@ -13,6 +13,7 @@ import pytest
 
 from fitsm_kit import cache
 from fitsm_kit.config import load_config
+from fitsm_kit.discovery import read_sources
 from fitsm_kit.engine import check
 
 from conftest import EXAMPLES, Run
@@ -229,7 +230,7 @@ def test_waived_findings_survive_the_result_cache(sms: Path, monkeypatch: pytest
     config = load_config(sms)
     result = check(sms, config, dt.date(2026, 11, 26))
     assert [f.waiver for f in result.waived] == ["waiver-scope-review"]
-    key = cache.key(sms, config, dt.date(2026, 11, 26), "test")
+    key = cache.key(sms, config, dt.date(2026, 11, 26), "test", read_sources(sms, config.exclude))
     cache.store(sms, key, result)
     assert cache.load(sms, key) == result
 

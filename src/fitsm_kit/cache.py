@@ -20,8 +20,9 @@ from typing import Any
 
 from fitsm_kit import __version__
 from fitsm_kit.config import CONFIG_NAME, Config, config_path
-from fitsm_kit.discovery import discover
+from fitsm_kit.discovery import Source
 from fitsm_kit.findings import Finding, Result, Severity
+from fitsm_kit.loader import LoadProblem, read_file
 
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
@@ -41,21 +42,24 @@ def cache_dir(root: Path) -> Path:
     return base / "fitsm-kit" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
-def key(root: Path, config: Config, as_of: dt.date, options: str = "") -> str | None:
-    """The cache key of a check, or None when some input cannot be read (then nothing is cached).
+def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[Source]) -> str | None:
+    """The cache key of a check of ``sources``, or None when some file could not be read (then nothing
+    is cached: a permission fixed later changes no byte this key sees).
 
     ``options`` carries whatever else shapes the result (the command line), so no flag is forgotten.
     """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{options}\0".encode())
     digest.update(f"{config.model_dump_json()}\0{as_of.isoformat()}\0".encode())
-    try:
-        digest.update((config_path(root) or root / CONFIG_NAME).read_bytes())
-        for rel, path in discover(root, config.exclude):
-            digest.update(f"\0{rel}\0{os.path.islink(path)}\0".encode())
-            digest.update(path.read_bytes())
-    except (OSError, RuntimeError):
+    config_bytes = read_file(config_path(root) or root / CONFIG_NAME)
+    if isinstance(config_bytes, LoadProblem):
         return None
+    digest.update(config_bytes)
+    for source in sources:
+        if source.data is None:
+            return None
+        digest.update(f"\0{source.rel}\0{source.link}\0".encode())
+        digest.update(source.data)
     digest.update(_git_state(root).encode())
     return digest.hexdigest()
 

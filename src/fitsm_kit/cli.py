@@ -20,6 +20,7 @@ from rich.console import Console
 
 from fitsm_kit import __version__, cache, catalogue
 from fitsm_kit.config import Config, config_name, find_root, load_config
+from fitsm_kit.discovery import read_sources
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result, Severity
 from fitsm_kit.formatters import FORMATTERS, safe, safe_lines
@@ -177,7 +178,8 @@ def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[s
                                 fail_on=fail_level)
     today = config.as_of or dt.date.today()
     display = _display_root(root)
-    cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]))
+    sources = read_sources(root, config.exclude)  # the bytes the key covers are the bytes checked
+    cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]), sources)
     result = cache.load(display, cache_key)
     if result is None:
         # imported here: a cache hit needs no models or rules (its selectors were checked when it was stored)
@@ -189,7 +191,7 @@ def _run(path: Path, as_of: str | None, select: list[str] | None, ignore: list[s
         if bad:
             raise FitsmError("\n".join(bad))
         try:
-            sms, result = check_sms(display, config, today)
+            sms, result = check_sms(display, config, today, sources)
             _LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             _bug(f"rule {crash.rule} crashed", crash.__cause__)

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from fitsm_kit import doccontrol, waivers
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
 from fitsm_kit.config import CONFIG_NAME, Config, config_name
-from fitsm_kit.discovery import discover
+from fitsm_kit.discovery import Source, read_sources
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.index import Doc, Sms, references
-from fitsm_kit.loader import YMap, load_file
+from fitsm_kit.loader import YMap, load_bytes
 from fitsm_kit.matrix import excluded_processes
 from fitsm_kit.model import KINDS
 from fitsm_kit.positions import position
@@ -54,37 +54,35 @@ class _Collector:
                                      rule.severity, problem.fix or rule.fix, doc_id))
 
 
-def load_sms(root: Path, config: Config, as_of: dt.date, out: _Collector) -> tuple[Sms, int]:
-    """Read every file into the SMS index; what cannot be read becomes findings in ``out``."""
+def load_sms(root: Path, config: Config, as_of: dt.date, out: _Collector,
+             sources: list[Source] | None = None) -> tuple[Sms, int]:
+    """Read every file into the SMS index; what cannot be read becomes findings in ``out``.
+
+    ``sources``: the files as the caller already read them (the CLI hashes them for the result cache).
+    """
     sms = Sms(config=config, as_of=as_of)
-    files = 0
-    real_root = root.resolve()
-    for rel, path in discover(root, config.exclude):
-        files += 1
-        if path.is_symlink():
-            try:
-                target = path.resolve(strict=True)
-            except (OSError, RuntimeError):
-                out.add(rel, (1, 1), "unsafe-path", "broken symlink or symlink loop", "remove the link")
-                continue
-            if not target.is_relative_to(real_root):
-                out.add(rel, (1, 1), "unsafe-path", "symlink points outside the SMS; not followed",
-                        "copy the document into the SMS instead of linking to it")
-                continue
-        loaded = load_file(path, rel)
+    if sources is None:
+        sources = read_sources(root, config.exclude)
+    for source in sources:
+        if source.data is None:
+            assert source.refused is not None
+            rule, problem = source.refused
+            out.add(source.rel, (problem.line, problem.col), rule, problem.message, problem.fix)
+            continue
+        loaded = load_bytes(source.data, source.rel)
         for p in loaded.problems:
-            out.add(rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
+            out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
         for line, data in loaded.documents:
-            doc = _validate(rel, line, data, out)
+            doc = _validate(source.rel, line, data, out)
             if doc is None:
                 sms.invalid_ids.add(_raw_id(data))
             else:
                 clash = sms.add(doc)
                 if clash is not None:
-                    out.add(rel, position(doc.raw, ("metadata", "id")), "duplicate-id",
+                    out.add(source.rel, position(doc.raw, ("metadata", "id")), "duplicate-id",
                             f"id {doc.id!r} is already used by {clash.kind} at {clash.path}:{clash.line}",
                             "give this document a unique id", document=doc.id)
-    return sms, files
+    return sms, len(sources)
 
 
 def _validate(path: str, line: int, data: Any, out: _Collector) -> Doc | None:
@@ -166,25 +164,29 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
     return check_sms(root, config, as_of)[1]
 
 
-def check_sms(root: Path, config: Config, as_of: dt.date) -> tuple[Sms, Result]:
-    """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render)."""
+def check_sms(root: Path, config: Config, as_of: dt.date,
+              sources: list[Source] | None = None) -> tuple[Sms, Result]:
+    """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render).
+
+    ``sources``: the SMS files as the caller already read them (see :func:`load_sms`).
+    """
     # The SMS is a large tree of objects without reference cycles: the cyclic collector would rescan it
     # again and again as it grows (half of the load time at 5,000 documents) and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, config, as_of)
+        return _check(root, config, as_of, sources)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(root: Path, config: Config, as_of: dt.date) -> tuple[Sms, Result]:
+def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None) -> tuple[Sms, Result]:
     out = _Collector(config_name(root))
     chosen = [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
     chosen.sort(key=lambda r: r.history)  # rules that need Git history last, while it is read
     git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen))
-    sms, files = load_sms(root, config, as_of, out)
+    sms, files = load_sms(root, config, as_of, out, sources)
     _check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
     for rule in chosen:

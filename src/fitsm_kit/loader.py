@@ -9,6 +9,7 @@ code runs. See the README's design notes for the measurements behind this choice
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from collections.abc import Generator, Iterator
@@ -379,24 +380,37 @@ def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | No
     return None
 
 
+def read_file(path: Path) -> bytes | LoadProblem:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, else why not; never blocks on a FIFO."""
+    try:
+        # O_NONBLOCK: opening a FIFO named *.yaml would otherwise wait for a writer forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb", buffering=0) as file:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return LoadProblem(1, 1, "not a regular file", "replace it with a YAML file")
+            data = file.read() if info.st_size <= MAX_FILE_BYTES else b""
+    except OSError as err:
+        return LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
+                           "check the file's permissions and that it exists")
+    size = max(info.st_size, len(data))  # it may have grown while it was read
+    if size > MAX_FILE_BYTES:
+        return LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
+                           "split it into smaller documents")
+    return data
+
+
 def load_file(path: Path, display: str) -> LoadedFile:
     """Load every document of one file; problems are collected, never raised."""
+    data = read_file(path)
+    if isinstance(data, LoadProblem):
+        return LoadedFile(display, problems=[data])
+    return load_bytes(data, display)
+
+
+def load_bytes(data: bytes, display: str) -> LoadedFile:
+    """Load every document of one file's bytes; problems are collected, never raised."""
     result = LoadedFile(display)
-    try:
-        info = path.stat()
-        size = info.st_size
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device named *.yaml would block or never end
-            result.problems.append(LoadProblem(1, 1, "not a regular file", "replace it with a YAML file"))
-            return result
-        if size > MAX_FILE_BYTES:
-            result.problems.append(LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
-                                               "split it into smaller documents"))
-            return result
-        data = path.read_bytes()
-    except OSError as err:
-        result.problems.append(LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
-                                           "check the file's permissions and that it exists"))
-        return result
     text, problem = _decode(data)
     if problem is not None or text is None:
         result.problems.append(problem or LoadProblem(1, 1, "cannot decode file", "save it as UTF-8"))
