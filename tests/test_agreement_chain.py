@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fitsm_kit.agreements import compose, coverage, describe, percent, slower, to_minutes
+from fitsm_kit.model.chain import compose, coverage, describe, percent, slower, to_minutes
 from fitsm_kit.model.service import Hours, Target
 
 THURSDAY = dt.date(2026, 11, 26)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from fitsm_kit.catalogue import matches, requirements
+from fitsm_kit.model.catalogue import matches, requirements
 
 from conftest import SEED
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fitsm_kit.loader import load_file
+from fitsm_kit.sms.loader import load_file
 
 from conftest import EXAMPLES, REPO, Run
 

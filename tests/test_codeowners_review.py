@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit import codeowners
-from fitsm_kit.config import load_config
-from fitsm_kit.doccontrol import for_check
-from fitsm_kit.engine import read_sms
+from fitsm_kit.engine.load import read_sms
+from fitsm_kit.gitcontrol import codeowners
+from fitsm_kit.gitcontrol.doccontrol import for_check
+from fitsm_kit.sms.config import load_config
 from gitsms import GitSms, no_user_git_config, scenario
 
 from conftest import Run

@@ -102,4 +102,4 @@ def test_fail_on_flag_overrides_the_config(tmp_path: Path, fitsm: Callable[..., 
     assert fitsm("check", sms, "--fail-on", "warning").code == 1, "the flag beats the file"
     assert fitsm("status", sms, "--fail-on", "warning").code == 1
     bad = fitsm("check", sms, "--fail-on", "fatal")
-    assert bad.code == 2 and "'fatal' is not a severity" in bad.err
+    assert bad.code == 2 and "'fatal' is not one of 'error', 'warning', 'info'" in bad.err

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.config import load_config
-from fitsm_kit.engine import check
+from fitsm_kit.engine.run import check
 from fitsm_kit.rules import REGISTRY
+from fitsm_kit.sms.config import load_config
 
 from conftest import EXAMPLES
 from variants import Variant, doc_control, gr, placeholders, pr

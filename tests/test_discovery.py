@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitsm_kit.discovery import discover
+from fitsm_kit.sms.discovery import discover
 
 
 def test_discover_skips_hidden_built_config_and_excluded_files(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit import history as history_module
-from fitsm_kit.config import load_config
-from fitsm_kit.doccontrol import GitHistory, for_check
-from fitsm_kit.engine import check, read_sms
+from fitsm_kit.engine.load import read_sms
+from fitsm_kit.engine.run import check
 from fitsm_kit.findings import Result
+from fitsm_kit.gitcontrol import history as history_module
+from fitsm_kit.gitcontrol.doccontrol import GitHistory, for_check
+from fitsm_kit.sms.config import load_config
 from gitsms import RULES, GitSms, isolated_env, no_user_git_config, scenario
 
 AS_OF = dt.date(2026, 11, 26)

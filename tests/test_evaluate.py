@@ -8,8 +8,8 @@ import pytest
 
 from fitsm_kit.evaluation.evaluate import _availability, business_minutes
 from fitsm_kit.evaluation.measurements import OutageRecord
-from fitsm_kit.evaluation.timeline import UTC, agreed_time, local_period, minutes
 from fitsm_kit.model.service import Hours, Target
+from fitsm_kit.model.timeline import UTC, agreed_time, local_period, minutes
 
 ALWAYS = Hours(always=True, timezone="UTC")
 OFFICE = Hours(timezone="Europe/Berlin", windows=[{"days": ["mon", "tue", "wed", "thu", "fri"],

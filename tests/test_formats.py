@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 
 from fitsm_kit.findings import Finding, Result, Severity
-from fitsm_kit.junit import as_junit
-from fitsm_kit.sarif import as_sarif
-from fitsm_kit.workflow_commands import as_github, escape_data, escape_property
+from fitsm_kit.output.github import as_github, escape_data, escape_property
+from fitsm_kit.output.junit import as_junit
+from fitsm_kit.output.sarif import as_sarif
 
 from conftest import EXAMPLES, REPO, Run
 

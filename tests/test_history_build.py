@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit import doctext
-from fitsm_kit import history as history_module
+from fitsm_kit.gitcontrol import doctext
+from fitsm_kit.gitcontrol import history as history_module
 from gitsms import GitSms, isolated_env, no_user_git_config, scenario
 
 _isolated = pytest.fixture(autouse=True)(no_user_git_config)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.loader import MAX_FILE_BYTES, MAX_NODES_PER_FILE, MAX_PARSE_DEPTH
+from fitsm_kit.sms.loader import MAX_FILE_BYTES, MAX_NODES_PER_FILE, MAX_PARSE_DEPTH
 
 MEMORY_LIMIT = 1 << 30  # 1 GiB of address space for the whole CLI process
 HANG_GUARD = 120  # seconds; the whole corpus normally takes a few
@@ -196,7 +196,7 @@ def test_text_output_names_every_bad_file(hostile_sms: Path) -> None:
 
 def test_depth_is_checked_before_parsing_when_libyaml_has_no_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """libyaml before 0.2.6 segfaults composing ~35,000 levels: the pre-check must stop such files first."""
-    from fitsm_kit import loader
+    from fitsm_kit.sms import loader
 
     monkeypatch.setattr(loader, "_PARSER_LIMITS_NESTING", False)
     deep = "x: [ok]\n" + "a: " + "[" * 100_000 + "]" * 100_000 + "\n"

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fitsm_kit import codeowners
-from fitsm_kit.config import load_config
-from fitsm_kit.engine import check
+from fitsm_kit.engine.run import check
 from fitsm_kit.findings import Finding
-from fitsm_kit.init import HOOK_ID
+from fitsm_kit.gitcontrol import codeowners
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.rules import REGISTRY
+from fitsm_kit.scaffold.init import HOOK_ID
+from fitsm_kit.sms.config import load_config
 
 from conftest import REPO, Run
 

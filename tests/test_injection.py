@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.formatters import FORMATTERS, safe, safe_lines
+from fitsm_kit.escape import safe, safe_lines
+from fitsm_kit.output import FORMATTERS
 
 from conftest import Run, write_tree
 

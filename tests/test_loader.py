@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitsm_kit.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
+from fitsm_kit.sms.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
 
 
 def load_one(text: str) -> object:

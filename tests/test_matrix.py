@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from fitsm_kit.catalogue import requirements
-from fitsm_kit.config import Config, load_config
-from fitsm_kit.engine import check
+from fitsm_kit.engine.run import check
 from fitsm_kit.findings import Finding, Result, Severity
-from fitsm_kit.matrix import PROCESS_OF, State, rows, totals
+from fitsm_kit.model.catalogue import requirements
+from fitsm_kit.output.matrix import PROCESS_OF, State, rows, totals
+from fitsm_kit.sms.config import Config, load_config
 
 from conftest import EXAMPLES, Run
 
@@ -116,7 +116,7 @@ def test_check_matrix_is_an_alias_of_status(fitsm: Callable[..., Run]) -> None:
     _, data = status(fitsm, EXAMPLES / "acme-broken")
     assert json.loads(alias.out) == data
     bad = fitsm("check", EXAMPLES / "acme", "--matrix", "--format", "sarif")
-    assert bad.code == 2 and "unknown format 'sarif'; use one of: text, json" in bad.err
+    assert bad.code == 2 and "the conformity matrix is text or json, not 'sarif'" in bad.err
 
 
 def test_matrix_to_a_file_is_plain_text(tmp_path: Path, fitsm: Callable[..., Run]) -> None:

@@ -7,9 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from fitsm_kit.model import KINDS
+from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.model.schemas import schema_file
 from fitsm_kit.resources import data_dir
-from fitsm_kit.schemas import schema_file
 
 from conftest import REPO
 

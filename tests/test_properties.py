@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fitsm_kit import cli
-from fitsm_kit.config import Config
-from fitsm_kit.engine import check
-from fitsm_kit.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
-from fitsm_kit.model import KINDS
+from fitsm_kit.engine.run import check
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.rules.base import REGISTRY
+from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
 
 from conftest import EXAMPLES, Run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fitsm_kit.catalogue import requirements
+from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.rules import REGISTRY
 from fitsm_kit.rules.structural import STRUCTURAL
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.catalogue import requirements
-from fitsm_kit.config import Config
-from fitsm_kit.dates import parse_interval
-from fitsm_kit.index import Sms
+from fitsm_kit.model.catalogue import requirements
+from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.rules import REGISTRY
 from fitsm_kit.rules.base import Context
+from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.index import Sms
 
 from conftest import EXAMPLES, Run, write_tree
 from variants import gr

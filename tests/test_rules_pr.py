@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fitsm_kit.catalogue import requirements
-from fitsm_kit.config import load_config
-from fitsm_kit.engine import _Collector, load_sms
+from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.load import load_sms
+from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.rules import REGISTRY
 from fitsm_kit.rules.base import Context, run
+from fitsm_kit.sms.config import load_config
 
 from conftest import EXAMPLES
 from variants import pr
@@ -53,7 +54,7 @@ def test_lookups_are_rebuilt_for_another_date_on_the_same_sms() -> None:
     # ua-research-net is valid until 2027-12-31: after that cloud-compute's uplink supplier is uncovered.
     root = EXAMPLES / "acme"
     config = load_config(root)
-    sms, _ = load_sms(root, config, dt.date(2026, 11, 26), _Collector())
+    sms, _ = load_sms(root, config, dt.date(2026, 11, 26), Collector())
     rule = REGISTRY["service-suppliers-covered"]
 
     def messages(as_of: dt.date) -> list[str]:

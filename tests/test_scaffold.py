@@ -12,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit import scaffold, schemas, templating
-from fitsm_kit.config import load_config
-from fitsm_kit.engine import _Collector, check, load_sms
+from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.load import load_sms
+from fitsm_kit.engine.run import check
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.index import Sms
-from fitsm_kit.loader import iter_documents
-from fitsm_kit.model import KINDS
+from fitsm_kit.model import schemas
+from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.scaffold import new as scaffold
+from fitsm_kit.scaffold import templating
+from fitsm_kit.sms.config import load_config
+from fitsm_kit.sms.index import Sms
+from fitsm_kit.sms.loader import iter_documents
 
 from conftest import EXAMPLES, REPO, Run
 
@@ -36,7 +40,7 @@ def acme(tmp_path: Path) -> Path:
 
 def load(root: Path) -> Sms:
     config = load_config(root)
-    return load_sms(root, config, config.as_of or dt.date.today(), _Collector())[0]
+    return load_sms(root, config, config.as_of or dt.date.today(), Collector())[0]
 
 
 def run_cli(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -7,9 +7,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from fitsm_kit import schemas
-from fitsm_kit.loader import load_file
-from fitsm_kit.model import KINDS
+from fitsm_kit.model import schemas
+from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.sms.loader import load_file
 
 from conftest import EXAMPLES, REPO
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fitsm_kit.selection import selected, unknown
+from fitsm_kit.engine.selection import selected, unknown
 
 from conftest import EXAMPLES, Run
 

@@ -24,8 +24,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from fitsm_kit.config import load_config
 from fitsm_kit.site import render
+from fitsm_kit.sms.config import load_config
 from site_sms import SCRIPT, TITLE, hostile_sms
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")

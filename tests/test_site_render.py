@@ -11,14 +11,14 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from fitsm_kit.config import load_config
-from fitsm_kit.dates import due_date
-from fitsm_kit.engine import check, check_sms
+from fitsm_kit.engine.run import check, check_sms
 from fitsm_kit.model.base import Status
+from fitsm_kit.model.dates import due_date
 from fitsm_kit.site import render
 from fitsm_kit.site.builder import MARKER
 from fitsm_kit.site.history import Revision
 from fitsm_kit.site.writer import NAV
+from fitsm_kit.sms.config import load_config
 from gitsms import no_user_git_config, scenario
 from site_sms import AS_OF, SCRIPT, generated_sms, hostile_sms
 

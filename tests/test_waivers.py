@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from fitsm_kit import cache
-from fitsm_kit.config import load_config
-from fitsm_kit.discovery import read_sources
-from fitsm_kit.engine import check
+from fitsm_kit.engine import cache
+from fitsm_kit.engine.run import check
+from fitsm_kit.sms.config import load_config
+from fitsm_kit.sms.discovery import read_sources
 
 from conftest import EXAMPLES, Run
 

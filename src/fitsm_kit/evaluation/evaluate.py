@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
-from fitsm_kit.evaluation.timeline import Span, agreed_time, intersect, local_period, minutes, open_hours
-from fitsm_kit.index import Doc, Sms
 from fitsm_kit.model.service import SLA, AgreementSpec, Hours, Target
+from fitsm_kit.model.timeline import Span, agreed_time, intersect, local_period, minutes, open_hours
+from fitsm_kit.sms.index import Doc, Sms
 
 _UNIT_MINUTES = {"minutes": 1.0, "hours": 60.0, "days": 1440.0}
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.evaluation.timeline import UTC, aware
-from fitsm_kit.index import Sms
 from fitsm_kit.model.measurement import OutageLog
+from fitsm_kit.model.timeline import UTC, aware
+from fitsm_kit.sms.index import Sms
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation.evaluate import Evaluation
-from fitsm_kit.index import Sms
+from fitsm_kit.sms.index import Sms
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")

@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.dates import parse_interval
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import records
-from fitsm_kit.index import Doc, Sms
+from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.model.service import AgreementEvaluation, ReportSpecification
+from fitsm_kit.sms.index import Doc, Sms
 
 COLUMNS = ("agreement", "target", "agreed", "measured", "met", "period")
 

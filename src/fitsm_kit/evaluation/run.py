@@ -1,4 +1,7 @@
-"""``fitsm evaluate``: evaluate every agreement for a period and record the results."""
+"""``fitsm evaluate``: evaluate every agreement for a period and record the results.
+
+The caller (the CLI) loads the SMS and passes it in: evaluation works on an index, it never reads one.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.config import Config
-from fitsm_kit.engine import read_sms
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import records
 from fitsm_kit.evaluation.evaluate import Evaluation, evaluate
 from fitsm_kit.evaluation.measurements import outages_from_sms, read_outages_csv, read_tickets_csv
-from fitsm_kit.index import Doc
+from fitsm_kit.sms.index import Doc, Sms
 
 AGREEMENT_KINDS = ("SLA", "OLA", "UA")
 
@@ -24,10 +25,9 @@ class Recorded:
     created: bool  # False: a record for this agreement and period already existed and was kept
 
 
-def evaluate_sms(root: Path, config: Config, as_of: dt.date, *, period: str | None, outage_files: list[Path],
+def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, outage_files: list[Path],
                  ticket_files: list[Path], agreement_ids: list[str], timezone: str, write: bool) -> list[Recorded]:
     first, last, label = records.parse_period(period, as_of)
-    sms = read_sms(root, config, as_of)
     outages = outages_from_sms(sms) + [o for f in outage_files for o in read_outages_csv(f, timezone)]
     tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)]
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e

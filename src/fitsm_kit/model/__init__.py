@@ -1,15 +1,8 @@
-"""The SMS document kinds: one pydantic model per kind, looked up by ``kind:``."""
+"""The domain model: the document kinds (pydantic), dates and durations, the FitSM-1 requirement catalogue,
+the time arithmetic of service hours (:mod:`timeline`) and of the agreement chain (:mod:`chain`), and the
+JSON Schemas published from the kinds.
 
-from __future__ import annotations
-
-from fitsm_kit.model import general, measurement, operations, service, waiver
-from fitsm_kit.model.base import Envelope
-
-KINDS: dict[str, type[Envelope]] = {
-    cls.model_fields["kind"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for module in (general, service, operations, waiver, measurement)
-    for cls in vars(module).values()
-    if isinstance(cls, type) and issubclass(cls, Envelope) and cls is not Envelope
-}
-
-__all__ = ["KINDS", "Envelope"]
+Pure: no file system, no Git, no configuration. May import only the top-level modules (``errors``,
+``findings``); everything else builds on it. This ``__init__`` imports nothing, so reading the
+catalogue or a date does not load every kind: the kinds are in :mod:`fitsm_kit.model.kinds`.
+"""

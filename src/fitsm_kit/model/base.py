@@ -9,8 +9,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from fitsm_kit.dates import IsoDuration as IsoDuration  # re-exported: kinds import it from here
-from fitsm_kit.dates import as_text as _as_text
+from fitsm_kit.model.dates import IsoDuration as IsoDuration  # re-exported: kinds import it from here
+from fitsm_kit.model.dates import as_text as _as_text
 
 API_VERSION = "fitsm.eu/v1"
 EXTENSION_PREFIX = "x-"

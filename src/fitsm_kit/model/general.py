@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from fitsm_kit.dates import IsoDuration
 from fitsm_kit.model.base import (
     AnyRef,
     Envelope,
@@ -21,6 +20,7 @@ from fitsm_kit.model.base import (
     Strict,
     Text,
 )
+from fitsm_kit.model.dates import IsoDuration
 
 
 class PersonSpec(Strict):

@@ -1,7 +1,7 @@
 """The Waiver kind: an accepted, time-limited deviation from a requirement or a rule.
 
 A waiver is reviewable data with a reason, an approver and an expiry, in the SMS like every other
-record (GR7.1: deviations are recorded and handled). ``fitsm_kit.waivers`` applies waivers to
+record (GR7.1: deviations are recorded and handled). ``fitsm_kit.engine.waivers`` applies waivers to
 findings; this module only defines their shape.
 """
 
@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from fitsm_kit.catalogue import requirements
 from fitsm_kit.model.base import AnyRef, Envelope, NonconformityRef, NonEmpty, PersonRef, Strict, Text
+from fitsm_kit.model.catalogue import requirements
 
 RequirementId = Annotated[str, Field(pattern=r"^(GR|PR)[0-9]+\.[0-9]+$")]
 

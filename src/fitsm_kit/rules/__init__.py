@@ -1,4 +1,10 @@
-"""Built-in rules. Importing this package registers every rule in ``REGISTRY``."""
+"""Built-in rules. Importing this package registers every rule in ``REGISTRY``.
+
+A rule is one documented function tied to one FitSM-1 requirement (see :mod:`base`); its docstring is
+what ``fitsm explain`` prints. Rules read the SMS index, the configuration and Git evidence through a
+:class:`~fitsm_kit.rules.base.Context`, and yield problems; they never print, write or know about
+outputs. May import ``gitcontrol``, ``sms``, ``model`` and the top-level modules only.
+"""
 
 from fitsm_kit.rules import (
     doc_control,

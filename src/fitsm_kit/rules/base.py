@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from fitsm_kit.catalogue import requirements
-from fitsm_kit.config import Config
-from fitsm_kit.dates import parse_interval
 from fitsm_kit.findings import Severity
-from fitsm_kit.index import Doc, Sms
+from fitsm_kit.model.catalogue import requirements
+from fitsm_kit.model.dates import parse_interval
+from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.index import Doc, Sms
 
 if TYPE_CHECKING:
-    from fitsm_kit.doccontrol import GitHistory, HistorySource
+    from fitsm_kit.gitcontrol.doccontrol import GitHistory, HistorySource
 
 T = TypeVar("T")
 
@@ -70,20 +70,8 @@ class Context:
         return self.planned(doc.kind, review.interval if review is not None else None)
 
     def planned(self, kind: str, own: str | None = None) -> str | None:
-        """The planned interval of documents or records of ``kind``.
-
-        ``own`` first (e.g. a document's review interval, the policy's ``management_review_interval``),
-        else the default for the kind in ``fitsm.yaml`` (``default_review_intervals``), else in the
-        service management policy's ``default_review_intervals``.
-        """
-        if own:
-            return own
-        if kind in self.config.default_review_intervals:
-            return self.config.default_review_intervals[kind]
-        for policy in self.sms.of_kind("Policy"):
-            if kind in policy.spec.default_review_intervals:
-                return str(policy.spec.default_review_intervals[kind])
-        return None
+        """The planned interval of documents or records of ``kind`` (see :meth:`Sms.planned`)."""
+        return self.sms.planned(kind, own)
 
     def overdue(self, last: dt.date | None, interval: str) -> dt.date | None:
         """The date the next occurrence fell due, if it is overdue beyond the grace period today."""

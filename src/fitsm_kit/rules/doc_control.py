@@ -1,6 +1,6 @@
 """GR2.4 document control from Git: approvals by the right role, four eyes, no change after approval.
 
-These rules read ``ctx.history`` (see :mod:`fitsm_kit.doccontrol`); without trustworthy Git history
+These rules read ``ctx.history`` (see :mod:`fitsm_kit.gitcontrol.doccontrol`); without trustworthy Git history
 (no repository, a shallow clone, ``document_control.git: false``) they check nothing and the run's
 notices say why. Who may approve which kind is ``document_control.approvers`` in ``fitsm.yaml``.
 """
@@ -9,33 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.approvers import parse_token
-from fitsm_kit.doccontrol import Record
-from fitsm_kit.evidence import Event
+from fitsm_kit.gitcontrol.approvers import allowed_approvers
+from fitsm_kit.gitcontrol.doccontrol import Record
+from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.model.base import Status
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-
-_ROLE_NAMES = {"owner": "its owner", "sms-owner": "the SMS owner", "sms-manager": "the SMS manager",
-               "process-owner": "the {} process owner", "process-manager": "the {} process manager"}
-
-
-def allowed_approvers(ctx: Context, doc: Doc) -> tuple[set[str], str]:
-    """The Person ids who may approve ``doc``, and who they are in words ("the SMS owner or its owner")."""
-    persons: set[str] = set()
-    words: list[str] = []
-    for token in ctx.config.document_control.approvers_of(doc.kind):
-        role, code = parse_token(token)
-        if role == "owner":
-            persons.add(doc.model.metadata.owner)
-        else:
-            if role.startswith("process-") and code is None:
-                spec_code = getattr(doc.spec, "code", None)  # a Process definition's own process
-                if spec_code is None:
-                    continue
-                code = str(getattr(spec_code, "value", spec_code))
-            persons.update(ctx.sms.holders(role, code))
-        words.append(_ROLE_NAMES[role].format(code))
-    return persons, " or ".join(words) or "nobody (check document_control.approvers)"
 
 
 def _approved(ctx: Context) -> Iterator[tuple[Doc, Record, list[Event]]]:
@@ -75,7 +53,7 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
                       "trailer or merged pull request changed it)")
         return
-    allowed, who = allowed_approvers(ctx, doc)
+    allowed, who = allowed_approvers(ctx.sms, doc)
     by = {p for e in approvals for p in e.by}
     last = approvals[-1]
     where = f"{last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}"

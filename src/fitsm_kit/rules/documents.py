@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from fitsm_kit.model import KINDS
 from fitsm_kit.model.base import Status
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 
 _CONTROLLED = tuple(k for k, cls in KINDS.items() if not cls.record)

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from fitsm_kit.findings import Severity
-from fitsm_kit.loader import YList, YMap
-from fitsm_kit.model import KINDS
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.sms.loader import YList, YMap
 
 # A value that *starts* with the marker is a placeholder; "TODO" inside a sentence is the author's text.
 PLACEHOLDER = re.compile(r"\s*TODO\b")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from fitsm_kit.dates import parse_interval
-from fitsm_kit.index import Sms
+from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.model.service import (
     SLA,
     AgreementEvaluation,
@@ -23,6 +22,7 @@ from fitsm_kit.model.service import (
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
+from fitsm_kit.sms.index import Sms
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 

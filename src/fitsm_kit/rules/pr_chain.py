@@ -1,7 +1,7 @@
 """Rules for the agreement chain (PR2.4): can the OLAs and UAs behind an SLA carry what it promises?
 
 For each SLA in force, the live services it covers and their critical components lead to the OLAs /
-UAs in force that support them; :mod:`fitsm_kit.agreements` does the arithmetic (composed
+UAs in force that support them; :mod:`fitsm_kit.model.chain` does the arithmetic (composed
 availability, hours coverage across time zones, response and resolution times in minutes).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fitsm_kit.agreements import compose, coverage, describe, percent, slower
+from fitsm_kit.model.chain import compose, coverage, describe, percent, slower
 from fitsm_kit.model.service import Component, Hours, Lifecycle
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports

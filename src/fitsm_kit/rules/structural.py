@@ -13,7 +13,7 @@ STRUCTURAL: dict[str, tuple[str, str]] = {
     "duplicate-id": ("GR2.4", "Document ids are unique across the SMS."),
     "unresolved-reference": ("GR2.4", "Every reference names an existing document of the expected kind."),
     "unsafe-path": ("GR2.4", "SMS files stay inside the SMS: no symlinks out of it, no symlink loops."),
-    # made after the rules ran, by fitsm_kit.waivers
+    # made after the rules ran, by fitsm_kit.engine.waivers
     "waiver-expired": ("GR7.1", "No waiver in force has passed its expiry date; its findings count again."),
     "waiver-unused": ("GR7.1", "Every waiver in force matches a finding (a warning: remove or retire it)."),
 }

@@ -7,6 +7,10 @@ renders them with the templates in ``templates/site`` into a temporary build dir
 Scale: the navigation lists only the section pages; a document's page is reached from the tables of
 its section. Every page therefore has the same small navigation, and the site grows linearly with the
 number of documents (a flat navigation repeats every page on every page: quadratic).
+
+May import ``output`` (the conformity matrix), ``engine`` (to check the SMS it shows), ``rules`` (derived
+facts, from the same functions the rules use), ``gitcontrol``, ``sms``, ``model`` and the top-level
+modules; never ``cli``, ``scaffold`` or ``evaluation``.
 """
 
 from __future__ import annotations
@@ -18,16 +22,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit import engine
-from fitsm_kit.catalogue import requirements as catalogue_requirements
-from fitsm_kit.config import Config
+from fitsm_kit.engine import run as engine
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Result
+from fitsm_kit.model.catalogue import requirements as catalogue_requirements
 from fitsm_kit.site import agreements, builder, documents, home, parties, requirements, reviews, roles, services
 from fitsm_kit.site.data import Site, build_site
 from fitsm_kit.site.history import HistorySource, from_git
 from fitsm_kit.site.page import File, Page
 from fitsm_kit.site.writer import NAV, write_config, write_sources
+from fitsm_kit.sms.config import Config
 
 ENGINES = builder.ENGINES
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: unknown)

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from fitsm_kit.index import Doc
 from fitsm_kit.model.service import Hours
 from fitsm_kit.site import documents
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import bullets, link, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.sms.index import Doc
 
 INDEX = "agreements/index.md"
 _NAMES = {"SLA": "Service level agreements", "OLA": "Operational level agreements",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from fitsm_kit.findings import Finding, Result
-from fitsm_kit.index import Doc, Sms
 from fitsm_kit.rules.base import Context
 from fitsm_kit.site.history import HistorySource, no_history
 from fitsm_kit.site.markdown import link, text
+from fitsm_kit.sms.index import Doc, Sms
 
 AGREEMENTS = ("SLA", "OLA", "UA")
 SUPPORTING = ("OLA", "UA")

@@ -12,13 +12,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from fitsm_kit.dates import due_date
-from fitsm_kit.index import Doc, references
-from fitsm_kit.model import KINDS
+from fitsm_kit.model.dates import due_date
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import cell, link, table, text
 from fitsm_kit.site.page import Page
 from fitsm_kit.site.requirements import findings_table
+from fitsm_kit.sms.index import Doc, references
 
 INDEX = "documents/index.md"
 _OWN_PAGES = ("Service", *AGREEMENTS)

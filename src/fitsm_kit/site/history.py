@@ -2,7 +2,7 @@
 
 Pages ask a :data:`HistorySource` for the revisions of a document and show them as its "History"
 table; the newest revision's date becomes the page's ``revision_date`` (the "last update" line
-mkdocs-material shows). :func:`from_git` adapts the document control of :mod:`fitsm_kit.doccontrol`,
+mkdocs-material shows). :func:`from_git` adapts the document control of :mod:`fitsm_kit.gitcontrol.doccontrol`,
 which reads the whole history in one ``git log`` pass (cached by HEAD), so Git never runs per page.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.index import Doc, Sms
+from fitsm_kit.sms.index import Doc, Sms
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def no_history(doc: Doc) -> Sequence[Revision]:
 
 def from_git(root: Path, sms: Sms) -> tuple[HistorySource, tuple[str, ...]]:
     """The SMS's history from Git, newest revision first, or :func:`no_history` and the notices saying why."""
-    from fitsm_kit import doccontrol  # runs git: imported only when a site is rendered
-    from fitsm_kit.evidence import commit_date
+    from fitsm_kit.gitcontrol import doccontrol  # runs git: imported only when a site is rendered
+    from fitsm_kit.gitcontrol.evidence import commit_date
 
     git, notices = doccontrol.for_check(root, sms)
     if git is None:

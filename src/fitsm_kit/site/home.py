@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from fitsm_kit.findings import Severity
-from fitsm_kit.matrix import Row
 from fitsm_kit.model.service import Lifecycle
+from fitsm_kit.output.matrix import Row
 from fitsm_kit.site import requirements, reviews
 from fitsm_kit.site.data import AGREEMENTS, Site
 from fitsm_kit.site.markdown import link, table

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from fitsm_kit import catalogue, matrix
+from fitsm_kit.engine.selection import rule_requirements
 from fitsm_kit.findings import Finding
+from fitsm_kit.model import catalogue
+from fitsm_kit.output import matrix
 from fitsm_kit.rules.base import REGISTRY
 from fitsm_kit.rules.structural import STRUCTURAL
-from fitsm_kit.selection import rule_requirements
 from fitsm_kit.site.data import Site, page_of
 from fitsm_kit.site.markdown import link, table, text
 from fitsm_kit.site.page import Page

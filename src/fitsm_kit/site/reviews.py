@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fitsm_kit.dates import due_date
-from fitsm_kit.index import Doc
-from fitsm_kit.model import KINDS
 from fitsm_kit.model.base import Status
+from fitsm_kit.model.dates import due_date
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.site import ics
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import link, table
 from fitsm_kit.site.page import File, Page
+from fitsm_kit.sms.index import Doc
 
 SOON = dt.timedelta(days=60)  # "upcoming": due within this many days of the as-of date
 PAGE = "reviews/index.md"

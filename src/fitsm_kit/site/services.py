@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from fitsm_kit.index import Doc
 from fitsm_kit.model.service import Lifecycle
 from fitsm_kit.site import documents
 from fitsm_kit.site.data import Site, page_of
 from fitsm_kit.site.markdown import bullets, link, mermaid_label, site_root, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.sms.index import Doc
 
 CATALOGUE = "catalogue/index.md"
 PORTFOLIO = "portfolio/index.md"

@@ -1,0 +1,178 @@
+"""``fitsm check`` and ``fitsm status``: check the SMS, print findings or the conformity matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+
+from fitsm_kit.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    AsOf,
+    SmsPath,
+    TextOrJson,
+    app,
+    bug,
+    config_with_flags,
+    display_root,
+    notices,
+    out,
+    parse_date,
+    split,
+    write_output,
+)
+from fitsm_kit.engine import cache
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.findings import Result, Severity
+from fitsm_kit.output import FORMATTERS
+from fitsm_kit.sms.config import Config, config_name, find_root, load_config
+from fitsm_kit.sms.discovery import read_sources
+
+MATRIX_FORMATS = ("text", "json")
+
+Select = Annotated[list[str] | None, typer.Option(help="Only these requirement IDs, prefixes (PR1 = PR1.x) or "
+                                                       "rule names.")]
+Ignore = Annotated[list[str] | None, typer.Option(help="Skip these requirement IDs, prefixes or rule names.")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Check everything again; ignore and keep no cached "
+                                                          "result.")]
+FailOn = Annotated[Literal["error", "warning", "info"] | None, typer.Option(
+    "--fail-on", help="Lowest severity that fails the check (exit 1); default: fail_on in the config, else warning.")]
+
+# What would only be freed object by object just before the process ends (see cli.run): a checked SMS.
+LEFT_FOR_EXIT: list[object] = []
+
+
+@app.command("check")
+def check_command(
+    path: SmsPath = Path("."),
+    output_format: Annotated[Literal["text", "json", "sarif", "github", "junit"] | None, typer.Option(
+        "--format", "-f", help="Output format. Default: github when GITHUB_ACTIONS=true and no --output is "
+                               "given, else text.")] = None,
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    output: Output = None,
+    no_cache: NoCache = False,
+    matrix: Annotated[bool, typer.Option("--matrix", help="Print the conformity matrix instead of the "
+                                                          "findings (as 'fitsm status').")] = False,
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", metavar="REF", help="Pull-request mode: report only findings in files changed since "
+                                               "the Git ref REF (REF...HEAD, plus uncommitted files); the whole "
+                                               "SMS is still checked.")] = None,
+    fail_on: FailOn = None,
+) -> None:
+    """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
+    chosen = output_format or _default_format(matrix, output)
+    if matrix and chosen not in MATRIX_FORMATS:
+        raise typer.BadParameter(f"the conformity matrix is text or json, not {chosen!r}",
+                                 param_hint="--format")
+    if matrix and changed_since is not None:
+        raise typer.BadParameter("the conformity matrix covers the whole SMS; drop --matrix or --changed-since",
+                                 param_hint="--changed-since")
+    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
+    if changed_since is not None:
+        from fitsm_kit.gitcontrol import changes
+
+        root = find_root(path)
+        changed = changes.changed_files(root, changed_since)
+        result = changes.only_changed(result, changed, changed_since, config_name(root))
+    if matrix:
+        _emit_matrix(result, config, chosen, output)
+    else:
+        _emit(result, chosen, output)
+    notices(result.notices)
+    raise typer.Exit(_exit_code(result, config))
+
+
+@app.command("status")
+def status_command(
+    path: SmsPath = Path("."),
+    output_format: TextOrJson = "text",
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    output: Output = None,
+    no_cache: NoCache = False,
+    fail_on: FailOn = None,
+) -> None:
+    """Show the conformity matrix: each FitSM-1 requirement satisfied, with findings, waived or out of scope."""
+    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
+    _emit_matrix(result, config, output_format, output)
+    raise typer.Exit(_exit_code(result, config))
+
+
+def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
+             no_cache: bool, *, fail_on: str | None = None) -> tuple[Result, Config]:
+    """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
+    root = find_root(path)
+    file_config = load_config(root)
+    config = config_with_flags(file_config, as_of=parse_date(as_of), select=split(select), ignore=split(ignore),
+                               fail_on=None if fail_on is None else Severity(fail_on))
+    today = config.as_of or dt.date.today()
+    display = display_root(root)
+    sources = read_sources(root, config.exclude)  # the bytes the key covers are the bytes checked
+    cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]), sources)
+    result = cache.load(display, cache_key)
+    if result is None:
+        # imported here: a cache hit needs no models or rules (its selectors were checked when it was stored)
+        from fitsm_kit.engine import selection
+        from fitsm_kit.engine.run import RuleCrash, check_sms
+
+        bad = (selection.problems(file_config, str(display / config_name(root)))
+               + selection.describe("--select", split(select)) + selection.describe("--ignore", split(ignore)))
+        if bad:
+            raise FitsmError("\n".join(bad))
+        try:
+            sms, result = check_sms(display, config, today, sources)
+            LEFT_FOR_EXIT.append(sms)
+        except RuleCrash as crash:
+            bug(f"rule {crash.rule} crashed", crash.__cause__)
+        cache.store(root, cache_key, result)
+    return result, config
+
+
+def _default_format(matrix: bool, output: Path | None) -> str:
+    """``github`` in a GitHub Actions step that prints to the log (as yamllint does), else ``text``."""
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    return "github" if in_actions and not matrix and output is None else "text"
+
+
+def _exit_code(result: Result, config: Config) -> int:
+    failing = [f for f in result.findings if f.severity.rank >= config.fail_on.rank]
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _emit(result: Result, output_format: str, output: Path | None) -> None:
+    rendered = FORMATTERS[output_format](result)
+    if output is None:
+        out.print(rendered, end="", markup=False, emoji=False)  # SMS text in JSON is not rich markup
+        return
+    write_output(rendered if isinstance(rendered, str) else rendered.plain, output)
+
+
+def _emit_matrix(result: Result, config: Config, output_format: str, output: Path | None) -> None:
+    from fitsm_kit.engine import selection
+    from fitsm_kit.output import matrix
+
+    rows = matrix.rows(result, config, selection.rule_requirements())
+    if output_format == "json":
+        text = matrix.as_json(result, rows)
+    else:
+        if output is None:
+            out.print(matrix.table(result, rows))
+            return
+        plain = Console(file=io.StringIO(), width=120, color_system=None, highlight=False)
+        plain.print(matrix.table(result, rows))
+        text = plain.file.getvalue()  # type: ignore[attr-defined]
+    if output is None:
+        out.print(text, end="", markup=False)
+    else:
+        write_output(text, output)

@@ -1,0 +1,101 @@
+"""``fitsm evaluate``, ``fitsm report`` and ``fitsm assess``: measure agreements, produce reports, self-assess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitsm_kit.cli.check import check_at
+from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, open_sms, out
+from fitsm_kit.escape import safe
+
+
+@app.command("evaluate")
+def evaluate_command(
+    path: SmsPath = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-10, 2026-Q3 or 2026-10-01..2026-10-15; "
+                                                     "default: the last full month.")] = None,
+    outages: Annotated[list[Path] | None, typer.Option(help="Outage CSV (service, component, start, end, "
+                                                            "planned); repeatable.")] = None,
+    tickets: Annotated[list[Path] | None, typer.Option(help="Ticket CSV (id, service, priority, opened, "
+                                                            "first_response, resolved); repeatable.")] = None,
+    agreement: Annotated[list[str] | None, typer.Option(help="Only this SLA / OLA / UA; repeatable.",
+                                                        autocompletion=complete_ids("SLA", "OLA", "UA"))] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",
+    as_of: AsOf = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the results; write no records.")] = False,
+) -> None:
+    """Evaluate SLA / OLA / UA targets from outage and ticket data and record AgreementEvaluations."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from fitsm_kit.engine.load import read_sms
+    from fitsm_kit.evaluation.run import evaluate_sms
+
+    root, config, today = open_sms(path, as_of)
+    done = evaluate_sms(root, read_sms(root, config, today), today, period=period, outage_files=outages or [],
+                        ticket_files=tickets or [], agreement_ids=agreement or [], timezone=timezone,
+                        write=not dry_run)
+    table = Table("agreement", "target", "agreed", "measured", "met", "how")
+    for item in done:
+        for r in item.evaluation.results:
+            measured = "-" if r.measured is None else f"{r.measured:g}"
+            met = Text("yes") if r.met else Text("no", style="bold red")
+            # ids and details come from the SMS: plain Text, never read as rich markup
+            table.add_row(Text(safe(item.evaluation.agreement.id)), Text(safe(r.target.id)),
+                          Text(safe(f"{r.target.value:g} {r.target.unit}")), measured, met, Text(safe(r.detail)))
+    out.print(table)
+    for item in done:
+        if not dry_run:
+            verb = "wrote" if item.created else "kept existing"
+            out.print(f"{verb} {safe(str(item.path))}", markup=False)
+
+
+@app.command("report")
+def report_command(
+    spec: Annotated[str, typer.Argument(help="The id of a ReportSpecification.",
+                                        autocompletion=complete_ids("ReportSpecification"))],
+    sms: Annotated[Path, typer.Option("--sms", "--path", help="The SMS root, or any directory or file inside it "
+                                                              "(--path: the older name).")] = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-10, 2026-Q3 or a date range; default: the last "
+                                                     "full month, or quarter for quarterly reports.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Directory for the report files "
+                                                               "(default: reports/SPEC/).")] = None,
+    record: Annotated[bool, typer.Option(help="Record a ReportDelivery (PR3.3).")] = True,
+    as_of: AsOf = None,
+) -> None:
+    """Produce the report a ReportSpecification describes (Markdown, HTML, CSV) and record its delivery."""
+    from fitsm_kit.engine.load import read_sms
+    from fitsm_kit.evaluation import report
+
+    root, config, today = open_sms(sms, as_of)
+    index = read_sms(root, config, today)
+    built = report.build(index, spec, period, today)
+    for written in report.write(root, index, built, out_dir, today, record=record):
+        out.print(f"wrote {safe(str(written))}", markup=False)
+
+
+@app.command("assess")
+def assess_command(
+    path: SmsPath = Path("."),
+    output_format: TextOrJson = "text",
+    as_of: AsOf = None,
+) -> None:
+    """FitSM-6-style capability levels per process and requirement group (a self-assessment aid)."""
+    from fitsm_kit.engine import selection
+    from fitsm_kit.engine.load import read_sms
+    from fitsm_kit.evaluation import assess
+    from fitsm_kit.output import matrix
+
+    result, config = check_at(path, as_of, None, None, False)
+    rows = matrix.rows(result, config, selection.rule_requirements())
+    root, _, _ = open_sms(path)
+    capabilities = assess.assess(rows, read_sms(root, config, dt.date.fromisoformat(result.as_of)))
+    if output_format == "json":
+        out.print(assess.as_json(result, capabilities), end="", markup=False)
+    else:
+        out.print(assess.table(result, capabilities))
+

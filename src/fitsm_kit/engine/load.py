@@ -1,0 +1,51 @@
+"""Load an SMS: read its files, parse YAML with positions, validate each document and index it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.validate import raw_id, validate
+from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.discovery import Source, read_sources
+from fitsm_kit.sms.index import Sms
+from fitsm_kit.sms.loader import load_bytes
+from fitsm_kit.sms.positions import position
+
+
+def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
+             sources: list[Source] | None = None) -> tuple[Sms, int]:
+    """Read every file into the SMS index; what cannot be read becomes findings in ``out``.
+
+    ``sources``: the files as the caller already read them (the CLI hashes them for the result cache).
+    """
+    sms = Sms(config=config, as_of=as_of)
+    if sources is None:
+        sources = read_sources(root, config.exclude)
+    for source in sources:
+        if source.data is None:
+            assert source.refused is not None
+            rule, problem = source.refused
+            out.add(source.rel, (problem.line, problem.col), rule, problem.message, problem.fix)
+            continue
+        loaded = load_bytes(source.data, source.rel)
+        for p in loaded.problems:
+            out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
+        for line, data in loaded.documents:
+            doc = validate(source.rel, line, data, out)
+            if doc is None:
+                sms.invalid_ids.add(raw_id(data))
+            else:
+                clash = sms.add(doc)
+                if clash is not None:
+                    out.add(source.rel, position(doc.raw, ("metadata", "id")), "duplicate-id",
+                            f"id {doc.id!r} is already used by {clash.kind} at {clash.path}:{clash.line}",
+                            "give this document a unique id", document=doc.id)
+    return sms, len(sources)
+
+
+def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:
+    """The SMS index for commands that use the SMS rather than check it (what cannot load is left out)."""
+    sms, _ = load_sms(root, config, as_of, Collector())
+    return sms

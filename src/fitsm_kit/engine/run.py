@@ -1,0 +1,88 @@
+"""Run a check: discover files, load and validate documents, index them, run rules, filter findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import gc
+from pathlib import Path
+
+from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
+from fitsm_kit.engine import waivers
+from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.load import load_sms
+from fitsm_kit.engine.references import check_references
+from fitsm_kit.engine.selection import rule_requirements, selected
+from fitsm_kit.findings import Finding, Result
+from fitsm_kit.gitcontrol import doccontrol
+from fitsm_kit.rules.base import REGISTRY, Context, run
+from fitsm_kit.sms.config import Config, config_name
+from fitsm_kit.sms.discovery import Source
+from fitsm_kit.sms.index import Sms, excluded_processes
+
+
+class RuleCrash(Exception):
+    """A rule raised: that is a bug in fitsm-kit, not in the SMS."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(f"rule {rule} crashed")
+        self.rule = rule
+
+
+def check(root: Path, config: Config, as_of: dt.date) -> Result:
+    """Check the SMS at ``root``; the only inputs are the files, the config and ``as_of``."""
+    return check_sms(root, config, as_of)[1]
+
+
+def check_sms(root: Path, config: Config, as_of: dt.date,
+              sources: list[Source] | None = None) -> tuple[Sms, Result]:
+    """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render).
+
+    ``sources``: the SMS files as the caller already read them (see :func:`load_sms`).
+    """
+    # The SMS is a large tree of objects without reference cycles: the cyclic collector would rescan it
+    # again and again as it grows (half of the load time at 5,000 documents) and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(root, config, as_of, sources)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None) -> tuple[Sms, Result]:
+    out = Collector(config_name(root))
+    chosen = [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
+    chosen.sort(key=lambda r: r.history)  # rules that need Git history last, while it is read
+    git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen))
+    sms, files = load_sms(root, config, as_of, out, sources)
+    check_references(sms, out)
+    ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
+    for rule in chosen:
+        try:
+            for problem in run(rule, ctx):
+                out.problem(rule, problem)
+        except Exception as err:
+            raise RuleCrash(rule.name) from err
+    done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
+    own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
+    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
+                       documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
+                       excluded_processes=excluded_processes(sms), notices=git.notices,
+                       checks=tuple(name for name, req in rule_requirements().items()
+                                    if selected(name, req, config.select, config.ignore)))
+
+
+def _kept(f: Finding, config: Config) -> bool:
+    if not selected(f.rule, f.requirement, config.select, config.ignore):
+        return False
+    return not any(fnmatch.fnmatch(f.path, glob) and selected(f.rule, f.requirement, ids, [])
+                   for glob, ids in config.per_path_ignores.items())
+
+
+def _finalise(f: Finding, config: Config) -> Finding:
+    level = config.severity.get(f.rule)
+    if level is None or level is f.severity:
+        return f
+    return Finding(f.path, f.line, f.col, f.requirement, f.rule, f.message, level, f.fix, f.document)

@@ -1,0 +1,32 @@
+"""Who may approve a document: ``document_control.approvers`` resolved to Person ids through the role assignments.
+
+One answer for the rules that judge approvals in Git (:mod:`fitsm_kit.rules.doc_control`) and for the
+CODEOWNERS that asks those people to review (:mod:`fitsm_kit.gitcontrol.codeowners`).
+"""
+
+from __future__ import annotations
+
+from fitsm_kit.sms.document_control import parse_token
+from fitsm_kit.sms.index import Doc, Sms
+
+_ROLE_NAMES = {"owner": "its owner", "sms-owner": "the SMS owner", "sms-manager": "the SMS manager",
+               "process-owner": "the {} process owner", "process-manager": "the {} process manager"}
+
+
+def allowed_approvers(sms: Sms, doc: Doc) -> tuple[set[str], str]:
+    """The Person ids who may approve ``doc``, and who they are in words ("the SMS owner or its owner")."""
+    persons: set[str] = set()
+    words: list[str] = []
+    for token in sms.config.document_control.approvers_of(doc.kind):
+        role, code = parse_token(token)
+        if role == "owner":
+            persons.add(doc.model.metadata.owner)
+        else:
+            if role.startswith("process-") and code is None:
+                spec_code = getattr(doc.spec, "code", None)  # a Process definition's own process
+                if spec_code is None:
+                    continue
+                code = str(getattr(spec_code, "value", spec_code))
+            persons.update(sms.holders(role, code))
+        words.append(_ROLE_NAMES[role].format(code))
+    return persons, " or ".join(words) or "nobody (check document_control.approvers)"

@@ -1,0 +1,209 @@
+"""Document control from Git: what rules and ``fitsm history`` know about each document's history.
+
+:func:`for_check` decides whether history can be trusted (degraded modes become one notice each, never
+wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`start` and
+:func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
+accept Git evidence call ``ctx.history.last_review(doc_id)`` (None when there is no Git evidence).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.gitcontrol import history
+from fitsm_kit.gitcontrol import repo as gitrepo
+from fitsm_kit.gitcontrol.doctext import DocText, documents
+from fitsm_kit.gitcontrol.evidence import Event, People, events
+from fitsm_kit.gitcontrol.history import Change, Commit
+from fitsm_kit.gitcontrol.repo import cache_dir
+from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.index import Sms
+
+FULL_HISTORY_FIX = "fetch the full history: actions/checkout with fetch-depth: 0 (GitLab CI: GIT_DEPTH: 0)"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One content change of a document (merge commits bring changes in; they are not versions)."""
+
+    number: int
+    change: Change
+    commit: Commit
+    author: str  # Person id, else "Name <email>"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A document's history: versions, approvals, reviews and whether it has uncommitted changes."""
+
+    id: str
+    versions: tuple[Version, ...]
+    approvals: tuple[Event, ...]
+    reviews: tuple[Event, ...]
+    content: str  # the current content fingerprint (the working tree's when it has uncommitted changes)
+    pending: bool  # its content differs from HEAD
+
+    @property
+    def authors(self) -> list[str]:
+        return list(dict.fromkeys(v.author for v in self.versions))
+
+    def last_author(self, event: Event) -> str | None:
+        """The author of the latest version at or before ``event`` that has the content it covers."""
+        before = [v for v in self.versions if v.change.commit <= event.position]
+        same = [v for v in before if v.change.content == event.content]
+        chosen = same or before
+        return chosen[-1].author if chosen else None
+
+
+class GitHistory:
+    """Per-document history of the SMS at HEAD, plus its uncommitted changes."""
+
+    def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocText]) -> None:
+        self.data = data
+        self.people = People(sms)
+        self.pending = pending
+        self._records: dict[str, Record | None] = {}
+
+    def record(self, doc_id: str) -> Record | None:
+        """The document's history; None when Git knows nothing of it (never committed, ignored)."""
+        if doc_id not in self._records:
+            self._records[doc_id] = self._record(doc_id)
+        return self._records[doc_id]
+
+    def _record(self, doc_id: str) -> Record | None:
+        changes = self.data.documents.get(doc_id, [])
+        if not changes and doc_id not in self.pending:
+            return None
+        with_commits = [(c, self.data.commits[c.commit]) for c in changes]
+        versions: list[Version] = []
+        for change, commit in with_commits:
+            if change.what in ("created", "changed") and not commit.merge:
+                versions.append(Version(len(versions) + 1, change, commit, self.people.author(commit)))
+        found = events(with_commits, self.people)
+        committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
+        now = self.pending.get(doc_id)
+        return Record(doc_id, tuple(versions), tuple(e for e in found if e.kind == "approval"),
+                      tuple(e for e in found if e.kind == "review"), now.content if now else committed,
+                      now is not None)
+
+    def last_review(self, doc_id: str) -> Event | None:
+        """The latest review or approval of the document recorded in Git (an approval is a review)."""
+        record = self.record(doc_id)
+        if record is None:
+            return None
+        latest = sorted((*record.approvals, *record.reviews), key=lambda e: e.position)
+        return latest[-1] if latest else None
+
+
+class HistorySource:
+    """The history rules read as ``ctx.history``.
+
+    With ``prefetch`` reading starts at once, before the SMS is loaded (a cache miss is built on another
+    core); without, when a rule first asks: a check whose selected rules never do runs no git and gives
+    no notice about Git.
+    """
+
+    def __init__(self, root: Path, config: Config, *, prefetch: bool = False) -> None:
+        self.root, self.config = root, config
+        self.notices: tuple[str, ...] = ()
+        self._started: tuple[_Started | None, tuple[str, ...]] | None = None
+        self._history: GitHistory | None = None
+        self._done = False
+        if prefetch:
+            self._started = start(root, config)
+
+    def get(self, sms: Sms) -> GitHistory | None:
+        if not self._done:
+            started, self.notices = self._started or start(self.root, self.config)
+            if started is not None:
+                self._history, self.notices = finish(started, sms)
+            self._done = True
+        return self._history
+
+
+@dataclass(frozen=True)
+class _Started:
+    root: Path
+    prefix: str
+    state: gitrepo.RepoState
+    data: Callable[[], history.History]
+    changed: Callable[[], tuple[str, ...]]  # paths (relative to the Git top) that differ from HEAD
+
+
+_SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
+
+
+def for_check(root: Path, sms: Sms, *, explicit: bool = False) -> tuple[GitHistory | None, tuple[str, ...]]:
+    """The history rules may use, or None, and the notices that say why history is partial or unused.
+
+    ``explicit``: the user asked for history (``fitsm history``), so it is read even from a subdirectory.
+    """
+    started, notices = start(root, sms.config, explicit=explicit)
+    return finish(started, sms) if started is not None else (None, notices)
+
+
+def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Started | None, tuple[str, ...]]:
+    """Decide whether history can be trusted, and begin reading it; else None and the notice why not."""
+    setting = config.document_control.git
+    if setting is False:
+        return None, ()
+    top = gitrepo.work_tree(root)
+    if top is None:
+        return None, (f"not a Git repository: {_SKIPPED}; keep the SMS in Git ('git init', then commit it)",)
+    real = root.resolve()
+    prefix = real.relative_to(top).as_posix() if real != top else ""
+    if setting == "auto" and prefix and not explicit:
+        return None, (f"Git history not used: the SMS is in a subdirectory ({prefix}) of its Git repository, whose "
+                      f"history may be another project's; set document_control.git: true in the SMS's "
+                      "fitsm.yaml to check approvals from it",)
+    try:
+        state = gitrepo.repo_state(top)
+        if not state.head:
+            return None, (f"no commits yet: {_SKIPPED}; commit the SMS",)
+        if state.shallow:
+            return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
+                          f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
+        data = history.start(top, prefix, state.head, cache_dir(root))
+        changed = gitrepo.changed_paths(top, prefix)
+    except FitsmError as e:
+        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
+    return _Started(root, prefix, state, data, changed), ()
+
+
+def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, ...]]:
+    """The history :func:`start` began reading, and the notices about its state."""
+    state, prefix = started.state, started.prefix
+    try:
+        changed = sorted(p[len(prefix) + 1:] if prefix else p for p in started.changed())
+        data = started.data()
+    except FitsmError as e:
+        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
+    notices = []
+    if not state.branch:
+        notices.append(f"HEAD is detached at {state.head[:12]}: history is read up to that commit")
+    changed = [p for p in changed if p.endswith((".yaml", ".yml"))]
+    if changed:
+        hook = " (inside a Git hook: the content about to be committed)" if "GIT_INDEX_FILE" in os.environ else ""
+        notices.append(f"uncommitted changes in {len(changed)} SMS file{'s' if len(changed) != 1 else ''}{hook} "
+                       f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): their documents are "
+                       "checked as changed now, after everything in Git")
+    return GitHistory(data, sms, _pending(started.root, changed, data)), tuple(notices)
+
+
+def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocText]:
+    """Documents in the changed files whose content differs from their latest committed content."""
+    pending: dict[str, DocText] = {}
+    for rel in changed:
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError:
+            continue  # deleted: its documents are no longer in the SMS
+        for doc in documents(text):
+            committed = [c for c in data.documents.get(doc.id, []) if c.what != "named"]
+            if not committed or committed[-1].content != doc.content:
+                pending[doc.id] = doc
+    return pending

@@ -1,0 +1,141 @@
+"""Approvals and reviews in Git: trailers and pull-request merges, matched to ``Person`` records.
+
+Recognised evidence, per commit that changed a document (a merge: what it brought in against its first
+parent) or names it in a ``Fitsm-Review:`` trailer:
+
+- ``Approved-by: Name <email>`` — an approval by that person (GitLab's merge-commit template writes
+  these with ``%{approved_by}``);
+- a pull / merge request merge commit (GitHub "Merge pull request #N from …", GitLab "See merge request
+  !N") without ``Approved-by`` — an approval by whoever merged it (the commit's author), as comply does;
+- ``Reviewed-by: Name <email>`` — a review by that person;
+- ``Fitsm-Review: ID[, ID…]`` — the commit reviews (or, with ``Approved-by``, approves) the named
+  documents without changing them; its reviewers are the ``Reviewed-by`` trailers, else its author.
+
+A squash merge ("… (#N)") is authored by the pull request's author and names no approver: add an
+``Approved-by`` trailer to its message. Trailers and authors are claims made by whoever committed;
+branch protection and CODEOWNERS (``fitsm codeowners``) make them meaningful.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from fitsm_kit.gitcontrol.history import Change, Commit
+from fitsm_kit.sms.index import Sms
+
+_GITHUB_MERGE = re.compile(r"^Merge pull request #(\d+) from ")
+_SQUASH = re.compile(r"\(#(\d+)\)\s*$")
+_GITLAB = re.compile(r"See merge request (\S*?)!(\d+)")
+_EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
+_NOREPLY = re.compile(r"^(?:\d+[+-])?([A-Za-z0-9][\w.-]*)@users\.noreply\.(github|gitlab)\.com$", re.I)
+
+
+def pull_request(commit: Commit) -> str:
+    """"#12" (GitHub) or "!7" (GitLab) when the commit merged a pull / merge request, else ""."""
+    if m := _GITHUB_MERGE.match(commit.subject):
+        return f"#{m.group(1)}"
+    if m := _GITLAB.search(commit.body):
+        return f"!{m.group(2)}"
+    if m := _SQUASH.search(commit.subject):
+        return f"#{m.group(1)}"
+    return ""
+
+
+def commit_date(commit: Commit) -> dt.date:
+    return dt.date.fromisoformat(commit.committed[:10])
+
+
+class People:
+    """Git identities to Person ids: by email (spec.email, spec.emails), handle or id."""
+
+    def __init__(self, sms: Sms) -> None:
+        self.by_email: dict[str, str] = {}
+        self.by_handle: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self._identities: dict[str, str | None] = {}
+        for doc in sms.of_kind("Person"):
+            spec = doc.spec
+            self.ids.add(doc.id)
+            for email in (spec.email, *spec.emails):
+                self.by_email.setdefault(email.strip().lower(), doc.id)
+            for handle in (spec.github, spec.gitlab):
+                if handle:
+                    self.by_handle.setdefault(handle.strip().lstrip("@").lower(), doc.id)
+
+    def email(self, email: str) -> str | None:
+        email = email.strip().lower()
+        if email in self.by_email:
+            return self.by_email[email]
+        m = _NOREPLY.match(email)
+        return self.by_handle.get(m.group(1).lower()) if m else None
+
+    def identity(self, value: str) -> str | None:
+        """A trailer value ("Name <email>", "@handle", a Person id) as a Person id."""
+        if value not in self._identities:  # the same trailers recur in thousands of commits
+            self._identities[value] = self._identity(value)
+        return self._identities[value]
+
+    def _identity(self, value: str) -> str | None:
+        if m := _EMAIL.search(value):
+            return self.email(m.group(1))
+        word = value.strip()
+        if "@" in word[1:]:  # a bare email
+            return self.email(word)
+        if word in self.ids:
+            return word
+        return self.by_handle.get(word.lstrip("@").lower())
+
+    def author(self, commit: Commit) -> str:
+        """The Person id of the commit's author, else "Name <email>"."""
+        return self.email(commit.email) or f"{commit.author} <{commit.email}>"
+
+
+@dataclass(frozen=True)
+class Event:
+    """An approval or review of a document's content at one commit."""
+
+    kind: str  # approval | review
+    commit: Commit
+    position: int  # the commit's index in the history (oldest first)
+    by: tuple[str, ...]  # Person ids, or the raw identity when no Person matches
+    how: str  # what the evidence is, for people
+    content: str  # the content fingerprint it covers
+
+    @property
+    def date(self) -> dt.date:
+        return commit_date(self.commit)
+
+
+def events(changes: list[tuple[Change, Commit]], people: People) -> list[Event]:
+    """Approvals and reviews of one document, oldest first."""
+    found: list[Event] = []
+    content = ""
+    for change, commit in changes:
+        if change.what == "deleted":
+            content = ""
+            continue
+        content = change.content or content
+        if not content:
+            continue
+
+        def add(kind: str, by: tuple[str, ...], how: str) -> None:
+            found.append(Event(kind, commit, change.commit, by, how, content))  # noqa: B023 (called at once)
+
+        approvers = commit.trailer("approved-by")
+        pr = pull_request(commit)
+        if approvers:
+            add("approval", _who(approvers, people), "Approved-by trailer")
+        elif pr and commit.merge:
+            add("approval", (people.author(commit),), f"merged pull request {pr}")
+        reviewers = commit.trailer("reviewed-by")
+        if reviewers:
+            add("review", _who(reviewers, people), "Reviewed-by trailer")
+        elif change.what == "named" and not approvers:
+            add("review", (people.author(commit),), "Fitsm-Review trailer")
+    return found
+
+
+def _who(values: list[str], people: People) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(people.identity(v) or v for v in values))

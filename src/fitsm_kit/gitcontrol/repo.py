@@ -1,0 +1,131 @@
+"""Running git on behalf of the user, and the state of the repository an SMS lives in.
+
+fitsm runs inside Git hooks, where git exports ``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE`` and
+friends for the hook's own repository (pre-commit's ``no_git_env`` lesson). Every git call here gets a
+clean environment, so git sees the repository of the directory it runs in and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.errors import FitsmError
+
+# Variables that shape where git looks and what it reads; a hook sets some of them for its own purpose.
+_GIT_LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+                      "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PREFIX", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+                      "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_QUARANTINE_PATH", "GIT_EXEC_PATH")
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: the user's, minus what a hook sets, with stable output settings."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in _GIT_LOCATION_VARS and not k.startswith("GIT_CONFIG_PARAMETERS")}
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+            may_fail: bool = False) -> bytes:
+    """Run ``git ARGS`` in ``cwd``; its stdout, or a FitsmError with git's last line of complaint.
+
+    With ``may_fail`` a non-zero exit is not an error: the (possibly partial) stdout is returned.
+    """
+    try:
+        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=env or git_env(),
+                              input=stdin, capture_output=True, check=False)
+    except OSError as e:
+        raise FitsmError(f"git could not be run: {e.strerror or e}") from None
+    if done.returncode != 0 and not may_fail:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FitsmError(f"git {args[0]} failed in {cwd}: {lines[-1] if lines else done.returncode}")
+    return done.stdout
+
+
+def popen_git(cwd: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``git ARGS`` in ``cwd`` with pipes for stdin, stdout and stderr, to stream what it says.
+
+    Finish with :func:`wait_git`. Its stderr is read only at the end: git says little there.
+    """
+    try:
+        return subprocess.Popen(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=git_env(),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        raise FitsmError(f"git could not be run: {e.strerror or e}") from None
+
+
+def wait_git(proc: subprocess.Popen[bytes], cwd: Path, what: str) -> None:
+    """Wait for a git started by :func:`popen_git`; a FitsmError with its last complaint if it failed."""
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            pipe.close()
+    complaint = b""
+    if proc.stderr is not None:
+        complaint = proc.stderr.read()
+        proc.stderr.close()
+    if proc.wait() != 0:
+        lines = complaint.decode("utf-8", "replace").strip().splitlines()
+        raise FitsmError(f"git {what} failed in {cwd}: {lines[-1] if lines else proc.returncode}")
+
+
+def work_tree(start: Path) -> Path | None:
+    """The top of the Git work tree holding ``start`` (a ``.git`` directory or file), found without git."""
+    start = start.resolve()
+    for parent in (start, *start.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+@dataclass(frozen=True)
+class RepoState:
+    """What degrades history: a shallow clone, a detached HEAD, no commit yet."""
+
+    top: Path
+    head: str  # the commit sha, "" before the first commit
+    branch: str  # "" when HEAD is detached
+    shallow: bool
+
+
+def repo_state(top: Path) -> RepoState:
+    """The state of the repository at ``top``."""
+    # before the first commit, --verify fails and prints no sha
+    lines = run_git(top, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD", may_fail=True).split()
+    shallow = bool(lines) and lines[0] == b"true"
+    head = lines[1].decode() if len(lines) > 1 else ""
+    branch = run_git(top, "symbolic-ref", "-q", "--short", "HEAD", may_fail=True).decode().strip()
+    return RepoState(top, head, branch, shallow)
+
+
+def changed_paths(top: Path, prefix: str) -> Callable[[], tuple[str, ...]]:
+    """Start listing the paths below ``prefix`` (relative to ``top``) that differ from HEAD: staged,
+    modified, untracked; call the result for them (git works meanwhile)."""
+    proc = popen_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+                     "--", prefix or ".")
+
+    def result() -> tuple[str, ...]:
+        assert proc.stdout is not None
+        status = proc.stdout.read()
+        wait_git(proc, top, "status")
+        return tuple(entry[3:] for entry in status.decode("utf-8", "surrogateescape").split("\0") if len(entry) > 3)
+
+    return result
+
+
+def cache_dir(root: Path) -> Path:
+    """``<git-dir>/fitsm-kit`` when the SMS is in a Git work tree, else the user's cache directory."""
+    for parent in (root.resolve(), *root.resolve().parents):
+        dot_git = parent / ".git"
+        if dot_git.is_dir():
+            return dot_git / "fitsm-kit"
+        if dot_git.is_file():  # worktrees and submodules: "gitdir: <path>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (parent / text[7:].strip()).resolve() / "fitsm-kit"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "fitsm-kit" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]

@@ -1,0 +1,121 @@
+"""``fitsm review``: record a review in the document itself, and optionally commit it with trailers.
+
+The review is written to ``metadata.review.last_reviewed`` and ``reviewed_by``, where the review rules
+and the site read it, with or without Git. Only that entry is rewritten: ruamel.yaml round-trips the
+``review`` mapping (keeping its style and comments) and the new text is spliced into the file, so every
+other byte of the file — other documents, comments, flow mappings ruamel would re-wrap — stays as it was.
+The commit (``--commit``) carries ``Fitsm-Review: ID`` and ``Reviewed-by:`` trailers, so the review is
+also Git-native evidence; a review stamp alone is not a content change, so it never "changes" an
+approved document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from fitsm_kit.atomic import write_atomic
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.gitcontrol.doctext import documents
+from fitsm_kit.gitcontrol.evidence import People
+from fitsm_kit.gitcontrol.repo import run_git, work_tree
+from fitsm_kit.sms.index import Sms
+
+_BOUNDARY = re.compile(r"(?m)(^---(?:[ \t].*)?$)")
+
+
+def stamp(text: str, doc_id: str, by: str, on: dt.date, where: str) -> str:
+    """``text`` with the review of document ``doc_id`` set to ``on`` by ``by``; nothing else changes."""
+    parts = _BOUNDARY.split(text)
+    for i, chunk in enumerate(parts):
+        if any(d.id == doc_id for d in documents(chunk)) and not _BOUNDARY.fullmatch(chunk):
+            parts[i] = _stamp_chunk(chunk, by, on, where)
+            return "".join(parts)
+    raise FitsmError(f"{where}: no document with id {doc_id!r}")
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    return yaml
+
+
+def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
+    try:
+        doc = _yaml().load(chunk)
+    except Exception as e:  # noqa: BLE001 - ruamel raises many error types; any means "not editable"
+        raise FitsmError(f"{where}: cannot be read for editing: {e}") from None
+    meta = doc.get("metadata") if isinstance(doc, CommentedMap) else None
+    if not isinstance(meta, CommentedMap) or meta.fa.flow_style():
+        raise FitsmError(f"{where}: metadata is not a block mapping; set metadata.review by hand")
+    lines = chunk.split("\n")
+    keys = list(meta.keys())
+    indent = " " * meta.lc.key(keys[0])[1]
+    review: Any = meta.get("review")
+    if review is None:
+        review = CommentedMap()
+        review.fa.set_flow_style()
+        start = stop = _block_end(lines, meta.lc.key(keys[-1])[0], len(indent))
+    elif not isinstance(review, CommentedMap):
+        raise FitsmError(f"{where}: metadata.review is not a mapping")
+    else:
+        start = meta.lc.key("review")[0]
+        stop = _block_end(lines, start, len(indent))
+    review["last_reviewed"] = on
+    review["reviewed_by"] = by
+    out = io.StringIO()
+    _yaml().dump({"review": review}, out)
+    new = [indent + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
+    if start < stop and new[0].split("#")[0].rstrip() == lines[start].split("#")[0].rstrip():
+        new[0] = lines[start]  # ruamel re-aligns a comment after "review:"; keep the line as it was
+    return "\n".join(lines[:start] + new + lines[stop:])
+
+
+def _block_end(lines: list[str], start: int, indent: int) -> int:
+    """The line after the entry starting at ``start``: the next line (not blank, not a comment) at most
+    ``indent`` deep; blank and comment lines just before it stay with what follows."""
+    end = start + 1
+    last = start + 1
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+            last = end + 1
+        end += 1
+    return last
+
+
+def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str | None = None,
+           commit: bool = False) -> tuple[Path, str | None]:
+    """Stamp the review into the document's file (and commit it); the file and the commit sha (or None)."""
+    doc = sms.by_id.get(doc_id)
+    if doc is None:
+        raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}")
+    person = People(sms).identity(by)
+    if person is None:
+        raise FitsmError(f"--by {by!r} names no Person of the SMS (use a Person id, email or GitHub/GitLab handle)")
+    path = root / doc.path
+    top = work_tree(root) if commit else None
+    if commit:
+        if top is None:
+            raise FitsmError(f"--commit: {root} is not in a Git repository")
+        if run_git(top, "status", "--porcelain", "--", str(path.resolve())).strip():
+            raise FitsmError(f"--commit: {doc.path} has uncommitted changes; commit or drop them first, so the "
+                             "review commit holds the review alone")
+    write_atomic(path, stamp(path.read_text(encoding="utf-8"), doc_id, person, on, doc.path))
+    if top is None:
+        return path, None
+    spec = sms.by_id[person].spec
+    message = f"Review {doc_id}\n\n{note.strip()}\n\n" if note else f"Review {doc_id}\n\n"
+    message += f"Fitsm-Review: {doc_id}\nReviewed-by: {spec.name} <{spec.email}>\n"
+    run_git(top, "commit", "-q", "--only", "-F", "-", "--", str(path.resolve()), stdin=message.encode())
+    return path, run_git(top, "rev-parse", "HEAD").decode().strip()

@@ -1,0 +1,83 @@
+"""``fitsm history``: a document's version history as data (JSON) or text for people."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.gitcontrol.doccontrol import GitHistory
+from fitsm_kit.gitcontrol.evidence import Event
+from fitsm_kit.sms.index import Doc, Sms
+
+
+def select(sms: Sms, root: Path, target: str) -> list[Doc]:
+    """The documents ``target`` names: a document id, or a file (every document in it)."""
+    if target in sms.by_id:
+        return [sms.by_id[target]]
+    path = Path(target)
+    candidates = {path.as_posix()}
+    for base in (Path.cwd(), root):
+        with contextlib.suppress(ValueError):  # outside the SMS
+            candidates.add((base / path).resolve().relative_to(root.resolve()).as_posix())
+    docs = [d for d in sms.docs if d.path in candidates]
+    if not docs:
+        raise FitsmError(f"{target!r} is neither a document id nor a file of the SMS at {root}")
+    return docs
+
+
+def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
+    """Everything Git says about ``doc``: versions, approvals, reviews."""
+    record = history.record(doc.id)
+    versions = record.versions if record else ()
+
+    def event(e: Event) -> dict[str, Any]:
+        return {"date": e.date.isoformat(), "commit": e.commit.sha, "by": list(e.by), "evidence": e.how}
+
+    return {
+        "id": doc.id, "kind": doc.kind, "path": doc.path, "status": doc.model.metadata.status.value,
+        "version": doc.model.metadata.version, "changes": len(versions),
+        "created": _version(versions[0]) if versions else None,
+        "last_change": _version(versions[-1]) if versions else None,
+        "authors": record.authors if record else [],
+        "versions": [_version(v) | {"number": v.number, "subject": v.commit.subject, "path": v.change.path,
+                                     "metadata_version": v.change.version} for v in versions],
+        "approvals": [event(e) for e in record.approvals] if record else [],
+        "reviews": [event(e) for e in record.reviews] if record else [],
+        "uncommitted": bool(record and record.pending),
+    }
+
+
+def _version(v: Any) -> dict[str, Any]:
+    return {"date": v.commit.authored[:10], "commit": v.commit.sha, "author": v.author}
+
+
+def as_json(items: list[dict[str, Any]], notices: tuple[str, ...]) -> str:
+    return json.dumps({"version": 1, "documents": items, "notices": list(notices)}, indent=2,
+                      ensure_ascii=False) + "\n"
+
+
+def as_text(items: list[dict[str, Any]]) -> str:
+    out = []
+    for d in items:
+        out.append(f"{d['id']} ({d['kind']}) in {d['path']}: {d['status']}"
+                   + (f", metadata.version {d['version']}" if d["version"] else ""))
+        if d["created"]:
+            out.append(f"  created {d['created']['date']} by {d['created']['author']}; last changed "
+                       f"{d['last_change']['date']} by {d['last_change']['author']}; {d['changes']} "
+                       f"version{'s' if d['changes'] != 1 else ''}; authors: {', '.join(d['authors'])}")
+        else:
+            out.append("  not committed yet")
+        out.append("  versions:" if d["versions"] else "  versions: none")
+        out.extend(f"    {v['number']:>3}  {v['date']}  {v['commit'][:7]}  {v['author']}  {v['subject']}"
+                   + (f"  [version {v['metadata_version']}]" if v["metadata_version"] else "")
+                   for v in d["versions"])
+        for title in ("approvals", "reviews"):
+            out.append(f"  {title}:" if d[title] else f"  {title}: none in Git")
+            out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']})"
+                       for e in d[title])
+        if d["uncommitted"]:
+            out.append("  uncommitted changes in the working tree")
+    return "\n".join(out) + "\n"

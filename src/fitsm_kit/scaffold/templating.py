@@ -1,0 +1,120 @@
+"""Rendering and writing generated files for ``fitsm new`` and ``fitsm init``.
+
+Templates are Jinja2 files below ``templates/`` (shipped as ``fitsm_kit/templates``), rendered with
+``StrictUndefined`` so a missing value is a bug rather than an empty field. Every rendered document is
+validated against its kind before it is written, and nothing is ever written over an existing file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.resources import data_dir
+from fitsm_kit.sms.loader import LoadProblem, iter_documents
+
+
+def yaml_scalar(value: Any) -> str:
+    """``value`` as a YAML scalar: plain when that reads back as the same string, else double-quoted."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+        return json.dumps(value)
+    text = str(value)
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/()'@+-]*", text) and not text.endswith(" ")
+    resolved = yaml.safe_load(text) if plain else None  # YAML 1.1 too: "yes", "on", "1.0" stay quoted
+    return text if plain and resolved == text else json.dumps(text, ensure_ascii=False)
+
+
+def yaml_list(values: Any) -> str:
+    """A flow sequence of scalars, ``[a, b]``."""
+    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The template environment: strict about undefined values, no HTML escaping (this is YAML)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters["yaml"] = yaml_scalar
+    env.filters["yaml_list"] = yaml_list
+    return env
+
+
+def kebab(kind: str) -> str:
+    """``ServiceReview`` -> ``service-review``, ``SLA`` -> ``sla``: template names and default id prefixes."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "-", kind).lower()
+
+
+def template_name(kind: str) -> str:
+    return f"documents/{kebab(kind)}.yaml.j2"
+
+
+def render(kind: str, values: Mapping[str, Any], template: str = "") -> str:
+    """Render ``kind``'s template (or ``template``) and prove the result is a valid document of that kind."""
+    record = KINDS[kind].record
+    text = environment().get_template(template or template_name(kind)).render(kind=kind, record=record, **values)
+    validate(kind, text)
+    return text
+
+
+def validate(kind: str, text: str) -> None:
+    """Raise if ``text`` is not exactly one valid ``kind`` document: a template bug, not a user error."""
+    docs = list(iter_documents(text))
+    if len(docs) != 1 or isinstance(docs[0], LoadProblem):
+        raise RuntimeError(f"template for {kind} rendered invalid YAML: {docs[0] if docs else 'no document'}")
+    KINDS[kind].model_validate(docs[0][1])  # a ValidationError here is a bug in the template
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``, atomically, and never over an existing file.
+
+    The text goes to a temporary file that is then hard-linked to ``path``: the link fails if ``path``
+    exists, even when it appeared a moment ago, so a race cannot clobber it, and readers never see half a
+    file. Where hard links are not supported the file is created with ``O_EXCL`` instead.
+    """
+    if path.exists() or path.is_symlink():
+        raise FitsmError(f"{path} already exists; it was left unchanged (choose another id, or move it away)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise FitsmError(f"{path} already exists; it was left unchanged") from None
+        except OSError:  # no hard links on this file system
+            _create_exclusive(path, data)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _create_exclusive(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise FitsmError(f"{path} already exists; it was left unchanged") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+@functools.cache
+def process_info() -> dict[str, dict[str, Any]]:
+    """FitSM-2 name, objective, inputs and outputs per process code (``data/processes.yaml``)."""
+    text = resources.files("fitsm_kit").joinpath("data/processes.yaml").read_text(encoding="utf-8")
+    return {p["code"]: p for p in yaml.safe_load(text)}

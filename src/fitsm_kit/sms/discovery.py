@@ -1,0 +1,77 @@
+"""Which files of the SMS tree hold documents, and their bytes, read once per run.
+
+The result cache's key and the check use the same bytes (:func:`read_sources`), so a file that changes
+meanwhile cannot be checked in one version and cached under the other. Kept free of heavy imports: the
+result cache uses it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit.sms.config import CONFIG_NAME, DEFAULT_EXCLUDE
+from fitsm_kit.sms.loader import LoadProblem, read_file
+
+
+@dataclass(frozen=True)
+class Source:
+    """One SMS file as this run read it: its bytes, or the finding that says why they were not read."""
+
+    rel: str  # root-relative, posix
+    link: bool  # a symbolic link (followed only to a file inside the SMS)
+    data: bytes | None
+    refused: tuple[str, LoadProblem] | None = None  # (rule, problem) when data is None
+
+
+def read_sources(root: Path, exclude: Iterable[str]) -> list[Source]:
+    """Every SMS file below ``root`` (see :func:`discover`) with its bytes."""
+    real_root = root.resolve()
+    return [_read(rel, path, real_root) for rel, path in discover(root, exclude)]
+
+
+def _read(rel: str, path: Path, real_root: Path) -> Source:
+    link = path.is_symlink()
+    if link:
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return Source(rel, link, None, ("unsafe-path", LoadProblem(1, 1, "broken symlink or symlink loop",
+                                                                       "remove the link")))
+        if not target.is_relative_to(real_root):
+            return Source(rel, link, None, ("unsafe-path", LoadProblem(
+                1, 1, "symlink points outside the SMS; not followed",
+                "copy the document into the SMS instead of linking to it")))
+    data = read_file(path)
+    if isinstance(data, LoadProblem):
+        return Source(rel, link, None, ("yaml-syntax", data))
+    return Source(rel, link, data)
+
+
+def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
+    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones."""
+    excluded = _matcher((*DEFAULT_EXCLUDE, *exclude))
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not excluded(f"{prefix}{d}/"))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            rel = prefix + name
+            if rel != CONFIG_NAME and not excluded(rel):
+                yield rel, Path(dirpath, name)
+
+
+def _matcher(patterns: Iterable[str]) -> Callable[[str], object]:
+    """Whether a path matches any glob (``dir/**`` also matches everything below ``dir/``), as one regex."""
+    parts = []
+    for pattern in patterns:
+        parts.append(fnmatch.translate(pattern))
+        if pattern.endswith("/**"):
+            parts.append(re.escape(pattern[:-2]) + ".*")
+    return re.compile("|".join(parts) or "(?!)").match
