@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from fitsm_kit.evaluation.evaluate import _availability, business_minutes
+from fitsm_kit.evaluation.evaluate import business_minutes, measure_availability
 from fitsm_kit.evaluation.measurements import OutageRecord
 from fitsm_kit.model.service import Hours, Target
 from fitsm_kit.model.timeline import UTC, agreed_time, local_period, minutes
@@ -33,7 +33,8 @@ def test_a_30_day_month_at_24x7_is_43200_agreed_minutes() -> None:
 
 
 def test_90_unplanned_minutes_give_99_79_percent() -> None:
-    result = _availability(AVAILABILITY, ALWAYS, NOVEMBER, [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11, 30))])
+    down = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11, 30))]
+    result = measure_availability(AVAILABILITY, ALWAYS, NOVEMBER, down)
     assert result.measured == pytest.approx(99.7917, abs=1e-4)
     assert f"{result.measured:.2f}" == "99.79"
     assert result.met
@@ -42,7 +43,8 @@ def test_90_unplanned_minutes_give_99_79_percent() -> None:
 def test_the_same_outage_in_a_declared_maintenance_window_gives_100_percent() -> None:
     hours = Hours(always=True, timezone="UTC",
                   maintenance=[{"start": "2026-11-03T09:00:00+00:00", "end": "2026-11-03T12:00:00+00:00"}])
-    result = _availability(AVAILABILITY, hours, NOVEMBER, [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11, 30))])
+    down = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11, 30))]
+    result = measure_availability(AVAILABILITY, hours, NOVEMBER, down)
     assert result.measured == 100.0
     assert "43,020 agreed minutes" in result.detail  # 3 maintenance hours are not agreed service time
 
@@ -53,7 +55,7 @@ def test_outage_from_friday_17_to_monday_09_counts_120_minutes_in_office_hours()
     down = outage(dt.datetime(2026, 11, 6, 16, tzinfo=UTC), dt.datetime(2026, 11, 9, 8, tzinfo=UTC))
     agreed = agreed_time(OFFICE, period)
     assert minutes(agreed) == 21 * 10 * 60  # 21 working days in November 2026
-    result = _availability(AVAILABILITY, OFFICE, period, [down])
+    result = measure_availability(AVAILABILITY, OFFICE, period, [down])
     assert "120 minutes down" in result.detail
     assert result.measured == pytest.approx(100 * (12_600 - 120) / 12_600, abs=1e-4)
 
@@ -61,7 +63,7 @@ def test_outage_from_friday_17_to_monday_09_counts_120_minutes_in_office_hours()
 def test_overlapping_outages_count_once() -> None:
     both = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11)),
             outage(utc(2026, 11, 3, 10, 30), utc(2026, 11, 3, 11, 30))]
-    result = _availability(AVAILABILITY, ALWAYS, NOVEMBER, both)
+    result = measure_availability(AVAILABILITY, ALWAYS, NOVEMBER, both)
     assert "90 minutes down" in result.detail
 
 

@@ -58,7 +58,7 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     results = []
     for target in spec.targets:
         if target.metric == "availability":
-            results.append(_availability(target, spec.service_hours, period, relevant))
+            results.append(measure_availability(target, spec.service_hours, period, relevant))
         elif target.metric in ("response-time", "resolution-time") and target.unit in _UNIT_MINUTES:
             hours = spec.support.hours or spec.service_hours
             mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
@@ -67,7 +67,7 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     return Evaluation(agreement, first, last, tuple(results))
 
 
-def _availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
+def measure_availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
     agreed = agreed_time(hours, period)
     agreed_minutes = minutes(agreed)
     down = minutes(intersect([(o.start, o.end) for o in outages], agreed))
