@@ -14,6 +14,7 @@ measures the checker; it does not gate it), unless --strict is given: then a mis
 a dirty base or a broken variant exits 1.
 
 Runs with the standard library and PyYAML only:  python tests/conformity/measure.py [-v] [--only NAME]
+(with a Python that has fitsm-kit's dependencies installed, e.g. .venv/bin/python; otherwise it exits 2)
 The checker is run as ``sys.executable -m fitsm_kit``; when this file sits in a fitsm-kit checkout,
 that checkout's ``src/`` is put first on PYTHONPATH so the measured checker is the one beside it.
 """
@@ -158,6 +159,13 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 unless everything passes")
     parser.add_argument("-j", "--jobs", type=int, default=min(8, os.cpu_count() or 1))
     args = parser.parse_args()
+
+    probe = subprocess.run([sys.executable, "-m", "fitsm_kit", "--version"], capture_output=True, text=True, env=env())
+    if probe.returncode != 0:
+        print(f"cannot run '{sys.executable} -m fitsm_kit' (is fitsm-kit with its dependencies installed for this "
+              f"Python? e.g. .venv/bin/python {Path(__file__).name}):\n{probe.stderr.strip()[-600:]}", file=sys.stderr)
+        return 2
+    print(f"checker: {probe.stdout.strip()} ({sys.executable}" + (f", PYTHONPATH {SRC}" if (SRC / 'fitsm_kit').is_dir() else "") + ")")
 
     variants = yaml.safe_load(VARIANTS.read_text(encoding="utf-8")) or []
     problems = validate(variants)
