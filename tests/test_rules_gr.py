@@ -167,7 +167,7 @@ def test_an_assignee_must_be_a_person(acme: Path, fitsm: Callable[..., Run]) -> 
          "{role: sms-manager, person: sm-policy,")
     found = findings(fitsm, acme, "--select", "unresolved-reference")
     assert [(f["path"], f["requirement"], f["message"]) for f in found] == [
-        ("general/roles.yaml", "GR2.4", "'sm-policy' is a Policy, expected Person")]
+        ("general/roles.yaml", "GR2.2", "'sm-policy' is a Policy, expected Person")]
 
 
 def test_attestation_recency_follows_the_documents_review_interval(acme: Path, fitsm: Callable[..., Run]) -> None:

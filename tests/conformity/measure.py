@@ -165,7 +165,8 @@ def main() -> int:
         print(f"cannot run '{sys.executable} -m fitsm_kit' (is fitsm-kit with its dependencies installed for this "
               f"Python? e.g. .venv/bin/python {Path(__file__).name}):\n{probe.stderr.strip()[-600:]}", file=sys.stderr)
         return 2
-    print(f"checker: {probe.stdout.strip()} ({sys.executable}" + (f", PYTHONPATH {SRC}" if (SRC / 'fitsm_kit').is_dir() else "") + ")")
+    where = f", PYTHONPATH {SRC}" if (SRC / "fitsm_kit").is_dir() else ""
+    print(f"checker: {probe.stdout.strip()} ({sys.executable}{where})")
 
     variants = yaml.safe_load(VARIANTS.read_text(encoding="utf-8")) or []
     problems = validate(variants)
@@ -198,7 +199,8 @@ def main() -> int:
             for r in o.misses:
                 print(f"{'':{width}}    missing {r}")
             for f in (o.findings if o.valid else o.false_positives):
-                print(f"{'':{width}}    unexpected {f['requirement']} {f['path']}:{f['line']} {f['message']} [{f['rule']}]")
+                print(f"{'':{width}}    unexpected {f['requirement']} {f['path']}:{f['line']} {f['message']} "
+                      f"[{f['rule']}]")
 
     mistakes = [o for o in outcomes if not o.valid and not o.error]
     valids = [o for o in outcomes if o.valid and not o.error]

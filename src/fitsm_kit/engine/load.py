@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from fitsm_kit.engine.collect import Collector
@@ -32,6 +33,8 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
         loaded = load_bytes(source.data, source.rel)
         for p in loaded.problems:
             out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
+        if loaded.problems:  # ids this file defines are not missing: the file is broken (one finding, above)
+            sms.invalid_ids.update(claimed_ids(source.data))
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:
@@ -43,6 +46,34 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
                             f"id {doc.id!r} is already used by {clash.kind} at {clash.path}:{clash.line}",
                             "give this document a unique id", document=doc.id)
     return sms, len(sources)
+
+
+_METADATA = re.compile(rb"^metadata:[ \t]*(?:\{(?P<flow>[^}\n]*)|(?:#.*)?$)")
+_BLOCK_ID = re.compile(rb"^[ \t]+id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+_FLOW_ID = re.compile(rb"(?:^|[{,])[ \t]*id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+
+
+def claimed_ids(data: bytes) -> set[str]:
+    """The document ids a file that does not parse appears to define (``metadata: id:``), read line by line.
+
+    References to them are then not reported as dangling as well: the broken file is the one cause.
+    Only ids directly under a top-level ``metadata:`` count, so a target's or a goal's id is not taken.
+    """
+    found: set[str] = set()
+    in_metadata = False
+    for line in data.splitlines():
+        head = _METADATA.match(line)
+        if head is not None:
+            flow = head.group("flow")
+            match = _FLOW_ID.search(flow) if flow is not None else None
+            if match is not None:
+                found.add(match.group("id").decode("ascii"))
+            in_metadata = flow is None
+        elif in_metadata and (block := _BLOCK_ID.match(line)) is not None:
+            found.add(block.group("id").decode("ascii"))
+        elif line[:1] not in (b" ", b"\t", b"#", b""):
+            in_metadata = False
+    return found
 
 
 def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:

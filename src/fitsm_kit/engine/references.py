@@ -1,8 +1,14 @@
-"""Resolve the references between documents; one that names nothing (or the wrong kind) is a finding."""
+"""Resolve the references between documents; one that names nothing (or the wrong kind) is a finding.
+
+A dangling reference in a field that evidences a requirement (a service's owner, a customer's
+relationship manager) is reported under that requirement: the person is missing where PR1.1 or PR7.2
+needs one. Other references carry the requirement of their kind of target.
+"""
 
 from __future__ import annotations
 
 from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.validate import field_requirement
 from fitsm_kit.sms.index import Sms, references
 from fitsm_kit.sms.positions import position
 
@@ -19,5 +25,7 @@ def check_references(sms: Sms, out: Collector) -> None:
                 message = f"{ref.target!r} does not name any {expected} in the SMS"
             else:
                 message = f"{ref.target!r} is a {target.kind}, expected {expected}"
+            claimed = field_requirement(type(doc.model), ref.loc, doc.raw)
             out.add(doc.path, position(doc.raw, ref.loc), "unresolved-reference", message,
-                    f"use the id of an existing {expected}", requirement=ref.ref.requirement, document=doc.id)
+                    f"use the id of an existing {expected}",
+                    requirement=claimed[0] if claimed else ref.ref.requirement, document=doc.id)

@@ -1,16 +1,33 @@
-"""Validate one loaded YAML document against its kind's model; what does not validate becomes findings."""
+"""Validate one loaded YAML document against its kind's model; what does not validate becomes findings.
+
+A document is never dropped for one bad field. When the strict model rejects it, the offending values
+are cut out (the field itself where it is optional, else the list item or optional part that holds it)
+and the rest is validated again, so the document still takes part in every rule with what is valid in
+it. Each mistake is reported under the requirement its field evidences (``evidence`` in the model);
+only what no requirement claims is a GR2.4 schema error. Only a document whose envelope itself is
+broken (no id, no kind, no status) is left out; its id still counts as defined.
+"""
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from fitsm_kit.engine.collect import Collector
+from fitsm_kit.model.base import REQUIRED, REQUIREMENT, Envelope
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.index import Doc
 from fitsm_kit.sms.loader import YMap
 from fitsm_kit.sms.positions import position
+
+Loc = tuple[str | int, ...]
+_MAX_ROUNDS = 8  # each round cuts at least one value; a document needs more only when it is mostly wrong
 
 
 def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
@@ -29,18 +46,27 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
             out.add(path, where, "unknown-kind", f"unknown kind {kind!r}",
                     f"use one of: {', '.join(sorted(KINDS))}")
         return None
-    try:
-        model = KINDS[kind].model_validate(data)
-    except ValidationError as err:
-        doc_id = raw_id(data)
-        for e in err.errors(include_url=False):
-            loc = tuple(e["loc"])
-            field = ".".join(str(p) for p in loc)
-            msg, fix = _schema_message(e["type"], e["msg"], field)
-            where = position(data, loc, data.pos, at_key=e["type"] == "extra_forbidden")
-            out.add(path, where, "schema", msg, fix, document=doc_id)
-        return None
-    return Doc(path, line, data, model)
+    cls = KINDS[kind]
+    doc_id = raw_id(data)
+    reported: set[Loc] = set()
+    current: Any = data
+    for _ in range(_MAX_ROUNDS):
+        try:
+            model = cls.model_validate(current)
+        except ValidationError as err:
+            cuts = []
+            for e in err.errors(include_url=False):
+                loc = tuple(e["loc"])
+                _report(out, path, data, cls, loc, e["type"], e["msg"], doc_id)
+                reported.add(loc)
+                cuts.append(_cut_point(cls, loc, e["type"]))
+            if not cls.lenient or any(cut is None for cut in cuts):
+                return None  # all or nothing (a waiver), or the envelope itself is broken: nothing to keep
+            current = _without(_plain(current), [c for c in cuts if c is not None])
+            continue
+        _report_missing(out, path, data, cls, model, reported, doc_id)
+        return Doc(path, line, data, model)
+    return None
 
 
 def raw_id(data: Any) -> str:
@@ -48,6 +74,175 @@ def raw_id(data: Any) -> str:
     metadata = data.get("metadata") if isinstance(data, dict) else None
     doc_id = metadata.get("id") if isinstance(metadata, dict) else None
     return doc_id if isinstance(doc_id, str) else ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One part of a location in a document, as the model sees it."""
+
+    part: str | int
+    field: FieldInfo | None  # the model field this part names; None for list items, dict keys, unknown keys
+
+
+def steps(cls: type[BaseModel], loc: Loc) -> list[Step]:
+    """The parts of ``loc`` with the model field each names (pydantic's union tags left out)."""
+    out: list[Step] = []
+    types: list[Any] = [cls]
+    for part in loc:
+        if isinstance(part, int):
+            out.append(Step(part, None))
+            types = [a for t in types for a in _items(t)]
+            continue
+        model = next((t for t in types if _is_model(t) and _field(t, part) is not None), None)
+        if model is not None:
+            info = _field(model, part)
+            out.append(Step(part, info))
+            types = _members(info.annotation if info is not None else None)
+        elif any(_is_dict(t) for t in types):
+            out.append(Step(part, None))
+            types = [a for t in types if _is_dict(t) for a in _members(typing.get_args(t)[1])]
+        elif len([t for t in types if t is not type(None)]) > 1 or not types:
+            continue  # a union member's tag (e.g. 'str', 'function-after[...]'): not part of the document
+        else:
+            out.append(Step(part, None))  # a key the model does not have (an unknown field)
+            types = []
+    return out
+
+
+def field_requirement(cls: type[Envelope], loc: Loc, raw: Any) -> tuple[str, FieldInfo] | None:
+    """The requirement the innermost evidence field around ``loc`` evidences, and that field; None if none."""
+    for i, step in reversed(list(enumerate(steps(cls, loc)))):
+        extra = step.field.json_schema_extra if step.field is not None else None
+        if isinstance(extra, dict) and REQUIREMENT in extra:
+            if i == 1 and step.part == "owner" and loc[0] == "metadata":
+                return cls.owner_requirement, step.field  # type: ignore[return-value]
+            return cls.evidence_requirement(str(extra[REQUIREMENT]), raw), step.field  # type: ignore[return-value]
+    return None
+
+
+def _report(out: Collector, path: str, raw: YMap, cls: type[Envelope], loc: Loc, kind: str, msg: str,
+            doc_id: str) -> None:
+    field = ".".join(str(s.part) for s in steps(cls, loc)) or ".".join(map(str, loc))
+    where = position(raw, loc, raw.pos, at_key=kind == "extra_forbidden")
+    message, fix = _schema_message(kind, msg, field)
+    claimed = field_requirement(cls, loc, raw) if kind != "extra_forbidden" else None
+    if claimed is None:
+        out.add(path, where, "schema", message, fix, document=doc_id)
+    else:
+        requirement, info = claimed
+        out.add(path, where, "evidence-field", message, _evidence_fix(fix, info), requirement=requirement,
+                document=doc_id)
+
+
+def _report_missing(out: Collector, path: str, raw: YMap, cls: type[Envelope], model: Envelope,
+                    reported: set[Loc], doc_id: str) -> None:
+    """Each required evidence field left out (or cut out as invalid, already reported) of the document."""
+    for part in ("metadata", "spec"):
+        section = getattr(model, part)
+        if not isinstance(section, BaseModel):
+            continue
+        for name, info in type(section).model_fields.items():
+            extra = info.json_schema_extra
+            if not (isinstance(extra, dict) and extra.get(REQUIRED)) or getattr(section, name) is not None:
+                continue
+            key = info.alias or name
+            if any(loc[:2] == (part, key) for loc in reported):
+                continue  # its invalid value is already reported; it was cut out
+            claimed = field_requirement(cls, (part, key), raw)
+            assert claimed is not None
+            what = info.description or key
+            out.add(path, position(raw, (part, key), raw.pos), "evidence-field",
+                    f"{cls.__name__} has no '{part}.{key}' ({claimed[0]} asks for it)",
+                    f"add {key}: {what[0].lower()}{what[1:]}", requirement=claimed[0], document=doc_id)
+
+
+def _evidence_fix(fix: str, info: FieldInfo) -> str:
+    return f"{fix} ({info.description})" if info.description else fix
+
+
+def _cut_point(cls: type[Envelope], loc: Loc, kind: str) -> Loc | None:
+    """Where to cut the document so that the error at ``loc`` goes away: the nearest optional part.
+
+    None when only the envelope could go (an id or status that is wrong or missing).
+    """
+    found = steps(cls, loc)
+    if kind == "extra_forbidden" and found and found[-1].field is None:
+        return loc[:len(found)]  # an unknown key: remove just it
+    for i in range(len(found) - 1, 0, -1):  # never the top-level apiVersion, kind, metadata or spec
+        step = found[i]
+        if kind == "missing" and i == len(found) - 1:
+            continue  # what is missing cannot be cut; its holder can
+        if step.field is None or not step.field.is_required():
+            return tuple(s.part for s in found[:i + 1])
+    return None
+
+
+def _without(data: Any, cuts: list[Loc]) -> Any:
+    """``data`` (plain, a copy) with the values at ``cuts`` removed; later list items first, so indices hold."""
+    for cut in sorted(set(cuts), key=_order, reverse=True):
+        parent = data
+        for part in cut[:-1]:
+            parent = _child(parent, part)
+        last = cut[-1]
+        if isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            del parent[last]
+        elif isinstance(parent, dict):
+            parent.pop(last, None)
+    return data
+
+
+def _order(cut: Loc) -> tuple[tuple[int, Any], ...]:
+    return tuple((0, p) if isinstance(p, int) else (1, p) for p in cut)
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _plain(data: Any) -> Any:
+    """A copy of loaded data as plain dicts and lists (the original keeps its positions for findings)."""
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation: ``list[X] | None`` → [list[X], NoneType]; Annotated unwrapped."""
+    if annotation is None:
+        return []
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _members(a)]
+    return [annotation]
+
+
+def _items(annotation: Any) -> Iterator[Any]:
+    if typing.get_origin(annotation) in (list, tuple):
+        for arg in typing.get_args(annotation)[:1]:
+            yield from _members(arg)
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _is_dict(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is dict
+
+
+def _field(model: type[BaseModel], part: str) -> FieldInfo | None:
+    info = model.model_fields.get(part)
+    if info is not None:
+        return info
+    return next((f for f in model.model_fields.values() if f.alias == part), None)
 
 
 def _type_name(value: Any) -> str:

@@ -45,12 +45,14 @@ def covered(sms: Sms, agreement: Doc) -> list[tuple[str, str | None]]:
             catalogue = sms.get(spec.catalogue, "ServiceCatalogue")
             services = list(catalogue.spec.services) if catalogue else []
         return [(s, None) for s in services]
-    return [(c.service, c.component) for c in spec.supports]
+    return [(c.service, c.component) for c in spec.supports or ()]
 
 
 def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
              outages: list[OutageRecord], tickets: list[Ticket]) -> Evaluation:
     spec: AgreementSpec = agreement.spec
+    if spec.service_hours is None or spec.support is None or not spec.targets:
+        return Evaluation(agreement, first, last, ())  # nothing agreed to measure against (reported by check)
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
     relevant = [o for o in outages if any(o.service == s and (c is None or o.component == c) for s, c in scope)]

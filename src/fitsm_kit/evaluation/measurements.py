@@ -47,7 +47,7 @@ def outages_from_sms(sms: Sms) -> list[OutageRecord]:
     for doc in sms.of_kind("OutageLog"):
         assert isinstance(doc.model, OutageLog)
         zone = doc.model.spec.timezone
-        for i, o in enumerate(doc.model.spec.outages):
+        for i, o in enumerate(doc.model.spec.outages or ()):
             records.append(OutageRecord(o.service, o.component, aware(o.start, zone), aware(o.end, zone),
                                         o.planned, f"{doc.path} (outage {i + 1})"))
     return records

@@ -56,10 +56,12 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
     for ev in sms.of_kind("AgreementEvaluation"):
         assert isinstance(ev.model, AgreementEvaluation)
         e = ev.model.spec
+        if e.period_end is None or e.period_start is None or e.agreement is None or not e.results:
+            continue  # an incomplete record (reported by check) is no evidence for a report
         if e.period_end < first or e.period_start > last:
             continue
         agreement = sms.get(e.agreement)
-        agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets} if agreement else {}
+        agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets or ()} if agreement else {}
         for r in e.results:
             if f"{e.agreement}/{r.target}" in covers:
                 targets.append((e.agreement, r.target, agreed.get(r.target, "?"), f"{r.measured:g}",
@@ -74,7 +76,7 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
 
 def markdown(report: Report) -> str:
     spec = report.spec.spec
-    lines = [f"# {_md(report.spec.model.metadata.title)} — {report.label}", "",
+    lines = [f"# {_md(report.spec.title)} — {report.label}", "",
              f"*Period:* {report.first} to {report.last}  ", f"*Purpose:* {_md(spec.purpose)}  ",
              f"*Audience:* {_md(', '.join(spec.audience))}", "", "## Service performance against targets", ""]
     lines += _md_table(COLUMNS, report.targets) if report.targets else ["No evaluation in this period."]
@@ -87,7 +89,7 @@ def markdown(report: Report) -> str:
 
 def html_page(report: Report) -> str:
     spec, esc = report.spec.spec, html.escape
-    title = esc(f"{report.spec.model.metadata.title} — {report.label}")
+    title = esc(f"{report.spec.title} — {report.label}")
     parts = [f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>",
              f"<h1>{title}</h1>", f"<p>Period: {report.first} to {report.last}<br>Purpose: {esc(spec.purpose)}"
              f"<br>Audience: {esc(', '.join(spec.audience))}</p>", "<h2>Service performance against targets</h2>",
@@ -110,7 +112,7 @@ def delivery_record(report: Report, delivered_on: dt.date, location: str) -> str
     spec, q = report.spec, json.dumps  # JSON strings are valid YAML scalars: any title is safe
     return (f"apiVersion: fitsm.eu/v1\nkind: ReportDelivery\nmetadata:\n"
             f"  id: delivery-{spec.id}-{report.label}\n"
-            f"  title: {q(f'{spec.model.metadata.title} {report.label}')}\n"
+            f"  title: {q(f'{spec.title} {report.label}')}\n"
             f"  owner: {spec.model.metadata.owner}\n  status: recorded\nspec:\n"
             f"  report: {spec.id}\n  period_end: {report.last}\n  delivered_on: {delivered_on}\n"
             f"  recipients: {q(list(spec.spec.audience))}\n  location: {q(location)}\n")

@@ -53,4 +53,5 @@ def _agreements(docs: list[Doc], wanted: list[str], first: dt.date, last: dt.dat
             raise FitsmError(f"no SLA, OLA or UA with id {', '.join(unknown)}")
         return [by_id[w] for w in wanted]
     # every agreement that was valid for at least part of the period
-    return [d for d in docs if d.spec.validity.start <= last and (d.spec.validity.end or last) >= first]
+    return [d for d in docs if d.spec.validity is not None and d.spec.validity.start <= last
+            and (d.spec.validity.end or last) >= first]

@@ -20,7 +20,7 @@ def allowed_approvers(sms: Sms, doc: Doc) -> tuple[set[str], str]:
     for token in sms.config.document_control.approvers_of(doc.kind):
         role, code = parse_token(token)
         if role == "owner":
-            persons.add(doc.model.metadata.owner)
+            persons.update([doc.owner] if doc.owner else [])
         else:
             if role.startswith("process-") and code is None:
                 spec_code = getattr(doc.spec, "code", None)  # a Process definition's own process

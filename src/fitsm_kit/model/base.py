@@ -22,6 +22,24 @@ Identifier = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[a-z0-9]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
+REQUIREMENT = "x-fitsm-requirement"  # JSON Schema keyword: the FitSM-1 requirement a field evidences
+REQUIRED = "x-fitsm-required"  # ... and that the requirement needs it (the published schema requires it)
+
+
+def evidence(requirement: str, description: str | None = None, *, required: bool = True, default: Any = None,
+             **constraints: Any) -> Any:
+    """A field that evidences a FitSM-1 ``requirement``.
+
+    ``required``: the requirement needs a value. The parser still accepts a document without one (the
+    field defaults to ``default``), so a field left out never drops the document from the other rules;
+    the engine reports it, missing or invalid, under ``requirement`` rather than as a schema error, and
+    the published JSON Schema lists it as required so that editors flag it too. Errors inside the field
+    (a target without a value) are reported under ``requirement`` as well.
+    """
+    extra = {REQUIREMENT: requirement, REQUIRED: required}
+    return Field(default, description=description, json_schema_extra=extra, **constraints)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class RefTo:
     """Marks a field as a reference to documents of the given kinds (any kind when empty)."""
@@ -72,6 +90,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        allow_inf_nan=False,  # .nan and .inf are never a percentage, a target or a measurement
         json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}},
     )
 
@@ -123,8 +142,10 @@ class Attestation(Strict):
 
 class Metadata(Strict):
     id: Identifier
-    title: NonEmpty
-    owner: PersonRef
+    title: NonEmpty | None = evidence("GR2.4", "What the document is called (document control: identification)")
+    owner: PersonRef | None = evidence(
+        "GR2.4", "The accountable Person's id; the FitSM-3 case owner where the kind has one (the requirement "
+        "is then that case owner's, e.g. PR1.1 for a service owner)")
     status: Status
     version: Text | None = None
     review: Review | None = None
@@ -138,6 +159,17 @@ class Envelope(Strict):
     """``apiVersion``, ``kind``, ``metadata``, ``spec``: the shape every SMS document has."""
 
     record: ClassVar[bool] = False  # records (reviews, evaluations, …) need no review interval
+    lenient: ClassVar[bool] = True  # a bad field is cut out and the rest kept; False: all or nothing
+    owner_requirement: ClassVar[str] = "GR2.4"  # what metadata.owner evidences: the kind's case owner, if any
+    requirement_map: ClassVar[dict[str, str]] = {}  # requirements of shared fields that this kind evidences otherwise
+
+    @classmethod
+    def evidence_requirement(cls, requirement: str, raw: Any) -> str:
+        """The requirement a field annotated with ``requirement`` evidences in a document of this kind.
+
+        ``raw`` is the document as loaded: a kind may depend on its content (a risk's category).
+        """
+        return cls.requirement_map.get(requirement, requirement)
 
     api_version: Literal["fitsm.eu/v1"] = Field(alias="apiVersion")
     kind: str

@@ -19,13 +19,14 @@ from fitsm_kit.model.base import (
     ServiceRef,
     Strict,
     Text,
+    evidence,
 )
 from fitsm_kit.model.dates import IsoDuration
 
 
 class PersonSpec(Strict):
-    name: NonEmpty
-    email: NonEmpty
+    name: NonEmpty | None = evidence("GR2.4", "The person's name, as in Git commits")
+    email: NonEmpty | None = evidence("GR2.4", "The person's main Git author e-mail")
     emails: list[Text] = Field([], description="Further Git author emails of this person")
     github: Text | None = None
     gitlab: Text | None = None
@@ -60,7 +61,7 @@ class Assignment(Strict):
 
 
 class RoleAssignmentSpec(Strict):
-    assignments: list[Assignment] = Field(min_length=1)
+    assignments: list[Assignment] | None = evidence("GR2.2", "FitSM-3 roles and who holds them", min_length=1)
 
 
 class RoleAssignment(Envelope):
@@ -75,8 +76,9 @@ class Commitments(Strict):
 
 
 class PolicySpec(Strict):
-    goals: list[NonEmpty] = Field(min_length=1)
-    commitments: Commitments
+    goals: list[NonEmpty] | None = evidence("GR1.2", "Overall service management goals", min_length=1)
+    commitments: Commitments | None = evidence(
+        "GR1.2", "The commitments GR1.2 names: continual improvement, service and process orientation")
     statements: list[Text] = []
     management_review_interval: IsoDuration | None = Field(
         None, description="Planned interval of management reviews (GR1.3), e.g. P12M")
@@ -105,15 +107,16 @@ class ExternalRequirement(Strict):
 
 
 class ScopeSpec(Strict):
-    statement: NonEmpty
+    statement: NonEmpty | None = evidence("GR3.2", "The SMS scope statement")
     services: list[ServiceRef] = []
     processes: list[ProcessCode] = list(ProcessCode)
     organisations: list[Text] = []
     locations: list[Text] = []
     exclusions: list[Text] = []
-    stakeholders: list[Stakeholder] = []
-    requirements: list[ExternalRequirement] = Field(
-        [], description="Legal, regulatory and contractual requirements considered")
+    stakeholders: list[Stakeholder] = evidence("GR3.1", "Stakeholders and their needs and expectations",
+                                               required=False, default=[])
+    requirements: list[ExternalRequirement] = evidence(
+        "GR3.1", "Legal, regulatory and contractual requirements considered", required=False, default=[])
     stakeholder_analysis_reviewed: dt.date | None = None
 
 
@@ -133,7 +136,7 @@ class PlanSpec(Strict):
     type: Literal["sms", "process"] = "sms"
     process: ProcessCode | None = None
     aligned_with: PlanRef | None = None
-    goals: list[Goal] = []
+    goals: list[Goal] = Field([], description="Goals and timing (GR4.1 for the SMS plan)")
     roles: list[Text] = Field([], description="Roles and responsibilities for carrying out the plan")
     training: list[Text] = Field([], description="Training and awareness activities")
     tools: list[Text] = Field([], description="Technology (tools) to support the SMS")
@@ -162,7 +165,7 @@ class Procedure(Strict):
 
 
 class ProcessSpec(Strict):
-    code: ProcessCode
+    code: ProcessCode | None = evidence("GR2.2", "Which of the 14 FitSM processes this defines")
     goals: list[NonEmpty] = []
     inputs: list[NonEmpty] = []
     activities: list[NonEmpty] = []
@@ -186,13 +189,13 @@ class Measurement(Strict):
 
 
 class KPISpec(Strict):
-    scope: NonEmpty = Field(description="'sms', a process code, or a service id")
-    description: NonEmpty
-    target: NonEmpty
-    measurement_method: NonEmpty
-    frequency: IsoDuration
+    scope: NonEmpty | None = evidence("GR6.1", "'sms', a process code, or a service id")
+    description: NonEmpty | None = evidence("GR6.1", "What the KPI measures")
+    target: NonEmpty | None = evidence("GR6.1", "The target value that makes the KPI an evaluation, e.g. '>= 99.5 %'")
+    measurement_method: NonEmpty | None = evidence("GR6.1", "How the value is measured")
+    frequency: IsoDuration | None = evidence("GR6.1", "How often it is measured, e.g. P1M")
     goal: Text | None = None
-    measurements: list[Measurement] = []
+    measurements: list[Measurement] = evidence("GR6.1", "Measured values, newest last", required=False, default=[])
 
 
 class KPI(Envelope):
@@ -208,8 +211,8 @@ class Action(Strict):
 
 
 class ManagementReviewSpec(Strict):
-    date: dt.date
-    chaired_by: PersonRef
+    date: dt.date | None = evidence("GR1.3", "When the review took place")
+    chaired_by: PersonRef | None = evidence("GR1.3", "Who chaired it: the SMS owner")
     participants: list[PersonRef] = []
     inputs: list[NonEmpty] = []
     results: list[NonEmpty] = []
@@ -235,9 +238,9 @@ class Score(Strict):
 
 
 class AuditSpec(Strict):
-    date: dt.date
-    type: Literal["self-assessment", "internal-audit", "external-audit"]
-    assessors: list[NonEmpty] = Field(min_length=1)
+    date: dt.date | None = evidence("GR6.2", "When the assessment or audit took place")
+    type: Literal["self-assessment", "internal-audit", "external-audit"] | None = evidence("GR6.2")
+    assessors: list[NonEmpty] | None = evidence("GR6.2", "Who assessed", min_length=1)
     scope: list[Text] = []
     findings: list[AuditFinding] = []
     scores: list[Score] = []
@@ -252,8 +255,8 @@ class Audit(Envelope):
 class NonconformitySpec(Strict):
     source: AnyRef | None = None
     requirement: Text | None = None
-    description: NonEmpty
-    raised_on: dt.date
+    description: NonEmpty | None = evidence("GR7.1", "What deviates from what")
+    raised_on: dt.date | None = evidence("GR7.1", "When the nonconformity was identified")
     cause: Text | None = None
     corrective_action: Text | None = None
     due: dt.date | None = None
@@ -264,6 +267,7 @@ class NonconformitySpec(Strict):
 
 class Nonconformity(Envelope):
     record = True
+    owner_requirement = "GR7.1"
     kind: Literal["Nonconformity"]
     spec: NonconformitySpec
 
@@ -275,10 +279,10 @@ class Evaluation(Strict):
 
 
 class ImprovementSpec(Strict):
-    target: AnyRef
+    target: AnyRef | None = evidence("GR7.2", "What is improved: the policy, the plan or a process definition")
     source: Text | None = None
-    description: NonEmpty
-    evaluation: Evaluation | None = None
+    description: NonEmpty | None = evidence("GR7.2", "The improvement")
+    evaluation: Evaluation | None = evidence("GR7.2", "The improvement's evaluation and approval", required=False)
     status: Literal["proposed", "approved", "in-progress", "implemented", "rejected"] = "proposed"
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from fitsm_kit.model.base import Envelope, ServiceRef, Strict, Text
+from fitsm_kit.model.base import Envelope, ServiceRef, Strict, Text, evidence
 from fitsm_kit.model.service import TimeZone
 
 
@@ -28,7 +28,7 @@ class Outage(Strict):
 
 class OutageLogSpec(Strict):
     timezone: TimeZone = Field("UTC", description="Time zone of start / end values written without an offset")
-    outages: list[Outage] = Field(min_length=1)
+    outages: list[Outage] | None = evidence("PR2.3", "The outages recorded", min_length=1)
 
 
 class OutageLog(Envelope):

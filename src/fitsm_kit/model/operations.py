@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -22,6 +22,7 @@ from fitsm_kit.model.base import (
     Strict,
     SupplierRef,
     Text,
+    evidence,
 )
 
 
@@ -47,14 +48,16 @@ class ContinuityTest(Strict):
 
 
 class AvailabilityContinuityPlanSpec(Strict):
-    services: list[ServiceRef] = Field(min_length=1)
-    requirements: list[ServiceRequirement] = []
+    services: list[ServiceRef] | None = evidence("PR4.1", "The services the plan covers", min_length=1)
+    requirements: list[ServiceRequirement] = evidence("PR4.1", "Availability and continuity requirements per "
+                                                      "service", required=False, default=[])
     risks: list[RiskRef] = []
-    measures: list[Measure] = []
+    measures: list[Measure] = evidence("PR4.3", "Measures against the risks", required=False, default=[])
     tests: list[ContinuityTest] = []
 
 
 class AvailabilityContinuityPlan(Envelope):
+    owner_requirement = "PR4.3"
     kind: Literal["AvailabilityContinuityPlan"]
     spec: AvailabilityContinuityPlanSpec
 
@@ -84,19 +87,22 @@ class FutureCapacity(Strict):
 
 
 class CapacityPlanSpec(Strict):
-    services: list[ServiceRef] = Field(min_length=1)
-    requirements: list[CapacityRequirement] = []
-    current: list[CurrentCapacity] = []
-    future: FutureCapacity | None = None
+    services: list[ServiceRef] | None = evidence("PR5.1", "The services the plan covers", min_length=1)
+    requirements: list[CapacityRequirement] = evidence("PR5.1", "Capacity and performance requirements",
+                                                       required=False, default=[])
+    current: list[CurrentCapacity] = evidence("PR5.2", "Current capacity and utilisation", required=False, default=[])
+    future: FutureCapacity | None = evidence("PR5.3", "Planned future capacity: human, technical, financial",
+                                             required=False)
 
 
 class CapacityPlan(Envelope):
+    owner_requirement = "PR5.3"
     kind: Literal["CapacityPlan"]
     spec: CapacityPlanSpec
 
 
 class SecurityPolicySpec(Strict):
-    statement: NonEmpty
+    statement: NonEmpty | None = evidence("PR6.1", "The information security policy statement")
     requirements: list[NonEmpty] = []
     topics: list[Text] = Field([], description="e.g. access control, incident handling, acceptable use")
 
@@ -110,11 +116,11 @@ Level = Literal["low", "medium", "high"]
 
 
 class AssetSpec(Strict):
-    description: NonEmpty
+    description: NonEmpty | None = evidence("PR6.2", "What the asset is")
     services: list[ServiceRef] = []
-    confidentiality: Level
-    integrity: Level
-    availability: Level
+    confidentiality: Level | None = evidence("PR6.2", "low, medium or high")
+    integrity: Level | None = evidence("PR6.2", "low, medium or high")
+    availability: Level | None = evidence("PR6.2", "low, medium or high")
 
 
 class Asset(Envelope):
@@ -123,21 +129,34 @@ class Asset(Envelope):
 
 
 class RiskSpec(Strict):
-    category: Literal["availability", "continuity", "security", "capacity", "other"]
-    description: NonEmpty
+    category: Literal["availability", "continuity", "security", "capacity", "other"] | None = evidence(
+        "PR6.2", "availability or continuity (PR4.2), security (PR6.2), capacity or other")
+    description: NonEmpty | None = evidence("PR6.2", "The risk")
     services: list[ServiceRef] = []
     assets: list[AssetRef] = []
-    probability: int = Field(ge=1, le=5)
+    probability: int | None = evidence("PR6.2", "1 (rare) to 5 (almost certain)", ge=1, le=5)
     vulnerability: int = Field(3, ge=1, le=5)
-    impact: int = Field(ge=1, le=5)
-    assessed_on: dt.date
+    impact: int | None = evidence("PR6.2", "1 (negligible) to 5 (severe)", ge=1, le=5)
+    assessed_on: dt.date | None = evidence("PR6.2", "When the risk was last assessed")
     treatment: Literal["mitigate", "accept", "transfer", "avoid"] = "mitigate"
     accepted_by: PersonRef | None = None
 
 
 class Risk(Envelope):
+    owner_requirement = "PR6.2"
     kind: Literal["Risk"]
     spec: RiskSpec
+
+    @classmethod
+    def evidence_requirement(cls, requirement: str, raw: Any) -> str:
+        """Availability and continuity risks evidence PR4.2, capacity risks PR5.1; the others PR6.2."""
+        spec = raw.get("spec") if isinstance(raw, dict) else None
+        category = spec.get("category") if isinstance(spec, dict) else None
+        if requirement == "PR6.2" and category in ("availability", "continuity"):
+            return "PR4.2"
+        if requirement == "PR6.2" and category == "capacity":
+            return "PR5.1"
+        return requirement
 
 
 class Performed(Strict):
@@ -149,9 +168,10 @@ class Performed(Strict):
 
 
 class SecurityControlSpec(Strict):
-    type: Literal["physical", "technical", "organisational"]
-    description: NonEmpty
-    mitigates: list[RiskRef] = Field(min_length=1)
+    type: Literal["physical", "technical", "organisational"] | None = evidence("PR6.3", "physical, technical or "
+                                                                                      "organisational")
+    description: NonEmpty | None = evidence("PR6.3", "The control")
+    mitigates: list[RiskRef] | None = evidence("PR6.3", "The risks it reduces", min_length=1)
     status: Literal["planned", "implemented", "retired"] = "planned"
     implemented_on: dt.date | None = None
     topic: Text | None = Field(None, description="e.g. access-control, as in the ISM procedures")
@@ -160,6 +180,7 @@ class SecurityControlSpec(Strict):
 
 
 class SecurityControl(Envelope):
+    owner_requirement = "PR6.3"
     kind: Literal["SecurityControl"]
     spec: SecurityControlSpec
 
@@ -181,10 +202,12 @@ class CustomerChannels(Strict):
 
 
 class CustomerSpec(Strict):
-    organisation: NonEmpty
-    relationship_manager: PersonRef
+    organisation: NonEmpty | None = evidence("PR7.1", "Who the customer is")
+    relationship_manager: PersonRef | None = evidence("PR7.2", "The designated contact (a Person id) who manages "
+                                                      "the relationship")
     contacts: list[Contact] = []
-    channels: CustomerChannels = CustomerChannels()
+    channels: CustomerChannels = evidence("PR7.3", "Ordering, escalation and complaint channels", required=False,
+                                          default=CustomerChannels())
     service_review_interval: IsoDuration | None = None
 
 
@@ -194,12 +217,12 @@ class Customer(Envelope):
 
 
 class ServiceReviewSpec(Strict):
-    customer: CustomerRef
-    date: dt.date
-    conducted_by: PersonRef
+    customer: CustomerRef | None = evidence("PR7.4", "The customer the review was held with")
+    date: dt.date | None = evidence("PR7.4", "When it was held")
+    conducted_by: PersonRef | None = evidence("PR7.4", "Who conducted it")
     services: list[ServiceRef] = []
     participants: list[NonEmpty] = []
-    outcomes: list[NonEmpty] = Field(min_length=1)
+    outcomes: list[NonEmpty] | None = evidence("PR7.4", "What the review found", min_length=1)
     actions: list[Text] = []
 
 
@@ -210,9 +233,9 @@ class ServiceReview(Envelope):
 
 
 class ComplaintSpec(Strict):
-    customer: CustomerRef
-    received_on: dt.date
-    description: NonEmpty
+    customer: CustomerRef | None = evidence("PR7.5", "Who complained")
+    received_on: dt.date | None = evidence("PR7.5", "When the complaint was received")
+    description: NonEmpty | None = evidence("PR7.5", "The complaint")
     status: Literal["open", "in-progress", "closed"] = "open"
     response: Text | None = None
     closed_on: dt.date | None = None
@@ -225,8 +248,8 @@ class Complaint(Envelope):
 
 
 class SatisfactionSurveySpec(Strict):
-    date: dt.date
-    customers: list[CustomerRef] = Field(min_length=1)
+    date: dt.date | None = evidence("PR7.6", "When the survey was held")
+    customers: list[CustomerRef] | None = evidence("PR7.6", "The customers surveyed", min_length=1)
     score: float | None = Field(None, ge=0, le=100, description="Overall score in percent")
     results: list[NonEmpty] = []
     actions: list[Text] = []
@@ -246,12 +269,14 @@ class SupplierChannels(Strict):
 
 
 class SupplierSpec(Strict):
-    organisation: NonEmpty
-    type: Literal["internal", "external"]
+    organisation: NonEmpty | None = evidence("PR8.1", "Who the supplier is")
+    type: Literal["internal", "external"] | None = evidence("PR8.1", "internal or external")
     federation_member: bool = False
-    relationship_manager: PersonRef
-    contacts: list[Contact] = Field([], description="Contacts on the supplier's side")
-    channels: SupplierChannels = SupplierChannels()
+    relationship_manager: PersonRef | None = evidence("PR8.2", "The designated contact (a Person id) who manages "
+                                                      "the relationship")
+    contacts: list[Contact] = evidence("PR8.2", "Contacts on the supplier's side", required=False, default=[])
+    channels: SupplierChannels = evidence("PR8.3", "Escalation and other channels", required=False,
+                                          default=SupplierChannels())
     evaluation_interval: IsoDuration | None = None
 
 
@@ -261,10 +286,10 @@ class Supplier(Envelope):
 
 
 class SupplierEvaluationSpec(Strict):
-    supplier: SupplierRef
-    date: dt.date
+    supplier: SupplierRef | None = evidence("PR8.4", "The supplier evaluated")
+    date: dt.date | None = evidence("PR8.4", "When it was evaluated")
     basis: list[EvaluationRef] = []
-    result: NonEmpty
+    result: NonEmpty | None = evidence("PR8.4", "The result of the evaluation")
     actions: list[Text] = []
 
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fitsm_kit.model.base import REQUIRED, REQUIREMENT
 from fitsm_kit.model.kinds import KINDS
 
 SCHEMA_BASE_URL = "https://fitsm-kit.example/schemas/"
@@ -18,12 +19,44 @@ SCHEMA_BASE_URL = "https://fitsm-kit.example/schemas/"
 def kind_schema(kind: str) -> dict[str, Any]:
     """The draft-07 JSON Schema of one kind."""
     schema = KINDS[kind].model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
+    _require_evidence(schema)
     definitions = schema.pop("$defs", None)
     out: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#",
                            "$id": f"{SCHEMA_BASE_URL}{schema_file(kind)}", **schema}
     if definitions:
         out["definitions"] = definitions
     return out
+
+
+def _require_evidence(node: Any) -> None:
+    """Fields a requirement needs (``evidence(...)``) are required here, though the checker parses without them.
+
+    The checker accepts a document with such a field left out so that it can report it under its
+    requirement and keep the document; an editor should flag it as missing all the same. Each one's
+    description names the requirement it evidences.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _require_evidence(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for name, prop in (node.get("properties") or {}).items():
+        if not isinstance(prop, dict) or REQUIREMENT not in prop:
+            continue
+        requirement, required = prop.pop(REQUIREMENT), prop.pop(REQUIRED, False)
+        prop["description"] = f"{prop['description']} (FitSM-1 {requirement})" if prop.get("description") \
+            else f"FitSM-1 {requirement}"
+        if required:
+            node.setdefault("required", []).append(name)
+            prop.pop("default", None)
+            options = [o for o in prop.pop("anyOf", []) if o != {"type": "null"}]
+            if len(options) == 1:
+                prop.update(options[0])
+            elif options:
+                prop["anyOf"] = options
+    for value in node.values():
+        _require_evidence(value)
 
 
 def schema_file(kind: str) -> str:

@@ -24,6 +24,7 @@ from fitsm_kit.model.base import (
     Strict,
     SupplierRef,
     Text,
+    evidence,
 )
 
 
@@ -55,18 +56,21 @@ class Monitoring(Strict):
 
 
 class ServiceSpec(Strict):
-    description: NonEmpty
-    lifecycle_status: Lifecycle
+    description: NonEmpty | None = evidence("PR1.1", "What the service is, in the portfolio")
+    lifecycle_status: Lifecycle | None = evidence("PR1.1", "proposed, design, transition, live or retired")
     customer_facing: bool = True
     value_proposition: Text | None = None
-    customers: list[CustomerRef] = []
-    components: list[Component] = []
-    suppliers: list[ServiceSupplier] = []
+    customers: list[CustomerRef] = evidence("PR7.1", "The service's customers", required=False, default=[])
+    components: list[Component] = evidence("PR1.1", "Service components and who supplies them", required=False,
+                                           default=[])
+    suppliers: list[ServiceSupplier] = evidence("PR1.4", "Internal and external suppliers involved",
+                                                required=False, default=[])
     depends_on: list[ServiceRef] = []
-    monitoring: Monitoring | None = None
+    monitoring: Monitoring | None = evidence("PR4.4", "How availability is monitored", required=False)
 
 
 class Service(Envelope):
+    owner_requirement = "PR1.1"
     kind: Literal["Service"]
     spec: ServiceSpec
 
@@ -89,12 +93,12 @@ class DesignTransitionPlan(Strict):
 
 class ServiceProposalSpec(Strict):
     service: ServiceRef | None = None
-    change_type: Literal["new", "change", "retire"]
-    predicted_demand: NonEmpty
-    required_resources: NonEmpty
-    expected_benefits: NonEmpty
-    evaluation: Decision | None = None
-    plan: DesignTransitionPlan | None = Field(None, description="Design and transition plan once approved")
+    change_type: Literal["new", "change", "retire"] | None = evidence("PR1.2", "new, change or retire")
+    predicted_demand: NonEmpty | None = evidence("PR1.2", "The demand the proposal predicts")
+    required_resources: NonEmpty | None = evidence("PR1.2", "The resources it requires")
+    expected_benefits: NonEmpty | None = evidence("PR1.2", "The benefits it expects")
+    evaluation: Decision | None = evidence("PR1.2", "The proposal's evaluation", required=False)
+    plan: DesignTransitionPlan | None = evidence("PR1.3", "Design and transition plan once approved", required=False)
 
 
 class ServiceProposal(Envelope):
@@ -104,8 +108,8 @@ class ServiceProposal(Envelope):
 
 
 class ServiceCatalogueSpec(Strict):
-    audience: NonEmpty
-    services: list[ServiceRef] = Field(min_length=1)
+    audience: NonEmpty | None = evidence("PR2.1", "Who the catalogue is for")
+    services: list[ServiceRef] | None = evidence("PR2.1", "The live services it lists", min_length=1)
 
 
 class ServiceCatalogue(Envelope):
@@ -180,11 +184,11 @@ class Validity(Strict):
 class AgreementSpec(Strict):
     """What SLAs, OLAs and UAs share (FitSM-4 agreement contents)."""
 
-    validity: Validity
+    validity: Validity | None = evidence("PR2.2", "When the agreement is in force: start and optional end")
     description: Text | None = None
-    service_hours: Hours
-    support: Support
-    targets: list[Target] = Field(min_length=1)
+    service_hours: Hours | None = evidence("PR2.2", "When the service is provided")
+    support: Support | None = evidence("PR2.2", "Support contact and hours")
+    targets: list[Target] | None = evidence("PR2.2", "Service level targets", min_length=1)
     limitations: list[Text] = []
     communication: Text | None = None
     reporting: list[ReportRef] = []
@@ -195,13 +199,14 @@ class AgreementSpec(Strict):
 
 
 class SLASpec(AgreementSpec):
-    type: Literal["default", "specific"]
+    type: Literal["default", "specific"] | None = evidence("PR2.2", "default (for all customers) or specific")
     customer: CustomerRef | None = Field(None, description="Omitted for the default SLA")
     services: list[ServiceRef] = []
     catalogue: CatalogueRef | None = Field(None, description="Default SLA: covers this catalogue's services")
 
 
 class SLA(Envelope):
+    owner_requirement = "PR2.2"
     kind: Literal["SLA"]
     spec: SLASpec
 
@@ -212,18 +217,22 @@ class Covered(Strict):
 
 
 class SupportingSpec(AgreementSpec):
-    supplier: SupplierRef
-    supports: list[Covered] = Field(min_length=1)
+    supplier: SupplierRef | None = evidence("PR2.4", "The supplier this OLA or UA is agreed with")
+    supports: list[Covered] | None = evidence("PR2.4", "The services and components it supports", min_length=1)
     supports_slas: list[SLARef] = []
     contract_ref: Text | None = None
 
 
 class OLA(Envelope):
+    owner_requirement = "PR2.4"
+    requirement_map = {"PR2.2": "PR2.4"}  # the agreement fields an OLA shares with SLAs evidence PR2.4
     kind: Literal["OLA"]
     spec: SupportingSpec
 
 
 class UA(Envelope):
+    owner_requirement = "PR2.4"
+    requirement_map = {"PR2.2": "PR2.4"}
     kind: Literal["UA"]
     spec: SupportingSpec
 
@@ -240,10 +249,10 @@ class Notification(Strict):
 
 
 class AgreementEvaluationSpec(Strict):
-    agreement: AgreementRef
-    period_start: dt.date
-    period_end: dt.date
-    results: list[Result] = Field(min_length=1)
+    agreement: AgreementRef | None = evidence("PR2.3", "The SLA, OLA or UA evaluated")
+    period_start: dt.date | None = evidence("PR2.3", "First day of the evaluated period")
+    period_end: dt.date | None = evidence("PR2.3", "Last day of the evaluated period")
+    results: list[Result] | None = evidence("PR2.3", "One result per target", min_length=1)
     notifications: list[Notification] = []
     nonconformity: NonconformityRef | None = None
 
@@ -281,15 +290,16 @@ class ReportSpecificationSpec(Strict):
 
 
 class ReportSpecification(Envelope):
+    owner_requirement = "PR3.2"
     kind: Literal["ReportSpecification"]
     spec: ReportSpecificationSpec
 
 
 class ReportDeliverySpec(Strict):
-    report: ReportRef
-    period_end: dt.date
-    delivered_on: dt.date
-    recipients: list[NonEmpty] = Field(min_length=1)
+    report: ReportRef | None = evidence("PR3.3", "The ReportSpecification delivered")
+    period_end: dt.date | None = evidence("PR3.3", "Last day of the reported period")
+    delivered_on: dt.date | None = evidence("PR3.3", "When it was delivered")
+    recipients: list[NonEmpty] | None = evidence("PR3.3", "Who received it", min_length=1)
     location: Text | None = None
 
 

@@ -48,5 +48,6 @@ class WaiverSpec(Strict):
 
 class Waiver(Envelope):
     record = True  # its expiry, not a review interval, limits how long it stands
+    lenient = False  # a waiver with one bad field waives nothing: it is all or nothing
     kind: Literal["Waiver"]
     spec: WaiverSpec

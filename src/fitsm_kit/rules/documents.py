@@ -22,8 +22,8 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
     document in the messages (e.g. "scope statement").
     """
     meta = doc.model.metadata
-    if meta.status is Status.RETIRED:
-        return
+    if meta.status in (Status.RETIRED, Status.DRAFT, Status.IN_REVIEW):
+        return  # only what is approved is in force and due for review; a draft's review is its approval
     of = f" of the {what}" if what else ""
     subject = f"the {what}" if what else "the document"
     interval = ctx.interval(doc)
@@ -31,9 +31,16 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
         yield Problem(doc, ("metadata",), f"no planned review interval{of}",
                       "set metadata.review.interval (e.g. P12M) or a default for this kind")
         return
-    last = meta.review.last_reviewed if meta.review else None
+    # The approval starts the first interval: a document approved within it is not "never reviewed".
+    # Once reviewed, the last review counts (a later approval of a new version is not a review).
+    last = meta.review.last_reviewed if meta.review and meta.review.last_reviewed else None
+    last = last or (meta.approval.approved_on if meta.approval else None)
     if last is None:
-        yield Problem(doc, ("metadata", "review"), f"{subject} was never reviewed: no metadata.review.last_reviewed")
+        yield Problem(doc, ("metadata", "review"), f"{subject} was never reviewed: no metadata.review.last_reviewed "
+                      "and no approval date")
+    elif last > ctx.as_of:
+        yield Problem(doc, ("metadata", "review", "last_reviewed"), f"last reviewed or approved {last}, after "
+                      f"today ({ctx.as_of}): a review cannot be recorded ahead", "record the date it took place")
     elif (due := ctx.overdue(last, interval)) is not None:
         yield Problem(doc, ("metadata", "review", "last_reviewed"),
                       f"review{of} overdue: last reviewed {last}, interval {interval}, fell due {due}")

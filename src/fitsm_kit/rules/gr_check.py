@@ -26,7 +26,7 @@ def kpi_measured(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec",), "KPI has never been measured")
         return
     last = max(m.period_end for m in spec.measurements)
-    if (due := ctx.overdue(last, spec.frequency)) is not None:
+    if spec.frequency is not None and (due := ctx.overdue(last, spec.frequency)) is not None:
         yield Problem(doc, ("spec", "measurements"),
                       f"last measurement {last}, frequency {spec.frequency}: a new one fell due {due}")
 
@@ -84,7 +84,7 @@ def kpi_suitability_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, KPI)
     accepted = holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
-    code = _PROCESS_CODES.get(doc.model.spec.scope)
+    code = _PROCESS_CODES.get(doc.model.spec.scope or "")
     if code is not None:
         accepted |= holders(ctx, Role.PROCESS_OWNER, process=code)
     yield from attestation_problems(doc, ctx, "GR6.1", accepted,

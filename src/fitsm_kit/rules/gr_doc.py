@@ -51,7 +51,8 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
     defined: dict[ProcessCode, list[Doc]] = {}
     for doc in ctx.sms.of_kind("Process"):
         assert isinstance(doc.model, Process)
-        defined.setdefault(doc.model.spec.code, []).append(doc)
+        if doc.model.spec.code is not None:  # a definition without its code is reported under GR2.2
+            defined.setdefault(doc.model.spec.code, []).append(doc)
     for code in in_scope_processes(ctx):
         docs = defined.get(code, [])
         if not docs:

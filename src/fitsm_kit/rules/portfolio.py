@@ -24,7 +24,8 @@ def service_specified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if spec.lifecycle_status in (Lifecycle.PROPOSED, Lifecycle.RETIRED):
         return
     if not spec.value_proposition:
-        yield Problem(doc, ("spec",), f"{spec.lifecycle_status.value} service has no value proposition")
+        stage = spec.lifecycle_status.value if spec.lifecycle_status else "a"
+        yield Problem(doc, ("spec",), f"{stage} service has no value proposition")
     if spec.lifecycle_status is Lifecycle.LIVE and not spec.components:
         yield Problem(doc, ("spec",), "live service lists no components",
                       "list the service's components under spec.components (with their suppliers)")

@@ -36,11 +36,11 @@ def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``.
     """
     assert isinstance(doc.model, ServiceCatalogue)
-    for i, service_id in enumerate(doc.model.spec.services):
+    for i, service_id in enumerate(doc.model.spec.services or ()):
         service = ctx.sms.get(service_id, "Service")
         if service is not None and service.spec.lifecycle_status is not Lifecycle.LIVE:
-            yield Problem(doc, ("spec", "services", i),
-                          f"{service_id} is {service.spec.lifecycle_status.value}, not live")
+            stage = service.spec.lifecycle_status.value if service.spec.lifecycle_status else "of no lifecycle status"
+            yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage}, not live")
 
 
 @rule("PR2.1", "live-service-in-catalogue", kinds=("Service",),
@@ -83,7 +83,7 @@ def sla_services(sms: Sms, doc: Doc) -> list[str]:
         return list(spec.services)
     if spec.catalogue is not None:
         catalogue = sms.get(spec.catalogue, "ServiceCatalogue")
-        return list(catalogue.spec.services) if catalogue is not None else []
+        return list(catalogue.spec.services or ()) if catalogue is not None else []
     return [s.id for s in sms.of_kind("Service")
             if s.spec.lifecycle_status is Lifecycle.LIVE and s.spec.customer_facing]
 
@@ -129,7 +129,8 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     targets: list[Target] = doc.spec.targets
     interval = evaluation_interval(targets)
-    evaluations = ctx.sms.referring(doc.id, "AgreementEvaluation", via="agreement")
+    evaluations = [e for e in ctx.sms.referring(doc.id, "AgreementEvaluation", via="agreement")
+                   if e.spec.period_end is not None]  # one without its period is reported under PR2.3
     if not evaluations:
         if (due := ctx.overdue(doc.spec.validity.start, interval)) is not None:
             yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
@@ -139,7 +140,7 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last.spec.period_end, interval)) is not None:
         yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {last.spec.period_end} "
                       f"({last.id}); evaluated every {interval}, the next fell due {due}")
-    evaluated = {r.target for r in last.spec.results}
+    evaluated = {r.target for r in last.spec.results or ()}
     for i, target in enumerate(targets):
         if target.id not in evaluated:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
@@ -178,11 +179,11 @@ def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Proble
     """
     assert isinstance(doc.model, AgreementEvaluation)
     spec = doc.model.spec
-    agreement = ctx.sms.get(spec.agreement, *kinds)
+    agreement = ctx.sms.get(spec.agreement, *kinds) if spec.agreement else None
     if agreement is None or spec.notifications or spec.nonconformity:
         return
-    targets = {t.id: t for t in agreement.spec.targets}
-    for i, result in enumerate(spec.results):
+    targets = {t.id: t for t in agreement.spec.targets or ()}
+    for i, result in enumerate(spec.results or ()):
         if not result.met:
             target = targets.get(result.target)
             agreed = f" against {target.value:g} {target.unit}" if target else ""

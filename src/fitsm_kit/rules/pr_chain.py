@@ -56,7 +56,7 @@ def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
 
 def availability(agreement: Doc) -> float | None:
     """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
-    values = [t.value for t in agreement.spec.targets if t.metric == "availability" and t.unit == "%"]
+    values = [t.value for t in agreement.spec.targets or () if t.metric == "availability" and t.unit == "%"]
     return min(values, default=None)
 
 
@@ -73,7 +73,7 @@ def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
     taken at face value.
     """
-    targets = [(i, t) for i, t in enumerate(doc.spec.targets) if t.metric == "availability" and t.unit == "%"]
+    targets = [(i, t) for i, t in enumerate(doc.spec.targets or ()) if t.metric == "availability" and t.unit == "%"]
     if not targets:
         return
     by_service: dict[str, list[Link]] = {}
@@ -140,7 +140,7 @@ def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
     supporting agreement without such a target is not compared.
     """
     agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
-    for i, target in enumerate(doc.spec.targets):
+    for i, target in enumerate(doc.spec.targets or ()):
         for agreement in agreements.values():
             for found in slower(target, agreement.spec.targets):
                 yield Problem(doc, ("spec", "targets", i, "value"),

@@ -9,10 +9,23 @@ from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.general import attestation_problems, holders, in_use, inactive_holder, process_doc
 
+AGREED = ("validity", "service_hours", "support", "targets")  # what every SLA, OLA and UA agrees
+SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
+
+
+def complete(doc: Doc) -> bool:
+    """Whether an agreement says everything it agrees; a part left out is reported under its requirement."""
+    parts = AGREED + (SUPPORTING if doc.kind in ("OLA", "UA") else ())
+    return all(getattr(doc.spec, part) is not None for part in parts)
+
 
 def in_force(doc: Doc, ctx: Context) -> bool:
-    """An agreement counts once agreed (not a draft, not retired) and while its validity covers today."""
-    if not in_use(doc):
+    """An agreement counts once agreed (not a draft, not retired), complete, and while its validity covers today.
+
+    An agreement with a part left out (no validity, no targets) cannot be relied on, so it covers
+    nothing and supports nothing: the missing part is the one finding, under the agreement's requirement.
+    """
+    if not in_use(doc) or not complete(doc):
         return False
     validity = doc.spec.validity
     return bool(validity.start <= ctx.as_of and (validity.end is None or ctx.as_of <= validity.end))

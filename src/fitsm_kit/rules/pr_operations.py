@@ -41,6 +41,8 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A risk at or above the treatment threshold is mitigated by something implemented, or accepted."""
     assert isinstance(doc.model, Risk)
     spec = doc.model.spec
+    if spec.probability is None or spec.impact is None:
+        return  # not assessed: reported under the risk's requirement
     level = spec.probability * spec.impact
     if level < RISK_TREATMENT_THRESHOLD or doc.model.metadata.status is Status.RETIRED:
         return
@@ -90,7 +92,7 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       "requirements in any AvailabilityContinuityPlan")
         return
     promised = [(t.value, sla.id) for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)
-                and isinstance(sla.model, SLA) for t in sla.model.spec.targets
+                and isinstance(sla.model, SLA) for t in sla.model.spec.targets or ()
                 if t.metric == "availability" and t.unit == "%"]
     if not promised:
         return

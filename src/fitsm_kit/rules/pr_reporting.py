@@ -54,7 +54,7 @@ def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not in_force(doc, ctx):
         return
     reported = covered(ctx)
-    for i, target in enumerate(doc.spec.targets):
+    for i, target in enumerate(doc.spec.targets or ()):
         if f"{doc.id}/{target.id}" not in reported:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} is in no report ('{doc.id}/{target.id}' "
                           "in a report's spec.covers)")
@@ -69,6 +69,8 @@ def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, KPI)
     scope = doc.model.spec.scope
+    if scope is None:
+        return  # reported under GR6.1
     if scope != "sms" and ctx.sms.get(scope, "Service") is None and scope not in {p.value for p in
                                                                                    in_scope_processes(ctx)}:
         return
@@ -86,11 +88,13 @@ def report_covers_resolve(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     for i, item in enumerate(doc.spec.covers):
         agreement_id, _, target_id = item.partition("/")
+        if agreement_id in ctx.sms.invalid_ids:
+            continue  # defined in a document that does not load: reported there, once
         if target_id:
             agreement = ctx.sms.get(agreement_id, "SLA", "OLA", "UA")
             if agreement is None:
                 yield Problem(doc, ("spec", "covers", i), f"{agreement_id!r} is not an SLA, OLA or UA")
-            elif not any(t.id == target_id for t in agreement.spec.targets):
+            elif not any(t.id == target_id for t in agreement.spec.targets or ()):
                 yield Problem(doc, ("spec", "covers", i), f"{agreement_id} has no target {target_id!r}")
         elif ctx.sms.get(item, "KPI") is None:
             yield Problem(doc, ("spec", "covers", i), f"{item!r} is not a KPI")
@@ -170,10 +174,10 @@ def report_recipients(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ``ReportDelivery``'s ``spec.recipients`` include the whole ``audience`` of its specification.
     """
     assert isinstance(doc.model, ReportDelivery)
-    spec = ctx.sms.get(doc.model.spec.report, "ReportSpecification")
+    spec = ctx.sms.get(doc.model.spec.report, "ReportSpecification") if doc.model.spec.report else None
     if spec is None:
         return
-    missing = [a for a in spec.spec.audience if a not in doc.model.spec.recipients]
+    missing = [a for a in spec.spec.audience if a not in (doc.model.spec.recipients or ())]
     if missing:
         yield Problem(doc, ("spec", "recipients"), f"not delivered to {', '.join(missing)} "
                       f"(audience of {spec.id})")

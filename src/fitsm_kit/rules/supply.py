@@ -110,7 +110,7 @@ def complaint_records(doc: Doc, ctx: Context) -> Iterator[Problem]:
     missing = [f for f in ("response", "closed_on") if getattr(spec, f) is None]
     if missing:
         yield Problem(doc, ("spec", "status"), f"closed complaint has no {' and no '.join(missing)}")
-    elif spec.closed_on is not None and spec.closed_on < spec.received_on:
+    elif spec.closed_on is not None and spec.received_on is not None and spec.closed_on < spec.received_on:
         yield Problem(doc, ("spec", "closed_on"), f"closed {spec.closed_on}, before it was received "
                       f"({spec.received_on})", "correct the dates")
 

@@ -21,7 +21,7 @@ _NAMES = {"SLA": "Service level agreements", "OLA": "Operational level agreement
 def pages(site: Site) -> Iterator[Page]:
     sections = []
     for kind in AGREEMENTS:
-        rows = [[link(d.model.metadata.title, page_of(d), INDEX), _party(site, d, INDEX), _validity(site, d),
+        rows = [[link(d.title, page_of(d), INDEX), _party(site, d, INDEX), _validity(site, d),
                  d.model.metadata.status.value] for d in site.of_kind(kind)]
         sections.append((_NAMES[kind], table(["Agreement", "With", "Validity", "Status"], rows, "None.")))
     yield Page(INDEX, "Agreements", "agreements.md.j2", {"sections": sections}, searchable=False)
@@ -33,11 +33,13 @@ def _party(site: Site, doc: Doc, page: str) -> Markup:
     """The other party: the SLA's customer (all customers for a default SLA), the OLA's / UA's supplier."""
     if doc.kind == "SLA":
         return site.ref(doc.spec.customer, page) if doc.spec.customer else text("all customers (default SLA)")
-    return site.ref(doc.spec.supplier, page)
+    return site.ref(doc.spec.supplier, page) if doc.spec.supplier else text("not stated")
 
 
 def _validity(site: Site, doc: Doc) -> str:
     validity = doc.spec.validity
+    if validity is None:
+        return "not stated"
     span = f"{validity.start} – {validity.end or 'open-ended'}"
     if validity.start > site.as_of:
         return f"{span} (not yet in force)"
@@ -73,13 +75,13 @@ def _supporting(site: Site, doc: Doc) -> list[str]:
 def _agreement(site: Site, doc: Doc) -> Page:
     page, spec = page_of(doc), doc.spec
     targets = [[t.id, t.metric, f"{t.value:g} {t.unit}", t.priority or "", t.period, t.description or ""]
-               for t in spec.targets]
+               for t in spec.targets or ()]
     if doc.kind == "SLA":
         covered = [site.ref(s, page) for s in site.services_of_sla(doc)]
     else:
         covered = [site.ref(c.service, page) + (text(f" (component {c.component})") if c.component else Markup(""))
-                   for c in spec.supports]
-    return Page(page, doc.model.metadata.title, "agreement.md.j2", {
+                   for c in spec.supports or ()]
+    return Page(page, doc.title, "agreement.md.j2", {
         "doc": doc, "kind_name": _NAMES[doc.kind][:-1], "description": text(spec.description),
         "provider": site.ref(doc.model.metadata.owner, page), "party": _party(site, doc, page),
         "party_label": "Customer" if doc.kind == "SLA" else "Supplier",
@@ -87,7 +89,7 @@ def _agreement(site: Site, doc: Doc) -> Page:
         "validity": text(_validity(site, doc)), "service_hours": hours(spec.service_hours),
         "support": table(["Property", "Value"], [
             ["Contact", spec.support.contact], ["Hours", hours(spec.support.hours)],
-            ["Channels", ", ".join(spec.support.channels) or "—"]]),
+            ["Channels", ", ".join(spec.support.channels) or "—"]] if spec.support else [["Support", "not stated"]]),
         "targets": table(["Target", "Metric", "Value", "Priority", "Period", "Description"], targets),
         "supporting_label": "Supporting agreements" if doc.kind == "SLA" else "Supports these SLAs",
         "supporting": bullets([site.ref(i, page) for i in _supporting(site, doc)], "None."),

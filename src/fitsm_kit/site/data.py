@@ -90,7 +90,7 @@ class Site:
 
     def name(self, doc: Doc) -> str:
         """How a document is called in links: a person's name, otherwise its title."""
-        return str(doc.spec.name) if doc.kind == "Person" else doc.model.metadata.title
+        return str(doc.spec.name) if doc.kind == "Person" else doc.title
 
 
 def build_site(sms: Sms, result: Result, history: HistorySource = no_history) -> Site:
@@ -122,8 +122,9 @@ def build_site(sms: Sms, result: Result, history: HistorySource = no_history) ->
         if doc.spec.customer:
             site.slas_of_customer[doc.spec.customer].append(doc.id)
     for doc in site.of_kind(*SUPPORTING):
-        site.agreements_of_supplier[doc.spec.supplier].append(doc.id)
-        for service in dict.fromkeys(c.service for c in doc.spec.supports):
+        if doc.spec.supplier:
+            site.agreements_of_supplier[doc.spec.supplier].append(doc.id)
+        for service in dict.fromkeys(c.service for c in doc.spec.supports or ()):
             site.supporting_of_service[service].append(doc.id)
         for sla in doc.spec.supports_slas:
             site.supporting_of_sla[sla].append(doc.id)

@@ -21,7 +21,7 @@ def _contacts(contacts: list[Contact]) -> Markup:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    customers = [[link(d.model.metadata.title, page_of(d), CUSTOMERS), d.spec.organisation,
+    customers = [[link(d.title, page_of(d), CUSTOMERS), d.spec.organisation,
                   site.ref(d.spec.relationship_manager, CUSTOMERS), _contacts(d.spec.contacts),
                   text(f"order: {d.spec.channels.ordering}; escalate: {d.spec.channels.escalation}; "
                        f"complain: {d.spec.channels.complaints}"),
@@ -31,7 +31,7 @@ def pages(site: Site) -> Iterator[Page]:
     yield Page(CUSTOMERS, "Customers", "customers.md.j2", {"table": table(
         ["Customer", "Organisation", "Relationship manager", "Contacts", "Channels", "Services", "SLAs"],
         customers, "No customers recorded.")}, searchable=False)
-    suppliers = [[link(d.model.metadata.title, page_of(d), SUPPLIERS), d.spec.organisation,
+    suppliers = [[link(d.title, page_of(d), SUPPLIERS), d.spec.organisation,
                   d.spec.type + (" (federation member)" if d.spec.federation_member else ""),
                   site.ref(d.spec.relationship_manager, SUPPLIERS), _contacts(d.spec.contacts),
                   site.refs(site.services_of_supplier.get(d.id, []), SUPPLIERS),

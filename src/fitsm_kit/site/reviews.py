@@ -59,7 +59,7 @@ def _reviews(site: Site) -> Iterator[Due]:
 
 def _agreement_ends(site: Site) -> Iterator[Due]:
     for doc in site.of_kind(*AGREEMENTS):
-        end = doc.spec.validity.end
+        end = doc.spec.validity.end if doc.spec.validity else None
         if end is not None and doc.model.metadata.status is not Status.RETIRED:
             yield Due(doc, "Agreement ends", end, _state(end, site.as_of, "expired"))
 

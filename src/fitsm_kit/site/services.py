@@ -18,6 +18,8 @@ CATALOGUE = "catalogue/index.md"
 PORTFOLIO = "portfolio/index.md"
 MERMAID = "assets/fitsm/mermaid/mermaid.min.js"
 
+_STAGES = [*Lifecycle, None]  # a service whose lifecycle status is left out sorts last
+
 
 def pages(site: Site) -> Iterator[Page]:
     yield _catalogue(site)
@@ -32,10 +34,10 @@ def _catalogue(site: Site) -> Page:
     for cat in site.of_kind("ServiceCatalogue"):
         live = [s for s in (site.docs.get(i) for i in cat.spec.services)
                 if s is not None and s.kind == "Service" and s.spec.lifecycle_status is Lifecycle.LIVE]
-        rows = [[link(s.model.metadata.title, page_of(s), CATALOGUE), s.spec.description,
+        rows = [[link(s.title, page_of(s), CATALOGUE), s.spec.description,
                  s.spec.value_proposition or "", site.refs(site.slas_of_service.get(s.id, []), CATALOGUE)]
                 for s in live]
-        sections.append({"title": text(cat.model.metadata.title), "audience": text(cat.spec.audience),
+        sections.append({"title": text(cat.title), "audience": text(cat.spec.audience),
                          "doc": link("catalogue document", page_of(cat), CATALOGUE),
                          "table": table(["Service", "Description", "Value", "Agreements"], rows,
                                         "No live services in this catalogue.")})
@@ -45,10 +47,10 @@ def _catalogue(site: Site) -> Page:
 def _portfolio(site: Site) -> Page:
     """All services, whatever their lifecycle status (for staff)."""
     services = site.of_kind("Service")
-    rows = [[link(s.model.metadata.title, page_of(s), PORTFOLIO), s.spec.lifecycle_status.value,
+    rows = [[link(s.title, page_of(s), PORTFOLIO), s.spec.lifecycle_status.value if s.spec.lifecycle_status else "—",
              "yes" if s.spec.customer_facing else "no", site.ref(s.model.metadata.owner, PORTFOLIO),
              len(site.slas_of_service.get(s.id, [])), len(site.supporting_of_service.get(s.id, []))]
-            for s in sorted(services, key=lambda s: (list(Lifecycle).index(s.spec.lifecycle_status), s.id))]
+            for s in sorted(services, key=lambda s: (_STAGES.index(s.spec.lifecycle_status), s.id))]
     counts = {state.value: sum(1 for s in services if s.spec.lifecycle_status is state) for state in Lifecycle}
     return Page(PORTFOLIO, "Service portfolio", "portfolio.md.j2", {
         "table": table(["Service", "Lifecycle", "Customer-facing", "Owner", "SLAs", "OLAs / UAs"], rows,
@@ -63,7 +65,7 @@ def _service(site: Site, doc: Doc) -> Page:
     suppliers = [[site.ref(s.supplier, page), s.role, s.agreement_required, s.justification or ""]
                  for s in spec.suppliers]
     supporting = site.supporting_of_service.get(doc.id, [])
-    return Page(page, doc.model.metadata.title, "service.md.j2", {
+    return Page(page, doc.title, "service.md.j2", {
         "doc": doc, "description": text(spec.description), "value": text(spec.value_proposition),
         "owner": site.ref(doc.model.metadata.owner, page),
         "customers": site.refs(spec.customers, page) or text("none listed"),
@@ -97,7 +99,7 @@ def diagram(site: Site, doc: Doc) -> Markup:
         return site.name(other) if other is not None else doc_id
 
     lines = ["flowchart LR"]
-    me = node(doc.id, doc.model.metadata.title, "[[{}]]")
+    me = node(doc.id, doc.title, "[[{}]]")
     edges = []
     for dep in doc.spec.depends_on:
         edges.append(f"    {me} -->|depends on| {node(dep, title(dep))}")
@@ -112,5 +114,6 @@ def diagram(site: Site, doc: Doc) -> Markup:
         other = site.docs[agreement]
         a = node(agreement, title(agreement), "([{}])")
         edges.append(f"    {a} -.->|supports| {me}")
-        edges.append(f"    {a} -.- {node(other.spec.supplier, title(other.spec.supplier), '[/{}/]')}")
+        if other.spec.supplier:
+            edges.append(f"    {a} -.- {node(other.spec.supplier, title(other.spec.supplier), '[/{}/]')}")
     return Markup(html.escape("\n".join(lines + edges)))  # for <pre>; labels are inert (mermaid_label)

@@ -41,6 +41,16 @@ class Doc:
     def spec(self) -> Any:
         return self.model.spec
 
+    @property
+    def title(self) -> str:
+        """The document's title, or its id where the title is left out (reported under GR2.4)."""
+        return self.model.metadata.title or self.id
+
+    @property
+    def owner(self) -> str | None:
+        """The owner's Person id; None where it is left out (reported under the owner's requirement)."""
+        return self.model.metadata.owner
+
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id} at {self.path}:{self.line}>"
 
@@ -110,7 +120,7 @@ class Sms:
         """Every FitSM-3 role assignment, with its document and position in the list."""
         for doc in self.of_kind("RoleAssignment"):
             assert isinstance(doc.model, RoleAssignment)
-            for i, assignment in enumerate(doc.model.spec.assignments):
+            for i, assignment in enumerate(doc.model.spec.assignments or ()):
                 yield doc, i, assignment
 
     def planned(self, kind: str, own: str | None = None) -> str | None:
