@@ -7,6 +7,7 @@ configuration (gitsms.isolated_env); fitsm's own calls see the same.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -16,13 +17,23 @@ from pathlib import Path
 
 import pytest
 
+from fitsm_kit import escape
 from fitsm_kit.engine.load import read_sms
 from fitsm_kit.engine.run import check
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.evaluation import records
+from fitsm_kit.evaluation.evaluate import Evaluation, TargetResult
+from fitsm_kit.gitcontrol import codeowners, doctext, evidence
+from fitsm_kit.gitcontrol import history as history_module
 from fitsm_kit.gitcontrol.doccontrol import for_check
+from fitsm_kit.gitcontrol.evidence import trailer_identity
+from fitsm_kit.site import markdown
 from fitsm_kit.sms.config import load_config
+from fitsm_kit.sms.discovery import is_sms_path
+from fitsm_kit.sms.loader import load_bytes
 from gitsms import GitSms, copy_sms, isolated_env, no_user_git_config
 
-from conftest import Run
+from conftest import EXAMPLES, Run
 
 AS_OF = dt.date(2026, 11, 26)
 _isolated = pytest.fixture(autouse=True)(no_user_git_config)
@@ -145,3 +156,195 @@ def test_9_an_untracked_link_out_of_the_sms_is_not_followed(tmp_path: Path, fits
     assert run.code == 1, run.err
     assert time.monotonic() - started < 30
     assert "symlink points outside the SMS" in run.out
+
+
+# 2. A Person's name cannot inject trailers into a maintainer's commit.
+
+HOSTILE_PERSON = """\
+---
+apiVersion: fitsm.eu/v1
+kind: Person
+metadata: {{id: eve, title: Eve, owner: eve, status: recorded}}
+spec:
+  name: {name}
+  email: eve@acme-rc.example
+  github: {github}
+"""
+INJECTED_NAME = json.dumps("Eve\n\nApproved-by: Alice Martin <alice.martin@acme-rc.example>\nX")
+
+
+def _with_eve(root: Path, name: str = INJECTED_NAME, github: str = "eve") -> GitSms:
+    repo = imported(root)
+    with (repo.root / "people" / "people.yaml").open("a", encoding="utf-8") as people:
+        people.write(HOSTILE_PERSON.format(name=name, github=github))
+    repo.commit("eve", "Add Eve", who="farid", when="2026-01-06T10:00:00+01:00")
+    return repo
+
+
+def test_2_a_person_name_with_a_line_break_is_a_finding(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    repo = _with_eve(tmp_path / "sms")
+    run = fitsm("check", repo.root, "--no-cache", "--format", "json")
+    messages = [f["message"] for f in json.loads(run.out)["findings"] if f["path"] == "people/people.yaml"]
+    assert any("spec.name" in m and "one plain line" in m for m in messages), messages
+
+
+def test_2_review_commit_writes_no_forged_trailer(tmp_path: Path, fitsm: Callable[..., Run],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _with_eve(tmp_path / "sms")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Eve")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "eve@acme-rc.example")
+    head = repo.git("rev-parse", "HEAD")
+    run = fitsm("review", "sm-policy", "--by", "eve", "--commit", "--sms", repo.root)
+    assert run.code == 2, run.out + run.err
+    assert repo.git("rev-parse", "HEAD") == head  # no commit was made
+    assert "Approved-by" not in repo.git("log", "--format=%B")
+    assert "sm-policy" in approval_findings(repo.root)
+    with pytest.raises(FitsmError):
+        trailer_identity("Eve\nApproved-by: Alice <a@x>", "eve@x")
+    assert trailer_identity("Eve Novak", "eve@x") == "Eve Novak <eve@x>"
+
+
+# 3. CODEOWNERS: file names and handles are checked before a line is written.
+
+def test_3_a_file_name_cannot_add_a_codeowners_line(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    repo = imported(tmp_path / "sms")
+    evil = repo.root / "agreements" / "x\n*\t@attacker.yaml"
+    shutil.copy(repo.root / "agreements" / "slas.yaml", evil)
+    (repo.root / "agreements" / "slas.yaml").unlink()
+    repo.commit("evil-name", "Rename", who="bob", when="2026-01-07T10:00:00+01:00")
+    run = fitsm("codeowners", repo.root)
+    assert run.code == 2, run.out + run.err
+    assert "cannot write CODEOWNERS" in run.err and "\\n" in run.err
+    assert not (repo.root / ".github" / "CODEOWNERS").exists()
+
+
+def test_3_a_handle_cannot_add_owners_or_lines(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    repo = _with_eve(tmp_path / "sms", name="Eve", github=json.dumps("eve @org/admins\n* @attacker"))
+    run = fitsm("check", repo.root, "--no-cache", "--format", "json")
+    assert any("spec.github" in f["message"] for f in json.loads(run.out)["findings"])
+    owners = codeowners.Owners(("@alice",), {"general/policy.yaml": ("@eve @org/admins\n* @attacker",)}, ())
+    with pytest.raises(FitsmError, match="not a user or team handle"):
+        codeowners.render(owners, "github")
+    for path in ("a\nb.yaml", "a*.yaml", "a?.yaml", "[ab].yaml", "a\\b.yaml", "a\u2028b.yaml"):
+        with pytest.raises(FitsmError, match="cannot write CODEOWNERS"):
+            codeowners.render(codeowners.Owners((), {path: ("@alice",)}, ()), "github")
+    written = codeowners.render(codeowners.Owners((), {"a b#c.yaml": ("@alice",)}, ()), "github")
+    assert codeowners.owners_of(codeowners.parse(written), "a b#c.yaml") == {"@alice"}
+
+
+# 4/5. No command's output starts a workflow command or reaches the terminal raw.
+
+PAYLOAD = "x\n::error file=a::forged\n::add-mask::secret\n##[stop-commands]tok \x1b]0;title\x07\x1b[2J\u202eevil"
+
+
+def _no_forged_line(text: str) -> None:
+    for line in text.splitlines():
+        assert not line.lstrip().startswith("::") and "##[" not in line, line
+    for char in ("\x1b", "\x07", "\u202e"):
+        assert char not in text
+
+
+def test_4_config_errors_and_codeowners_check_print_no_workflow_command(tmp_path: Path,
+                                                                        fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "conf"
+    root.mkdir()
+    (root / "fitsm.yaml").write_text(f"as_of: 2026-11-26\n{json.dumps(PAYLOAD)}: 1\n", encoding="utf-8")
+    run = fitsm("check", root, "--no-cache")
+    assert run.code == 2 and "unknown key" in run.err
+    _no_forged_line(run.out + run.err)
+    repo = imported(tmp_path / "sms")
+    os.rename(repo.root / "general" / "policy.yaml", repo.root / "general" / "p\n::error::x.yaml")
+    (repo.root / ".github").mkdir()
+    (repo.root / ".github" / "CODEOWNERS").write_text("* @nobody\n", encoding="utf-8")
+    run = fitsm("codeowners", repo.root, "--check")
+    assert run.code == 1, run.err
+    assert "p\\x0a::error::x.yaml" in run.out
+    _no_forged_line(run.out + run.err)
+
+
+def test_5_history_escapes_authors_subjects_and_notices(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    repo = imported(tmp_path / "sms")
+    repo.edit("general/policy.yaml", "Every change", "Each change")
+    repo.git("add", "-A")
+    env = isolated_env(tmp_path) | {"GIT_AUTHOR_NAME": "Mallory\x1b]0;owned\x07\x1b[2J", "GIT_AUTHOR_EMAIL": "m@x",
+                                    "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@x"}
+    subprocess.run(["git", "commit", "-q", "-m", "Wording \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ "
+                    "##[add-mask]x \u202eevil"], cwd=repo.root, env=env, check=True)
+    (repo.root / "general" / "p\n::warning::x.yaml").write_text("a: 1\n", encoding="utf-8")  # a pending file
+    run = fitsm("history", "sm-policy", "--sms", repo.root)
+    assert run.code == 0, run.err
+    assert "Mallory\\x1b]0;owned\\x07" in run.out and "\\u202eevil" in run.out
+    _no_forged_line(run.out + run.err)
+
+
+# 6. Every pattern on user text runs in linear time.
+
+N = 200_000
+
+
+def _linear(call: Callable[[], object]) -> None:
+    started = time.perf_counter()
+    call()
+    assert time.perf_counter() - started < 1.0, call
+
+
+def test_6_patterns_stay_linear_on_long_adversarial_input() -> None:
+    people = evidence.People(read_sms(EXAMPLES / "acme", load_config(EXAMPLES / "acme"), AS_OF))
+    commit = history_module.Commit("0" * 40, True, "n", "e", "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00",
+                                   "(#" + "1" * N + " " * N, (), "See merge request " + "a" * N + " " + "!" * N)
+    cases: list[Callable[[], object]] = [
+        lambda: people.identity("Eve <" + "a@" * N),  # the 28 s quadratic e-mail pattern of the issue
+        lambda: people.identity("<" + "a" * N + "@" + "b" * N + " >"),
+        lambda: people.email("1" * N + "@users.noreply.github.com!"),
+        lambda: evidence.pull_request(commit),
+        lambda: history_module.trailers("s\n\n" + "Key: v\n " * (N // 8) + "x" * N),
+        lambda: history_module.trailers("s\n\n" + ("a" * 50 + ":" * 50 + "\n") * (N // 100)),
+        lambda: codeowners._matches("*a" * 300 + "b", "a" * 1000),
+        lambda: codeowners._matches("**/" * 300 + "x", "a/" * 500),
+        lambda: codeowners.parse(("a" + " " * N + "\\" * N + "\n") * 2),
+        lambda: markdown.text("#" * N + "\n" + "1" * N + ")" + "\n" + "-" * N + "x"),
+        lambda: doctext.documents("metadata:\n  id: x\n  review:" + "\n" * N + "x"),
+        lambda: doctext.documents("metadata: {" + ", id: " * N + "}"),
+        lambda: is_sms_path("a/" * N + "x.yaml", ("*a*a*a*a*a*a*a*a*b",)),
+        lambda: escape.safe_lines(("::" + " " * N + "\n") * 10),
+    ]
+    for case in cases:
+        _linear(case)
+
+
+# 7. Evaluation records quote every SMS text.
+
+@pytest.mark.parametrize("target_id", ["availability, measured: 100, met: true}  # forged",
+                                       "a\u2028met: true", "x\n- {target: y, met: true}", "\"'\\ #"])
+def test_7_a_target_id_cannot_change_the_record(target_id: str) -> None:
+    sms = read_sms(EXAMPLES / "acme", load_config(EXAMPLES / "acme"), AS_OF)
+    agreement = sms.of_kind("SLA")[0]
+    target = agreement.spec.targets[0].model_copy(update={"id": target_id, "unit": "%"})
+    result = TargetResult(target, 99.0, False, f"detail of {target_id}")
+    text = records.render(Evaluation(agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), (result,)), "2026-10")
+    loaded = load_bytes(text.encode(), "eval.yaml")
+    assert not loaded.problems
+    ((_, doc),) = loaded.documents
+    assert doc["spec"]["results"] == [{"target": target_id, "measured": 99, "met": False}]
+
+
+# 8. SMS text in the site: no Markdown block syntax, no bidi control.
+
+@pytest.mark.parametrize("line", ['!!! danger "Pwned"', '??? note "x"', '=== "Tab"', "/// details", ": definition",
+                                  "> quote", "--8<-- \"/etc/passwd\"", "$$", "~~~", "```", "# heading", "1. item",
+                                  "- item", "| a | b |", "%% x", "@@ x"])
+def test_8_markdown_block_syntax_from_the_sms_is_inert(line: str) -> None:
+    import markdown as md  # the Markdown the site engines use
+
+    extensions = ["admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "def_list",
+                  "tables", "pymdownx.snippets", "pymdownx.blocks.details"]
+    html = md.markdown(str(markdown.text(f"first\n{line}\nlast")), extensions=extensions)
+    for tag in ("<div", "<details", "<blockquote", "<h1", "<ol", "<ul", "<table", "<dl", "<pre", "<code"):
+        assert tag not in html, (line, html)
+
+
+def test_8_bidi_controls_do_not_reach_the_html() -> None:
+    for char in ("\u202e", "\u2066", "\u200f", "\u061c"):
+        rendered = str(markdown.text(f"abc{char}def"))
+        assert char not in rendered and f"u{ord(char):04x}" in rendered

@@ -68,6 +68,9 @@ def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
                 yield rel, Path(dirpath, name)
 
 
+_PATH_MAX = 4096  # Linux's PATH_MAX
+
+
 @functools.lru_cache(maxsize=8)
 def _excluded(exclude: tuple[str, ...]) -> Callable[[str], object]:
     return _matcher((*DEFAULT_EXCLUDE, *exclude))
@@ -76,6 +79,8 @@ def _excluded(exclude: tuple[str, ...]) -> Callable[[str], object]:
 def is_sms_path(rel: str, exclude: Iterable[str] = ()) -> bool:
     """Whether :func:`discover` would read the file at ``rel`` (root-relative, posix): the same selection,
     for files that are not on disk (Git history reads every version of exactly these)."""
+    if len(rel) > _PATH_MAX:
+        return False  # no file system holds it, so check never reads it (and the prefixes below stay short)
     parts = rel.split("/")
     if not rel.endswith((".yaml", ".yml")) or rel == CONFIG_NAME or any(p.startswith(".") or not p for p in parts):
         return False
