@@ -348,3 +348,45 @@ def test_8_bidi_controls_do_not_reach_the_html() -> None:
     for char in ("\u202e", "\u2066", "\u200f", "\u061c"):
         rendered = str(markdown.text(f"abc{char}def"))
         assert char not in rendered and f"u{ord(char):04x}" in rendered
+
+
+# Caches are verified before use: tampered, truncated or copied ones are rebuilt, with the same findings.
+
+def _all_findings(root: Path, fitsm: Callable[..., Run]) -> list[tuple[str, str, str]]:
+    run = fitsm("check", root, "--format", "json")
+    assert run.code in (0, 1), run.err
+    return sorted((f["path"], f["rule"], f["message"]) for f in json.loads(run.out)["findings"])
+
+
+@pytest.mark.parametrize("tamper", ["truncated", "edited", "copied"])
+def test_tampered_caches_are_rejected_and_rebuilt(tamper: str, tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    repo = imported(tmp_path / "sms")
+    other = imported(tmp_path / "other")
+    other.edit("general/policy.yaml", "Every change", "Each change")
+    other.commit("approved", "Wording\n\nApproved-by: Alice Martin <alice.martin@acme-rc.example>", who="bob",
+                 when="2026-02-01T10:00:00+01:00")
+    clean = _all_findings(repo.root, fitsm)
+    assert ("general/policy.yaml", "approved-in-git") in {(p, r) for p, r, _ in clean}
+    _all_findings(other.root, fitsm)
+    caches = {name: sorted((r.root / ".git" / "fitsm-kit").iterdir()) for name, r in (("repo", repo), ("other", other))}
+    assert [p.name.split("-")[0] for p in caches["repo"]] == ["history", "last"]
+    for mine, theirs in zip(caches["repo"], caches["other"], strict=True):
+        data = mine.read_bytes()
+        if tamper == "truncated":
+            mine.write_bytes(data[: len(data) // 2])
+        elif tamper == "edited":  # the forger removes the finding's cause: alice approves everything
+            mine.write_bytes(data.replace(b"farid", b"alice").replace(b'"approved-in-git"', b'"x"'))
+        else:  # another repository's caches (its own valid seals), under this repository's names
+            mine.write_bytes(theirs.read_bytes())
+    assert _all_findings(repo.root, fitsm) == clean
+    # and the caches were rebuilt: a second run reads valid ones and still agrees
+    assert _all_findings(repo.root, fitsm) == clean
+
+
+def test_a_cache_sealed_by_another_user_is_not_trusted(tmp_path: Path, fitsm: Callable[..., Run],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = imported(tmp_path / "sms")
+    clean = _all_findings(repo.root, fitsm)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "another-user"))  # another key
+    assert _all_findings(repo.root, fitsm) == clean
+    assert (tmp_path / "another-user" / "fitsm-kit" / "cache.key").stat().st_mode & 0o077 == 0
