@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -390,3 +391,16 @@ def test_a_cache_sealed_by_another_user_is_not_trusted(tmp_path: Path, fitsm: Ca
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "another-user"))  # another key
     assert _all_findings(repo.root, fitsm) == clean
     assert (tmp_path / "another-user" / "fitsm-kit" / "cache.key").stat().st_mode & 0o077 == 0
+
+
+def test_a_document_named_index_does_not_replace_a_section_page(tmp_path: Path) -> None:
+    from fitsm_kit.site import render
+
+    repo = imported(tmp_path / "sms")
+    repo.edit("general/policy.yaml", "id: sm-policy", "id: index")
+    config = load_config(repo.root)
+    render(repo.root, tmp_path / "site", config, AS_OF)
+    section = (tmp_path / "site" / "documents" / "index.html").read_text(encoding="utf-8")
+    own = (tmp_path / "site" / "documents" / "index+" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>Documents<", section)
+    assert re.search(r"<h1[^>]*>ACME Research Computing service management policy<", own)
