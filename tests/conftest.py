@@ -24,6 +24,12 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-user key that seals caches (fitsm_kit.sealed) lives in a test directory, never in ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "config-home"))
+
+
 @pytest.fixture
 def fitsm(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run ``fitsm ARGS`` through the real entry point (exit-code mapping included)."""

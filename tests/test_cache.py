@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from fitsm_kit import sealed
+from fitsm_kit.engine import cache
+
 from conftest import EXAMPLES, Run
 
 
@@ -30,10 +33,15 @@ def test_second_run_is_served_from_the_cache(sms: Path, tmp_path: Path, fitsm: C
     (stored,) = cache_files(tmp_path)
     second = fitsm("check", sms, "--format", "json")
     assert (second.code, second.out) == (first.code, first.out)
-    # prove the second run read the cache: plant a marker in the cached result and see it come back
-    data = json.loads(stored.read_text())
+    # prove the second run read the cache: plant a marker in the cached result and see it come back, once it
+    # is sealed with this user's key for this SMS (what fitsm itself writes); unsealed, the edit is refused
+    header, _, payload = stored.read_bytes().partition(b"\n")[2].partition(b"\n")
+    data = json.loads(payload)
     data["result"]["documents"] = 12345
-    stored.write_text(json.dumps(data))
+    stored.write_bytes(b"fitsm-sealed-1\n" + header + b"\n" + json.dumps(data).encode())
+    assert json.loads(fitsm("check", sms, "--format", "json").out)["summary"]["documents"] != 12345
+    context = f"result\0{cache._FORMAT}\0{sms.resolve()}\0{data['key']}"
+    stored.write_bytes(sealed.seal(context, json.dumps(data).encode()) or b"")
     assert json.loads(fitsm("check", sms, "--format", "json").out)["summary"]["documents"] == 12345
     assert json.loads(fitsm("check", sms, "--format", "json", "--no-cache").out)["summary"]["documents"] != 12345
 

@@ -104,7 +104,7 @@ def test_gr24_findings(repo: GitSms) -> None:
 
 def test_history_is_read_once_per_head(repo: GitSms, monkeypatch: pytest.MonkeyPatch) -> None:
     git_history(repo.root)  # fills the cache (or finds it filled)
-    cached = list((repo.root / ".git" / "fitsm-kit").glob("history-*.bin"))
+    cached = list((repo.root / ".git" / "fitsm-kit").glob("history-*.json"))
     assert len(cached) == 1
 
     def no_git(*args: object, **kwargs: object) -> bytes:

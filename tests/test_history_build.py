@@ -116,7 +116,7 @@ def test_a_failing_child_leaves_the_build_to_the_parent(repo: GitSms, tmp_path: 
 def test_a_damaged_cache_is_rebuilt(repo: GitSms, tmp_path: Path) -> None:
     good = _fresh_history(repo.root, tmp_path)
     (cached,) = tmp_path.glob("history-*")
-    cached.write_bytes(b"\x00 not marshal")
+    cached.write_bytes(b"\x00 not a sealed cache")
     assert _fresh_history(repo.root, tmp_path) == good
 
 

@@ -10,14 +10,26 @@ from __future__ import annotations
 # Text from the SMS (file names, keys, values quoted in messages) must not drive the terminal: ESC starts
 # colour, title and hyperlink sequences, CR and newlines forge lines, bidi overrides reorder what is shown.
 _UNSAFE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-_UNSAFE |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_UNSAFE |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0x200E, 0x200F,
+                                       0x2028, 0x2029)}  # bidi marks, and line breaks Python's splitlines sees
 
 
 def safe(value: str) -> str:
-    """``value`` with control characters and bidi overrides shown as escapes (``\\x1b``), for terminals."""
-    return value.translate(_UNSAFE)
+    """``value`` with control characters and bidi overrides shown as escapes (``\\x1b``), for terminals;
+    the old workflow-command opener ``##[`` (read anywhere in a CI log line) is broken up too."""
+    return value.translate(_UNSAFE).replace("##[", "#\\x23[")
 
 
 def safe_lines(value: str) -> str:
-    """As :func:`safe`, keeping line breaks (for multi-line error messages)."""
-    return "\n".join(safe(line) for line in value.split("\n"))
+    """As :func:`safe`, keeping line breaks (for multi-line error messages); no line can start a CI
+    workflow command (:func:`inert_line`), whatever the message quoted."""
+    return "\n".join(inert_line(safe(line)) for line in value.split("\n"))
+
+
+def inert_line(line: str) -> str:
+    """``line`` unable to act as a GitHub Actions workflow command: the runner reads ``::cmd`` at the start of
+    a line (after blanks) and the old ``##[cmd]`` anywhere in it; their first character is shown escaped."""
+    stripped = line.lstrip()
+    if stripped.startswith("::"):
+        line = line[:len(line) - len(stripped)] + "\\x3a" + stripped[1:]
+    return line.replace("##[", "#\\x23[")

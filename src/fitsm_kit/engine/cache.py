@@ -4,7 +4,9 @@ The key covers everything a result depends on: fitsm-kit's own code, the effecti
 the date that counts as today, the bytes of every document file and the Git state (HEAD and index).
 The cache lives where no commit can plant it — inside the repository's ``.git`` directory, or in the
 user's cache directory outside Git — because a forged cached result in a pull request would otherwise
-let a broken SMS pass CI. Files are JSON (never pickle) and written atomically.
+let a broken SMS pass CI. A ``.git`` can still come from elsewhere (an archive, a CI cache), so the file
+is sealed with the per-user key (:mod:`fitsm_kit.sealed`) over this SMS and the key of its inputs, and
+used only when the seal holds. Files are JSON (never pickle or marshal) and written atomically.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fitsm_kit import __version__
+from fitsm_kit import __version__, sealed
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.gitcontrol.repo import cache_dir
 from fitsm_kit.sms.config import CONFIG_NAME, Config, config_path
@@ -56,7 +58,10 @@ def load(root: Path, cache_key: str | None) -> Result | None:
     if cache_key is None:
         return None
     try:
-        data = json.loads((cache_dir(root) / "last-check.json").read_text(encoding="utf-8"))
+        sealed_data = sealed.unseal(_context(root, cache_key), (cache_dir(root) / "last-check.json").read_bytes())
+        if sealed_data is None:
+            return None  # not sealed by this user's key for this SMS and key: another's, edited, or copied
+        data = json.loads(sealed_data.decode("utf-8"))
         if data.get("key") != cache_key:
             return None
         fields = {k: _decode(v) for k, v in data["result"].items()}
@@ -71,15 +76,23 @@ def store(root: Path, cache_key: str | None, result: Result) -> None:
         return
     payload = {"key": cache_key, "result": {f.name: _encode(getattr(result, f.name))
                                             for f in dataclasses.fields(result)}}
+    blob = sealed.seal(_context(root, cache_key), json.dumps(payload).encode("utf-8"))
+    if blob is None:
+        return  # no per-user key: an unsealed result could not be trusted later
     directory = cache_dir(root)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".last-check-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(payload, out)
+        with os.fdopen(fd, "wb") as out:
+            out.write(blob)
         os.replace(tmp, directory / "last-check.json")
     except OSError:
         pass
+
+
+def _context(root: Path, cache_key: str) -> str:
+    """What a sealed result is bound to: this SMS (its real path) and the exact key of its inputs."""
+    return f"result\0{_FORMAT}\0{root.resolve()}\0{cache_key}"
 
 
 def _code_fingerprint() -> str:

@@ -13,6 +13,7 @@ from fitsm_kit.engine.collect import Collector
 from fitsm_kit.engine.load import load_sms
 from fitsm_kit.engine.references import check_references
 from fitsm_kit.engine.selection import rule_requirements, selected
+from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
 from fitsm_kit.rules.base import REGISTRY, Context, run
@@ -63,6 +64,8 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
         try:
             for problem in run(rule, ctx):
                 out.problem(rule, problem)
+        except FitsmError:
+            raise  # unreadable input a rule ran into (a commit Git cannot date): exit 2, naming it
         except Exception as err:
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)

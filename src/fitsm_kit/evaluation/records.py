@@ -54,21 +54,29 @@ def render(evaluation: Evaluation, label: str) -> str:
         "apiVersion: fitsm.eu/v1",
         "kind: AgreementEvaluation",
         "metadata:",
-        f"  id: {record_id(agreement.id, label)}",
-        f"  title: {json.dumps(f'Evaluation of {agreement.id}, {label}')}",
-        f"  owner: {agreement.model.metadata.owner}",
+        f"  id: {scalar(record_id(agreement.id, label))}",
+        f"  title: {scalar(f'Evaluation of {agreement.id}, {label}')}",
+        *([f"  owner: {scalar(agreement.owner)}"] if agreement.owner else []),
         "  status: recorded",
         "spec:",
-        f"  agreement: {agreement.id}",
+        f"  agreement: {scalar(agreement.id)}",
         f"  period_start: {evaluation.first.isoformat()}",
         f"  period_end: {evaluation.last.isoformat()}",
         "  results:",
     ]
     for r in evaluation.results:
         measured = 0 if r.measured is None else r.measured
-        lines.append(f"    # {r.target.id}: target {r.target.value:g} {r.target.unit}; {r.detail}".replace("\n", " "))
-        lines.append(f"    - {{target: {r.target.id}, measured: {measured:g}, met: {'true' if r.met else 'false'}}}")
+        lines.append("    # " + scalar(f"{r.target.id}: target {r.target.value:g} {r.target.unit}; {r.detail}")[1:-1])
+        met = "true" if r.met else "false"
+        lines.append(f"    - {{target: {scalar(r.target.id)}, measured: {measured:g}, met: {met}}}")
     return "\n".join(lines) + "\n"
+
+
+def scalar(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar: every text from the SMS goes into a record this way, so no
+    id, unit or detail can end the scalar, the flow mapping or the comment it is in. JSON strings are valid
+    YAML; ``ensure_ascii`` also escapes the line breaks YAML knows beyond JSON's (NEL, LS, PS)."""
+    return json.dumps(str(value), ensure_ascii=True)
 
 
 def record_id(agreement_id: str, label: str) -> str:

@@ -104,8 +104,16 @@ def csv_text(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(report.targets)
+    writer.writerows([inert_cell(cell) for cell in row] for row in report.targets)
     return buffer.getvalue()
+
+
+def inert_cell(value: object) -> object:
+    """A CSV cell no spreadsheet reads as a formula: text starting with = + - @ (or a tab or CR, which some
+    strip first) gets a leading apostrophe, as OWASP advises; numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def delivery_record(report: Report, delivered_on: dt.date, location: str) -> str:

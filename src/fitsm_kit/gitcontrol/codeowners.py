@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fitsm_kit import escape
 from fitsm_kit.atomic import write_atomic
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.approvers import allowed_approvers
@@ -58,16 +59,36 @@ def expected(sms: Sms, prefix: str, platform: str) -> Owners:
                   tuple(sorted(missing)))
 
 
+# CODEOWNERS has no quoting: a file name or handle must not hold what starts a new line or a new owner, or a
+# glob character that would widen the pattern beyond the one file (``*``, ``?``, ``[``, ``!``, ``\``).
+_HANDLE = re.compile(r"@[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
+_NOT_IN_PATH = frozenset("*?[]!\\\t\r\n\x0b\x0c\x85\u2028\u2029")
+
+
+def _checked(path: str, handles: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``path`` and ``handles`` when each is one literal CODEOWNERS token, else a FitsmError naming it."""
+    if any(c in _NOT_IN_PATH or not c.isprintable() and c != " " for c in path):
+        raise FitsmError(f"cannot write CODEOWNERS: the file name {path!r} holds a character CODEOWNERS cannot "
+                         "express (a line break, control character or glob character); rename the file")
+    for handle in handles:
+        if not _HANDLE.match(handle):
+            raise FitsmError(f"cannot write CODEOWNERS: {handle!r} is not a user or team handle; fix spec.github / "
+                             "spec.gitlab of that Person (letters, digits, and . _ - /)")
+    return path, handles
+
+
 def render(owners: Owners, platform: str) -> str:
-    """The CODEOWNERS text, in the platform's syntax."""
+    """The CODEOWNERS text, in the platform's syntax; every path and handle is checked to be one token."""
     lines = [f"{MARKER} from the SMS role assignments and document owners; do not edit.",
              "# Regenerate with 'fitsm codeowners'; verify in CI with 'fitsm codeowners --check'.", ""]
     if platform == "gitlab":
         lines.append(SECTION)
     if owners.default:
-        lines.append(f"* {' '.join(owners.default)}")
-    lines.extend(f"/{_escape(path)} {' '.join(handles)}" for path, handles in owners.files.items())
-    lines.extend(f"# no {platform} handle: {m}" for m in owners.missing)
+        lines.append(f"* {' '.join(_checked('', owners.default)[1])}")
+    for path, handles in owners.files.items():
+        _checked(path, handles)
+        lines.append(f"/{_escape(path)} {' '.join(handles)}")
+    lines.extend(f"# no {platform} handle: {escape.safe(m)}" for m in owners.missing)
     return "\n".join(lines) + "\n"
 
 
@@ -102,24 +123,46 @@ def owners_of(rules: list[tuple[str, str, tuple[str, ...]]], path: str) -> set[s
 
 
 def _matches(pattern: str, path: str) -> bool:
-    """gitignore-style matching, as CODEOWNERS uses it."""
+    """gitignore-style matching, as CODEOWNERS uses it, in O(len(pattern) x len(path)) time.
+
+    A CODEOWNERS file comes with pull requests, so its patterns are hostile input: no regular expression
+    built from them (``*a*a*a…`` backtracks exponentially); the set of path positions each part of the
+    pattern can end at is tracked instead.
+    """
     anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
     body = pattern.strip("/") if pattern != "/" else ""
-    regex = ""
+    if body == "":
+        return True
+    n = len(path)
+    at = [False] * (n + 1)  # at[i]: the pattern so far can end just before path[i]
+    at[0] = True
+    if not anchored:  # (?:.*/)? before the pattern
+        for i in range(1, n + 1):
+            at[i] = path[i - 1] == "/"
+        at[0] = True
     i = 0
     while i < len(body):
-        if body.startswith("**/", i):
-            regex, i = regex + "(?:.*/)?", i + 3
-        elif body.startswith("**", i):
-            regex, i = regex + ".*", i + 2
-        elif body[i] == "*":
-            regex, i = regex + "[^/]*", i + 1
-        elif body[i] == "?":
-            regex, i = regex + "[^/]", i + 1
-        else:
-            regex, i = regex + re.escape(body[i]), i + 1
-    regex = ("^" if anchored else r"^(?:.*/)?") + regex + "(?:/.*)?$"
-    return body == "" or re.match(regex, path) is not None
+        if body.startswith("**/", i):  # (?:.*/)?
+            seen, nxt = False, at[:]
+            for j in range(n + 1):
+                if seen and j > 0 and path[j - 1] == "/":
+                    nxt[j] = True
+                seen = seen or at[j]
+            at, i = nxt, i + 3
+        elif body.startswith("**", i):  # .*
+            first = next((j for j in range(n + 1) if at[j]), n + 1)
+            at, i = [j >= first for j in range(n + 1)], i + 2
+        elif body[i] == "*":  # [^/]*
+            nxt = at[:]
+            for j in range(1, n + 1):
+                nxt[j] = nxt[j] or (nxt[j - 1] and path[j - 1] != "/")
+            at, i = nxt, i + 1
+        else:  # ? is one character but /, anything else is itself
+            char = body[i]
+            at = [False] + [at[j - 1] and (path[j - 1] != "/" if char == "?" else path[j - 1] == char)
+                            for j in range(1, n + 1)]
+            i += 1
+    return at[n] or any(at[j] and path[j] == "/" for j in range(n))  # (?:/.*)? after it
 
 
 def check(owners: Owners, text: str) -> list[str]:

@@ -21,7 +21,9 @@ from fitsm_kit.gitcontrol.evidence import Event, People, events
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.gitcontrol.repo import cache_dir
 from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.discovery import is_sms_path
 from fitsm_kit.sms.index import Sms
+from fitsm_kit.sms.loader import LoadProblem, read_file
 
 FULL_HISTORY_FIX = "fetch the full history: actions/checkout with fetch-depth: 0 (GitLab CI: GIT_DEPTH: 0)"
 
@@ -132,6 +134,7 @@ class _Started:
     state: gitrepo.RepoState
     data: Callable[[], history.History]
     changed: Callable[[], tuple[str, ...]]  # paths (relative to the Git top) that differ from HEAD
+    exclude: tuple[str, ...]  # the configuration's exclude globs: history reads the files check reads
 
 
 _SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
@@ -167,11 +170,13 @@ def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Start
         if state.shallow:
             return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
                           f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
-        data = history.start(top, prefix, state.head, cache_dir(root))
+        data = history.start(top, prefix, state.head, cache_dir(root), config.exclude)
         changed = gitrepo.changed_paths(top, prefix)
+    except history.UnreadableCommit:
+        raise
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
-    return _Started(root, prefix, state, data, changed), ()
+    return _Started(root, prefix, state, data, changed, tuple(config.exclude)), ()
 
 
 def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, ...]]:
@@ -180,12 +185,14 @@ def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, .
     try:
         changed = sorted(p[len(prefix) + 1:] if prefix else p for p in started.changed())
         data = started.data()
+    except history.UnreadableCommit:
+        raise  # one crafted commit must not switch document control off: exit 2, naming it
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
     notices = []
     if not state.branch:
         notices.append(f"HEAD is detached at {state.head[:12]}: history is read up to that commit")
-    changed = [p for p in changed if p.endswith((".yaml", ".yml"))]
+    changed = [p for p in changed if is_sms_path(p, started.exclude)]
     if changed:
         hook = " (inside a Git hook: the content about to be committed)" if "GIT_INDEX_FILE" in os.environ else ""
         notices.append(f"uncommitted changes in {len(changed)} SMS file{'s' if len(changed) != 1 else ''}{hook} "
@@ -197,12 +204,18 @@ def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, .
 def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocText]:
     """Documents in the changed files whose content differs from their latest committed content."""
     pending: dict[str, DocText] = {}
+    real_root = root.resolve()
     for rel in changed:
-        try:
-            text = (root / rel).read_text(encoding="utf-8", errors="surrogateescape")
-        except OSError:
-            continue  # deleted: its documents are no longer in the SMS
-        for doc in documents(text):
+        path = root / rel
+        try:  # an untracked link is not followed out of the SMS (to /dev/zero, a secret, a FIFO)
+            if not path.resolve(strict=True).is_relative_to(real_root):
+                continue
+        except (OSError, RuntimeError):
+            continue  # deleted, or a broken link: its documents are no longer in the SMS
+        content = read_file(path)  # a regular file of bounded size, never a device or FIFO
+        if isinstance(content, LoadProblem):
+            continue  # the check reports it
+        for doc in documents(content.decode("utf-8", "surrogateescape")):
             committed = [c for c in data.documents.get(doc.id, []) if c.what != "named"]
             if not committed or committed[-1].content != doc.content:
                 pending[doc.id] = doc

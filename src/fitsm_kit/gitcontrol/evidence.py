@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.sms.index import Sms
 
-_GITHUB_MERGE = re.compile(r"^Merge pull request #(\d+) from ")
-_SQUASH = re.compile(r"\(#(\d+)\)\s*$")
-_GITLAB = re.compile(r"See merge request (\S*?)!(\d+)")
-_EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
-_NOREPLY = re.compile(r"^(?:\d+[+-])?([A-Za-z0-9][\w.-]*)@users\.noreply\.(github|gitlab)\.com$", re.I)
+# Every pattern here runs on text from commits; each is linear in its input (tests/test_security.py times
+# them on long adversarial strings): anchored, with no nested or adjacent overlapping repetition.
+_GITHUB_MERGE = re.compile(r"Merge pull request #(\d+) from ")
+_GITLAB = re.compile(r"See merge request [^\s!]*!(\d+)")
+_NOREPLY = re.compile(r"(?:\d+[+-])?([A-Za-z0-9][\w.-]*)@users\.noreply\.(github|gitlab)\.com\Z", re.I)
+_BAD_IN_TRAILER = frozenset("<>\r\n\x00")
 
 
 def pull_request(commit: Commit) -> str:
@@ -37,10 +40,36 @@ def pull_request(commit: Commit) -> str:
     if m := _GITHUB_MERGE.match(commit.subject):
         return f"#{m.group(1)}"
     if m := _GITLAB.search(commit.body):
-        return f"!{m.group(2)}"
-    if m := _SQUASH.search(commit.subject):
-        return f"#{m.group(1)}"
-    return ""
+        return f"!{m.group(1)}"
+    return _squash(commit.subject)
+
+
+def _squash(subject: str) -> str:
+    """"#N" when the subject ends with "(#N)", as a squash merge's does (string operations: linear)."""
+    text = subject.rstrip()
+    start = text.rfind("(#")
+    number = text[start + 2:-1] if start >= 0 and text.endswith(")") else ""
+    return f"#{number}" if number.isascii() and number.isdigit() else ""
+
+
+def bracketed_email(value: str) -> str | None:
+    """The email of "Name <email>" (the last ``<…>`` at the end, one word with an @), else None."""
+    text = value.rstrip()
+    start = text.rfind("<")
+    if start < 0 or not text.endswith(">"):
+        return None
+    email = text[start + 1:-1]
+    return email if "@" in email and ">" not in email and not any(c.isspace() for c in email) else None
+
+
+def trailer_identity(name: str, email: str) -> str:
+    """``Name <email>`` for a trailer fitsm writes; refused when either part could break the line or the
+    brackets (the Person model already makes this a finding; this is the last check before Git)."""
+    if not name.strip() or not email.strip() or any(c in _BAD_IN_TRAILER or unicodedata.category(c) == "Cc"
+                                                     for c in name + email):
+        raise FitsmError(f"the name or email {name!r} <{email!r}> cannot go into a commit trailer: fix the Person "
+                         "(one line, no control characters or angle brackets)")
+    return f"{name.strip()} <{email.strip()}>"
 
 
 def commit_date(commit: Commit) -> dt.date:
@@ -78,8 +107,8 @@ class People:
         return self._identities[value]
 
     def _identity(self, value: str) -> str | None:
-        if m := _EMAIL.search(value):
-            return self.email(m.group(1))
+        if (email := bracketed_email(value)) is not None:
+            return self.email(email)
         word = value.strip()
         if "@" in word[1:]:  # a bare email
             return self.email(word)

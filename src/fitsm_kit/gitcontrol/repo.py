@@ -3,10 +3,17 @@
 fitsm runs inside Git hooks, where git exports ``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE`` and
 friends for the hook's own repository (pre-commit's ``no_git_env`` lesson). Every git call here gets a
 clean environment, so git sees the repository of the directory it runs in and nothing else.
+
+The repository's own ``.git/config`` is not trusted: an SMS may be checked from an unpacked archive or a
+CI cache whose ``.git`` someone else wrote. Every git call therefore runs with the settings that make git
+start programs switched off (:data:`HARDENED`: fsmonitor, hooks, pagers, external diff, signature
+programs other than the standard ones) and with every clean / smudge / process filter the configuration
+defines emptied, so ``git status`` and ``git commit`` run no filter program.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import subprocess
@@ -22,12 +29,43 @@ _GIT_LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_
                       "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_QUARANTINE_PATH", "GIT_EXEC_PATH")
 
 
+# Settings by which a repository's configuration would make git run a program fitsm never needs.
+HARDENED = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat", "core.quotePath=false",
+            "core.untrackedCache=false", "core.sshCommand=ssh", "diff.external=", "log.showSignature=false",
+            "gpg.program=gpg", "gpg.ssh.program=ssh-keygen", "gpg.x509.program=gpgsm", "credential.helper=",
+            "protocol.allow=never", "uploadpack.packObjectsHook=", "core.alternateRefsCommand=")
+
+
 def git_env() -> dict[str, str]:
     """The environment for git: the user's, minus what a hook sets, with stable output settings."""
     env = {k: v for k, v in os.environ.items()
-           if k not in _GIT_LOCATION_VARS and not k.startswith("GIT_CONFIG_PARAMETERS")}
-    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+           if k not in _GIT_LOCATION_VARS and not k.startswith(("GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+                                                                 "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat", PAGER="cat")
     return env
+
+
+@functools.lru_cache(maxsize=16)
+def _hardened(cwd: str) -> tuple[str, ...]:
+    """``-c`` options for :data:`HARDENED` and for emptying each filter the configuration at ``cwd`` defines."""
+    options = [arg for setting in HARDENED for arg in ("-c", setting)]
+    try:  # reading the configuration runs nothing; it only names the filter drivers to switch off
+        done = subprocess.run(["git", "config", "--null", "--name-only", "--get-regexp", r"^filter\..*\."],
+                              cwd=cwd, env=git_env(), capture_output=True, check=False)
+    except OSError:
+        return tuple(options)
+    drivers = {name.rpartition(".")[0] for name in done.stdout.decode("utf-8", "surrogateescape").split("\0")
+               if name}
+    for driver in sorted(drivers):
+        options += ["-c", f"{driver}.clean=", "-c", f"{driver}.smudge=", "-c", f"{driver}.process=",
+                    "-c", f"{driver}.required=false"]
+    return tuple(options)
+
+
+def git_command(cwd: Path, *args: str) -> list[str]:
+    """The command line for ``git ARGS`` in ``cwd``, with the hardened configuration."""
+    return ["git", *_hardened(str(cwd)), *args]
 
 
 def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
@@ -37,7 +75,7 @@ def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, st
     With ``may_fail`` a non-zero exit is not an error: the (possibly partial) stdout is returned.
     """
     try:
-        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=env or git_env(),
+        done = subprocess.run(git_command(cwd, *args), cwd=cwd, env=env or git_env(),
                               input=stdin, capture_output=True, check=False)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None
@@ -53,7 +91,7 @@ def popen_git(cwd: Path, *args: str) -> subprocess.Popen[bytes]:
     Finish with :func:`wait_git`. Its stderr is read only at the end: git says little there.
     """
     try:
-        return subprocess.Popen(["git", "-c", "core.quotePath=false", *args], cwd=cwd, env=git_env(),
+        return subprocess.Popen(git_command(cwd, *args), cwd=cwd, env=git_env(),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None

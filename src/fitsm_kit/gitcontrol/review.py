@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap
 from fitsm_kit.atomic import write_atomic
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.doctext import documents
-from fitsm_kit.gitcontrol.evidence import People
+from fitsm_kit.gitcontrol.evidence import People, trailer_identity
 from fitsm_kit.gitcontrol.repo import run_git, work_tree
 from fitsm_kit.sms.index import Sms
 
@@ -111,11 +111,12 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
         if run_git(top, "status", "--porcelain", "--", str(path.resolve())).strip():
             raise FitsmError(f"--commit: {doc.path} has uncommitted changes; commit or drop them first, so the "
                              "review commit holds the review alone")
+    spec = sms.by_id[person].spec
+    reviewer = trailer_identity(spec.name, spec.email) if commit else ""  # refused before anything is written
     write_atomic(path, stamp(path.read_text(encoding="utf-8"), doc_id, person, on, doc.path))
     if top is None:
         return path, None
-    spec = sms.by_id[person].spec
     message = f"Review {doc_id}\n\n{note.strip()}\n\n" if note else f"Review {doc_id}\n\n"
-    message += f"Fitsm-Review: {doc_id}\nReviewed-by: {spec.name} <{spec.email}>\n"
+    message += f"Fitsm-Review: {doc_id}\nReviewed-by: {reviewer}\n"
     run_git(top, "commit", "-q", "--only", "-F", "-", "--", str(path.resolve()), stdin=message.encode())
     return path, run_git(top, "rev-parse", "HEAD").decode().strip()

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from fitsm_kit.model.dates import IsoDuration as IsoDuration  # re-exported: kinds import it from here
 from fitsm_kit.model.dates import as_text as _as_text
@@ -20,6 +20,28 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 NonEmpty = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
 Identifier = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+
+# What goes into Git trailers, CODEOWNERS lines and commit messages must stay one plain line: no line
+# break or other control character, no bidi control, no angle bracket (``Name <email>`` is split at them).
+# Patterns run in pydantic's Rust engine (linear time; ``$`` is the end of the text there).
+_LINE_BREAKERS = frozenset((*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), "\u061c", "\u200e",
+                            "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
+                            "\u2028", "\u2029", "<", ">"))
+
+
+def _one_plain_line(value: str) -> str:
+    bad = next((c for c in value if c in _LINE_BREAKERS), None)
+    if bad is not None:
+        raise ValueError(f"must be one plain line without {bad!r} (control, bidi or angle-bracket characters are "
+                         "not allowed: the value goes into commit trailers and CODEOWNERS)")
+    return value
+
+
+PersonName = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=200),
+                       AfterValidator(_one_plain_line)]
+Email = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=254), AfterValidator(_one_plain_line)]
+# a GitHub / GitLab user or team: letters, digits and . _ - / (an optional leading @)
+Handle = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^@?[A-Za-z0-9_][A-Za-z0-9_./-]*$", max_length=100)]
 
 
 REQUIREMENT = "x-fitsm-requirement"  # JSON Schema keyword: the FitSM-1 requirement a field evidences

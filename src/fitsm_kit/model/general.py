@@ -10,9 +10,12 @@ from pydantic import Field
 
 from fitsm_kit.model.base import (
     AnyRef,
+    Email,
     Envelope,
+    Handle,
     NonconformityRef,
     NonEmpty,
+    PersonName,
     PersonRef,
     PlanRef,
     ProcessCode,
@@ -25,11 +28,11 @@ from fitsm_kit.model.dates import IsoDuration
 
 
 class PersonSpec(Strict):
-    name: NonEmpty | None = evidence("GR2.4", "The person's name, as in Git commits")
-    email: NonEmpty | None = evidence("GR2.4", "The person's main Git author e-mail")
-    emails: list[Text] = Field([], description="Further Git author emails of this person")
-    github: Text | None = None
-    gitlab: Text | None = None
+    name: PersonName | None = evidence("GR2.4", "The person's name, as in Git commits")
+    email: Email | None = evidence("GR2.4", "The person's main Git author e-mail")
+    emails: list[Email] = Field([], description="Further Git author emails of this person")
+    github: Handle | None = None
+    gitlab: Handle | None = None
     organisation: Text | None = None
     top_management: bool = False
     active: bool = True

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit.errors import FitsmError
+from fitsm_kit.escape import inert_line, safe
 from fitsm_kit.gitcontrol.doccontrol import GitHistory
 from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.sms.index import Doc, Sms
@@ -60,6 +61,11 @@ def as_json(items: list[dict[str, Any]], notices: tuple[str, ...]) -> str:
 
 
 def as_text(items: list[dict[str, Any]]) -> str:
+    """For people: every text from Git or the SMS (ids, paths, authors, subjects) escaped for a terminal."""
+    return "\n".join(inert_line(safe(line)) for line in _text(items)) + "\n"
+
+
+def _text(items: list[dict[str, Any]]) -> list[str]:
     out = []
     for d in items:
         out.append(f"{d['id']} ({d['kind']}) in {d['path']}: {d['status']}"
@@ -80,4 +86,4 @@ def as_text(items: list[dict[str, Any]]) -> str:
                        for e in d[title])
         if d["uncommitted"]:
             out.append("  uncommitted changes in the working tree")
-    return "\n".join(out) + "\n"
+    return out

@@ -23,12 +23,17 @@ SUPPORTING = ("OLA", "UA")
 
 
 def page_of(doc: Doc) -> str:
-    """The Markdown file of a document's own page (docs-relative)."""
+    """The Markdown file of a document's own page (docs-relative).
+
+    A document whose id is ``index`` would replace its section's own page; its page gets a ``+``, which
+    no id holds (ids are ``[a-z0-9._-]``), so no other document can take that name either.
+    """
+    name = f"{doc.id}+" if doc.id == "index" else doc.id
     if doc.kind == "Service":
-        return f"services/{doc.id}.md"
+        return f"services/{name}.md"
     if doc.kind in AGREEMENTS:
-        return f"agreements/{doc.id}.md"
-    return f"documents/{doc.id}.md"
+        return f"agreements/{name}.md"
+    return f"documents/{name}.md"
 
 
 def _links() -> defaultdict[str, list[str]]:

@@ -16,21 +16,25 @@ from markupsafe import Markup
 # Anywhere in a line: HTML (& < >), link and image brackets ([ ]; without them parentheses are plain),
 # code (`), emphasis (* _), table cells (|), backslash escapes and attribute lists ({ }).
 _REFERENCES = {ord(c): f"&#{ord(c)};" for c in "&<>[]`*_|\\{}"}
-# At the start of a line only: headings, fences, lists, ordered lists, rules and setext underlines.
-_LEADING = re.compile(r"[#~]|[-+*](\s|$)|\d+[.)](\s|$)|[-=]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# At the start of a line: headings, fences, lists, ordered lists, quotes, rules, setext underlines and the
+# block syntax of the extensions (!!! admonitions, ??? details, === tabs, /// blocks, : definitions,
+# $$ math, --8<-- snippets, % and @ directives).
+_LEADING = re.compile(r"[#>\-+*~`!?=:/|_$%@^]|\d+[.)](\s|$)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi controls would reorder what readers see; they are shown as their code instead.
+_BIDI = {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def text(value: object) -> Markup:
     """``value`` as inert inline Markdown: special characters as references, lines joined by ``<br>``."""
     if value is None:
         return Markup("")
-    lines = [line.strip() for line in _CONTROL.sub("", str(value)).splitlines()]
+    lines = [line.strip() for line in _CONTROL.sub("", str(value)).translate(_BIDI).splitlines()]
     return Markup("<br>".join(_encode(line) for line in lines if line))
 
 
 def _encode(line: str) -> str:
-    if _LEADING.match(line):
+    if _LEADING.match(line):  # the first character as a reference: no block syntax can start
         return f"&#{ord(line[0])};" + line[1:].translate(_REFERENCES)
     return line.translate(_REFERENCES)
 

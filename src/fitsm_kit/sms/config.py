@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fitsm_kit.errors import FitsmError
+from fitsm_kit.escape import safe
 from fitsm_kit.findings import Severity
 from fitsm_kit.model.dates import IsoDuration
 from fitsm_kit.sms.document_control import DocumentControl
@@ -108,5 +109,5 @@ def _validate(data: Any, where: str) -> Config:
                 close = difflib.get_close_matches(str(loc[0]), list(Config.model_fields), n=1)
                 message = "unknown key" + (f"; did you mean {close[0]!r}?" if close else
                                            f"; known keys: {', '.join(Config.model_fields)}")
-            lines.append(f"  {line}{key}: {message}")
+            lines.append(f"  {line}{safe(key)}: {safe(message)}")  # a key may hold a line break: one line each
         raise FitsmError("\n".join(lines)) from None

@@ -8,6 +8,7 @@ result cache uses it.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -65,6 +66,31 @@ def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
             rel = prefix + name
             if rel != CONFIG_NAME and not excluded(rel):
                 yield rel, Path(dirpath, name)
+
+
+_PATH_MAX = 4096  # Linux's PATH_MAX
+
+
+@functools.lru_cache(maxsize=8)
+def _excluded(exclude: tuple[str, ...]) -> Callable[[str], object]:
+    return _matcher((*DEFAULT_EXCLUDE, *exclude))
+
+
+def is_sms_path(rel: str, exclude: Iterable[str] = ()) -> bool:
+    """Whether :func:`discover` would read the file at ``rel`` (root-relative, posix): the same selection,
+    for files that are not on disk (Git history reads every version of exactly these)."""
+    if len(rel) > _PATH_MAX:
+        return False  # no file system holds it, so check never reads it (and the prefixes below stay short)
+    parts = rel.split("/")
+    if not rel.endswith((".yaml", ".yml")) or rel == CONFIG_NAME or any(p.startswith(".") or not p for p in parts):
+        return False
+    excluded = _excluded(tuple(exclude))
+    prefix = ""
+    for part in parts[:-1]:  # as discover prunes: a directory that is excluded hides everything below it
+        prefix += part + "/"
+        if excluded(prefix):
+            return False
+    return not excluded(rel)
 
 
 def _matcher(patterns: Iterable[str]) -> Callable[[str], object]:
