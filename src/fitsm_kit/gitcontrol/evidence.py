@@ -62,9 +62,10 @@ def bracketed_email(value: str) -> str | None:
     return email if "@" in email and ">" not in email and not any(c.isspace() for c in email) else None
 
 
-def trailer_identity(name: str, email: str) -> str:
+def trailer_identity(name: str | None, email: str | None) -> str:
     """``Name <email>`` for a trailer fitsm writes; refused when either part could break the line or the
-    brackets (the Person model already makes this a finding; this is the last check before Git)."""
+    brackets, or is missing (the Person model already makes this a finding; this is the last check before Git)."""
+    name, email = name or "", email or ""
     if not name.strip() or not email.strip() or any(c in _BAD_IN_TRAILER or unicodedata.category(c) == "Cc"
                                                      for c in name + email):
         raise FitsmError(f"the name or email {name!r} <{email!r}> cannot go into a commit trailer: fix the Person "
@@ -88,7 +89,8 @@ class People:
             spec = doc.spec
             self.ids.add(doc.id)
             for email in (spec.email, *spec.emails):
-                self.by_email.setdefault(email.strip().lower(), doc.id)
+                if email:  # one left out (or cut out as invalid) is reported under GR2.4
+                    self.by_email.setdefault(email.strip().lower(), doc.id)
             for handle in (spec.github, spec.gitlab):
                 if handle:
                     self.by_handle.setdefault(handle.strip().lstrip("@").lower(), doc.id)

@@ -95,7 +95,7 @@ class Site:
 
     def name(self, doc: Doc) -> str:
         """How a document is called in links: a person's name, otherwise its title."""
-        return str(doc.spec.name) if doc.kind == "Person" else doc.title
+        return str(doc.spec.name or doc.title) if doc.kind == "Person" else doc.title
 
 
 def build_site(sms: Sms, result: Result, history: HistorySource = no_history) -> Site:

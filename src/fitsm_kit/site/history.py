@@ -48,7 +48,7 @@ def from_git(root: Path, sms: Sms) -> tuple[HistorySource, tuple[str, ...]]:
 
     def name(who: str) -> str:
         person = sms.by_id.get(who)
-        return str(person.spec.name) if person is not None and person.kind == "Person" else who
+        return str(person.spec.name or person.title) if person is not None and person.kind == "Person" else who
 
     def revisions(doc: Doc) -> Sequence[Revision]:
         record = git.record(doc.id)
