@@ -77,12 +77,13 @@ def check_command(
     if matrix and changed_since is not None:
         raise typer.BadParameter("the conformity matrix covers the whole SMS; drop --matrix or --changed-since",
                                  param_hint="--changed-since")
-    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
     if changed_since is not None:
         from fitsm_kit.gitcontrol import changes
 
         root = find_root(path)
-        changed = changes.changed_files(root, changed_since)
+        changed = changes.changed_files(root, changed_since)  # checks REF first: a bad one is exit 2
+    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on, approval_base=changed_since)
+    if changed_since is not None:
         result = changes.only_changed(result, changed, changed_since, config_name(root))
     if matrix:
         _emit_matrix(result, config, chosen, output)
@@ -110,7 +111,7 @@ def status_command(
 
 
 def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
-             no_cache: bool, *, fail_on: str | None = None) -> tuple[Result, Config]:
+             no_cache: bool, *, fail_on: str | None = None, approval_base: str | None = None) -> tuple[Result, Config]:
     """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
     root = find_root(path)
     file_config = load_config(root)
@@ -131,7 +132,7 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
         if bad:
             raise FitsmError("\n".join(bad))
         try:
-            sms, result = check_sms(display, config, today, sources)
+            sms, result = check_sms(display, config, today, sources, approval_base=approval_base)
             LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             bug(f"rule {crash.rule} crashed", crash.__cause__)

@@ -9,6 +9,7 @@ let a broken SMS pass CI. Files are JSON (never pickle) and written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -47,7 +48,7 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
             return None
         digest.update(f"\0{source.rel}\0{source.link}\0".encode())
         digest.update(source.data)
-    digest.update(_git_state(root).encode())
+    digest.update(_git_state(root, config.document_control.default_branch).encode())
     return digest.hexdigest()
 
 
@@ -89,23 +90,29 @@ def _code_fingerprint() -> str:
     return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
 
 
-def _git_state(root: Path) -> str:
-    """HEAD, the branch it points to and the index, read from files (no subprocess on the fast path)."""
+def _git_state(root: Path, default_branch: str | None) -> str:
+    """HEAD, the branch it points to, the default branch's refs (whether a change is pending approval
+    depends on them) and the index, read from files (no subprocess on the fast path)."""
     git_dir = cache_dir(root).parent
     if git_dir.name != ".git" and not (git_dir / "HEAD").is_file():
         return "no-git"
-    parts = []
-    for name in ("HEAD", "packed-refs", "shallow"):
+    common = git_dir
+    with contextlib.suppress(OSError):  # a linked worktree keeps its branches in the common directory
+        common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+
+    def read(path: Path) -> str:
         try:
-            parts.append((git_dir / name).read_text(encoding="utf-8", errors="replace"))
+            return path.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            parts.append("")
+            return ""
+
+    parts = [read(git_dir / "HEAD"), read(common / "packed-refs"), read(git_dir / "shallow")]
     head = parts[0].strip()
     if head.startswith("ref:"):
-        try:
-            parts.append((git_dir / head[4:].strip()).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            parts.append("")
+        parts.append(read(git_dir / head[4:].strip()) or read(common / head[4:].strip()))
+    branches = [b for b in (default_branch, "main", "master") if b]
+    parts += [read(common / "refs" / "remotes" / "origin" / "HEAD"),
+              *(read(common / where / b) for b in branches for where in ("refs/heads", "refs/remotes/origin"))]
     index = os.environ.get("GIT_INDEX_FILE") or str(git_dir / "index")
     try:
         st = os.stat(index)

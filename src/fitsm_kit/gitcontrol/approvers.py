@@ -30,3 +30,15 @@ def allowed_approvers(sms: Sms, doc: Doc) -> tuple[set[str], str]:
             persons.update(sms.holders(role, code))
         words.append(_ROLE_NAMES[role].format(code))
     return persons, " or ".join(words) or "nobody (check document_control.approvers)"
+
+
+def with_handles(sms: Sms, ids: set[str]) -> str:
+    """Person ids with their GitHub / GitLab handles, as CODEOWNERS names them: "carla-rossi (@crossi)"."""
+    shown = []
+    for person_id in sorted(ids):
+        doc = sms.get(person_id, "Person")
+        handles = sorted({"@" + h.strip().lstrip("@") for h in (getattr(doc.spec, "github", None),
+                                                               getattr(doc.spec, "gitlab", None)) if h}
+                         ) if doc is not None else []
+        shown.append(f"{person_id} ({', '.join(handles)})" if handles else person_id)
+    return ", ".join(shown) or "nobody"
