@@ -84,7 +84,8 @@ def check_command(
         changed = changes.changed_files(root, changed_since)  # checks REF first: a bad one is exit 2
     result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on, approval_base=changed_since)
     if changed_since is not None:
-        result = changes.only_changed(result, changed, changed_since, config_name(root))
+        result = _pull_request(root, result, config, changed_since, changed, no_cache=no_cache,
+                               summary=chosen == "markdown")
     if matrix:
         _emit_matrix(result, config, chosen, output)
     else:
@@ -138,6 +139,30 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
             bug(f"rule {crash.rule} crashed", crash.__cause__)
         cache.store(root, cache_key, result)
     return result, config
+
+
+def _pull_request(root: Path, result: Result, config: Config, ref: str, changed: set[str], *, no_cache: bool,
+                  summary: bool) -> Result:
+    """``result`` compared with a check of REF's tree; with ``summary``, what the change does to documents."""
+    import dataclasses
+
+    from fitsm_kit.engine.compare import check_ref, compare
+    from fitsm_kit.engine.run import RuleCrash
+    from fitsm_kit.gitcontrol import changes
+
+    today = dt.date.fromisoformat(result.as_of)
+    try:
+        base = check_ref(root, ref, config, today, no_cache=no_cache)
+    except RuleCrash as crash:
+        bug(f"rule {crash.rule} crashed", crash.__cause__)
+    result = compare(result, base, ref)
+    if summary:
+        from fitsm_kit.engine.load import read_sms
+
+        sms = read_sms(root, config, today)
+        LEFT_FOR_EXIT.append(sms)
+        result = dataclasses.replace(result, changes=changes.document_changes(root, ref, changed, sms))
+    return result
 
 
 def _default_format(matrix: bool, output: Path | None) -> str:

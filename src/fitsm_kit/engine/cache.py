@@ -52,12 +52,20 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
     return digest.hexdigest()
 
 
-def load(root: Path, cache_key: str | None) -> Result | None:
+def ref_key(sha: str, prefix: str, options: str) -> str:
+    """The cache key of a check of the SMS at ``prefix`` in commit ``sha`` (pull-request mode's comparison):
+    the commit fixes its files and its history; ``options`` carries the configuration flags and the date."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{sha}\0{prefix}\0{options}".encode())
+    return digest.hexdigest()
+
+
+def load(root: Path, cache_key: str | None, name: str = "last-check") -> Result | None:
     """The cached result for ``cache_key``, re-rooted at ``root``; None on a miss or a bad cache file."""
     if cache_key is None:
         return None
     try:
-        data = json.loads((cache_dir(root) / "last-check.json").read_text(encoding="utf-8"))
+        data = json.loads((cache_dir(root) / f"{name}.json").read_text(encoding="utf-8"))
         if data.get("key") != cache_key:
             return None
         fields = {k: _decode(v) for k, v in data["result"].items()}
@@ -66,7 +74,7 @@ def load(root: Path, cache_key: str | None) -> Result | None:
         return None  # a missing, old or damaged cache is just a miss
 
 
-def store(root: Path, cache_key: str | None, result: Result) -> None:
+def store(root: Path, cache_key: str | None, result: Result, name: str = "last-check") -> None:
     """Remember ``result``; failures (read-only checkout, full disk) are ignored: caching is optional."""
     if cache_key is None:
         return
@@ -75,10 +83,10 @@ def store(root: Path, cache_key: str | None, result: Result) -> None:
     directory = cache_dir(root)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".last-check-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(payload, out)
-        os.replace(tmp, directory / "last-check.json")
+        os.replace(tmp, directory / f"{name}.json")
     except OSError:
         pass
 

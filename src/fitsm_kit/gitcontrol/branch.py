@@ -93,7 +93,7 @@ def state(top: Path, prefix: str, configured: str | None, base: str | None = Non
     if not merge_base:
         raise FitsmError(f"{base} and HEAD have no common history")
     changed = _changed(top, prefix, merge_base)
-    before, texts = _documents_at(top, prefix, merge_base, changed)
+    before, texts = documents_at(top, prefix, merge_base, changed)
     return BranchState(default, False, base, merge_base, frozenset(changed), before, texts)
 
 
@@ -116,7 +116,7 @@ def _changed(top: Path, prefix: str, merge_base: str) -> set[str]:
     return {p[cut:] for p in (*diff, *untracked)}
 
 
-def _documents_at(top: Path, prefix: str, commit: str, paths: set[str]
+def documents_at(top: Path, prefix: str, commit: str, paths: set[str]
                   ) -> tuple[dict[str, tuple[DocText, str]], dict[str, bytes]]:
     """The documents of ``paths`` (SMS-relative YAML files) as they were at ``commit``."""
     wanted = sorted(p for p in paths if p.endswith((".yaml", ".yml")) and "\n" not in p)

@@ -8,7 +8,6 @@ findings are included with an external, accepted suppression that names the waiv
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -74,15 +73,10 @@ def _result(f: Finding, index: dict[str, int], prefix: PurePosixPath) -> dict[st
             "region": {"startLine": f.line, "startColumn": f.col},
         }}],
         # stable while the finding is the same, however far edits above it move it
-        "partialFingerprints": {"fitsmFinding/v1": _fingerprint(f)},
+        "partialFingerprints": {"fitsmFinding/v1": f.fingerprint},
         "properties": {"requirement": f.requirement, "document": f.document},
     }
     if f.waiver:
         out["suppressions"] = [{"kind": "external", "status": "accepted",
                                 "justification": f"waived by Waiver {f.waiver}"}]
     return out
-
-
-def _fingerprint(f: Finding) -> str:
-    key = "\0".join((f.rule, f.path, f.document, f.message))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
