@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 
@@ -19,6 +20,9 @@ class Severity(str, enum.Enum):
     @property
     def rank(self) -> int:
         return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+_LINE_NUMBERS = re.compile(r"(\bline |\.ya?ml:)\d+(?::\d+)?")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,8 +46,10 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable while the finding is the same, however far edits above it move it (SARIF, baselines)."""
-        key = "\0".join((self.rule, self.path, self.document, self.message))
+        """Stable while the finding is the same, however far edits above it move it (SARIF, baselines):
+        line numbers a message quotes ("first defined on line 32", "at people.yaml:12") are left out."""
+        message = _LINE_NUMBERS.sub(r"\1", self.message)
+        key = "\0".join((self.rule, self.path, self.document, message))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, object]:

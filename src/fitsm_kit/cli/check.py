@@ -30,6 +30,7 @@ from fitsm_kit.cli.common import (
 )
 from fitsm_kit.engine import cache
 from fitsm_kit.errors import FitsmError
+from fitsm_kit.escape import safe
 from fitsm_kit.findings import Result, Severity
 from fitsm_kit.output import FORMATTERS
 from fitsm_kit.sms.config import Config, config_name, find_root, load_config
@@ -68,6 +69,8 @@ def check_command(
                                                "the Git ref REF (REF...HEAD, plus uncommitted files); the whole "
                                                "SMS is still checked.")] = None,
     fail_on: FailOn = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore fitsm-baseline.json: every finding "
+                                                                    "counts.")] = False,
 ) -> None:
     """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
     chosen = output_format or _default_format(matrix, output)
@@ -86,6 +89,12 @@ def check_command(
     if changed_since is not None:
         result = _pull_request(root, result, config, changed_since, changed, no_cache=no_cache,
                                summary=chosen == "markdown")
+    if not matrix and not no_baseline:
+        from fitsm_kit.engine import baseline
+
+        known = baseline.load(find_root(path))
+        if known is not None:
+            result = baseline.apply(result, known)
     if matrix:
         _emit_matrix(result, config, chosen, output)
     else:
@@ -109,6 +118,26 @@ def status_command(
     result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
     _emit_matrix(result, config, output_format, output)
     raise typer.Exit(_exit_code(result, config))
+
+
+@app.command("baseline")
+def baseline_command(
+    path: SmsPath = Path("."),
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+) -> None:
+    """Record today's findings in fitsm-baseline.json: from then on 'fitsm check' fails only on new ones."""
+    from fitsm_kit.engine import baseline
+    from fitsm_kit.output.text import summary
+
+    result, _ = check_at(path, as_of, select, ignore, no_cache=False)
+    root = find_root(path)
+    target = baseline.write(root, result)
+    out.print(f"wrote {safe(str(display_root(target)))}: {len(result.findings)} known "
+              f"finding{'s' if len(result.findings) != 1 else ''}. {summary(result)}", markup=False)
+    out.print("'fitsm check' now fails only on findings not in it, lists these as known and says when one is "
+              "gone; 'fitsm status' and the site still count them all.", markup=False)
 
 
 def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,

@@ -3,7 +3,9 @@
 One ``reportingDescriptor`` per check that ran (its id is the rule name, stable across runs; its help
 is the FitSM-1 requirement text), one ``result`` per finding. Locations are relative to the Git work
 tree (``uriBaseId: %SRCROOT%``), so alerts stay attached to the same file from run to run. Waived
-findings are included with an external, accepted suppression that names the waiver.
+findings are included with an external, accepted suppression that names the waiver. After a comparison
+(a baseline, pull-request mode) the new results have ``baselineState: new`` and the known ones, also
+included, ``unchanged``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ def as_sarif(result: Result) -> str:
     prefix = _prefix(Path(result.root))
     results = [_result(f, index, prefix) for f in result.findings]
     results += [_result(f, index, prefix) for f in result.waived]
+    if result.baseline or result.compared_with:  # SARIF's own words for a comparison with a baseline
+        for item in results:
+            item["baselineState"] = "new"
+        results += [_result(f, index, prefix) | {"baselineState": "unchanged"} for f in result.known]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
