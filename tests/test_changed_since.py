@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fitsm_kit.output.markdown import inert
+
 from conftest import EXAMPLES, Run
 
 
@@ -187,3 +189,32 @@ def test_outside_git_is_a_usage_error(tmp_path: Path, fitsm: Callable[..., Run])
 
 def test_matrix_and_changed_since_do_not_combine(repo: Path, fitsm: Callable[..., Run]) -> None:
     assert fitsm("check", repo / "sms", "--matrix", "--changed-since", "main").code == 2
+
+
+def test_the_pull_request_summary_in_markdown(repo: Path, fitsm: Callable[..., Run]) -> None:
+    sms = repo / "sms"
+    replace(sms / "agreements" / "sla-bio-institute.yaml", "value: 99.5, unit", "value: 99.0, unit")
+    replace(sms / "services" / "hpc-batch.yaml", "lifecycle_status: live", "lifecycle_status: retired")
+    suppliers = sms / "suppliers" / "suppliers.yaml"
+    new_supplier = suppliers.read_text(encoding="utf-8").split("\n---\n")[0].replace(
+        "id: datacentre-ops", "id: new-dc").replace("Data Centre Operations team", "New <b>DC</b> | team")
+    suppliers.write_text(suppliers.read_text(encoding="utf-8") + "\n---\n" + new_supplier, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a pull request")
+    run = fitsm("check", sms, "--changed-since", "main", "--format", "markdown", "--no-cache")
+    lines = run.out.splitlines()
+    assert lines[0] == "## fitsm: this change against main"
+    rows = {line.split(" | ")[0].lstrip("| ") + " " + line.split(" | ")[1].split("<br>")[0]: line
+            for line in lines if line.startswith("| ") and "<br>" in line}
+    assert set(rows) == {"changed sla-bio-institute", "retired hpc-batch", "added new-dc"}
+    assert inert("spec.targets[0].value: 99.5 → 99.0") in rows["changed sla-bio-institute"]
+    assert "spec.targets&#91;0&#93;.value: 99.5 → 99.0" in rows["changed sla-bio-institute"]  # renders as typed
+    assert rows["changed sla-bio-institute"].endswith(
+        "| the SLM process manager or its owner: carla-rossi (@crossi), eva-novak (@evanovak) |")
+    assert inert("spec.lifecycle_status: 'live' → 'retired'") in rows["retired hpc-batch"]
+    # text from the SMS stays text: no HTML, no extra table cell
+    assert "New &#60;b&#62;DC&#60;/b&#62; &#124; team" in rows["added new-dc"] and "<b>" not in run.out
+    # retiring a live service with customers and an SLA breaks what depends on it: reported as introduced
+    assert run.code == 1 and "### Findings this change introduces (" in run.out
+    json_run = fitsm("check", sms, "--changed-since", "main", "--format", "json", "--no-cache")
+    new = json.loads(json_run.out)["findings"]
+    assert len([line for line in lines if line.startswith("- ")]) == len(new)

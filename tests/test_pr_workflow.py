@@ -116,6 +116,11 @@ def pending_on_the_branch(fitsm: Callable[..., Run], team: Team) -> None:
     assert APPROVERS in message and "eva-novak (@evanovak)" in message
     code, found = check(fitsm, team.dev.root, "--changed-since", "origin/main")
     assert (code, verdicts(found)) == (0, [("approval-pending", "info", "sla-bio-institute")])
+    summary = fitsm("check", team.dev.root, "--changed-since", "origin/main", "--format", "markdown")
+    assert summary.code == 0
+    assert "1 new finding (0 errors), 0 fixed, 0 already there; 1 document awaiting approval." in summary.out
+    row = next(line for line in summary.out.splitlines() if line.startswith("| changed | sla-bio-institute"))
+    assert row.endswith(f"| the SLM process manager or its owner: {APPROVERS}, eva-novak (@evanovak) |")
 
 
 def merged(team: Team, style: str) -> GitSms:

@@ -54,7 +54,7 @@ LEFT_FOR_EXIT: list[object] = []
 @app.command("check")
 def check_command(
     path: SmsPath = Path("."),
-    output_format: Annotated[Literal["text", "json", "sarif", "github", "junit"] | None, typer.Option(
+    output_format: Annotated[Literal["text", "json", "sarif", "github", "junit", "markdown"] | None, typer.Option(
         "--format", "-f", help="Output format. Default: github when GITHUB_ACTIONS=true and no --output is "
                                "given, else text.")] = None,
     as_of: AsOf = None,
