@@ -206,6 +206,12 @@ def test_init_pre_commit_install_and_the_first_commit_passes(tmp_path: Path, fit
     # the to-do list is still there, as known findings that fail nothing
     listed = fitsm("check", root)
     assert listed.code == 0 and f"Known, in the baseline fitsm-baseline.json (not failing, {len(todo)}):" in listed.out
+    # the to-do list of a young SMS is ordered: the organisation first, then the processes (with counts)
+    headers = [line for line in listed.out.splitlines() if line[:3] in ("1. ", "2. ", "3. ", "4. ")]
+    assert headers[0].startswith("1. The organisation: SMS owner and manager, policy, scope, plan (")
+    assert headers[1].startswith("2. The processes (") and len(headers) == len(set(headers))
+    assert sum(int(h.rsplit("(", 1)[1].split()[0]) for h in headers) == len(todo)
+    assert json.loads(fitsm("check", root, "--format", "json").out)["known"] == todo  # formats keep file order
     # a later commit that breaks a reference is blocked
     plan = root / "general" / "plan.yaml"
     plan.write_text(plan.read_text().replace("  owner: sms-manager", "  owner: nobody-at-all", 1))

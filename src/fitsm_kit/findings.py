@@ -100,6 +100,9 @@ class Result:
     compared_with: str = ""  # the ref of pull-request mode
     baseline: str = ""  # the baseline file applied, relative to the SMS root
     changes: tuple[DocumentChange, ...] = ()  # what the change does to documents (pull-request mode)
+    # a young SMS (no approved document yet): the kind of each document with findings, so the text
+    # output can order the to-do list; empty for an established SMS
+    young_kinds: tuple[tuple[str, str], ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -15,6 +15,7 @@ from fitsm_kit.engine.references import check_references
 from fitsm_kit.engine.selection import rule_requirements, selected
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
+from fitsm_kit.model.base import Status
 from fitsm_kit.rules.base import REGISTRY, Context, run
 from fitsm_kit.sms.config import Config, config_name
 from fitsm_kit.sms.discovery import Source
@@ -71,7 +72,11 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
-    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
+    findings = tuple(sorted(done.findings + own))
+    young = not any(d.model.metadata.status is Status.APPROVED for d in sms.docs)
+    kinds = tuple(sorted({(f.document, sms.by_id[f.document].kind) for f in findings
+                          if f.document in sms.by_id})) if young else ()
+    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=findings, young_kinds=kinds,
                        documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
                        excluded_processes=excluded_processes(sms), notices=git.notices,
                        checks=tuple(name for name, req in rule_requirements().items()

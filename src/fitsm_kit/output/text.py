@@ -31,8 +31,7 @@ def text(result: Result) -> Text:
     findings that are gone.
     """
     out = Text()
-    for f in result.findings:
-        _line(out, result, f)
+    _findings(out, result, result.findings)
     if result.fixed:
         out.append(f"Fixed by this change ({len(result.fixed)}):\n", style="bold")
         for f in result.fixed:
@@ -40,8 +39,7 @@ def text(result: Result) -> Text:
     if result.known and result.baseline and not result.compared_with:
         out.append(f"Known, in the baseline {safe(result.baseline)} (not failing, {len(result.known)}):\n",
                    style="bold")
-        for f in result.known:
-            _line(out, result, f)
+        _findings(out, result, result.known)
     if result.gone:
         out.append(f"Gone since the baseline ({len(result.gone)}): run 'fitsm baseline' to remove them from "
                    f"{safe(result.baseline)}:\n", style="bold")
@@ -49,6 +47,36 @@ def text(result: Result) -> Text:
             _line(out, result, f, fix=False)
     out.append(summary(result) + "\n", style="bold")
     return out
+
+
+# What to do first on a young SMS: the organisation (owner, manager, policy, scope, plan), then the
+# processes, then services and agreements; findings about the SMS as a whole belong to the first.
+GROUPS = (
+    ("1. The organisation: SMS owner and manager, policy, scope, plan", ("Person", "RoleAssignment", "Policy",
+                                                                         "Scope", "Plan", "")),
+    ("2. The processes", ("Process",)),
+    ("3. Services and agreements", ("Service", "ServiceCatalogue", "ServiceProposal", "Customer", "Supplier", "SLA",
+                                    "OLA", "UA")),
+)
+
+
+def _findings(out: Text, result: Result, findings: tuple[Finding, ...]) -> None:
+    """The findings in file order; on a young SMS grouped in the order to work through them, with counts."""
+    if not result.young_kinds:
+        for f in findings:
+            _line(out, result, f)
+        return
+    kinds = dict(result.young_kinds)
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        kind = kinds.get(f.document, "")
+        title = next((t for t, members in GROUPS if kind in members), "4. Everything else")
+        groups.setdefault(title, []).append(f)
+    for title in sorted(groups):
+        found = groups[title]
+        out.append(f"{title} ({len(found)} finding{'s' if len(found) != 1 else ''}):\n", style="bold")
+        for f in found:
+            _line(out, result, f)
 
 
 def _line(out: Text, result: Result, f: Finding, *, fix: bool = True) -> None:
