@@ -140,3 +140,28 @@ def test_review_refuses_unknown_reviewer_and_dirty_file(repo: GitSms, fitsm: Cal
     repo.edit("agreements/service-levels.yaml", "Service levels", "Service levels!")
     dirty = fitsm("review", "sla-default", "--by", "alice-martin", "--commit", "--sms", repo.root)
     assert dirty.code == 2 and "uncommitted changes" in dirty.err
+
+
+def test_check_fails_when_an_approved_document_has_no_approver_with_a_handle(
+        repo: GitSms, fitsm: Callable[..., Run]) -> None:
+    assert fitsm("codeowners", repo.root).code == 0
+    assert fitsm("codeowners", repo.root, "--check").code == 0
+    people = repo.root / "people" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  github: crossi\n", "").replace(
+        "  github: evanovak\n", ""), encoding="utf-8")
+    run = fitsm("codeowners", repo.root, "--check")
+    assert run.code == 1
+    # the SLAs' approvers are the SLM process manager (carla) and their owners (eva, carla): no handle left
+    assert ("agreements/service-levels.yaml: sla-bio-institute is approved, but none of its approvers has a "
+            "github handle, so no review is required; set spec.github on the Person of carla-rossi, "
+            "eva-novak") in run.out
+    assert "2 approved documents without an approver's handle." in run.out
+
+
+def test_check_says_when_codeowners_enforces_nothing(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    assert fitsm("init", root, "--no-input").code == 0  # nobody has a handle yet; every document is a draft
+    run = fitsm("codeowners", root, "--check")
+    assert run.code == 0
+    assert "CODEOWNERS: no document has an approver with a github handle: CODEOWNERS makes nobody review " \
+           "anything yet." in run.out

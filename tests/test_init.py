@@ -143,9 +143,14 @@ def test_generated_ci_and_hook_configuration(tmp_path: Path, fitsm: Callable[...
     checkout = next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     runs = [s.get("run", "") for s in steps]
-    assert any("pip install" in r and "fitsm-kit" in r for r in runs) and "fitsm check" in runs
+    assert any("pip install" in r and "fitsm-kit" in r for r in runs)
+    summary = "--format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    assert any("fitsm check --changed-since" in r and summary in r for r in runs)
+    assert any("fitsm check --changed-since" in r and "\n  fitsm check\n" in r for r in runs)
     gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text())["fitsm-check"]
-    assert gitlab["variables"]["GIT_DEPTH"] == "0" and "fitsm check" in gitlab["script"]
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert any("--format markdown --output fitsm-summary.md" in line and "\n  fitsm check\n" in line
+               for line in gitlab["script"])
     # CODEOWNERS is fitsm codeowners' output, so that command regenerates it once people have user names
     assert (root / "CODEOWNERS").read_text().startswith(codeowners.MARKER)
     owner = root / "people" / "sms-owner.yaml"
@@ -163,3 +168,88 @@ def test_an_initialised_sms_renders_as_a_site(tmp_path: Path, fitsm: Callable[..
     run = fitsm("render", root, "--out", tmp_path / "site")
     assert run.code == 0, run.err
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def precommit_env(tmp: Path) -> dict[str, str]:
+    bin_dir = Path(sys.executable).parent
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp), "NO_COLOR": "1",
+            "PRE_COMMIT_HOME": str(tmp / "pre-commit-cache"), **GIT_ENV}
+
+
+def local_hooks(config: Path) -> dict[str, object]:
+    """The generated pre-commit configuration, with its fitsm-check hook run by the fitsm installed here
+    (pre-commit would otherwise install the hook repository from the network; see test_precommit.py)."""
+    generated = yaml.safe_load(config.read_text())
+    ((repo,),) = [generated["repos"]]
+    ((hook,),) = [repo["hooks"]]
+    manifest = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if h["id"] == hook["id"])
+    local = {**manifest, **hook, "language": "unsupported", "entry": f"{Path(sys.executable).parent / 'fitsm'} check"}
+    config.write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}), encoding="utf-8")
+    return local
+
+
+def git_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=precommit_env(cwd.parent), capture_output=True, text=True, check=False)
+
+
+def test_init_pre_commit_install_and_the_first_commit_passes(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    assert fitsm("init", root, "--no-input").code == 0
+    todo = json.loads(fitsm("check", root, "--format", "json", "--no-baseline").out)["findings"]
+    assert len(todo) > 100, "the skeleton's to-do list"
+    local_hooks(root / ".pre-commit-config.yaml")
+    assert git_run(root, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    git_run(root, "git", "add", "-A")
+    first = git_run(root, "git", "commit", "-m", "SMS skeleton")
+    assert first.returncode == 0, first.stdout + first.stderr
+    shown = first.stdout + first.stderr
+    assert "fitsm check (FitSM-1 requirements)" in shown and "Passed" in shown
+    # the to-do list is still there, as known findings that fail nothing
+    listed = fitsm("check", root)
+    assert listed.code == 0 and f"Known, in the baseline fitsm-baseline.json (not failing, {len(todo)}):" in listed.out
+    # the to-do list of a young SMS is ordered: the organisation first, then the processes (with counts)
+    headers = [line for line in listed.out.splitlines() if line[:3] in ("1. ", "2. ", "3. ", "4. ")]
+    assert headers[0].startswith("1. The organisation: SMS owner and manager, policy, scope, plan (")
+    assert headers[1].startswith("2. The processes (") and len(headers) == len(set(headers))
+    assert sum(int(h.rsplit("(", 1)[1].split()[0]) for h in headers) == len(todo)
+    assert json.loads(fitsm("check", root, "--format", "json").out)["known"] == todo  # formats keep file order
+    # a later commit that breaks a reference is blocked
+    plan = root / "general" / "plan.yaml"
+    plan.write_text(plan.read_text().replace("  owner: sms-manager", "  owner: nobody-at-all", 1))
+    git_run(root, "git", "add", "-A")
+    blocked = git_run(root, "git", "commit", "-m", "a typo")
+    assert blocked.returncode != 0 and "[unresolved-reference]" in blocked.stdout + blocked.stderr
+    assert git_run(root, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+def test_init_inside_an_existing_repository(tmp_path: Path, fitsm: Callable[..., Run],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    (repo / ".gitlab-ci.yml").write_text("build:\n  script: [make]\n", encoding="utf-8")
+    run = fitsm("init", repo / "sms", "--no-input")
+    assert run.code == 0, run.err
+    # the hook, the workflow and CODEOWNERS work only at the top: they go there, naming the SMS's directory
+    for rel in (".pre-commit-config.yaml", ".github/workflows/fitsm.yml", "CODEOWNERS"):
+        assert (repo / rel).is_file() and not (repo / "sms" / rel).exists(), rel
+    hook = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    assert hook["args"] == ["sms"]
+    workflow = (repo / ".github" / "workflows" / "fitsm.yml").read_text()
+    assert "fitsm check sms --changed-since" in workflow and "fitsm check sms\n" in workflow
+    assert (repo / "CODEOWNERS").read_text().startswith(codeowners.MARKER)
+    # an existing file is kept, and the snippet to add is printed
+    assert (repo / ".gitlab-ci.yml").read_text() == "build:\n  script: [make]\n"
+    assert "../.gitlab-ci.yml exists; not overwritten. Add this to it:" in run.out
+    assert "fitsm check sms --changed-since" in run.out
+    # the SMS uses the repository's history
+    assert load_config(repo / "sms").document_control.git is True
+    # and the hook works from the top of the repository
+    local_hooks(repo / ".pre-commit-config.yaml")
+    assert git_run(repo, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    git_run(repo, "git", "add", "-A")
+    first = git_run(repo, "git", "commit", "-m", "SMS")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Passed" in first.stdout + first.stderr

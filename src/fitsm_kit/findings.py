@@ -7,6 +7,8 @@ result at a file position; a *formatter* writes findings out; a *waiver* is a re
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from dataclasses import dataclass, field
 
 
@@ -18,6 +20,9 @@ class Severity(str, enum.Enum):
     @property
     def rank(self) -> int:
         return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+_LINE_NUMBERS = re.compile(r"(\bline |\.ya?ml:)\d+(?::\d+)?")
 
 
 @dataclass(frozen=True, order=True)
@@ -39,6 +44,14 @@ class Finding:
         if self.line < 1 or self.col < 1:
             raise ValueError(f"finding position must be 1-based, got {self.line}:{self.col}")
 
+    @property
+    def fingerprint(self) -> str:
+        """Stable while the finding is the same, however far edits above it move it (SARIF, baselines):
+        line numbers a message quotes ("first defined on line 32", "at people.yaml:12") are left out."""
+        message = _LINE_NUMBERS.sub(r"\1", self.message)
+        key = "\0".join((self.rule, self.path, self.document, message))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
     def to_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
@@ -55,6 +68,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class DocumentChange:
+    """What a change (a pull request) does to one document, for reviewers."""
+
+    document: str
+    kind: str
+    title: str
+    path: str  # relative to the SMS root (where it was, when deleted)
+    what: str  # added | changed | retired | deleted
+    differences: tuple[str, ...]  # "spec.targets[0].value: 99.5 → 99.9"
+    approvers: str  # who must approve it, in words and names ("" when it needs no approval)
+
+
+@dataclass(frozen=True)
 class Result:
     """Everything one ``fitsm check`` run produced, ready for a formatter."""
 
@@ -67,6 +93,16 @@ class Result:
     waived: tuple[Finding, ...] = ()  # findings a Waiver accepts; not in ``findings``, never failing
     excluded_processes: tuple[str, ...] = ()  # process codes the Scope leaves out (their PRs: out of scope)
     checks: tuple[str, ...] = ()  # names of the rules and structural checks that ran (the selected ones)
+    # set by a comparison (pull-request mode, a baseline); ``findings`` then holds only what is new
+    known: tuple[Finding, ...] = ()  # found, but not failing: already at the compared ref, or in the baseline
+    fixed: tuple[Finding, ...] = ()  # at the compared ref, gone now: the change fixes them
+    gone: tuple[Finding, ...] = ()  # in the baseline, no longer found: the baseline can shrink
+    compared_with: str = ""  # the ref of pull-request mode
+    baseline: str = ""  # the baseline file applied, relative to the SMS root
+    changes: tuple[DocumentChange, ...] = ()  # what the change does to documents (pull-request mode)
+    # a young SMS (no approved document yet): the kind of each document with findings, so the text
+    # output can order the to-do list; empty for an established SMS
+    young_kinds: tuple[tuple[str, str], ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -27,12 +27,20 @@ def history(*steps: tuple[Mutation | None, str]) -> Mutation:
     return mutate
 
 
+def on_branch(root: Path) -> None:
+    """The next steps happen on a feature branch, not on main (their changes await approval)."""
+    GitSms(root).git("checkout", "-q", "-b", "feature")
+
+
 POLICY_EDIT = replace("general/policy.yaml", "at least quarterly", "at least monthly")
 
 VARIANTS = [
     Variant("GR2.4", "approved-in-git", history((None, "Import the SMS")), "no-approval-recorded"),
     Variant("GR2.4", "changed-after-approval",
             history((None, "Import the SMS" + APPROVED), (POLICY_EDIT, "Change the policy unapproved"))),
+    Variant("GR2.4", "approval-pending",
+            history((None, "Import the SMS" + APPROVED), (on_branch, "Start a branch"),
+                    (POLICY_EDIT, "Change the policy on a branch"))),
     Variant("GR2.4", "version-bumped",
             history((replace("fitsm.yaml", "grace:", "document_control: {versioning: explicit}\ngrace:"),
                      "Import the SMS" + APPROVED), (POLICY_EDIT, "Change the policy" + APPROVED))),

@@ -30,6 +30,7 @@ from fitsm_kit.cli.common import (
 )
 from fitsm_kit.engine import cache
 from fitsm_kit.errors import FitsmError
+from fitsm_kit.escape import safe
 from fitsm_kit.findings import Result, Severity
 from fitsm_kit.output import FORMATTERS
 from fitsm_kit.sms.config import Config, config_name, find_root, load_config
@@ -53,7 +54,7 @@ LEFT_FOR_EXIT: list[object] = []
 @app.command("check")
 def check_command(
     path: SmsPath = Path("."),
-    output_format: Annotated[Literal["text", "json", "sarif", "github", "junit"] | None, typer.Option(
+    output_format: Annotated[Literal["text", "json", "sarif", "github", "junit", "markdown"] | None, typer.Option(
         "--format", "-f", help="Output format. Default: github when GITHUB_ACTIONS=true and no --output is "
                                "given, else text.")] = None,
     as_of: AsOf = None,
@@ -68,6 +69,8 @@ def check_command(
                                                "the Git ref REF (REF...HEAD, plus uncommitted files); the whole "
                                                "SMS is still checked.")] = None,
     fail_on: FailOn = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore fitsm-baseline.json: every finding "
+                                                                    "counts.")] = False,
 ) -> None:
     """Check the SMS against FitSM-1 (GR1-GR7, PR1-PR8) and report findings as file:line:col."""
     chosen = output_format or _default_format(matrix, output)
@@ -77,13 +80,21 @@ def check_command(
     if matrix and changed_since is not None:
         raise typer.BadParameter("the conformity matrix covers the whole SMS; drop --matrix or --changed-since",
                                  param_hint="--changed-since")
-    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
     if changed_since is not None:
         from fitsm_kit.gitcontrol import changes
 
         root = find_root(path)
-        changed = changes.changed_files(root, changed_since)
-        result = changes.only_changed(result, changed, changed_since, config_name(root))
+        changed = changes.changed_files(root, changed_since)  # checks REF first: a bad one is exit 2
+    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on, approval_base=changed_since)
+    if changed_since is not None:
+        result = _pull_request(root, result, config, changed_since, changed, no_cache=no_cache,
+                               summary=chosen == "markdown")
+    if not matrix and not no_baseline:
+        from fitsm_kit.engine import baseline
+
+        known = baseline.load(find_root(path))
+        if known is not None:
+            result = baseline.apply(result, known)
     if matrix:
         _emit_matrix(result, config, chosen, output)
     else:
@@ -109,8 +120,28 @@ def status_command(
     raise typer.Exit(_exit_code(result, config))
 
 
+@app.command("baseline")
+def baseline_command(
+    path: SmsPath = Path("."),
+    as_of: AsOf = None,
+    select: Select = None,
+    ignore: Ignore = None,
+) -> None:
+    """Record today's findings in fitsm-baseline.json: from then on 'fitsm check' fails only on new ones."""
+    from fitsm_kit.engine import baseline
+    from fitsm_kit.output.text import summary
+
+    result, _ = check_at(path, as_of, select, ignore, no_cache=False)
+    root = find_root(path)
+    target = baseline.write(root, result)
+    out.print(f"wrote {safe(str(display_root(target)))}: {len(result.findings)} known "
+              f"finding{'s' if len(result.findings) != 1 else ''}. {summary(result)}", markup=False)
+    out.print("'fitsm check' now fails only on findings not in it, lists these as known and says when one is "
+              "gone; 'fitsm status' and the site still count them all.", markup=False)
+
+
 def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
-             no_cache: bool, *, fail_on: str | None = None) -> tuple[Result, Config]:
+             no_cache: bool, *, fail_on: str | None = None, approval_base: str | None = None) -> tuple[Result, Config]:
     """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
     root = find_root(path)
     file_config = load_config(root)
@@ -131,12 +162,36 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
         if bad:
             raise FitsmError("\n".join(bad))
         try:
-            sms, result = check_sms(display, config, today, sources)
+            sms, result = check_sms(display, config, today, sources, approval_base=approval_base)
             LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             bug(f"rule {crash.rule} crashed", crash.__cause__)
         cache.store(root, cache_key, result)
     return result, config
+
+
+def _pull_request(root: Path, result: Result, config: Config, ref: str, changed: set[str], *, no_cache: bool,
+                  summary: bool) -> Result:
+    """``result`` compared with a check of REF's tree; with ``summary``, what the change does to documents."""
+    import dataclasses
+
+    from fitsm_kit.engine.compare import check_ref, compare
+    from fitsm_kit.engine.run import RuleCrash
+    from fitsm_kit.gitcontrol import changes
+
+    today = dt.date.fromisoformat(result.as_of)
+    try:
+        base = check_ref(root, ref, config, today, no_cache=no_cache)
+    except RuleCrash as crash:
+        bug(f"rule {crash.rule} crashed", crash.__cause__)
+    result = compare(result, base, ref)
+    if summary:
+        from fitsm_kit.engine.load import read_sms
+
+        sms = read_sms(root, config, today)
+        LEFT_FOR_EXIT.append(sms)
+        result = dataclasses.replace(result, changes=changes.document_changes(root, ref, changed, sms))
+    return result
 
 
 def _default_format(matrix: bool, output: Path | None) -> str:

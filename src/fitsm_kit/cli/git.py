@@ -75,11 +75,16 @@ def codeowners_command(
     if check:
         if not target.is_file():
             raise FitsmError(f"{target}: no CODEOWNERS file; write it with 'fitsm codeowners'")
-        problems = codeowners.check(owners, target.read_text(encoding="utf-8", errors="replace"))
+        problems = codeowners.check(owners, target.read_text(encoding="utf-8", errors="replace"), platform)
         for problem in problems:
             out.print(f"{shown}: {safe(problem)}", markup=False)
-        out.print(f"{shown}: {len(owners.files) - len(problems)} of {len(owners.files)} document "
-                  "files have the expected owners.", markup=False)
+        wrong = len(problems) - len(owners.unowned)
+        out.print(f"{shown}: {len(owners.files) - wrong} of {len(owners.files)} document files with {platform} "
+                  f"handles have the expected owners; {len(owners.unowned)} approved document"
+                  f"{'s' if len(owners.unowned) != 1 else ''} without an approver's handle.", markup=False)
+        if not owners.files:
+            out.print(f"{shown}: no document has an approver with a {platform} handle: CODEOWNERS makes nobody "
+                      "review anything yet.", markup=False)
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
     text = codeowners.render(owners, platform)
     if stdout:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fitsm_kit.cli.common import SmsOption, app, display_root, err, out, prompt
-from fitsm_kit.escape import safe
+from fitsm_kit.escape import safe, safe_lines
 
 
 @app.command("init")
@@ -34,9 +34,12 @@ def init_command(
     outcome = init.init(directory, init.options(answers["organisation"], answers["owner"], answers["manager"]))
     for rel in outcome.kept:
         out.print(f"kept {safe(str(rel))} (it exists; not overwritten)", markup=False)
+    for rel, text in outcome.snippets:
+        out.print(f"{safe(str(rel))} exists; not overwritten. Add this to it:\n{safe_lines(text)}", markup=False)
     out.print(f"Created an SMS in {safe(str(outcome.root))}: {len(outcome.written)} files; git: {outcome.git}.",
               markup=False)
-    out.print(f"Next: cd {safe(str(directory))} && fitsm check   # lists what is still to be filled in", markup=False)
+    out.print(f"Next: cd {safe(str(directory))} && fitsm check   # lists what is still to be filled in; the "
+              "baseline (fitsm-baseline.json) keeps it from failing commits", markup=False)
 
 
 @app.command("new")

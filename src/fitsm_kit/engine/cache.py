@@ -11,6 +11,7 @@ used only when the seal holds. Files are JSON (never pickle or marshal) and writ
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -49,16 +50,24 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
             return None
         digest.update(f"\0{source.rel}\0{source.link}\0".encode())
         digest.update(source.data)
-    digest.update(_git_state(root).encode())
+    digest.update(_git_state(root, config.document_control.default_branch).encode())
     return digest.hexdigest()
 
 
-def load(root: Path, cache_key: str | None) -> Result | None:
+def ref_key(sha: str, prefix: str, options: str) -> str:
+    """The cache key of a check of the SMS at ``prefix`` in commit ``sha`` (pull-request mode's comparison):
+    the commit fixes its files and its history; ``options`` carries the configuration flags and the date."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{sha}\0{prefix}\0{options}".encode())
+    return digest.hexdigest()
+
+
+def load(root: Path, cache_key: str | None, name: str = "last-check") -> Result | None:
     """The cached result for ``cache_key``, re-rooted at ``root``; None on a miss or a bad cache file."""
     if cache_key is None:
         return None
     try:
-        sealed_data = sealed.unseal(_context(root, cache_key), (cache_dir(root) / "last-check.json").read_bytes())
+        sealed_data = sealed.unseal(_context(root, cache_key), (cache_dir(root) / f"{name}.json").read_bytes())
         if sealed_data is None:
             return None  # not sealed by this user's key for this SMS and key: another's, edited, or copied
         data = json.loads(sealed_data.decode("utf-8"))
@@ -70,7 +79,7 @@ def load(root: Path, cache_key: str | None) -> Result | None:
         return None  # a missing, old or damaged cache is just a miss
 
 
-def store(root: Path, cache_key: str | None, result: Result) -> None:
+def store(root: Path, cache_key: str | None, result: Result, name: str = "last-check") -> None:
     """Remember ``result``; failures (read-only checkout, full disk) are ignored: caching is optional."""
     if cache_key is None:
         return
@@ -82,10 +91,10 @@ def store(root: Path, cache_key: str | None, result: Result) -> None:
     directory = cache_dir(root)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".last-check-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
             out.write(blob)
-        os.replace(tmp, directory / "last-check.json")
+        os.replace(tmp, directory / f"{name}.json")
     except OSError:
         pass
 
@@ -102,23 +111,29 @@ def _code_fingerprint() -> str:
     return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
 
 
-def _git_state(root: Path) -> str:
-    """HEAD, the branch it points to and the index, read from files (no subprocess on the fast path)."""
+def _git_state(root: Path, default_branch: str | None) -> str:
+    """HEAD, the branch it points to, the default branch's refs (whether a change is pending approval
+    depends on them) and the index, read from files (no subprocess on the fast path)."""
     git_dir = cache_dir(root).parent
     if git_dir.name != ".git" and not (git_dir / "HEAD").is_file():
         return "no-git"
-    parts = []
-    for name in ("HEAD", "packed-refs", "shallow"):
+    common = git_dir
+    with contextlib.suppress(OSError):  # a linked worktree keeps its branches in the common directory
+        common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+
+    def read(path: Path) -> str:
         try:
-            parts.append((git_dir / name).read_text(encoding="utf-8", errors="replace"))
+            return path.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            parts.append("")
+            return ""
+
+    parts = [read(git_dir / "HEAD"), read(common / "packed-refs"), read(git_dir / "shallow")]
     head = parts[0].strip()
     if head.startswith("ref:"):
-        try:
-            parts.append((git_dir / head[4:].strip()).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            parts.append("")
+        parts.append(read(git_dir / head[4:].strip()) or read(common / head[4:].strip()))
+    branches = [b for b in (default_branch, "main", "master") if b]
+    parts += [read(common / "refs" / "remotes" / "origin" / "HEAD"),
+              *(read(common / where / b) for b in branches for where in ("refs/heads", "refs/remotes/origin"))]
     index = os.environ.get("GIT_INDEX_FILE") or str(git_dir / "index")
     try:
         st = os.stat(index)

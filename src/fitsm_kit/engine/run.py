@@ -16,6 +16,7 @@ from fitsm_kit.engine.selection import rule_requirements, selected
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
+from fitsm_kit.model.base import Status
 from fitsm_kit.rules.base import REGISTRY, Context, run
 from fitsm_kit.sms.config import Config, config_name
 from fitsm_kit.sms.discovery import Source
@@ -35,28 +36,32 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
     return check_sms(root, config, as_of)[1]
 
 
-def check_sms(root: Path, config: Config, as_of: dt.date,
-              sources: list[Source] | None = None) -> tuple[Sms, Result]:
+def check_sms(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None = None, *,
+              approval_base: str | None = None) -> tuple[Sms, Result]:
     """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render).
 
     ``sources``: the SMS files as the caller already read them (see :func:`load_sms`).
+    ``approval_base``: the branch a pull request targets; changes on HEAD are pending approval against
+    it (without it: against the default branch, when HEAD is not on it).
     """
     # The SMS is a large tree of objects without reference cycles: the cyclic collector would rescan it
     # again and again as it grows (half of the load time at 5,000 documents) and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, config, as_of, sources)
+        return _check(root, config, as_of, sources, approval_base)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None) -> tuple[Sms, Result]:
+def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None,
+           approval_base: str | None) -> tuple[Sms, Result]:
     out = Collector(config_name(root))
     chosen = [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
     chosen.sort(key=lambda r: r.history)  # rules that need Git history last, while it is read
-    git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen))
+    git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen),
+                                  base=approval_base)
     sms, files = load_sms(root, config, as_of, out, sources)
     check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
@@ -70,7 +75,11 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
-    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=tuple(sorted(done.findings + own)),
+    findings = tuple(sorted(done.findings + own))
+    young = not any(d.model.metadata.status is Status.APPROVED for d in sms.docs)
+    kinds = tuple(sorted({(f.document, sms.by_id[f.document].kind) for f in findings
+                          if f.document in sms.by_id})) if young else ()
+    return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=findings, young_kinds=kinds,
                        documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
                        excluded_processes=excluded_processes(sms), notices=git.notices,
                        checks=tuple(name for name, req in rule_requirements().items()

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol import history
+from fitsm_kit.gitcontrol import branch, history
 from fitsm_kit.gitcontrol import repo as gitrepo
+from fitsm_kit.gitcontrol.branch import BranchState
 from fitsm_kit.gitcontrol.doctext import DocText, documents
 from fitsm_kit.gitcontrol.evidence import Event, People, events
 from fitsm_kit.gitcontrol.history import Change, Commit
@@ -64,10 +65,12 @@ class Record:
 class GitHistory:
     """Per-document history of the SMS at HEAD, plus its uncommitted changes."""
 
-    def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocText]) -> None:
+    def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocText],
+                 where: BranchState | None = None) -> None:
         self.data = data
         self.people = People(sms)
         self.pending = pending
+        self.branch = where or BranchState("", True)  # on the default branch unless told otherwise
         self._records: dict[str, Record | None] = {}
 
     def record(self, doc_id: str) -> Record | None:
@@ -100,6 +103,14 @@ class GitHistory:
         latest = sorted((*record.approvals, *record.reviews), key=lambda e: e.position)
         return latest[-1] if latest else None
 
+    def changed_on_branch(self, doc_id: str) -> bool:
+        """Whether this branch (not the default branch) changed the document's content: approval pending."""
+        if self.branch.on_default:
+            return False
+        record = self.record(doc_id)
+        current = record.content if record is not None else ""
+        return current != self.branch.base_content(doc_id)
+
 
 class HistorySource:
     """The history rules read as ``ctx.history``.
@@ -109,8 +120,8 @@ class HistorySource:
     no notice about Git.
     """
 
-    def __init__(self, root: Path, config: Config, *, prefetch: bool = False) -> None:
-        self.root, self.config = root, config
+    def __init__(self, root: Path, config: Config, *, prefetch: bool = False, base: str | None = None) -> None:
+        self.root, self.config, self.base = root, config, base
         self.notices: tuple[str, ...] = ()
         self._started: tuple[_Started | None, tuple[str, ...]] | None = None
         self._history: GitHistory | None = None
@@ -122,7 +133,7 @@ class HistorySource:
         if not self._done:
             started, self.notices = self._started or start(self.root, self.config)
             if started is not None:
-                self._history, self.notices = finish(started, sms)
+                self._history, self.notices = finish(started, sms, self.base)
             self._done = True
         return self._history
 
@@ -140,13 +151,15 @@ class _Started:
 _SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
 
 
-def for_check(root: Path, sms: Sms, *, explicit: bool = False) -> tuple[GitHistory | None, tuple[str, ...]]:
+def for_check(root: Path, sms: Sms, *, explicit: bool = False, base: str | None = None
+              ) -> tuple[GitHistory | None, tuple[str, ...]]:
     """The history rules may use, or None, and the notices that say why history is partial or unused.
 
     ``explicit``: the user asked for history (``fitsm history``), so it is read even from a subdirectory.
+    ``base``: the branch a pull request targets (its changes are pending approval against it).
     """
     started, notices = start(root, sms.config, explicit=explicit)
-    return finish(started, sms) if started is not None else (None, notices)
+    return finish(started, sms, base) if started is not None else (None, notices)
 
 
 def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Started | None, tuple[str, ...]]:
@@ -179,8 +192,11 @@ def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Start
     return _Started(root, prefix, state, data, changed, tuple(config.exclude)), ()
 
 
-def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, ...]]:
-    """The history :func:`start` began reading, and the notices about its state."""
+def finish(started: _Started, sms: Sms, base: str | None = None) -> tuple[GitHistory | None, tuple[str, ...]]:
+    """The history :func:`start` began reading, and the notices about its state.
+
+    ``base``: the branch a pull request targets; without it, the default branch (see :mod:`.branch`).
+    """
     state, prefix = started.state, started.prefix
     try:
         changed = sorted(p[len(prefix) + 1:] if prefix else p for p in started.changed())
@@ -190,6 +206,13 @@ def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, .
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
     notices = []
+    try:
+        where = branch.state(state.top, prefix, sms.config.document_control.default_branch, base)
+    except FitsmError as e:
+        if base is not None:
+            raise
+        where = BranchState("", True)
+        notices.append(f"the default branch could not be compared ({e}): changes count as made on it")
     if not state.branch:
         notices.append(f"HEAD is detached at {state.head[:12]}: history is read up to that commit")
     changed = [p for p in changed if is_sms_path(p, started.exclude)]
@@ -198,7 +221,7 @@ def finish(started: _Started, sms: Sms) -> tuple[GitHistory | None, tuple[str, .
         notices.append(f"uncommitted changes in {len(changed)} SMS file{'s' if len(changed) != 1 else ''}{hook} "
                        f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): their documents are "
                        "checked as changed now, after everything in Git")
-    return GitHistory(data, sms, _pending(started.root, changed, data)), tuple(notices)
+    return GitHistory(data, sms, _pending(started.root, changed, data), where), tuple(notices)
 
 
 def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocText]:

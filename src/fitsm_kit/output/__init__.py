@@ -1,4 +1,5 @@
-"""Outputs: a :class:`~fitsm_kit.findings.Result` as text, JSON, SARIF, GitHub workflow commands or JUnit,
+"""Outputs: a :class:`~fitsm_kit.findings.Result` as text, JSON, SARIF, GitHub workflow commands, JUnit or
+a Markdown pull-request summary,
 the conformity matrix, and ``fitsm history``'s view of a document's versions.
 
 Formatters return text; only :mod:`fitsm_kit.cli` prints it. May import ``engine`` (for rule
@@ -17,7 +18,8 @@ from fitsm_kit.findings import Result
 
 # format name -> (module below fitsm_kit.output, function); each module is imported only when used
 _FORMATS = {"text": ("text", "text"), "json": ("text", "as_json"), "sarif": ("sarif", "as_sarif"),
-            "github": ("github", "as_github"), "junit": ("junit", "as_junit")}
+            "github": ("github", "as_github"), "junit": ("junit", "as_junit"),
+            "markdown": ("markdown", "as_markdown")}
 
 
 def _formatter(module: str, function: str) -> Callable[[Result], Text | str]:

@@ -3,12 +3,13 @@
 One ``reportingDescriptor`` per check that ran (its id is the rule name, stable across runs; its help
 is the FitSM-1 requirement text), one ``result`` per finding. Locations are relative to the Git work
 tree (``uriBaseId: %SRCROOT%``), so alerts stay attached to the same file from run to run. Waived
-findings are included with an external, accepted suppression that names the waiver.
+findings are included with an external, accepted suppression that names the waiver. After a comparison
+(a baseline, pull-request mode) the new results have ``baselineState: new`` and the known ones, also
+included, ``unchanged``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,6 +30,10 @@ def as_sarif(result: Result) -> str:
     prefix = _prefix(Path(result.root))
     results = [_result(f, index, prefix) for f in result.findings]
     results += [_result(f, index, prefix) for f in result.waived]
+    if result.baseline or result.compared_with:  # SARIF's own words for a comparison with a baseline
+        for item in results:
+            item["baselineState"] = "new"
+        results += [_result(f, index, prefix) | {"baselineState": "unchanged"} for f in result.known]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -74,15 +79,10 @@ def _result(f: Finding, index: dict[str, int], prefix: PurePosixPath) -> dict[st
             "region": {"startLine": f.line, "startColumn": f.col},
         }}],
         # stable while the finding is the same, however far edits above it move it
-        "partialFingerprints": {"fitsmFinding/v1": _fingerprint(f)},
+        "partialFingerprints": {"fitsmFinding/v1": f.fingerprint},
         "properties": {"requirement": f.requirement, "document": f.document},
     }
     if f.waiver:
         out["suppressions"] = [{"kind": "external", "status": "accepted",
                                 "justification": f"waived by Waiver {f.waiver}"}]
     return out
-
-
-def _fingerprint(f: Finding) -> str:
-    key = "\0".join((f.rule, f.path, f.document, f.message))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]

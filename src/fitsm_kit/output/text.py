@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -10,7 +11,7 @@ from rich.text import Text
 
 from fitsm_kit import __version__
 from fitsm_kit.escape import safe
-from fitsm_kit.findings import Result, Severity
+from fitsm_kit.findings import Finding, Result, Severity
 
 JSON_SCHEMA_VERSION = 1
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -23,18 +24,69 @@ def display_path(result: Result, path: str) -> str:
 
 
 def text(result: Result) -> Text:
-    """``path:line:col: ID message [rule]`` per finding, a fix hint below, then a summary."""
+    """``path:line:col: ID message [rule]`` per finding, a fix hint below, then a summary.
+
+    After a comparison: the findings the change fixes, the known ones (listed when they come from a
+    baseline: the to-do list; counted when they were already at the compared ref) and baselined
+    findings that are gone.
+    """
     out = Text()
-    for f in result.findings:
-        out.append(f"{safe(display_path(result, f.path))}:{f.line}:{f.col}: ", style="bold")
-        out.append(f.requirement, style=_STYLE[f.severity])
-        out.append(f" {safe(f.message)} ")
-        out.append(f"[{f.rule}]", style="dim")
-        out.append("\n")
-        if f.fix:
-            out.append(f"    fix: {safe(f.fix)}\n", style="dim")
+    _findings(out, result, result.findings)
+    if result.fixed:
+        out.append(f"Fixed by this change ({len(result.fixed)}):\n", style="bold")
+        for f in result.fixed:
+            _line(out, result, f, fix=False)
+    if result.known and result.baseline and not result.compared_with:
+        out.append(f"Known, in the baseline {safe(result.baseline)} (not failing, {len(result.known)}):\n",
+                   style="bold")
+        _findings(out, result, result.known)
+    if result.gone:
+        out.append(f"Gone since the baseline ({len(result.gone)}): run 'fitsm baseline' to remove them from "
+                   f"{safe(result.baseline)}:\n", style="bold")
+        for f in result.gone:
+            _line(out, result, f, fix=False)
     out.append(summary(result) + "\n", style="bold")
     return out
+
+
+# What to do first on a young SMS: the organisation (owner, manager, policy, scope, plan), then the
+# processes, then services and agreements; findings about the SMS as a whole belong to the first.
+GROUPS = (
+    ("1. The organisation: SMS owner and manager, policy, scope, plan", ("Person", "RoleAssignment", "Policy",
+                                                                         "Scope", "Plan", "")),
+    ("2. The processes", ("Process",)),
+    ("3. Services and agreements", ("Service", "ServiceCatalogue", "ServiceProposal", "Customer", "Supplier", "SLA",
+                                    "OLA", "UA")),
+)
+
+
+def _findings(out: Text, result: Result, findings: tuple[Finding, ...]) -> None:
+    """The findings in file order; on a young SMS grouped in the order to work through them, with counts."""
+    if not result.young_kinds:
+        for f in findings:
+            _line(out, result, f)
+        return
+    kinds = dict(result.young_kinds)
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        kind = kinds.get(f.document, "")
+        title = next((t for t, members in GROUPS if kind in members), "4. Everything else")
+        groups.setdefault(title, []).append(f)
+    for title in sorted(groups):
+        found = groups[title]
+        out.append(f"{title} ({len(found)} finding{'s' if len(found) != 1 else ''}):\n", style="bold")
+        for f in found:
+            _line(out, result, f)
+
+
+def _line(out: Text, result: Result, f: Finding, *, fix: bool = True) -> None:
+    out.append(f"{safe(display_path(result, f.path))}:{f.line}:{f.col}: ", style="bold")
+    out.append(f.requirement, style=_STYLE[f.severity])
+    out.append(f" {safe(f.message)} ")
+    out.append(f"[{f.rule}]", style="dim")
+    out.append("\n")
+    if f.fix and fix:
+        out.append(f"    fix: {safe(f.fix)}\n", style="dim")
 
 
 def summary(result: Result) -> str:
@@ -43,10 +95,26 @@ def summary(result: Result) -> str:
     docs = f"{result.documents} document{'s' if result.documents != 1 else ''} in {result.files} files"
     w = len(result.waived)
     waived = f"; {w} finding{'s' if w != 1 else ''} waived" if w else ""
+    waived += _compared(result)
     if not result.findings:
-        return f"All checks passed: {docs}, as of {result.as_of}{waived}."
+        passed = "No new findings" if result.compared_with or result.baseline else "All checks passed"
+        return f"{passed}: {docs}, as of {result.as_of}{waived}."
     n = len(result.findings)
-    return f"Found {n} finding{'s' if n != 1 else ''} ({counts}) in {docs}, as of {result.as_of}{waived}."
+    new = " new" if result.compared_with or result.baseline else ""
+    return f"Found {n}{new} finding{'s' if n != 1 else ''} ({counts}) in {docs}, as of {result.as_of}{waived}."
+
+
+def _compared(result: Result) -> str:
+    parts = []
+    if result.compared_with:
+        parts.append(f"compared with {safe(result.compared_with)}: {len(result.fixed)} fixed")
+        if result.known:
+            parts.append(f"{len(result.known)} already there")
+    elif result.baseline:
+        parts.append(f"{len(result.known)} known in the baseline")
+        if result.gone:
+            parts.append(f"{len(result.gone)} gone from it")
+    return "".join(f"; {p}" for p in parts)
 
 
 def as_json(result: Result) -> str:
@@ -63,4 +131,12 @@ def as_json(result: Result) -> str:
         "waived": [f.to_dict() for f in result.waived],
         "notices": list(result.notices),
     }
+    if result.compared_with or result.baseline:  # a comparison: "findings" holds only the new ones
+        payload["compared_with"] = result.compared_with or None
+        payload["baseline"] = result.baseline or None
+        payload["known"] = [f.to_dict() for f in result.known]
+        payload["fixed"] = [f.to_dict() for f in result.fixed]
+        payload["gone"] = [f.to_dict() for f in result.gone]
+        if result.changes:
+            payload["changes"] = [dataclasses.asdict(c) for c in result.changes]
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -9,22 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fitsm_kit.gitcontrol.approvers import allowed_approvers
-from fitsm_kit.gitcontrol.doccontrol import Record
+from fitsm_kit.findings import Severity
+from fitsm_kit.gitcontrol.approvers import allowed_approvers, with_handles
+from fitsm_kit.gitcontrol.doccontrol import GitHistory, Record
+from fitsm_kit.gitcontrol.docdiff import differences
 from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.model.base import Status
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 
+_SHOWN_DIFFERENCES = 3
 
-def _approved(ctx: Context) -> Iterator[tuple[Doc, Record, list[Event]]]:
-    """Each approved document with a Git record, and the approvals of its latest approved content."""
-    if ctx.history is None:
+
+def _approved(ctx: Context, *, pending: bool = False) -> Iterator[tuple[Doc, Record, list[Event]]]:
+    """Each approved document with a Git record, and the approvals of its latest approved content.
+
+    Documents this branch changed (approval pending, see :mod:`fitsm_kit.gitcontrol.branch`) come only
+    with ``pending``; the others only without: one document gets one verdict.
+    """
+    history = ctx.history
+    if history is None:
         return
     for doc in ctx.sms.docs:
-        record = ctx.history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
-        if record is not None:
-            latest = record.approvals[-1].content if record.approvals else ""
-            yield doc, record, [e for e in record.approvals if e.content == latest]
+        record = history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
+        if record is not None and history.changed_on_branch(doc.id) == pending:
+            yield doc, record, _latest_approvals(record)
+
+
+def _latest_approvals(record: Record) -> list[Event]:
+    latest = record.approvals[-1].content if record.approvals else ""
+    return [e for e in record.approvals if e.content == latest]
 
 
 def _names(ids: set[str] | tuple[str, ...]) -> str:
@@ -76,10 +89,52 @@ def changed_after_approval(ctx: Context) -> Iterator[Problem]:
     are edits to other documents in the same file. Uncommitted changes count as changes made now.
     """
     for doc, record, approvals in _approved(ctx):
-        last = approvals[-1] if approvals else None
-        if last is not None and record.content != last.content:
-            yield Problem(doc, ("metadata", "status"), f"changed since its approval ({last.how} in "
-                          f"{last.commit.sha[:7]} on {last.date.isoformat()})")
+        yield from _check_unchanged(doc, record, approvals)
+
+
+def _check_unchanged(doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+    last = approvals[-1] if approvals else None
+    if last is not None and record.content != last.content:
+        yield Problem(doc, ("metadata", "status"), f"changed since its approval ({last.how} in "
+                      f"{last.commit.sha[:7]} on {last.date.isoformat()})")
+
+
+@rule("GR2.4", "approval-pending", severity=Severity.INFO, history=True,
+      fix="have the pull request approved by one of the people named (CODEOWNERS asks them); the approving "
+          "merge records the approval on the default branch")
+def approval_pending(ctx: Context) -> Iterator[Problem]:
+    """A change to an approved document that has not reached the default branch waits for its approval.
+
+    On a branch other than the default branch (``document_control.default_branch``, else ``origin/HEAD``,
+    else ``main`` / ``master``), in a pull-request check (``--changed-since REF``) or in a pre-commit run
+    there, a change to an approved document is not yet an error: the approving merge will record the
+    approval. This information names what changed and who may approve it. On the default branch the
+    same change, unapproved, is an error (``approved-in-git``, ``changed-after-approval``).
+    """
+    history = ctx.history
+    if history is None:
+        return
+    for doc, record, approvals in _approved(ctx, pending=True):
+        if approvals and not [*_check_approval(ctx, doc, record, approvals), *_check_unchanged(doc, record, approvals)]:
+            continue  # approved on the branch already, by someone allowed who did not write it
+        yield Problem(doc, ("metadata", "status"), _pending_message(ctx, history, doc, record))
+
+
+def _pending_message(ctx: Context, history: GitHistory, doc: Doc, record: Record) -> str:
+    before = history.branch.base_document(doc.id)
+    if before is None:
+        what = "new on this branch"
+    else:
+        found = differences(before, doc.raw)
+        shown = "; ".join(found[:_SHOWN_DIFFERENCES])
+        more = len(found) - _SHOWN_DIFFERENCES
+        what = (shown + (f"; and {more} more" if more > 0 else "")) or "changed (formatting only)"
+    allowed, who = allowed_approvers(ctx.sms, doc)
+    author = record.versions[-1].author if record.versions and not record.pending else None
+    others = allowed - {author} if author else allowed
+    not_author = f"; not {author}, who changed it" if author in allowed else ""
+    return (f"approval pending until it reaches {history.branch.base or 'the default branch'}: {what}; to be "
+            f"approved by {who}: {with_handles(ctx.sms, others)}{not_author}")
 
 
 @rule("GR2.4", "version-bumped", history=True, fix="raise metadata.version with every content change")

@@ -26,15 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit import __version__
+from fitsm_kit.engine import baseline
 from fitsm_kit.engine.load import read_sms
+from fitsm_kit.engine.run import check
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol import codeowners
+from fitsm_kit.gitcontrol.repo import work_tree
 from fitsm_kit.model import schemas
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.scaffold.new import SCHEMA_DIR
 from fitsm_kit.scaffold.templating import environment, process_info, render, write_new
-from fitsm_kit.sms.config import CONFIG_NAME, Config
+from fitsm_kit.sms.config import CONFIG_NAME, Config, load_config
 
 PROJECT_URL = "https://github.com/fitsm-kit/fitsm-kit"
 CODEOWNERS = "CODEOWNERS"  # at the root, where GitHub and GitLab both look
@@ -72,6 +75,7 @@ class Outcome:
     root: Path
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # existed already; left untouched
+    snippets: list[tuple[str, str]] = field(default_factory=list)  # (existing repository file, what to add)
     git: str = ""  # "initialised", "existing" or why it was not run
 
 
@@ -86,8 +90,16 @@ def refuse_existing(root: Path) -> None:
         raise FitsmError(f"{root} exists and is not a directory")
 
 
-def files(options: Options) -> dict[str, str]:
-    """Every file ``init`` writes, root-relative path -> text; ``fitsm.yaml`` comes last."""
+# Files that work only at the top of the repository: pre-commit and CI read them there.
+REPOSITORY_FILES = (".pre-commit-config.yaml", ".github/workflows/fitsm.yml", ".gitlab-ci.yml")
+
+
+def files(options: Options, sms_path: str = "") -> dict[str, str]:
+    """Every file ``init`` writes, root-relative path -> text; ``fitsm.yaml`` comes last.
+
+    ``sms_path``: where the SMS is in an existing repository ("" at its top); the hook and CI name it,
+    and the SMS uses that repository's history (``document_control.git: true``).
+    """
     out: dict[str, str] = {}
     for rel, kind, values in _documents(options):
         depth = rel.count("/")
@@ -96,7 +108,8 @@ def files(options: Options) -> dict[str, str]:
     for kind in sorted(KINDS):
         out[f"{SCHEMA_DIR}/{schemas.schema_file(kind)}"] = schemas.render(kind)
     context = {"project_url": PROJECT_URL, "version": __version__, "hook_id": HOOK_ID,
-               "organisation_title": options.organisation or "this organisation"}
+               "organisation_title": options.organisation or "this organisation", "sms_path": sms_path,
+               "path_arg": f" {sms_path}" if sms_path else ""}
     for rel, name in (("README.md", "README.md.j2"), (".gitignore", "gitignore.j2"),
                       (".pre-commit-config.yaml", "pre-commit-config.yaml.j2"),
                       (".github/workflows/fitsm.yml", "github-workflow.yml.j2"),
@@ -140,27 +153,51 @@ def _documents(options: Options) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def init(root: Path, options: Options) -> Outcome:
-    """Create the SMS repository at ``root`` (created if missing)."""
+    """Create the SMS repository at ``root`` (created if missing), or an SMS in a directory of an existing one.
+
+    In an existing repository the pre-commit and CI files and CODEOWNERS go to its top, where they take
+    effect; where one exists there already, the snippet to add is returned instead. Last, the baseline
+    records the skeleton's to-do list, so the first commit passes the hook while ``fitsm check`` lists it.
+    """
     root = root.absolute()
     refuse_existing(root)
-    planned = files(options)  # rendered and validated before anything is written
+    top = work_tree(root)
+    sms_path = root.resolve().relative_to(top).as_posix() if top is not None and top != root.resolve() else ""
+    planned = files(options, sms_path)  # rendered and validated before anything is written
     config_text = planned.pop(CONFIG_NAME)
     outcome = Outcome(root)
+    top_dir = top if sms_path and top is not None else root
     for rel, text in planned.items():
-        _write(outcome, rel, text)
+        if rel in REPOSITORY_FILES and sms_path:
+            _write(outcome, rel, text, top=top_dir)
+        else:
+            _write(outcome, rel, text)
     outcome.git = git_init(root)
-    _write(outcome, CODEOWNERS, codeowners_text(root, options.today))
+    _write(outcome, CODEOWNERS, codeowners_text(root, options.today), top=top_dir)
     _write(outcome, CONFIG_NAME, config_text)  # last: only a complete SMS is marked as one
+    _write(outcome, baseline.FILE, baseline_text(root))
     return outcome
 
 
-def _write(outcome: Outcome, rel: str, text: str) -> None:
-    path = outcome.root / rel
+def baseline_text(root: Path) -> str:
+    """The baseline of the new SMS: its to-do list, which ``fitsm check`` lists and which fails no commit."""
+    config = load_config(root)
+    return baseline.render(check(root, config, config.as_of or dt.date.today()))
+
+
+def _write(outcome: Outcome, rel: str, text: str, *, top: Path | None = None) -> None:
+    """Write ``rel`` below the SMS root (or below the repository's ``top``); never over an existing file."""
+    base = top or outcome.root
+    path = base / rel
+    shown = rel if base == outcome.root else os.path.relpath(path, outcome.root)
     if path.exists() or path.is_symlink():
-        outcome.kept.append(rel)
+        if top is not None and top != outcome.root:
+            outcome.snippets.append((shown, text))  # the user merges it into their own file
+        else:
+            outcome.kept.append(shown)
         return
     write_new(path, text)
-    outcome.written.append(rel)
+    outcome.written.append(shown)
 
 
 def codeowners_text(root: Path, today: dt.date) -> str:

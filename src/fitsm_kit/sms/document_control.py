@@ -45,8 +45,17 @@ class DocumentControl(BaseModel):
         "auto", description="Use Git history: true, false, or auto (when the SMS root is the repository root)")
     versioning: Literal["count", "explicit"] = Field(
         "count", description="explicit: every content change must bump metadata.version")
+    default_branch: str | None = Field(
+        None, description="The branch whose history records approvals; default: origin/HEAD, else main, else master")
     approvers: dict[str, list[str]] = Field(
         {}, description="Kind (or '*') -> who may approve it; overrides the defaults per kind")
+
+    @field_validator("default_branch")
+    @classmethod
+    def _branch(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or value.startswith("-") or any(c in value for c in " ~^:?*[\\")):
+            raise ValueError(f"{value!r} is not a branch name")
+        return value
 
     @field_validator("approvers")
     @classmethod
