@@ -21,7 +21,7 @@ from fitsm_kit.sms.config import Config, load_config
 from conftest import EXAMPLES, Run
 
 ROW_KEYS = {"id", "group", "group_title", "state", "findings", "waived", "rules", "note"}
-STATES = {"satisfied", "findings", "waived", "out-of-scope"}
+STATES = {"satisfied", "findings", "waived", "out-of-scope", "no-evidence"}
 
 
 def finding(requirement: str, rule: str, waiver: str = "") -> Finding:
@@ -59,7 +59,7 @@ def test_states_in_order_of_precedence() -> None:
     assert (matrix["PR2.1"].state, matrix["PR2.1"].rules) == (State.SATISFIED, ("rule-e",))
     assert (matrix["GR1.3"].state, matrix["GR1.3"].note) == (State.OUT_OF_SCOPE, "no rule checks it")
     assert totals(list(matrix.values())) == {"requirements": 52, "satisfied": 1, "findings": 2, "waived": 1,
-                                             "out-of-scope": 48}
+                                             "out-of-scope": 48, "no-evidence": 0}
 
 
 def test_unselected_requirements_are_out_of_scope_and_say_why() -> None:
@@ -107,8 +107,8 @@ def test_matrix_table_prints_every_requirement_and_the_totals(example: str, fits
     assert all(req in run.out for req in requirements())
     t = data["totals"]
     assert run.out.rstrip().splitlines()[-1] == (
-        f"52 requirements: {t['satisfied']} satisfied, {t['findings']} with findings, {t['waived']} waived, "
-        f"{t['out-of-scope']} out of scope.")
+        f"52 requirements: {t['satisfied']} satisfied, {t['findings']} with findings, {t['no-evidence']} with no "
+        f"evidence, {t['waived']} waived, {t['out-of-scope']} out of scope.")
 
 
 def test_check_matrix_is_an_alias_of_status(fitsm: Callable[..., Run]) -> None:

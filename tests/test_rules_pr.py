@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 from fitsm_kit.engine.collect import Collector
 from fitsm_kit.engine.load import load_sms
@@ -11,7 +15,7 @@ from fitsm_kit.rules import REGISTRY
 from fitsm_kit.rules.base import Context, run
 from fitsm_kit.sms.config import load_config
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, Run
 from variants import pr
 
 PR_IDS = [r for r in requirements() if r.startswith("PR")]
@@ -72,3 +76,16 @@ def test_pr_rule_docstring_is_a_summary_then_the_evidence() -> None:
         lines = r.doc.splitlines()
         assert lines[0].endswith(".") and lines[0].count(". ") == 0, f"{name}: one-sentence summary"
         assert len(lines) >= 3 and lines[1] == "" and lines[2], f"{name}: say why and what evidence counts"
+
+
+def test_coverage_is_per_customer_and_service(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """Without the default SLA, physics-dept uses cloud-compute but only bio-institute has an SLA for it."""
+    root = Path(shutil.copytree(EXAMPLES / "acme", tmp_path / "acme"))
+    sla = root / "agreements" / "sla-default.yaml"
+    sla.write_text(sla.read_text(encoding="utf-8").replace("  status: approved\n", "  status: retired\n"),
+                   encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache", "--select", "live-service-has-sla")
+    found = {(f["path"], f["message"]) for f in json.loads(run.out)["findings"]}
+    assert ("services/cloud-compute.yaml", "customer physics-dept has no SLA in force for this service "
+            "(in force: sla-bio-institute)") in found
+    assert not [m for p, m in found if p == "services/cloud-compute.yaml" and "bio-institute has" in m]

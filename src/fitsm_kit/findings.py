@@ -103,6 +103,8 @@ class Result:
     # a young SMS (no approved document yet): the kind of each document with findings, so the text
     # output can order the to-do list; empty for an established SMS
     young_kinds: tuple[tuple[str, str], ...] = ()
+    # requirements whose rules all had nothing to check, with what is missing: ("PR7.2", "no Customer documents")
+    no_evidence: tuple[tuple[str, str], ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

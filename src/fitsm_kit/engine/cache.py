@@ -28,7 +28,7 @@ from fitsm_kit.sms.config import CONFIG_NAME, Config, config_path
 from fitsm_kit.sms.discovery import Source
 from fitsm_kit.sms.loader import LoadProblem, read_file
 
-_FORMAT = 1
+_FORMAT = 2  # 2: Result.no_evidence
 _PACKAGE = Path(__file__).resolve().parent
 
 

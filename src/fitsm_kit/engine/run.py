@@ -17,7 +17,7 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
 from fitsm_kit.model.base import Status
-from fitsm_kit.rules.base import REGISTRY, Context, run
+from fitsm_kit.rules.base import REGISTRY, Context, Rule, run
 from fitsm_kit.sms.config import Config, config_name
 from fitsm_kit.sms.discovery import Source
 from fitsm_kit.sms.index import Sms, excluded_processes
@@ -83,7 +83,20 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
                        documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
                        excluded_processes=excluded_processes(sms), notices=git.notices,
                        checks=tuple(name for name, req in rule_requirements().items()
-                                    if selected(name, req, config.select, config.ignore)))
+                                    if selected(name, req, config.select, config.ignore)),
+                       no_evidence=_without_evidence(chosen, ctx))
+
+
+def _without_evidence(chosen: list[Rule], ctx: Context) -> tuple[tuple[str, str], ...]:
+    """The requirements none of whose rules had anything to check, with what is missing.
+
+    Absence of evidence is not conformity: no services means PR1.1 was not checked, not that it holds.
+    """
+    missing: dict[str, list[str | None]] = {}
+    for rule in chosen:
+        missing.setdefault(rule.requirement, []).append(rule.evidence(ctx) if rule.evidence else None)
+    return tuple((req, "; ".join(dict.fromkeys(n for n in notes if n))) for req, notes in sorted(missing.items())
+                 if all(notes))
 
 
 def _kept(f: Finding, config: Config) -> bool:

@@ -49,6 +49,7 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
     cls = KINDS[kind]
     doc_id = raw_id(data)
     reported: set[Loc] = set()
+    cut: list[Loc] = []
     current: Any = data
     for _ in range(_MAX_ROUNDS):
         try:
@@ -62,10 +63,11 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
                 cuts.append(_cut_point(cls, loc, e["type"]))
             if not cls.lenient or any(cut is None for cut in cuts):
                 return None  # all or nothing (a waiver), or the envelope itself is broken: nothing to keep
+            cut += [c for c in cuts if c is not None]
             current = _without(_plain(current), [c for c in cuts if c is not None])
             continue
         _report_missing(out, path, data, cls, model, reported, doc_id)
-        return Doc(path, line, data, model)
+        return Doc(path, line, data, model, tuple(cut))
     return None
 
 

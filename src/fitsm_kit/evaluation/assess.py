@@ -67,7 +67,7 @@ def _capability(group: str, title: str, rows: list[Row], sms: Sms) -> Capability
     notes = []
     staffed = True
     if process is not None:
-        defined = any(d.spec.code.value == process for d in sms.of_kind("Process"))
+        defined = any(d.spec.code is not None and d.spec.code.value == process for d in sms.of_kind("Process"))
         owners, managers = sms.holders("process-owner", process), sms.holders("process-manager", process)
         staffed = defined and bool(owners) and bool(managers)
         if not defined:

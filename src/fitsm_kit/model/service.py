@@ -175,10 +175,24 @@ class Target(Strict):
     period: IsoDuration = "P1M"
     description: Text | None = None
 
+    @model_validator(mode="after")
+    def _percent_in_range(self) -> Target:
+        if self.unit == "%" and not 0 <= self.value <= 100:
+            raise ValueError(f"{self.value:g} % is not a percentage between 0 and 100")
+        if self.unit != "%" and self.value < 0:
+            raise ValueError(f"{self.value:g} {self.unit} is negative")
+        return self
+
 
 class Validity(Strict):
     start: dt.date
     end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Validity:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"the validity ends ({self.end}) before it starts ({self.start})")
+        return self
 
 
 class AgreementSpec(Strict):

@@ -6,7 +6,9 @@ again. Each requirement is in one state, the first that applies:
 * ``findings``: at least one finding counts against it;
 * ``waived``: its only findings are accepted by waivers;
 * ``out-of-scope``: its process is excluded by the scope statement, or no selected rule checks it;
-* ``satisfied``: its selected rules ran and found nothing.
+* ``no-evidence``: its rules had nothing to check (no services, no customers, no agreement in force):
+  absence of evidence is not conformity, so it counts against conformity like a finding;
+* ``satisfied``: its selected rules ran on evidence and found nothing.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ class State(str, enum.Enum):
     FINDINGS = "findings"
     WAIVED = "waived"
     OUT_OF_SCOPE = "out-of-scope"
+    NO_EVIDENCE = "no-evidence"
 
 
-_STYLE = {State.SATISFIED: "green", State.FINDINGS: "bold red", State.WAIVED: "yellow", State.OUT_OF_SCOPE: "dim"}
+_STYLE = {State.SATISFIED: "green", State.FINDINGS: "bold red", State.WAIVED: "yellow", State.OUT_OF_SCOPE: "dim",
+          State.NO_EVIDENCE: "magenta"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ def rows(result: Result, config: Config, rules: Mapping[str, str]) -> list[Row]:
     waivers: dict[str, set[str]] = {}
     for f in result.waived:
         waivers.setdefault(f.requirement, set()).add(f.waiver)
+    absent = dict(result.no_evidence)
     out = []
     for req in requirements().values():
         checking = tuple(n for n, r in rules.items() if r == req.id and selected(n, r, config.select, config.ignore))
@@ -82,6 +87,8 @@ def rows(result: Result, config: Config, rules: Mapping[str, str]) -> list[Row]:
         elif not checking:
             unselected = any(r == req.id for r in rules.values())
             state, note = State.OUT_OF_SCOPE, "not selected" if unselected else "no rule checks it"
+        elif req.id in absent:
+            state, note = State.NO_EVIDENCE, absent[req.id]
         else:
             state, note = State.SATISFIED, ""
         out.append(Row(req.id, req.group, req.group_title, state, counted[req.id], waived[req.id], checking, note))
@@ -120,5 +127,5 @@ def table(result: Result, matrix: list[Row]) -> Group:
                      str(row.findings or ""), str(row.waived or ""), row.note, end_section=last)
     t = totals(matrix)
     line = (f"{t['requirements']} requirements: {t['satisfied']} satisfied, {t['findings']} with findings, "
-            f"{t['waived']} waived, {t['out-of-scope']} out of scope.")
+            f"{t['no-evidence']} with no evidence, {t['waived']} waived, {t['out-of-scope']} out of scope.")
     return Group(grid, Text(line, style="bold"))

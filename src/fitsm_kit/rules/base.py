@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from fitsm_kit.findings import Severity
+from fitsm_kit.model.base import Status
 from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.sms.config import Config
@@ -82,6 +83,20 @@ class Context:
 
 
 Check = Callable[..., Iterable[Problem]]
+# What a rule needs to have something to check: None when the SMS has it, else what is missing ("no
+# Customer documents"). A requirement whose rules all lack it is "no-evidence", never "satisfied".
+Evidence = Callable[[Context], "str | None"]
+
+
+def documents(*kinds: str) -> Evidence:
+    """Evidence: a document of one of ``kinds`` that is not retired."""
+
+    def present(ctx: Context) -> str | None:
+        if any(d.model.metadata.status is not Status.RETIRED for d in ctx.sms.of_kind(*kinds)):
+            return None
+        return f"no {' or '.join(kinds)} documents" if len(kinds) < 4 else "no documents"
+
+    return present
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class Rule:
     severity: Severity
     fix: str
     history: bool  # reads ctx.history: a check starts reading Git history before it loads the SMS
+    evidence: Evidence | None = None  # None: the rule judges the SMS as a whole and always has something to check
 
     @property
     def doc(self) -> str:
@@ -107,15 +123,20 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: Severity = Severity.ERROR,
-         fix: str = "", history: bool = False) -> Callable[[Check], Check]:
-    """Register ``check`` as rule ``name`` for ``requirement``."""
+         fix: str = "", history: bool = False, evidence: Evidence | None = None) -> Callable[[Check], Check]:
+    """Register ``check`` as rule ``name`` for ``requirement``.
+
+    ``evidence``: what the rule needs to find in the SMS to have checked anything; by default a
+    document of its ``kinds`` (none for a rule over the SMS as a whole).
+    """
 
     def register(check: Check) -> Check:
         if requirement not in requirements():
             raise ValueError(f"rule {name}: unknown requirement {requirement}")
         if name in REGISTRY:
             raise ValueError(f"rule {name} registered twice")
-        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix, history)
+        needs = evidence if evidence is not None else documents(*kinds) if kinds else None
+        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix, history, needs)
         return check
 
     return register

@@ -10,7 +10,11 @@ from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.general import attestation_problems, holders, in_scope_processes
 
 
-@rule("GR5.1", "plan-goals-on-track", kinds=("Plan",),
+def _planned_goals(ctx: Context) -> str | None:
+    return None if any(d.spec.goals for d in ctx.sms.of_kind("Plan")) else "no Plan with goals"
+
+
+@rule("GR5.1", "plan-goals-on-track", kinds=("Plan",), evidence=_planned_goals,
       fix="complete the goal, or re-plan it with a new due date (and say why in the management review)")
 def plan_goals_on_track(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """No plan goal is past its due date while still planned or in progress.

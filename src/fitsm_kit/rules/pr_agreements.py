@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from fitsm_kit.model.base import Status
 from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.model.service import (
     SLA,
@@ -21,7 +22,7 @@ from fitsm_kit.model.service import (
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force
+from fitsm_kit.rules.pr_common import agreements_in_force, case_owner_rule, expired, in_force, not_in_force
 from fitsm_kit.sms.index import Sms
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
@@ -104,10 +105,62 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     slas = covering_slas(ctx, doc.id)
     if not slas:
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
-    elif not any(in_force(s, ctx) for s in slas):
-        names = ", ".join(s.id for s in slas)
-        yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on "
-                      f"{ctx.as_of} ({names})", "renew the SLA's validity or agree a new one")
+        return
+    agreed = [s for s in slas if in_force(s, ctx)]
+    if not agreed:
+        if all(expired(s, ctx) for s in slas):
+            return  # each expired SLA is reported itself (agreement-expired): the one cause
+        why = "; ".join(not_in_force(s, ctx) for s in slas)
+        yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on {ctx.as_of} "
+                      f"({why})", "approve the SLA, renew its validity, or agree a new one")
+        return
+    default = any(s.spec.type == "default" for s in agreed)
+    for i, customer in enumerate(spec.customers):
+        # each customer of the service is covered for it: by its own SLA, or by a default SLA in force
+        if not default and not any(s.spec.customer == customer for s in agreed):
+            yield Problem(doc, ("spec", "customers", i), f"customer {customer} has no SLA in force for this service "
+                          f"(in force: {', '.join(s.id for s in agreed)})",
+                          "add the service to the customer's SLA, or cover it by a default SLA")
+
+
+@rule("PR2.2", "sla-lists-live-services", kinds=("SLA",),
+      fix="remove the service from the SLA, or agree it only once the service is live")
+def sla_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An SLA in use lists only services that are live (or being brought into operation).
+
+    An SLA that promises a retired service misleads its customer; one that names no existing service
+    is reported as an unresolved reference.
+    """
+    assert isinstance(doc.model, SLA)
+    if doc.model.metadata.status is not Status.APPROVED:
+        return
+    for i, service_id in enumerate(doc.model.spec.services):
+        service = ctx.sms.get(service_id, "Service")
+        if service is not None and service.spec.lifecycle_status is Lifecycle.RETIRED:
+            yield Problem(doc, ("spec", "services", i), f"{service_id} is retired")
+
+
+def agreement_in_force(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An agreement is approved by the time its validity starts, and renewed or retired when it ends.
+
+    An approved SLA, OLA or UA whose ``spec.validity.end`` has passed as of ``--as-of``, or one still a
+    draft or in review although its validity has begun, is reported on the agreement itself: it is not
+    in force, and the coverage rules never skip it silently.
+    """
+    validity = doc.spec.validity
+    status = doc.model.metadata.status
+    if expired(doc, ctx):
+        yield Problem(doc, ("spec", "validity", "end"), f"{doc.kind} expired on {validity.end}")
+    elif (status in (Status.DRAFT, Status.IN_REVIEW) and validity is not None and validity.start <= ctx.as_of
+          and (validity.end is None or ctx.as_of <= validity.end)):
+        yield Problem(doc, ("metadata", "status"), f"{doc.kind} valid since {validity.start} is still {status.value}: "
+                      "not agreed, so not in force", "approve it (status: approved, with metadata.approval)")
+
+
+rule("PR2.2", "sla-in-force", kinds=("SLA",),
+     fix="approve the SLA, renew its validity, or retire it")(agreement_in_force)
+rule("PR2.4", "supporting-agreement-in-force", kinds=("OLA", "UA"),
+     fix="approve the OLA / UA, renew its validity, or retire it")(agreement_in_force)
 
 
 reviewed_rule("PR2.2", "sla-reviewed", ("SLA",), "SLA")
@@ -147,7 +200,7 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
                           f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
 
 
-@rule("PR2.3", "sla-evaluated", kinds=("SLA",),
+@rule("PR2.3", "sla-evaluated", kinds=("SLA",), evidence=agreements_in_force("SLA"),
       fix="record an AgreementEvaluation with a result for every target of the SLA")
 def sla_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every SLA in force is evaluated against all its targets, once per target period.
@@ -160,7 +213,7 @@ def sla_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     yield from evaluation_problems(doc, ctx)
 
 
-@rule("PR2.5", "supporting-agreement-evaluated", kinds=("OLA", "UA"),
+@rule("PR2.5", "supporting-agreement-evaluated", kinds=("OLA", "UA"), evidence=agreements_in_force("OLA", "UA"),
       fix="record an AgreementEvaluation with a result for every target of the OLA / UA")
 def supporting_agreement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every OLA and UA in force is evaluated against all its targets, once per target period.
@@ -191,7 +244,7 @@ def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Proble
                           f"{agreement.kind} target {result.target} missed: measured {result.measured:g}{agreed}")
 
 
-@rule("PR2.3", "sla-violation-notified", kinds=("AgreementEvaluation",),
+@rule("PR2.3", "sla-violation-notified", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
       fix="notify the customer (spec.notifications: to, on) or link a nonconformity (spec.nonconformity)")
 def sla_violation_notified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An SLA evaluation with a missed target records that the customer was notified or a nonconformity.
@@ -203,6 +256,7 @@ def sla_violation_notified(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 @rule("PR2.5", "supporting-violation-escalated", kinds=("AgreementEvaluation",),
+      evidence=agreements_in_force("OLA", "UA"),
       fix="escalate to the supplier (spec.notifications: to, on) or link a nonconformity (spec.nonconformity)")
 def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An OLA / UA evaluation with a missed target records its escalation to the supplier or a nonconformity.

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, in_use, inactive_holder, process_doc
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, rule
+from fitsm_kit.rules.general import attestation_problems, holders, inactive_holder, process_doc
 
 AGREED = ("validity", "service_hours", "support", "targets")  # what every SLA, OLA and UA agrees
 SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
@@ -25,10 +25,41 @@ def in_force(doc: Doc, ctx: Context) -> bool:
     An agreement with a part left out (no validity, no targets) cannot be relied on, so it covers
     nothing and supports nothing: the missing part is the one finding, under the agreement's requirement.
     """
-    if not in_use(doc) or not complete(doc):
-        return False
+    if doc.model.metadata.status is not Status.APPROVED or not complete(doc):
+        return False  # a draft or an SLA still in review is not agreed yet
     validity = doc.spec.validity
     return bool(validity.start <= ctx.as_of and (validity.end is None or ctx.as_of <= validity.end))
+
+
+def not_in_force(doc: Doc, ctx: Context) -> str:
+    """Why an agreement is not in force, in words for a finding ("sla-x is a draft")."""
+    status = doc.model.metadata.status
+    validity = doc.spec.validity
+    if status is not Status.APPROVED:
+        return f"{doc.id} is {status.value}, not approved"
+    if not complete(doc):
+        return f"{doc.id} leaves out what it agrees (validity, hours, support or targets)"
+    if validity.start > ctx.as_of:
+        return f"{doc.id} starts on {validity.start}"
+    return f"{doc.id} expired on {validity.end}"
+
+
+def expired(doc: Doc, ctx: Context) -> bool:
+    """An approved, complete agreement whose validity has ended (reported on the agreement itself)."""
+    validity = doc.spec.validity
+    return (doc.model.metadata.status is Status.APPROVED and complete(doc) and validity.end is not None
+            and validity.end < ctx.as_of)
+
+
+def agreements_in_force(*kinds: str) -> Evidence:
+    """Evidence: an agreement of ``kinds`` in force (an SLA that is a draft or has expired is nothing to evaluate)."""
+
+    def present(ctx: Context) -> str | None:
+        if any(in_force(d, ctx) for d in ctx.sms.of_kind(*kinds)):
+            return None
+        return f"no {' or '.join(kinds)} in force"
+
+    return present
 
 
 def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: str, what: str, *,

@@ -11,7 +11,7 @@ from fitsm_kit.model.operations import (
     Risk,
 )
 from fitsm_kit.model.service import SLA, Lifecycle
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
@@ -32,7 +32,10 @@ def risks(ctx: Context, *categories: str) -> list[Doc]:
 def assessment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A risk is reassessed within its planned interval (a missing interval is GR2.4's finding)."""
     interval = ctx.interval(doc)
-    if interval is not None and (due := ctx.overdue(doc.spec.assessed_on, interval)) is not None:
+    if doc.spec.assessed_on is not None and doc.spec.assessed_on > ctx.as_of:
+        yield Problem(doc, ("spec", "assessed_on"), f"assessed on {doc.spec.assessed_on}, after today ({ctx.as_of}): "
+                      "an assessment cannot be recorded ahead", "record the date the assessment took place")
+    elif interval is not None and (due := ctx.overdue(doc.spec.assessed_on, interval)) is not None:
         yield Problem(doc, ("spec", "assessed_on"), f"last assessed {doc.spec.assessed_on}, interval {interval}: "
                       f"the reassessment fell due {due}", "reassess the risk and update spec.assessed_on")
 
@@ -108,7 +111,7 @@ reviewed_rule("PR4.1", "availability-plan-reviewed", ("AvailabilityContinuityPla
               "availability and continuity plan")
 
 
-@rule("PR4.2", "availability-risks-assessed",
+@rule("PR4.2", "availability-risks-assessed", evidence=documents("Service"),
       fix="assess the availability and continuity risks of the service as Risk documents")
 def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Availability and continuity risks are assessed for every live service, at planned intervals.

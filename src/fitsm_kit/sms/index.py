@@ -28,6 +28,12 @@ class Doc:
     line: int
     raw: YMap
     model: Envelope
+    cuts: tuple[tuple[str | int, ...], ...] = ()  # what validation cut out as invalid (already reported)
+
+    def incomplete(self, *path: str | int) -> bool:
+        """Whether something at or below ``path`` was cut out as invalid: a rule then cannot tell what is
+        missing there (a target id a report names may be the target that was cut out)."""
+        return any(cut[:len(path)] == path or path[:len(cut)] == cut for cut in self.cuts)
 
     @property
     def id(self) -> str:
