@@ -41,3 +41,11 @@ def test_broken_example_reports_every_planted_problem_at_its_line(fitsm: Callabl
 def test_every_finding_has_a_fix_hint(fitsm: Callable[..., Run]) -> None:
     run = fitsm("check", EXAMPLES / "acme-broken", "--format", "json")
     assert all(f["fix"] for f in json.loads(run.out)["findings"])
+
+
+def test_root_causes_are_listed_first(fitsm: Callable[..., Run]) -> None:
+    run = fitsm("check", EXAMPLES / "acme-broken", "--format", "json", "--no-cache")
+    rules = [f["rule"] for f in json.loads(run.out)["findings"]]
+    structural = {"yaml-syntax", "schema", "document-shape", "unknown-kind", "duplicate-id", "unsafe-path"}
+    first = [r in structural for r in rules]
+    assert first[0] and first == sorted(first, reverse=True)  # every root cause before any other finding

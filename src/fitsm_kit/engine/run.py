@@ -75,7 +75,7 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
-    findings = tuple(sorted(done.findings + own))
+    findings = tuple(sorted(done.findings + own, key=_root_causes_first))
     young = not any(d.model.metadata.status is Status.APPROVED for d in sms.docs)
     kinds = tuple(sorted({(f.document, sms.by_id[f.document].kind) for f in findings
                           if f.document in sms.by_id})) if young else ()
@@ -97,6 +97,14 @@ def _without_evidence(chosen: list[Rule], ctx: Context) -> tuple[tuple[str, str]
         missing.setdefault(rule.requirement, []).append(rule.evidence(ctx) if rule.evidence else None)
     return tuple((req, "; ".join(dict.fromkeys(n for n in notes if n))) for req, notes in sorted(missing.items())
                  if all(notes))
+
+
+# What stops a file or document from being read at all: listed first, since later findings may follow from it.
+_ROOT_CAUSES = frozenset(("yaml-syntax", "unsafe-path", "document-shape", "unknown-kind", "duplicate-id", "schema"))
+
+
+def _root_causes_first(f: Finding) -> tuple[bool, Finding]:
+    return f.rule not in _ROOT_CAUSES, f
 
 
 def _kept(f: Finding, config: Config) -> bool:
