@@ -74,3 +74,12 @@ def test_the_top_level_holds_few_modules_beside_the_stage_packages() -> None:
 def test_the_cli_is_split_by_command_group() -> None:
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in (PACKAGE / "cli").glob("*.py")}
     assert len(sizes) >= 6 and max(sizes.values()) < 300, sizes
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    from fitsm_kit.cli import app
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = [command.name for command in app.registered_commands]
+    assert len(names) >= 15
+    assert [n for n in names if f"| `fitsm {n}" not in readme] == []
