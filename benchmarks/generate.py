@@ -75,8 +75,34 @@ APPROVALS = "".join(f"Approved-by: {name} <{email}>\n" for name, email in (
     ("Carla Rossi", "carla.rossi@acme-rc.example"), ("David Chen", "david.chen@acme-rc.example")))
 
 
-def write_history(root: Path, files: dict[str, str], commits: int) -> None:
-    """One fast-import stream: commit 1 adds all files, commit k > 1 appends a line to one file."""
+def multi(files: dict[str, str], per_file: int) -> dict[str, str]:
+    """The same documents, ``per_file`` to a file: each bundle directory's files joined into a few."""
+    out = {"fitsm.yaml": files["fitsm.yaml"]}
+    groups: dict[str, list[str]] = {}
+    for name in sorted(f for f in files if f != "fitsm.yaml"):
+        groups.setdefault(str(Path(name).parent), []).append(name)
+    for directory, names in groups.items():
+        for start in range(0, len(names), per_file):
+            part = names[start:start + per_file]
+            out[f"{directory}/part-{start // per_file}.yaml"] = "---\n".join(files[n] for n in part)
+    return out
+
+
+_DESCRIPTION = re.compile(r"^(  (?:description|title|summary): ).*$", re.M)
+
+
+def _edit_one_document(text: str, k: int) -> str:
+    """``text`` with one line of one of its documents changed: its first title/description gets revision k."""
+    docs = text.split("---\n")
+    i = (k * 31) % len(docs)
+    edited, n = _DESCRIPTION.subn(lambda m: f"{m[1]}revision {k}", docs[i], count=1)
+    docs[i] = edited if n else docs[i] + f"# revision {k}\n"
+    return "---\n".join(docs)
+
+
+def write_history(root: Path, files: dict[str, str], commits: int, edit_documents: bool = False) -> None:
+    """One fast-import stream: commit 1 adds all files, commit k > 1 changes one file: appends a comment
+    line to it, or (``edit_documents``) changes one line of one of its documents."""
     names = sorted(f for f in files if f != "fitsm.yaml")
     content = dict(files)
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
@@ -89,7 +115,8 @@ def write_history(root: Path, files: dict[str, str], commits: int) -> None:
         changed = list(files) if k == 1 else [names[(k * 7919) % len(names)]]
         if k > 1:
             for name in changed:
-                content[name] += f"# revision {k}\n"
+                content[name] = _edit_one_document(content[name], k) if edit_documents else \
+                    content[name] + f"# revision {k}\n"
         who = f"Service Desk <desk@acme-rc.example> {start + k * 1800} +0000"
         message = f"Change {k}\n\n{APPROVALS}".encode()
         out.write(f"commit refs/heads/main\nauthor {who}\ncommitter {who}\n".encode())
@@ -103,11 +130,16 @@ def write_history(root: Path, files: dict[str, str], commits: int) -> None:
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True, env=env)
 
 
-def generate(root: Path, docs: int, commits: int) -> int:
+def generate(root: Path, docs: int, commits: int, per_file: int = 1) -> int:
+    """Write the SMS and its history; the number of documents. ``per_file`` > 1: multi-document files, and
+    each commit changes one line of one document (the way an SMS evolves) instead of adding a comment."""
     files = documents(docs)
+    count = len(files) - 1
+    if per_file > 1:
+        files = multi(files, per_file)
     root.mkdir(parents=True, exist_ok=False)
-    write_history(root, files, commits)
-    return len(files) - 1
+    write_history(root, files, commits, edit_documents=per_file > 1)
+    return count
 
 
 def main() -> None:
@@ -115,8 +147,10 @@ def main() -> None:
     parser.add_argument("dir", type=Path)
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--per-file", type=int, default=1,
+                        help="documents per file; above 1, each commit edits one line of one document")
     args = parser.parse_args()
-    n = generate(args.dir, args.docs, args.commits)
+    n = generate(args.dir, args.docs, args.commits, args.per_file)
     print(f"{n} documents, {args.commits} commits in {args.dir}")
 
 

@@ -1,6 +1,9 @@
 """Time fitsm-kit against yamllint on generated SMS trees, in one run, and print medians and ratios.
 
-    python benchmarks/run.py --sizes 1000 2000 5000 --commits 20000 --repeat 3
+    python benchmarks/run.py --sizes 1000 2000 5000 --commits 20000 --repeat 3 [--per-file 20]
+
+``--per-file N`` writes N documents to a file and makes each commit change one line of one document
+(the way an SMS evolves); without it, one document per file and each commit appends a comment.
 
 For each size it generates an SMS with ``benchmarks/generate.py`` (in a temporary directory) and times,
 on the same tree, each command in its own process:
@@ -9,6 +12,9 @@ on the same tree, each command in its own process:
 - ``warm``: the same command again (the result cache hits);
 - ``history-hit``: the result cache removed, the history cache kept (any edit to the SMS costs this);
 - ``one-change``: a pre-commit style run after one changed and staged file (history cache hit);
+- ``one-commit``: after one new commit that changes one line of one document (the parent's history cache
+  is there, so only the new commit is read); compare it with ``history-hit``;
+- ``100-commits``: after 100 more such commits;
 - ``render``: ``fitsm render`` (skip with ``--no-render``);
 - ``yamllint`` on the same files.
 
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import _edit_one_document, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CACHES = (".git/fitsm-kit", ".fitsm_cache", ".fitsm-cache")
@@ -64,13 +70,31 @@ def median(runs: list[Timing]) -> Timing:
     return Timing(statistics.median(r.seconds for r in runs), max(r.rss_mb for r in runs))
 
 
+def commit_edits(root: Path, count: int, seed: int) -> None:
+    """``count`` commits, each changing one line of one document (as ``generate --per-file`` does)."""
+    files = sorted(p for p in root.glob("bundle-*/**/*.yaml"))
+    for k in range(count):
+        path = files[(seed * 7919 + k * 104729) % len(files)]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(_edit_one_document(text, seed * 1000 + k), encoding="utf-8")
+        when = f"{1_800_000_000 + seed * 1000 + k} +0000"
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Service Desk",
+               "GIT_AUTHOR_EMAIL": "desk@acme-rc.example", "GIT_COMMITTER_NAME": "Service Desk",
+               "GIT_COMMITTER_EMAIL": "desk@acme-rc.example", "GIT_CONFIG_GLOBAL": os.devnull}
+        subprocess.run(["git", "commit", "-q", "--no-verify", "-m", f"Edit {seed}-{k}", "--", str(path)], cwd=root,
+                       check=True, env=env)
+
+
 def bench(root: Path, repeat: int, render: bool) -> dict[str, Timing]:
     fitsm = [str(BIN / "fitsm")]
     check = [*fitsm, "check", "."]
     results: dict[str, list[Timing]] = {
-        k: [] for k in ("cold", "warm", "history-hit", "one-change", "render", "yamllint")}
+        k: [] for k in ("cold", "warm", "history-hit", "one-change", "one-commit", "100-commits", "render",
+                        "yamllint")}
     target = sorted(root.glob("**/services/*.yaml"))[0]
     original = target.read_text(encoding="utf-8")
+    start = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True, capture_output=True,
+                           text=True).stdout.strip()
     for i in range(repeat):
         drop_caches(root)
         results["cold"].append(timed(check, root))
@@ -82,6 +106,11 @@ def bench(root: Path, repeat: int, render: bool) -> dict[str, Timing]:
         results["one-change"].append(timed(check, root))
         subprocess.run(["git", "reset", "-q", "HEAD", "--", str(target)], cwd=root, check=True)
         target.write_text(original, encoding="utf-8")
+        commit_edits(root, 1, 2 * i)
+        results["one-commit"].append(timed(check, root))
+        commit_edits(root, 100, 2 * i + 1)
+        results["100-commits"].append(timed(check, root))
+        subprocess.run(["git", "reset", "-q", "--hard", start], cwd=root, check=True)
         if render:
             out = Path(tempfile.mkdtemp(prefix="fitsm-site-"))
             results["render"].append(timed([*fitsm, "render", ".", "--out", str(out / "site")], root))
@@ -90,10 +119,34 @@ def bench(root: Path, repeat: int, render: bool) -> dict[str, Timing]:
     return {k: median(v) for k, v in results.items() if v}
 
 
+def precommit(tmp: Path, repeat: int) -> dict[str, Timing]:
+    """The bundled example in a Git repository with one staged change (a pre-commit run, caches warm),
+    ``fitsm --version`` and Python's own start-up, medians."""
+    root = tmp / "acme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "acme", root)
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b.example",
+           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b.example"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Import"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env)
+    target = root / "general" / "policy.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "# staged\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    check = [str(BIN / "fitsm"), "check", "."]
+    timed(check, root)  # the caches a pre-commit run finds
+    runs: dict[str, list[Timing]] = {"python": [], "version": [], "staged": []}
+    for _ in range(max(repeat, 5)):
+        runs["python"].append(timed([sys.executable, "-c", "pass"], root))
+        runs["version"].append(timed([str(BIN / "fitsm"), "--version"], root))
+        runs["staged"].append(timed(check, root))
+    return {k: median(v) for k, v in runs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
     parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--per-file", type=int, default=1,
+                        help="documents per file; above 1, each commit edits one line of one document")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--small", type=int, default=200, help="size of the pre-commit latency check")
     parser.add_argument("--no-render", action="store_true", help="do not time fitsm render (the slowest part)")
@@ -101,8 +154,11 @@ def main() -> None:
     if not (BIN / "yamllint").exists():
         raise SystemExit("yamllint is not installed: pip install '.[bench]'")
     with tempfile.TemporaryDirectory(prefix="fitsm-bench-") as tmp:
+        pre = precommit(Path(tmp), args.repeat)
+        print(f"bundled example, staged change (goal <= 0.15 s): {pre['staged'].seconds:.3f} s; fitsm --version "
+              f"(goal <= 0.06 s): {pre['version'].seconds:.3f} s; python -c pass: {pre['python'].seconds:.3f} s")
         small = Path(tmp) / "small"
-        generate(small, args.small, min(args.commits, 1000))
+        generate(small, args.small, min(args.commits, 1000), args.per_file)
         latency = bench(small, args.repeat, render=False)
         print(f"{args.small}-document SMS, fitsm check wall time (goal <= 0.5 s): cold {latency['cold'].seconds:.2f} s,"
               f" one-change {latency['one-change'].seconds:.2f} s, warm {latency['warm'].seconds:.2f} s\n")
@@ -111,12 +167,15 @@ def main() -> None:
         print("-" * len(header))
         for size in args.sizes:
             root = Path(tmp) / f"sms-{size}"
-            docs = generate(root, size, args.commits)
+            docs = generate(root, size, args.commits, args.per_file)
             timings = bench(root, args.repeat, not args.no_render)
             base = timings["yamllint"].seconds
             for what, t in timings.items():
                 ratio = t.seconds / base
                 print(f"{docs:>6} {args.commits:>7} {what:<11} {t.seconds:>9.2f} {t.rss_mb:>8.0f} {ratio:>11.3f}")
+            hit = timings["history-hit"].seconds
+            print(f"{'':>15} one-commit / history-hit {timings['one-commit'].seconds / hit:.2f} (goal <= 1.3), "
+                  f"100-commits / history-hit {timings['100-commits'].seconds / hit:.2f}")
             shutil.rmtree(root)
     print("\nGoals: cold <= 0.15 x yamllint, warm <= 0.05 x yamllint, peak RSS <= 400 MB, linear growth.")
 

@@ -173,7 +173,9 @@ def test_pre_commit_hook_sees_the_verdicts_of_the_committed_tree(tmp_path: Path)
     assert ("agreements/service-levels.yaml", "changed-after-approval", "sla-bio-institute") in {
         f[:3] for f in findings(committed)}
     assert any(n.startswith("uncommitted changes in 1 SMS file (inside a Git hook") for n in in_hook["notices"])
-    assert committed.notices == ()
+    # the hook ran with git's environment (another HOME, so another cache key): the history it cached for
+    # the parent commit does not verify here, and is ignored with a notice rather than extended
+    assert all(n.startswith("the history cache history-") and "does not verify" in n for n in committed.notices)
 
 
 def test_degraded_modes_each_give_one_notice(tmp_path: Path, repo: GitSms) -> None:

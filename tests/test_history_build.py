@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.gitcontrol import doctext
+from fitsm_kit.gitcontrol import docread, histcache
 from fitsm_kit.gitcontrol import history as history_module
 from gitsms import GitSms, isolated_env, no_user_git_config, scenario
 
@@ -42,32 +42,33 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitSms:
 
 @pytest.mark.parametrize("review", REVIEWS)
 def test_a_review_entry_does_not_change_the_content_fingerprint(review: str) -> None:
-    plain, reviewed = doctext.documents(DOC.format(review="")), doctext.documents(DOC.format(review=review))
+    plain = docread.documents(DOC.format(review="").encode())
+    reviewed = docread.documents(DOC.format(review=review).encode())
     assert [(d.id, d.version, d.content) for d in reviewed] == [(d.id, d.version, d.content) for d in plain]
     assert (reviewed[0].full == plain[0].full) == (review == "")
 
 
 def test_other_changes_do_change_the_content_fingerprint() -> None:
-    base = doctext.documents(DOC.format(review=REVIEWS[1]))[0]
+    base = docread.documents(DOC.format(review=REVIEWS[1]).encode())[0]
     for old, new in (("title: X", "title: Y"), ("interval: P12M", "interval: P12M\n  status: draft"),
                      ("service: svc", "service: other")):
-        changed = doctext.documents(DOC.format(review=REVIEWS[1]).replace(old, new))[0]
+        changed = docread.documents(DOC.format(review=REVIEWS[1]).replace(old, new).encode())[0]
         assert changed.content != base.content, new
 
 
 def test_documents_of_a_file_with_several_and_flow_metadata() -> None:
     text = (DOC.format(review="") + "---\nkind: OLA\nmetadata: {id: 'ola-y', version: 2, review: {interval: P1Y}}\n"
             "---\nkind: Note\nspec: {}\n")
-    docs = doctext.documents(text)
+    docs = docread.documents(text.encode())
     assert [(d.id, d.version) for d in docs] == [("sla-x", "1.2"), ("ola-y", "2")]
     flow = text.replace(", review: {interval: P1Y}", "")
-    assert doctext.documents(flow)[1].content == docs[1].content
+    assert docread.documents(flow.encode())[1].content == docs[1].content
 
 
 def _fresh_history(root: Path, cache: Path) -> history_module.History:
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
                           check=True).stdout.strip()
-    return history_module.start(root.resolve(), "", head, cache)()
+    return histcache.start(root.resolve(), "", head, cache)()
 
 
 def test_the_forked_build_equals_the_build_in_this_process(repo: GitSms, tmp_path: Path,
@@ -100,16 +101,16 @@ def test_a_process_with_threads_builds_it_itself(repo: GitSms, tmp_path: Path,
 
 def test_a_failing_child_leaves_the_build_to_the_parent(repo: GitSms, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    parent, real_encode = os.getpid(), history_module._encode
+    parent, real_encode = os.getpid(), histcache._encode
 
     def encode_only_here(history: history_module.History) -> bytes:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
         return real_encode(history)
 
-    monkeypatch.setattr(history_module, "_encode", encode_only_here)
+    monkeypatch.setattr(histcache, "_encode", encode_only_here)
     built = _fresh_history(repo.root, tmp_path / "cache")
-    monkeypatch.setattr(history_module, "_encode", real_encode)
+    monkeypatch.setattr(histcache, "_encode", real_encode)
     assert built == _fresh_history(repo.root, tmp_path / "other")
 
 

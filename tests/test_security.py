@@ -24,7 +24,7 @@ from fitsm_kit.engine.run import check
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import records
 from fitsm_kit.evaluation.evaluate import Evaluation, TargetResult
-from fitsm_kit.gitcontrol import codeowners, doctext, evidence
+from fitsm_kit.gitcontrol import codeowners, docread, evidence
 from fitsm_kit.gitcontrol import history as history_module
 from fitsm_kit.gitcontrol.doccontrol import for_check
 from fitsm_kit.gitcontrol.evidence import trailer_identity
@@ -305,8 +305,9 @@ def test_6_patterns_stay_linear_on_long_adversarial_input() -> None:
         lambda: codeowners._matches("**/" * 300 + "x", "a/" * 500),
         lambda: codeowners.parse(("a" + " " * N + "\\" * N + "\n") * 2),
         lambda: markdown.text("#" * N + "\n" + "1" * N + ")" + "\n" + "-" * N + "x"),
-        lambda: doctext.documents("metadata:\n  id: x\n  review:" + "\n" * N + "x"),
-        lambda: doctext.documents("metadata: {" + ", id: " * N + "}"),
+        lambda: docread.documents(b"metadata:\n  id: x\n  review:" + b"\n" * N + b"x"),
+        lambda: docread.documents(b"metadata: {" + b", id: " * N + b"}"),
+        lambda: docread.documents(b"metadata: {id: x}\n" + b"---\n" * N),
         lambda: is_sms_path("a/" * N + "x.yaml", ("*a*a*a*a*a*a*a*a*b",)),
         lambda: escape.safe_lines(("::" + " " * N + "\n") * 10),
     ]

@@ -6,7 +6,9 @@ used only when it carries a valid HMAC-SHA256 made with the per-user secret key 
 ``$XDG_CONFIG_HOME/fitsm-kit/cache.key`` (``~/.config/…``; created on first use, mode 0600) over a
 ``context`` that names exactly what the cache summarises (the repository, its HEAD, the format). A file
 in a repository cannot forge that, and a cache copied from another repository or state fails the check
-and is rebuilt. When no key can be kept (read-only home), nothing is cached.
+and is rebuilt. When no key can be kept (read-only home), nothing is cached. CI runs that share a cache
+(restored from an earlier run, on another runner) share the key through the ``FITSM_CACHE_KEY``
+variable, a secret only trusted pipelines get: whoever knows it can forge caches.
 """
 
 from __future__ import annotations
@@ -27,8 +29,15 @@ def key_path() -> Path:
     return Path(base) / "fitsm-kit" / "cache.key"
 
 
+KEY_VARIABLE = "FITSM_CACHE_KEY"
+
+
 def _key() -> bytes | None:
-    """The per-user key, created when missing; None when it cannot be kept or is not private to this user."""
+    """The key: ``FITSM_CACHE_KEY`` when set (a CI secret shared by the runs that share a cache), else the
+    per-user key, created when missing; None when it cannot be kept or is not private to this user."""
+    shared = os.environ.get(KEY_VARIABLE, "")
+    if shared:
+        return hashlib.sha256(b"fitsm-kit cache key\0" + shared.encode("utf-8", "surrogateescape")).digest()
     path = key_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -20,7 +20,7 @@ from typing import Any
 
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docdiff import find_document
-from fitsm_kit.gitcontrol.doctext import DocText, documents
+from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.repo import run_git
 
 FALLBACK_BRANCHES = ("main", "master")
@@ -35,7 +35,7 @@ class BranchState:
     base: str = ""  # what changes are pending against: "origin/main", or the --changed-since REF
     base_sha: str = ""  # the merge base of HEAD and ``base``
     changed: frozenset[str] = frozenset()  # SMS-relative paths that differ from the merge base
-    before: dict[str, tuple[DocText, str]] = field(default_factory=dict)  # id -> (text at the base, path)
+    before: dict[str, tuple[DocState, str]] = field(default_factory=dict)  # id -> (text at the base, path)
     texts: dict[str, bytes] = field(default_factory=dict)  # SMS-relative path -> the file at the base
 
     def base_content(self, doc_id: str) -> str:
@@ -117,14 +117,14 @@ def _changed(top: Path, prefix: str, merge_base: str) -> set[str]:
 
 
 def documents_at(top: Path, prefix: str, commit: str, paths: set[str]
-                  ) -> tuple[dict[str, tuple[DocText, str]], dict[str, bytes]]:
+                  ) -> tuple[dict[str, tuple[DocState, str]], dict[str, bytes]]:
     """The documents of ``paths`` (SMS-relative YAML files) as they were at ``commit``."""
     wanted = sorted(p for p in paths if p.endswith((".yaml", ".yml")) and "\n" not in p)
     if not wanted:
         return {}, {}
     names = [f"{commit}:{prefix}/{p}" if prefix else f"{commit}:{p}" for p in wanted]
     out = run_git(top, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape"))
-    before: dict[str, tuple[DocText, str]] = {}
+    before: dict[str, tuple[DocState, str]] = {}
     texts: dict[str, bytes] = {}
     pos = 0
     for rel in wanted:
@@ -137,6 +137,6 @@ def documents_at(top: Path, prefix: str, commit: str, paths: set[str]
         data = out[pos:pos + size]
         pos += size + 1
         texts[rel] = data
-        for doc in documents(data.decode("utf-8", "surrogateescape")):
+        for doc in documents(data):
             before.setdefault(doc.id, (doc, rel))
     return before, texts

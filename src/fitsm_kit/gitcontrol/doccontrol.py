@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol import branch, history
+from fitsm_kit.gitcontrol import branch, histcache, history
 from fitsm_kit.gitcontrol import repo as gitrepo
 from fitsm_kit.gitcontrol.branch import BranchState
-from fitsm_kit.gitcontrol.doctext import DocText, documents
+from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.evidence import Event, People, events
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.gitcontrol.repo import cache_dir
@@ -65,7 +65,7 @@ class Record:
 class GitHistory:
     """Per-document history of the SMS at HEAD, plus its uncommitted changes."""
 
-    def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocText],
+    def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocState],
                  where: BranchState | None = None) -> None:
         self.data = data
         self.people = People(sms)
@@ -183,7 +183,7 @@ def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Start
         if state.shallow:
             return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
                           f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
-        data = history.start(top, prefix, state.head, cache_dir(root), config.exclude)
+        data = histcache.start(top, prefix, state.head, cache_dir(root), config.exclude)
         changed = gitrepo.changed_paths(top, prefix)
     except history.UnreadableCommit:
         raise
@@ -205,7 +205,7 @@ def finish(started: _Started, sms: Sms, base: str | None = None) -> tuple[GitHis
         raise  # one crafted commit must not switch document control off: exit 2, naming it
     except FitsmError as e:
         return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
-    notices = []
+    notices = list(data.notices)
     try:
         where = branch.state(state.top, prefix, sms.config.document_control.default_branch, base)
     except FitsmError as e:
@@ -224,9 +224,9 @@ def finish(started: _Started, sms: Sms, base: str | None = None) -> tuple[GitHis
     return GitHistory(data, sms, _pending(started.root, changed, data), where), tuple(notices)
 
 
-def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocText]:
+def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocState]:
     """Documents in the changed files whose content differs from their latest committed content."""
-    pending: dict[str, DocText] = {}
+    pending: dict[str, DocState] = {}
     real_root = root.resolve()
     for rel in changed:
         path = root / rel
@@ -238,7 +238,7 @@ def _pending(root: Path, changed: list[str], data: history.History) -> dict[str,
         content = read_file(path)  # a regular file of bounded size, never a device or FIFO
         if isinstance(content, LoadProblem):
             continue  # the check reports it
-        for doc in documents(content.decode("utf-8", "surrogateescape")):
+        for doc in documents(content):
             committed = [c for c in data.documents.get(doc.id, []) if c.what != "named"]
             if not committed or committed[-1].content != doc.content:
                 pending[doc.id] = doc

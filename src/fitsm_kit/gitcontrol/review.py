@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from fitsm_kit.atomic import write_atomic
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol.doctext import documents
+from fitsm_kit.gitcontrol.docread import documents
 from fitsm_kit.gitcontrol.evidence import People, trailer_identity
 from fitsm_kit.gitcontrol.repo import run_git, work_tree
 from fitsm_kit.sms.index import Sms
@@ -34,7 +34,9 @@ def stamp(text: str, doc_id: str, by: str, on: dt.date, where: str) -> str:
     """``text`` with the review of document ``doc_id`` set to ``on`` by ``by``; nothing else changes."""
     parts = _BOUNDARY.split(text)
     for i, chunk in enumerate(parts):
-        if any(d.id == doc_id for d in documents(chunk)) and not _BOUNDARY.fullmatch(chunk):
+        if _BOUNDARY.fullmatch(chunk):
+            continue
+        if any(d.id == doc_id for d in documents(chunk.encode("utf-8", "surrogateescape"))):
             parts[i] = _stamp_chunk(chunk, by, on, where)
             return "".join(parts)
     raise FitsmError(f"{where}: no document with id {doc_id!r}")

@@ -239,7 +239,8 @@ class _Builder:
         raise _LoadError(node, f"unsupported tag {tag!r}", "remove the tag; SMS files use plain YAML")
 
 
-def _decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
+def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
+    """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF as LF), else why not."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, LoadProblem(line, 1, "file contains NUL bytes (binary file?)",
@@ -338,14 +339,15 @@ def iter_documents(text: str) -> Iterator[tuple[int, Any] | LoadProblem]:
         source = "\n" * (start_line - 1) + text[resume[1]:]  # blank lines keep every line number
 
 
-_DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.MULTILINE)
+# a document marker: "---" at column 1, then a blank, a line break or the end (history splits files at it too)
+DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.MULTILINE)
 MAX_SYNTAX_ERRORS = 20
 
 
 def _document_starts(text: str) -> list[Pos]:
     """(line, offset) of every ``---`` document marker; a marker at column 1 always starts a document."""
     starts, line, last = [], 1, 0
-    for match in _DOC_START.finditer(text):
+    for match in DOC_START.finditer(text):
         line += text.count("\n", last, match.start())
         last = match.start()
         starts.append((line, last))
@@ -411,7 +413,7 @@ def load_file(path: Path, display: str) -> LoadedFile:
 def load_bytes(data: bytes, display: str) -> LoadedFile:
     """Load every document of one file's bytes; problems are collected, never raised."""
     result = LoadedFile(display)
-    text, problem = _decode(data)
+    text, problem = decode(data)
     if problem is not None or text is None:
         result.problems.append(problem or LoadProblem(1, 1, "cannot decode file", "save it as UTF-8"))
         return result

@@ -1,0 +1,250 @@
+"""Reading ``git log`` and commit objects so that nothing a commit holds can forge a record.
+
+Only hex object names come from ``git log`` (``--format=%H %P`` with ``-z --raw``): every text of a
+commit (author, dates, message) is read from the commit object itself, which ``git cat-file --batch``
+sends with its length, so nothing a commit holds can end one record and start another. With ``-z``, each
+raw entry's path ends at a NUL, and a path cannot hold one. One ``git cat-file --batch`` reads commits
+and blobs while the log still streams in (a thread reads its answers), so git and Python work side by
+side; each blob is read into its documents by :class:`fitsm_kit.gitcontrol.docread.Reader`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.gitcontrol.docread import DocState, Reader
+from fitsm_kit.gitcontrol.repo import popen_git, wait_git
+
+LOG_FORMAT = "%H %P"
+NO_BLOB = "0" * 40
+_OBJECT_NAME = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+# Git modes whose "blob" is not a file's text: a symbolic link holds its target's path, a submodule is a
+# commit of another repository. Neither is a document here (a link's target is read as its own file).
+_NOT_A_FILE = (b"120000", b"160000")
+REVIEW_TRAILER = "fitsm-review"
+
+
+class UnreadableCommit(FitsmError):
+    """A commit history cannot read as Git wrote it (a date out of range, a damaged object): exit 2, naming it.
+
+    Not a notice that skips document control: one crafted commit must not switch the check off.
+    """
+
+
+class Commit(NamedTuple):
+    # named tuples rather than dataclasses: tens of thousands are rebuilt from the cache on every check
+    sha: str
+    merge: bool
+    author: str  # name
+    email: str
+    authored: str  # ISO 8601 author date
+    committed: str  # ISO 8601 committer date
+    subject: str
+    trailers: tuple[tuple[str, str], ...]  # (lower-case key, value)
+    body: str  # the message body, kept only when it names a merge request
+
+    def trailer(self, key: str) -> list[str]:
+        return [v for k, v in self.trailers if k == key]
+
+
+@dataclass
+class Raw:
+    sha: str
+    parents: tuple[str, ...]
+    entries: list[tuple[str, str, str, str]] = field(default_factory=list)  # (old blob, new blob, old, new path)
+
+
+def parse_log(stream: IO[bytes]) -> Iterator[Raw]:
+    """Commits and their ``--raw -z`` entries as git sends them, in one linear scan.
+
+    A record is ``SHA PARENTS\0`` followed by entries ``:META\0PATH\0``; both end at a NUL, and only
+    object names and paths (which hold no NUL) are in it. Anything else is refused, not guessed at.
+    """
+    buffer, pos = b"", 0
+    current: Raw | None = None
+    while True:
+        chunk = os.read(stream.fileno(), 1 << 18)
+        buffer = buffer[pos:] + chunk
+        pos = 0
+        while True:
+            while pos < len(buffer) and buffer[pos] in b"\n\0":
+                pos += 1
+            if pos >= len(buffer):
+                break
+            if buffer[pos] == ord(":"):  # a raw entry: ":old-mode new-mode old-blob new-blob status\0path\0"
+                meta_end = buffer.find(b"\0", pos)
+                path_end = buffer.find(b"\0", meta_end + 1) if meta_end >= 0 else -1
+                if path_end < 0:
+                    break  # the rest is still coming
+                meta = buffer[pos + 1:meta_end].split(b" ")
+                if current is None or len(meta) != 5:
+                    raise FitsmError(f"git log sent an entry history cannot read: {buffer[pos:meta_end][:80]!r}")
+                path = buffer[meta_end + 1:path_end].decode("utf-8", "surrogateescape")
+                old = NO_BLOB if meta[0] in _NOT_A_FILE else meta[2].decode()
+                new = NO_BLOB if meta[1] in _NOT_A_FILE else meta[3].decode()
+                current.entries.append((old, new, path, path))
+                pos = path_end + 1
+                continue
+            end = buffer.find(b"\0", pos)
+            if end < 0:
+                break
+            names = buffer[pos:end].split(b" ")
+            if not names[-1]:
+                names.pop()  # a root commit: "%H %P" ends with the space before no parents
+            if not all(_OBJECT_NAME.match(n) for n in names):
+                raise FitsmError(f"git log sent a record history cannot read: {buffer[pos:end][:80]!r}")
+            if current is not None:
+                yield current
+            current = Raw(names[0].decode(), tuple(n.decode() for n in names[1:]))
+            pos = end + 1
+        if not chunk:
+            break
+    if pos < len(buffer):
+        raise FitsmError(f"git log output ended in the middle of a record: {buffer[pos:][:80]!r}")
+    if current is not None:
+        yield current
+
+
+class Objects:
+    """Commit objects, and the documents in each blob, read by one ``git cat-file --batch`` while the log
+    is still being parsed: a thread reads its answers, so git and Python work side by side."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.documents: dict[str, tuple[DocState, ...]] = {}
+        self._reader = Reader()
+        self.commits: dict[str, bytes] = {}
+        self._asked = {NO_BLOB}
+        self._failed: BaseException | None = None
+        self._proc = popen_git(top, "cat-file", "--batch")
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def want(self, sha: str) -> None:
+        if sha not in self._asked:
+            self._asked.add(sha)
+            assert self._proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # cat-file stopped: close() says why
+                self._proc.stdin.write(f"{sha}\n".encode())
+
+    def _read(self) -> None:
+        out = self._proc.stdout
+        assert out is not None
+        try:
+            while header := out.readline():
+                fields = header.split()
+                if len(fields) < 3:  # "<sha> missing": not in this clone
+                    continue
+                size = int(fields[2])
+                data = out.read(size + 1)[:size]
+                if fields[1] == b"commit":
+                    self.commits[fields[0].decode()] = data
+                else:
+                    self.documents[fields[0].decode()] = self._reader.documents(data)
+        except BaseException as e:  # noqa: BLE001 - handed to close(), in the thread that can report it
+            self._failed = e
+
+    def close(self) -> tuple[dict[str, tuple[DocState, ...]], dict[str, bytes]]:
+        """Wait for the answers to everything asked; the documents of each blob and each commit object."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        self._thread.join()
+        wait_git(self._proc, self.top, "cat-file")
+        if self._failed is not None:
+            raise self._failed
+        return self.documents, self.commits
+
+
+def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
+    """The commit object ``data`` (as ``git cat-file`` sent it) as a :class:`Commit`.
+
+    Its parents must be those ``git log`` listed: a cross-check that both describe the same object.
+    """
+    header, _, message = data.partition(b"\n\n")
+    found_parents, idents = [], {}
+    for line in header.split(b"\n"):
+        if line.startswith(b" "):
+            continue  # a continuation of a multi-line header (gpgsig, mergetag)
+        key, _, value = line.partition(b" ")
+        if key == b"parent":
+            found_parents.append(value.decode("ascii", "replace"))
+        elif key in (b"author", b"committer") and key not in idents:
+            idents[key] = value
+    if tuple(found_parents) != parents or b"author" not in idents or b"committer" not in idents:
+        raise UnreadableCommit(f"commit {sha}: its object does not match what git log listed; run 'git fsck'")
+    name, email, authored = _ident(sha, "author", idents[b"author"])
+    _, _, committed = _ident(sha, "committer", idents[b"committer"])
+    text = message.decode("utf-8", "surrogateescape")
+    subject, _, body = text.strip("\n").partition("\n\n")
+    keep_body = body if "merge request" in body.lower() else ""
+    # interned, as authors recur across thousands of commits
+    return Commit(sha, len(parents) > 1, sys.intern(name), sys.intern(email), authored, committed,
+                  " ".join(subject.split("\n")).strip(), trailers(text), keep_body)
+
+
+def _ident(sha: str, what: str, value: bytes) -> tuple[str, str, str]:
+    """Name, email and ISO 8601 date of ``Name <email> SECONDS +HHMM``, read from the right."""
+    text = value.decode("utf-8", "surrogateescape")
+    lt, gt = text.find("<"), text.rfind(">")
+    when = text[gt + 1:].split() if gt >= 0 else []
+    if lt < 0 or gt < lt or len(when) != 2:
+        raise UnreadableCommit(f"commit {sha}: its {what} line cannot be read; run 'git fsck'")
+    return text[:lt].strip(), text[lt + 1:gt].strip(), _iso_date(sha, what, when[0], when[1])
+
+
+def _iso_date(sha: str, what: str, seconds: str, zone: str) -> str:
+    try:
+        sign = -1 if zone[:1] == "-" else 1
+        if len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
+            raise ValueError(zone)
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        moment = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=int(seconds))
+        return moment.astimezone(dt.timezone(offset)).isoformat()
+    except (ValueError, OverflowError):
+        raise UnreadableCommit(f"commit {sha}: its {what} date ({seconds} {zone}) is outside the supported range "
+                               "(years 1 to 9999); rewrite the commit with a real date") from None
+
+
+_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
+_GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
+
+
+def trailers(message: str) -> tuple[tuple[str, str], ...]:
+    """The trailers of a commit message as ``git interpret-trailers --parse`` reads them (unfolded, keys in
+    lower case): the message's last paragraph, not its subject, when its lines are ``Key: value`` lines
+    (continued by indented lines), or at least a quarter are and one is git-generated."""
+    lines = message.rstrip().split("\n")
+    start = len(lines)
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    if start == 0 or not any(line.strip() == "" for line in lines[:start]):
+        return ()  # the subject paragraph alone has no trailers
+    found: list[list[str]] = []
+    others = generated = 0
+    for line in lines[start:]:
+        if line[:1] in (" ", "\t") and found:
+            found[-1][1] += " " + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if sep and _TRAILER_KEY.match(key.strip()) and key == key.rstrip():
+            found.append([key.strip().lower(), value.strip()])
+            generated += line.startswith(_GIT_GENERATED)
+        else:
+            others += 1
+            generated += line.startswith(_GIT_GENERATED)
+    if others and not (generated and len(found) * 3 >= others):
+        return ()
+    return tuple((key, value) for key, value in found if value)
+
+
