@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit import __version__
+from fitsm_kit.errors import io_error
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.gitcontrol.repo import cache_dir
 from fitsm_kit.sms.config import CONFIG_NAME, Config, config_path
@@ -47,7 +48,10 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
             return None
         digest.update(f"\0{source.rel}\0{source.link}\0".encode())
         digest.update(source.data)
-    digest.update(_git_state(root).encode())
+    try:
+        digest.update(_git_state(root).encode())
+    except OSError:
+        return None  # the Git state cannot be read: nothing would say when a cached result went stale
     return digest.hexdigest()
 
 
@@ -65,21 +69,29 @@ def load(root: Path, cache_key: str | None) -> Result | None:
         return None  # a missing, old or damaged cache is just a miss
 
 
-def store(root: Path, cache_key: str | None, result: Result) -> None:
-    """Remember ``result``; failures (read-only checkout, full disk) are ignored: caching is optional."""
+def store(root: Path, cache_key: str | None, result: Result) -> str:
+    """Remember ``result``; a failure (read-only checkout, full disk) only skips caching: the notice to show
+    (empty when stored or nothing to store)."""
     if cache_key is None:
-        return
+        return ""
     payload = {"key": cache_key, "result": {f.name: _encode(getattr(result, f.name))
                                             for f in dataclasses.fields(result)}}
-    directory = cache_dir(root)
+    try:
+        directory = cache_dir(root)
+    except OSError as e:
+        return f"the result cache was skipped: {io_error('find', 'the cache directory', e)}"
+    tmp = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".last-check-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(payload, out)
         os.replace(tmp, directory / "last-check.json")
-    except OSError:
-        pass
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return f"the result cache was skipped: {io_error('write', directory, e)}"
+    return ""
 
 
 def _code_fingerprint() -> str:
@@ -92,7 +104,7 @@ def _code_fingerprint() -> str:
 def _git_state(root: Path) -> str:
     """HEAD, the branch it points to and the index, read from files (no subprocess on the fast path)."""
     git_dir = cache_dir(root).parent
-    if git_dir.name != ".git" and not (git_dir / "HEAD").is_file():
+    if git_dir.name != ".git" and not _is_file(git_dir / "HEAD"):
         return "no-git"
     parts = []
     for name in ("HEAD", "packed-refs", "shallow"):
@@ -113,6 +125,13 @@ def _git_state(root: Path) -> str:
     except OSError:
         parts.append("no-index")
     return "\0".join(parts)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # an unreadable cache directory outside Git: there is no Git state to read
+        return False
 
 
 def _encode(value: Any) -> Any:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from fitsm_kit.atomic import create
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation.evaluate import Evaluation
 from fitsm_kit.sms.index import Sms
@@ -82,16 +81,6 @@ def destination(root: Path, sms: Sms, agreement_id: str, label: str) -> Path:
     return folder / f"{record_id(agreement_id, label)}.yaml"
 
 
-def write_new(path: Path, text: str) -> bool:
-    """Create ``path`` atomically with ``text``; False (and nothing touched) when it already exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fitsm-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.link(tmp, path)  # fails if the target exists: an existing record is never replaced
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(tmp)
+def write_new(path: Path, text: str, root: Path) -> bool:
+    """Create ``path`` (inside the SMS at ``root``) atomically; False, nothing touched, when it exists."""
+    return create(path, text, within=root)

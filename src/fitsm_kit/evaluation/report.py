@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from fitsm_kit.atomic import create
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import records
 from fitsm_kit.model.dates import parse_interval
@@ -143,8 +144,9 @@ def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.
     """Write the report files (and the delivery record); existing files are refused, never replaced."""
     folder = out_dir or root / "reports" / report.spec.id
     stem = f"{report.spec.id}-{report.label}"
-    outputs = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
+    reports = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
                folder / f"{stem}.csv": csv_text(report)}
+    outputs = dict(reports)
     if record:
         location = (folder / f"{stem}.html").resolve()
         shown = location.relative_to(root.resolve()).as_posix() if location.is_relative_to(root.resolve()) \
@@ -155,6 +157,7 @@ def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.
         raise FitsmError(f"{taken[0]} already exists; reports and delivery records are never overwritten "
                          "(move it away or choose another --period / --out)")
     for path, text in outputs.items():
-        if not records.write_new(path, text):
+        # the default folder and the record are in the SMS: no link may lead a write out of it
+        if not create(path, text, within=root if out_dir is None or path not in reports else None):
             raise FitsmError(f"{path} appeared while writing; nothing was overwritten")
     return list(outputs)

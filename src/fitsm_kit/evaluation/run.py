@@ -40,7 +40,7 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
             done.append(Recorded(evaluation, root / existing.path, False))
             continue
         path = records.destination(root, sms, doc.id, label)
-        created = records.write_new(path, records.render(evaluation, label)) if write else False
+        created = records.write_new(path, records.render(evaluation, label), root) if write else False
         done.append(Recorded(evaluation, path, created))
     return done
 

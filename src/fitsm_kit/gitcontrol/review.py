@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from fitsm_kit.atomic import write_atomic
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.gitcontrol.doctext import documents
 from fitsm_kit.gitcontrol.evidence import People
 from fitsm_kit.gitcontrol.repo import run_git, work_tree
@@ -111,7 +111,11 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
         if run_git(top, "status", "--porcelain", "--", str(path.resolve())).strip():
             raise FitsmError(f"--commit: {doc.path} has uncommitted changes; commit or drop them first, so the "
                              "review commit holds the review alone")
-    write_atomic(path, stamp(path.read_text(encoding="utf-8"), doc_id, person, on, doc.path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise io_error("read", path, e) from None
+    write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root)
     if top is None:
         return path, None
     spec = sms.by_id[person].spec

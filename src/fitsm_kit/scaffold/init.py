@@ -159,7 +159,7 @@ def _write(outcome: Outcome, rel: str, text: str) -> None:
     if path.exists() or path.is_symlink():
         outcome.kept.append(rel)
         return
-    write_new(path, text)
+    write_new(path, text, within=outcome.root)
     outcome.written.append(rel)
 
 

@@ -223,7 +223,7 @@ def create(draft: Draft, values: dict[str, Value]) -> Path:
     path = target(draft.root, draft.kind, doc_id, draft.sms, draft.config)
     context = {**derived(draft, values), **values, "today": draft.today.isoformat(),
                "schema": schema_ref(draft.root, path, draft.kind), "processes": process_info()}
-    write_new(path, render(draft.kind, context))
+    write_new(path, render(draft.kind, context), within=draft.root)
     return path
 
 

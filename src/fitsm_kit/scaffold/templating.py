@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -19,6 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from fitsm_kit.atomic import create
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.resources import data_dir
@@ -76,41 +76,11 @@ def validate(kind: str, text: str) -> None:
     KINDS[kind].model_validate(docs[0][1])  # a ValidationError here is a bug in the template
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``, atomically, and never over an existing file.
-
-    The text goes to a temporary file that is then hard-linked to ``path``: the link fails if ``path``
-    exists, even when it appeared a moment ago, so a race cannot clobber it, and readers never see half a
-    file. Where hard links are not supported the file is created with ``O_EXCL`` instead.
-    """
-    if path.exists() or path.is_symlink():
+def write_new(path: Path, text: str, within: Path | None = None) -> None:
+    """Create ``path`` with ``text``, atomically, never over an existing file nor through a link out of
+    ``within`` (see :func:`fitsm_kit.atomic.create`)."""
+    if not create(path, text, within=within):
         raise FitsmError(f"{path} already exists; it was left unchanged (choose another id, or move it away)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise FitsmError(f"{path} already exists; it was left unchanged") from None
-        except OSError:  # no hard links on this file system
-            _create_exclusive(path, data)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _create_exclusive(path: Path, data: bytes) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:
-        raise FitsmError(f"{path} already exists; it was left unchanged") from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 @functools.cache
