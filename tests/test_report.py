@@ -67,7 +67,7 @@ def test_report_for_the_example(sms: Path, fitsm: Callable[..., Run]) -> None:
         ("sla-default", "resolution-high")}
     assert "<table>" in (folder / "report-sla-quarterly-2026-10.html").read_text()
     delivery = (sms / "reporting" / "delivery-report-sla-quarterly-2026-10.yaml").read_text()
-    assert '"reports/report-sla-quarterly/report-sla-quarterly-2026-10.html"' in delivery
+    assert "location: reports/report-sla-quarterly/report-sla-quarterly-2026-10.html\n" in delivery
     # the delivery record is a valid document of the SMS
     findings = json.loads(fitsm("check", sms, "--format", "json", "--select", "GR2.4").out)["findings"]
     assert not [f for f in findings if "delivery-report" in f["path"]]

@@ -43,7 +43,7 @@ def stamp(text: str, doc_id: str, by: str, on: dt.date, where: str) -> str:
 def _yaml() -> YAML:
     yaml = YAML()
     yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.width = 2**31 - 1  # never fold: ruamel 0.19.1 loses characters in some folded double-quoted strings
     return yaml
 
 

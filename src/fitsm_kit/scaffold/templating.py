@@ -8,7 +8,6 @@ validated against its kind before it is written, and nothing is ever written ove
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -23,21 +22,17 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.resources import data_dir
 from fitsm_kit.sms.loader import LoadProblem, iter_documents
+from fitsm_kit.yamltext import flow_list, scalar
 
 
 def yaml_scalar(value: Any) -> str:
-    """``value`` as a YAML scalar: plain when that reads back as the same string, else double-quoted."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
-        return json.dumps(value)
-    text = str(value)
-    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/()'@+-]*", text) and not text.endswith(" ")
-    resolved = yaml.safe_load(text) if plain else None  # YAML 1.1 too: "yes", "on", "1.0" stay quoted
-    return text if plain and resolved == text else json.dumps(text, ensure_ascii=False)
+    """``value`` as a YAML scalar that reads back as the same value (:func:`fitsm_kit.yamltext.scalar`)."""
+    return scalar(value)
 
 
 def yaml_list(values: Any) -> str:
     """A flow sequence of scalars, ``[a, b]``."""
-    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+    return flow_list(list(values))
 
 
 @functools.cache
