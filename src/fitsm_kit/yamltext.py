@@ -50,7 +50,10 @@ def scalar(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value!r} cannot be written as a YAML number")
-        return repr(value)
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        # YAML 1.1 readers (PyYAML) take 1e-09 for a string: the mantissa needs a point
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     text = str(value)

@@ -73,7 +73,8 @@ def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
     out = io.StringIO()
     _yaml().dump({"review": review}, out)
     new = [indent + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
-    if start < stop and new[0].split("#")[0].rstrip() == lines[start].split("#")[0].rstrip():
+    key_line = re.compile(r"\s*review:\s*(#.*)?")
+    if start < stop and key_line.fullmatch(new[0]) and key_line.fullmatch(lines[start]):
         new[0] = lines[start]  # ruamel re-aligns a comment after "review:"; keep the line as it was
     return "\n".join(lines[:start] + new + lines[stop:])
 
