@@ -23,12 +23,20 @@ SUPPORTING = ("OLA", "UA")
 
 
 def page_of(doc: Doc) -> str:
-    """The Markdown file of a document's own page (docs-relative)."""
+    """The Markdown file of a document's own page (docs-relative).
+
+    A page is named after the id, except where the id is a name the site uses itself: ``index`` would
+    overwrite the section's own page. Ids start with a letter or digit, so ``_index`` is no id's page.
+    """
+    name = f"_{doc.id}" if doc.id in RESERVED else doc.id
     if doc.kind == "Service":
-        return f"services/{doc.id}.md"
+        return f"services/{name}.md"
     if doc.kind in AGREEMENTS:
-        return f"agreements/{doc.id}.md"
-    return f"documents/{doc.id}.md"
+        return f"agreements/{name}.md"
+    return f"documents/{name}.md"
+
+
+RESERVED = {"index"}  # the name of every section's own page
 
 
 def _links() -> defaultdict[str, list[str]]:
