@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import errno
 import os
+from collections.abc import Iterable
 
 # What to do about the usual causes of an I/O error; the cause itself is the system's own words.
 _HINTS = {
@@ -29,3 +31,13 @@ def io_error(action: str, path: object, err: OSError) -> FitsmError:
     cause = err.strerror or (os.strerror(err.errno) if err.errno else str(err) or type(err).__name__)
     hint = _HINTS.get(err.errno or 0)
     return FitsmError(f"cannot {action} {path}: {cause}" + (f" ({hint})" if hint else ""))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'SLA'?"`` for the known name closest to ``word`` (any case), else ``""``."""
+    names = sorted(set(candidates))
+    same_case = {n.lower(): n for n in names}
+    close = [same_case[word.lower()]] if word.lower() in same_case else difflib.get_close_matches(word, names, n=1)
+    if not close:
+        close = [same_case[c] for c in difflib.get_close_matches(word.lower(), sorted(same_case), n=1)]
+    return f"; did you mean {close[0]!r}?" if close and close[0] != word else ""

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fitsm_kit.engine.collect import Collector
+from fitsm_kit.errors import did_you_mean
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.index import Doc
 from fitsm_kit.sms.loader import YMap
@@ -26,7 +27,7 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
         if kind is None:
             out.add(path, where, "document-shape", "document has no 'kind'", "add e.g. 'kind: SLA'")
         else:
-            out.add(path, where, "unknown-kind", f"unknown kind {kind!r}",
+            out.add(path, where, "unknown-kind", f"unknown kind {kind!r}{did_you_mean(str(kind), KINDS)}",
                     f"use one of: {', '.join(sorted(KINDS))}")
         return None
     try:

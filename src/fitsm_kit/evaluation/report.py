@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fitsm_kit import __version__
 from fitsm_kit.atomic import create
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.evaluation import records
 from fitsm_kit.model.dates import parse_interval
 from fitsm_kit.model.service import AgreementEvaluation, Provenance, ReportSpecification
@@ -52,7 +52,8 @@ def default_period(spec: ReportSpecification, as_of: dt.date) -> str:
 def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
     doc = sms.get(spec_id, "ReportSpecification")
     if doc is None:
-        raise FitsmError(f"no ReportSpecification with id {spec_id!r}")
+        specs = [d.id for d in sms.of_kind("ReportSpecification")]
+        raise FitsmError(f"no ReportSpecification with id {spec_id!r}{did_you_mean(spec_id, specs)}")
     assert isinstance(doc.model, ReportSpecification)
     first, last, label = records.parse_period(period or default_period(doc.model, as_of), as_of)
     records.require_ended(first, last, label, as_of)

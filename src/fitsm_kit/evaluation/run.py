@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit import __version__
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.evaluation import records
 from fitsm_kit.evaluation.evaluate import Evaluation, covered, evaluate
 from fitsm_kit.evaluation.measurements import (
@@ -94,7 +94,7 @@ def _agreements(docs: list[Doc], wanted: list[str], first: dt.date, last: dt.dat
         by_id = {d.id: d for d in docs}
         unknown = [w for w in wanted if w not in by_id]
         if unknown:
-            raise FitsmError(f"no SLA, OLA or UA with id {', '.join(unknown)}")
+            raise FitsmError(f"no SLA, OLA or UA with id {unknown[0]!r}{did_you_mean(unknown[0], by_id)}")
         return [by_id[w] for w in wanted]
     # every agreement that was valid for at least part of the period
     return [d for d in docs if d.spec.validity.start <= last and (d.spec.validity.end or last) >= first]

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from fitsm_kit.atomic import write_atomic
-from fitsm_kit.errors import FitsmError, io_error
+from fitsm_kit.errors import FitsmError, did_you_mean, io_error
 from fitsm_kit.gitcontrol.doctext import documents
 from fitsm_kit.gitcontrol.evidence import People
 from fitsm_kit.gitcontrol.repo import run_git, work_tree
@@ -100,10 +100,12 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
     """Stamp the review into the document's file (and commit it); the file and the commit sha (or None)."""
     doc = sms.by_id.get(doc_id)
     if doc is None:
-        raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}")
+        raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}{did_you_mean(doc_id, sms.by_id)}")
     person = People(sms).identity(by)
     if person is None:
-        raise FitsmError(f"--by {by!r} names no Person of the SMS (use a Person id, email or GitHub/GitLab handle)")
+        people = [p.id for p in sms.of_kind("Person")]
+        raise FitsmError(f"--by {by!r} names no Person of the SMS{did_you_mean(by, people)} (use a Person id, email "
+                         "or GitHub/GitLab handle)")
     path = root / doc.path
     top = work_tree(root) if commit else None
     if commit:

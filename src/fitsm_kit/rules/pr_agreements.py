@@ -105,9 +105,9 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not slas:
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
     elif not any(in_force(s, ctx) for s in slas):
-        names = ", ".join(s.id for s in slas)
+        names = ", ".join(f"{s.id}: {why_not_in_force(s, ctx)}" for s in slas)
         yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on "
-                      f"{ctx.as_of} ({names})", "renew the SLA's validity or agree a new one")
+                      f"{ctx.as_of} ({names})", _in_force_fix(slas[0], ctx))
 
 
 reviewed_rule("PR2.2", "sla-reviewed", ("SLA",), "SLA")
@@ -115,6 +115,30 @@ case_owner_rule("PR2.2", "sla-owner", ("SLA",), "SLA owner", "SLA")
 
 
 # --- evaluations (PR2.3, PR2.5) ---------------------------------------------------------------------
+
+
+def why_not_in_force(sla: Doc, ctx: Context) -> str:
+    """Why an SLA is not in force today, in words."""
+    status, validity = sla.model.metadata.status.value, sla.spec.validity
+    if status == "draft":
+        return "it is a draft, not yet agreed"
+    if status == "retired":
+        return "it is retired"
+    if validity.start > ctx.as_of:
+        return f"its validity starts {validity.start}"
+    return f"its validity ended {validity.end}"
+
+
+def _in_force_fix(sla: Doc, ctx: Context) -> str:
+    status = sla.model.metadata.status.value
+    if status == "draft":
+        return f"agree and approve {sla.id} (metadata.status: approved, with its approval), or cover the service " \
+               "with an SLA in force"
+    if status == "retired":
+        return "agree a new SLA for the service"
+    if sla.spec.validity.start > ctx.as_of:
+        return "cover the service with an SLA in force until this one starts"
+    return f"renew the validity of {sla.id} (spec.validity.end) or agree a new SLA"
 
 
 def evaluation_interval(targets: list[Target]) -> str:

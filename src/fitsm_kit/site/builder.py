@@ -20,7 +20,7 @@ from pathlib import Path
 
 from fitsm_kit import __version__
 from fitsm_kit.atomic import make_dirs
-from fitsm_kit.errors import FitsmError, io_error
+from fitsm_kit.errors import FitsmError, did_you_mean, io_error
 
 ENGINES = ("mkdocs", "zensical")
 _IMPORTANT = re.compile(r"WARNING|ERROR|Error|Aborted|Traceback")
@@ -105,7 +105,7 @@ def _manifest(out: Path) -> set[str]:
 def run_engine(engine: str, config_file: Path) -> None:
     """Build the site with ``engine`` in strict mode; raise :class:`BuildFailed` with its messages."""
     if engine not in ENGINES:
-        raise FitsmError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+        raise FitsmError(f"unknown engine {engine!r}{did_you_mean(engine, ENGINES)}; use one of: {', '.join(ENGINES)}")
     command = [sys.executable, "-m", engine, "build", "--strict", "-f", str(config_file)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
     try:
