@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, Run
-
 from fitsm_kit.sms.loader import iter_documents
+
+from conftest import EXAMPLES, Run
 
 
 @pytest.fixture
