@@ -47,8 +47,17 @@ def _suffixer(suffix: str) -> Callable[[re.Match[str]], str]:
     return lambda match: match[1] + suffix
 
 
-def documents(n: int) -> dict[str, str]:
-    """About ``n`` documents, one per file: the example's singletons plus as many bundles as fit."""
+ATTESTATION = ("  attestations:\n    - {requirement: GR5.2, statement: Followed as defined for this document; checked "
+               "against its records in the quarterly internal review., by: alice-martin, role: SPM process owner, "
+               "on: 2026-10-12}\n")
+
+
+def documents(n: int, attest: bool = False) -> dict[str, str]:
+    """About ``n`` documents, one per file: the example's singletons plus as many bundles as fit.
+
+    ``attest``: every cloned document without attestations gets a GR5.2 attestation, so the requirement
+    page has thousands to show (issue 17: it once exceeded Zensical's search index limit).
+    """
     docs = _example_documents()
     shared = [d for d in docs if d[1] in SINGLETONS]
     cloned = [d for d in docs if d[1] not in SINGLETONS]
@@ -66,6 +75,8 @@ def documents(n: int) -> dict[str, str]:
     for b in range(bundles):
         rename = _suffixer(f"-b{b}")
         for rel, _kind, doc_id, text in cloned:
+            if attest and "attestations:" not in text:
+                text = text.replace("\nmetadata:\n", "\nmetadata:\n" + ATTESTATION, 1)
             files[f"bundle-{b}/{Path(rel).parent}/{doc_id}.yaml"] = pattern.sub(rename, text)
     return files
 
@@ -103,8 +114,8 @@ def write_history(root: Path, files: dict[str, str], commits: int) -> None:
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True, env=env)
 
 
-def generate(root: Path, docs: int, commits: int) -> int:
-    files = documents(docs)
+def generate(root: Path, docs: int, commits: int, attest: bool = False) -> int:
+    files = documents(docs, attest)
     root.mkdir(parents=True, exist_ok=False)
     write_history(root, files, commits)
     return len(files) - 1
@@ -115,8 +126,9 @@ def main() -> None:
     parser.add_argument("dir", type=Path)
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--attest", action="store_true", help="a GR5.2 attestation on every cloned document")
     args = parser.parse_args()
-    n = generate(args.dir, args.docs, args.commits)
+    n = generate(args.dir, args.docs, args.commits, args.attest)
     print(f"{n} documents, {args.commits} commits in {args.dir}")
 
 

@@ -105,6 +105,28 @@ def test_every_writing_command_in_a_read_only_directory_is_exit_2(sms: Path) -> 
         assert str(sms.parent) in done.stderr, (name, done.stderr)  # the path is named
 
 
+@functools.cache
+def read_only_mount() -> list[str]:
+    """A prefix that runs a command with its first argument's directory mounted read-only (skip if none)."""
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        pytest.skip("unshare(1) or mount(8) is missing: a read-only file system cannot be made")
+    script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", "/tmp", "true"], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip(f"no read-only bind mount in a user namespace here: {done.stderr.decode().strip()}")
+    return ["unshare", "-rm", "sh", "-c", script, "sh"]
+
+
+def test_every_writing_command_on_a_read_only_file_system_is_exit_2(sms: Path) -> None:
+    home = sms.parent / "home"
+    (sms.parent / "ro").mkdir()
+    for name, args in writers(sms):
+        done = fitsm(*args, cwd=sms.parent, home=home, shell_prefix=[*read_only_mount(), str(sms.parent)])
+        assert_usage_error(done, "Read-only file system")
+        assert str(sms.parent) in done.stderr, (name, done.stderr)
+
+
 def test_every_printing_command_with_a_full_stdout_is_exit_2(sms: Path) -> None:
     home = sms.parent / "home"
     commands = [["check", sms], ["status", sms], ["rules"], ["explain", "PR2.2"], ["schema", "SLA"],
