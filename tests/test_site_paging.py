@@ -38,6 +38,10 @@ def test_a_long_table_is_split_into_linked_parts() -> None:
     assert "[1](index.md)" in str(more[0].context["table"])
     assert "[doc 600](x.md)" in str(more[0].context["table"])
     assert all(isinstance(p, Page) and not p.searchable for p in more)
+    first, more = paged_table(items, lambda n, page: [n], ["Document"], "documents/index.md", "sla", "SLA",
+                              first=25)
+    assert rows_of(first) == 25 and [rows_of(p.context["table"]) for p in more] == [500, 500, 9]  # type: ignore
+    assert "Rows 526–1025 of 1034" in str(more[1].context["table"])
 
 
 def test_attestations_on_every_document_do_not_grow_the_requirement_page(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from fitsm_kit.sms.index import Doc, references
 
 INDEX = "documents/index.md"
 _OWN_PAGES = ("Service", *AGREEMENTS)
+INLINE = 25  # rows per kind on the register's own page (34 kinds); the rest are on linked pages
 
 
 def control(site: Site, doc: Doc, page: str) -> dict[str, object]:
@@ -83,7 +84,7 @@ def pages(site: Site) -> Iterator[Page]:
     sections = []
     for kind, docs in sorted(by_kind.items()):
         shown, more = paged_table(docs, row, ["Document", "Id", "Status", "Version", "Owner", "Findings"], INDEX,
-                                  kind.lower(), f"Documents: {kind}")
+                                  kind.lower(), f"Documents: {kind}", first=INLINE)
         sections.append((kind, shown))
         yield from more
     yield Page(INDEX, "Documents", "documents.md.j2", {"sections": sections, "total": len(site.docs)},

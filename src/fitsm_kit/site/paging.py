@@ -21,9 +21,11 @@ T = TypeVar("T")
 
 
 def paged_table(items: Sequence[T], row: Callable[[T, str], list[object]], headers: list[str], page: str,
-                stem: str, title: str, empty: str = "None.") -> tuple[Markup, list[Page]]:
-    """The table of ``items`` for ``page`` (its first :data:`ROWS` rows) and the pages of the rest."""
-    parts = [items[i:i + ROWS] for i in range(0, len(items), ROWS)] or [items[:0]]
+                stem: str, title: str, empty: str = "None.", first: int = ROWS) -> tuple[Markup, list[Page]]:
+    """The table of ``items`` for ``page`` (its first ``first`` rows) and the pages of the rest
+    (:data:`ROWS` each); a page with several such tables keeps ``first`` small."""
+    starts = [0, *range(first, len(items), ROWS)]
+    parts = [items[a:b] for a, b in zip(starts, [*starts[1:], len(items)], strict=True)]
     folder = posixpath.dirname(page)
     paths = [page, *(posixpath.join(folder, f"_{stem}-{n}.md") for n in range(2, len(parts) + 1))]
 
@@ -32,9 +34,9 @@ def paged_table(items: Sequence[T], row: Callable[[T, str], list[object]], heade
         body = table(headers, [row(item, here) for item in parts[i]], empty)
         if len(parts) == 1:
             return body
-        first, last = i * ROWS + 1, i * ROWS + len(parts[i])
         links = Markup(" · ").join(text(n + 1) if n == i else link(str(n + 1), p, here) for n, p in enumerate(paths))
-        nav = text(f"Rows {first}–{last} of {len(items)}; part:") + Markup(" ") + links
+        rows = f"{starts[i] + 1}–{starts[i] + len(parts[i])}"
+        nav = text(f"Rows {rows} of {len(items)}; part:") + Markup(" ") + links
         return nav + Markup("\n\n") + body + Markup("\n\n") + nav
 
     more = []
