@@ -47,8 +47,17 @@ def _suffixer(suffix: str) -> Callable[[re.Match[str]], str]:
     return lambda match: match[1] + suffix
 
 
-def documents(n: int) -> dict[str, str]:
-    """About ``n`` documents, one per file: the example's singletons plus as many bundles as fit."""
+ATTESTATION = ("  attestations:\n    - {requirement: GR5.2, statement: Followed as defined for this document; checked "
+               "against its records in the quarterly internal review., by: alice-martin, role: SPM process owner, "
+               "on: 2026-10-12}\n")
+
+
+def documents(n: int, attest: bool = False) -> dict[str, str]:
+    """About ``n`` documents, one per file: the example's singletons plus as many bundles as fit.
+
+    ``attest``: every cloned document without attestations gets a GR5.2 attestation, so the requirement
+    page has thousands to show (issue 17: it once exceeded Zensical's search index limit).
+    """
     docs = _example_documents()
     shared = [d for d in docs if d[1] in SINGLETONS]
     cloned = [d for d in docs if d[1] not in SINGLETONS]
@@ -66,6 +75,8 @@ def documents(n: int) -> dict[str, str]:
     for b in range(bundles):
         rename = _suffixer(f"-b{b}")
         for rel, _kind, doc_id, text in cloned:
+            if attest and "attestations:" not in text:
+                text = text.replace("\nmetadata:\n", "\nmetadata:\n" + ATTESTATION, 1)
             files[f"bundle-{b}/{Path(rel).parent}/{doc_id}.yaml"] = pattern.sub(rename, text)
     return files
 
@@ -130,10 +141,11 @@ def write_history(root: Path, files: dict[str, str], commits: int, edit_document
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True, env=env)
 
 
-def generate(root: Path, docs: int, commits: int, per_file: int = 1) -> int:
+def generate(root: Path, docs: int, commits: int, per_file: int = 1, attest: bool = False) -> int:
     """Write the SMS and its history; the number of documents. ``per_file`` > 1: multi-document files, and
-    each commit changes one line of one document (the way an SMS evolves) instead of adding a comment."""
-    files = documents(docs)
+    each commit changes one line of one document (the way an SMS evolves) instead of adding a comment.
+    ``attest``: a GR5.2 attestation on every cloned document."""
+    files = documents(docs, attest)
     count = len(files) - 1
     if per_file > 1:
         files = multi(files, per_file)
@@ -149,8 +161,9 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=20000)
     parser.add_argument("--per-file", type=int, default=1,
                         help="documents per file; above 1, each commit edits one line of one document")
+    parser.add_argument("--attest", action="store_true", help="a GR5.2 attestation on every cloned document")
     args = parser.parse_args()
-    n = generate(args.dir, args.docs, args.commits, args.per_file)
+    n = generate(args.dir, args.docs, args.commits, args.per_file, args.attest)
     print(f"{n} documents, {args.commits} commits in {args.dir}")
 
 

@@ -32,7 +32,7 @@ def test_evaluate_records_results_and_keeps_existing_records(sms: Path, fitsm: C
     assert run.code == 0, run.err
     assert "kept existing" in run.out  # sla-bio-institute and ola-datacentre were recorded by hand
     ua = (sms / "records" / "eval-ua-research-net-2026-10.yaml").read_text()
-    assert '- {target: "availability", measured: 99.821, met: false}' in ua
+    assert '- {target: availability, measured: 99.821, met: false}' in ua
     assert "# availability: target 99.9 %; 44,700 agreed minutes, 80 minutes down" in ua
     before = ua
     assert evaluate(fitsm, sms).code == 0
@@ -67,7 +67,7 @@ def test_report_for_the_example(sms: Path, fitsm: Callable[..., Run]) -> None:
         ("sla-default", "resolution-high")}
     assert "<table>" in (folder / "report-sla-quarterly-2026-10.html").read_text()
     delivery = (sms / "reporting" / "delivery-report-sla-quarterly-2026-10.yaml").read_text()
-    assert '"reports/report-sla-quarterly/report-sla-quarterly-2026-10.html"' in delivery
+    assert "location: reports/report-sla-quarterly/report-sla-quarterly-2026-10.html\n" in delivery
     # the delivery record is a valid document of the SMS
     findings = json.loads(fitsm("check", sms, "--format", "json", "--select", "GR2.4").out)["findings"]
     assert not [f for f in findings if "delivery-report" in f["path"]]

@@ -28,6 +28,7 @@ from fitsm_kit.gitcontrol import codeowners, docread, evidence
 from fitsm_kit.gitcontrol import history as history_module
 from fitsm_kit.gitcontrol.doccontrol import for_check
 from fitsm_kit.gitcontrol.evidence import trailer_identity
+from fitsm_kit.model.service import Provenance
 from fitsm_kit.site import markdown
 from fitsm_kit.sms.config import load_config
 from fitsm_kit.sms.discovery import is_sms_path
@@ -324,7 +325,9 @@ def test_7_a_target_id_cannot_change_the_record(target_id: str) -> None:
     agreement = sms.of_kind("SLA")[0]
     target = agreement.spec.targets[0].model_copy(update={"id": target_id, "unit": "%"})
     result = TargetResult(target, 99.0, False, f"detail of {target_id}")
-    text = records.render(Evaluation(agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), (result,)), "2026-10")
+    source = Provenance(generated_by="fitsm evaluate (test)", as_of=AS_OF)
+    text = records.render(Evaluation(agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), (result,)), "2026-10",
+                          source)
     loaded = load_bytes(text.encode(), "eval.yaml")
     assert not loaded.problems
     ((_, doc),) = loaded.documents
@@ -402,6 +405,6 @@ def test_a_document_named_index_does_not_replace_a_section_page(tmp_path: Path) 
     config = load_config(repo.root)
     render(repo.root, tmp_path / "site", config, AS_OF)
     section = (tmp_path / "site" / "documents" / "index.html").read_text(encoding="utf-8")
-    own = (tmp_path / "site" / "documents" / "index+" / "index.html").read_text(encoding="utf-8")
+    own = (tmp_path / "site" / "documents" / "_index" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"<h1[^>]*>Documents<", section)
     assert re.search(r"<h1[^>]*>ACME Research Computing service management policy<", own)

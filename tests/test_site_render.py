@@ -234,13 +234,20 @@ def test_refuses_a_directory_that_is_not_a_fitsm_site(fitsm: Callable[..., Run],
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     run = fitsm("render", EXAMPLES / "acme", "--out", out)
     assert run.code == 2
-    assert "not a site fitsm rendered" in run.err and "--force" in run.err
+    assert "not a site fitsm rendered" in run.err
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert fitsm("render", EXAMPLES / "acme", "--out", out, "--force").code == 0
-    assert not (out / "notes.txt").exists() and (out / MARKER).is_file()
-    (out / "stale.html").write_text("old", encoding="utf-8")
-    assert fitsm("render", EXAMPLES / "acme", "--out", out).code == 0  # a previous fitsm site is replaced
-    assert not (out / "stale.html").exists()
+    # --force replaces only a previous site: someone else's directory stays as it is
+    assert fitsm("render", EXAMPLES / "acme", "--out", out, "--force").code == 2
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    site = tmp_path / "site"
+    assert fitsm("render", EXAMPLES / "acme", "--out", site).code == 0
+    assert fitsm("render", EXAMPLES / "acme", "--out", site).code == 0  # a previous fitsm site is replaced
+    (site / "stale.html").write_text("added by hand", encoding="utf-8")
+    run = fitsm("render", EXAMPLES / "acme", "--out", site)
+    assert run.code == 2 and "stale.html" in run.err and "--force" in run.err
+    assert (site / "stale.html").is_file()
+    assert fitsm("render", EXAMPLES / "acme", "--out", site, "--force").code == 0
+    assert not (site / "stale.html").exists() and (site / MARKER).is_file()
 
 
 @pytest.mark.parametrize("where", ["sms", "parent", "file"])

@@ -28,8 +28,12 @@ def run() -> NoReturn:
         try:
             sys.stdout.write(f"fitsm-kit {__version__}\n")
             sys.stdout.flush()
-        except OSError:
-            pass
+        except (OSError, AttributeError) as e:  # full or closed standard output: exit 2, as for every command
+            from fitsm_kit.errors import io_error
+
+            cause = e if isinstance(e, OSError) else OSError(9, "Bad file descriptor")
+            os.write(2, f"fitsm: error: {io_error('write to', 'standard output', cause)}\n".encode())
+            os._exit(2)
         os._exit(0)
     from fitsm_kit.cli.application import run as run_app
 

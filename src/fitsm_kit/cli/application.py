@@ -5,17 +5,20 @@ Imported by :func:`fitsm_kit.cli.run` for every command but ``fitsm --version``.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
+import io
 import os
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
 from fitsm_kit import __version__
 from fitsm_kit.cli import check, evaluation, git, reference, scaffold, site
 from fitsm_kit.cli.common import EXIT_BUG, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ISSUES_URL, app, bug, err, out
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.escape import safe_lines
 
 COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site)  # importing them registers the commands
@@ -52,16 +55,60 @@ def run() -> NoReturn:
         code = e.code
     try:
         sys.stdout.flush()
+    except FitsmError as e:  # only when main() itself was cut short before its own flush
+        code = EXIT_USAGE
+        with contextlib.suppress(OSError):
+            err.print(f"fitsm: error: {safe_lines(str(e))}", markup=False)
+    with contextlib.suppress(OSError):
         sys.stderr.flush()
-    except OSError:
-        pass  # a closed pipe (fitsm check | head): nothing more can be said
     os._exit(code if isinstance(code, int) else EXIT_CLEAN if code is None else EXIT_FINDINGS)
 
 
+class _Stdout(io.TextIOBase):
+    """Standard output that reports a failed write (full disk, closed pipe, closed descriptor) as a
+    :class:`FitsmError` naming it, so it is exit 2 with a message rather than a crash or silence."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def _fail(self, e: OSError) -> NoReturn:
+        raise io_error("write to", "standard output", e) from None
+
+    def write(self, text: str) -> int:
+        if self.stream is None:  # started with descriptor 1 closed (fitsm check >&-)
+            self._fail(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+        try:
+            return self.stream.write(text)
+        except OSError as e:
+            self._fail(e)
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            try:
+                self.stream.flush()
+            except OSError as e:
+                self._fail(e)
+
+    def isatty(self) -> bool:
+        return self.stream is not None and self.stream.isatty()
+
+    def fileno(self) -> int:
+        if self.stream is None:
+            raise io.UnsupportedOperation("standard output is closed")
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+
 def main() -> None:
-    """Entry point: user errors exit 2, bugs exit 3 with a request to report them."""
+    """Entry point: user errors and I/O errors exit 2, bugs exit 3 with a request to report them."""
+    if not isinstance(sys.stdout, _Stdout):
+        sys.stdout = _Stdout(sys.stdout)
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+        sys.stdout.flush()  # a full disk or a closed pipe shows here at the latest, while it can be reported
     except typer.Abort:
         err.print("Aborted.")
         sys.exit(130)
@@ -72,8 +119,9 @@ def main() -> None:
         show()
         sys.exit(EXIT_USAGE)
     except FitsmError as e:
-        err.print(f"fitsm: error: {safe_lines(str(e))}", markup=False)
-        sys.exit(EXIT_USAGE)
+        _error(str(e))
+    except OSError as e:  # an I/O error no layer below put into words: still the user's disk, not a bug
+        _error(str(io_error("use", e.filename if e.filename is not None else "a file", e)))
     except KeyboardInterrupt:
         sys.exit(130)
     except SystemExit:
@@ -81,6 +129,12 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - the last line of defence
         bug("unexpected exception", e)
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+def _error(message: str) -> NoReturn:
+    with contextlib.suppress(OSError):  # stderr is gone too: the exit code still says it
+        err.print(f"fitsm: error: {safe_lines(message)}", markup=False)
+    sys.exit(EXIT_USAGE)
 
 
 __all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run"]

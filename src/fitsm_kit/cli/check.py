@@ -96,9 +96,9 @@ def check_command(
         if known is not None:
             result = baseline.apply(result, known)
     if matrix:
-        _emit_matrix(result, config, chosen, output)
+        _emit_matrix(result, config, chosen, output, path)
     else:
-        _emit(result, chosen, output)
+        _emit(result, chosen, output, path, config)
     notices(result.notices)
     raise typer.Exit(_exit_code(result, config))
 
@@ -116,7 +116,7 @@ def status_command(
 ) -> None:
     """Show the conformity matrix: each FitSM-1 requirement satisfied, with findings, waived or out of scope."""
     result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
-    _emit_matrix(result, config, output_format, output)
+    _emit_matrix(result, config, output_format, output, path)
     raise typer.Exit(_exit_code(result, config))
 
 
@@ -166,7 +166,7 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
             LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             bug(f"rule {crash.rule} crashed", crash.__cause__)
-        cache.store(root, cache_key, result)
+        notices([said] if (said := cache.store(root, cache_key, result)) else [])
     return result, config
 
 
@@ -205,15 +205,15 @@ def _exit_code(result: Result, config: Config) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _emit(result: Result, output_format: str, output: Path | None) -> None:
+def _emit(result: Result, output_format: str, output: Path | None, path: Path, config: Config) -> None:
     rendered = FORMATTERS[output_format](result)
     if output is None:
         out.print(rendered, end="", markup=False, emoji=False)  # SMS text in JSON is not rich markup
         return
-    write_output(rendered if isinstance(rendered, str) else rendered.plain, output)
+    write_output(rendered if isinstance(rendered, str) else rendered.plain, output, find_root(path), config)
 
 
-def _emit_matrix(result: Result, config: Config, output_format: str, output: Path | None) -> None:
+def _emit_matrix(result: Result, config: Config, output_format: str, output: Path | None, path: Path) -> None:
     from fitsm_kit.engine import selection
     from fitsm_kit.output import matrix
 
@@ -230,4 +230,4 @@ def _emit_matrix(result: Result, config: Config, output_format: str, output: Pat
     if output is None:
         out.print(text, end="", markup=False)
     else:
-        write_output(text, output)
+        write_output(text, output, find_root(path), config)

@@ -79,11 +79,11 @@ def display_root(root: Path) -> Path:
         return root
 
 
-def write_output(text: str, output: Path) -> None:
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise FitsmError(f"cannot write {output}: {e.strerror or e}") from None
+def write_output(text: str, output: Path, root: Path, config: Config) -> None:
+    """Write a report to ``--output``: a new file or a previous report, never an SMS document."""
+    from fitsm_kit.output.destination import write_report
+
+    write_report(text, output, root, config.exclude)
 
 
 def prompt(text: str, default: str) -> str:

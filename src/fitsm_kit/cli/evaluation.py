@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fitsm_kit.cli.check import check_at
-from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, open_sms, out
+from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, notices, open_sms, out
 from fitsm_kit.escape import safe
 
 
@@ -27,6 +27,11 @@ def evaluate_command(
     timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",
     as_of: AsOf = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the results; write no records.")] = False,
+    no_outages_occurred: Annotated[bool, typer.Option(
+        "--no-outages-occurred", help="State that no outage occurred in the period: availability is measured as "
+                                      "100 % of agreed time, and your statement is recorded in each evaluation. "
+                                      "Without outage data or this flag, availability is recorded as not "
+                                      "measured.")] = False,
 ) -> None:
     """Evaluate SLA / OLA / UA targets from outage and ticket data and record AgreementEvaluations."""
     from rich.table import Table
@@ -38,12 +43,13 @@ def evaluate_command(
     root, config, today = open_sms(path, as_of)
     done = evaluate_sms(root, read_sms(root, config, today), today, period=period, outage_files=outages or [],
                         ticket_files=tickets or [], agreement_ids=agreement or [], timezone=timezone,
-                        write=not dry_run)
+                        write=not dry_run, no_outages=no_outages_occurred)
     table = Table("agreement", "target", "agreed", "measured", "met", "how")
     for item in done:
         for r in item.evaluation.results:
             measured = "-" if r.measured is None else f"{r.measured:g}"
-            met = Text("yes") if r.met else Text("no", style="bold red")
+            met = Text("not measured", style="yellow") if r.met is None else Text("yes") if r.met \
+                else Text("no", style="bold red")
             # ids and details come from the SMS: plain Text, never read as rich markup
             table.add_row(Text(safe(item.evaluation.agreement.id)), Text(safe(r.target.id)),
                           Text(safe(f"{r.target.value:g} {r.target.unit}")), measured, met, Text(safe(r.detail)))
@@ -52,6 +58,10 @@ def evaluate_command(
         if not dry_run:
             verb = "wrote" if item.created else "kept existing"
             out.print(f"{verb} {safe(str(item.path))}", markup=False)
+    unmeasured = sum(r.met is None for item in done for r in item.evaluation.results)
+    if unmeasured:
+        notices([f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "
+                 "FILE, or --no-outages-occurred to state that there were none) and tickets (--tickets FILE)"])
 
 
 @app.command("report")
@@ -76,6 +86,7 @@ def report_command(
     built = report.build(index, spec, period, today)
     for written in report.write(root, index, built, out_dir, today, record=record):
         out.print(f"wrote {safe(str(written))}", markup=False)
+    notices([f"incomplete data for {built.label}: {gap} (the report says so)" for gap in built.gaps])
 
 
 @app.command("assess")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fitsm_kit.cli.common import app, complete_kinds, out, requirement_key
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.model import catalogue
 from fitsm_kit.rules.structural import STRUCTURAL
 
@@ -80,7 +80,7 @@ def schema_command(
         return
     match = {k.lower(): k for k in KINDS}.get(kind.lower())
     if match is None:
-        raise FitsmError(f"unknown kind {kind!r}; one of: {', '.join(sorted(KINDS))}")
+        raise FitsmError(f"unknown kind {kind!r}{did_you_mean(kind, KINDS)} (one of: {', '.join(sorted(KINDS))})")
     out.print(schemas.render(match), markup=False, end="")
 
 

@@ -17,12 +17,12 @@ from fitsm_kit.escape import safe
 def render_command(
     path: SmsPath = Path("."),
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Directory for the site; default: site/ in "
-                                                 "the SMS root. Replaced only when empty or a previous fitsm "
-                                                 "site.")] = None,
+                                                 "the SMS root. Replaced only when missing, empty or a previous "
+                                                 "fitsm site; never a symbolic link.")] = None,
     engine: Annotated[Literal["mkdocs", "zensical"], typer.Option(
         help="Site engine: mkdocs (mkdocs-material) or zensical.")] = "mkdocs",
-    force: Annotated[bool, typer.Option("--force", help="Replace --out even when it is not a previous fitsm "
-                                                        "site.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a previous fitsm site in --out even when "
+                                                        "files were added to it since.")] = False,
     as_of: AsOf = None,
 ) -> None:
     """Render the SMS as a static site: catalogue, portfolio, agreements, roles, reviews, conformity."""

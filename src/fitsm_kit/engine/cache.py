@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit import __version__, sealed
+from fitsm_kit.errors import io_error
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.gitcontrol.repo import cache_dir
 from fitsm_kit.sms.config import CONFIG_NAME, Config, config_path
@@ -50,7 +51,10 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
             return None
         digest.update(f"\0{source.rel}\0{source.link}\0".encode())
         digest.update(source.data)
-    digest.update(_git_state(root, config.document_control.default_branch).encode())
+    try:
+        digest.update(_git_state(root, config.document_control.default_branch).encode())
+    except OSError:
+        return None  # the Git state cannot be read: nothing would say when a cached result went stale
     return digest.hexdigest()
 
 
@@ -79,24 +83,32 @@ def load(root: Path, cache_key: str | None, name: str = "last-check") -> Result 
         return None  # a missing, old or damaged cache is just a miss
 
 
-def store(root: Path, cache_key: str | None, result: Result, name: str = "last-check") -> None:
-    """Remember ``result``; failures (read-only checkout, full disk) are ignored: caching is optional."""
+def store(root: Path, cache_key: str | None, result: Result, name: str = "last-check") -> str:
+    """Remember ``result``; a failure (read-only checkout, full disk) only skips caching: the notice to show
+    (empty when stored or nothing to store)."""
     if cache_key is None:
-        return
+        return ""
     payload = {"key": cache_key, "result": {f.name: _encode(getattr(result, f.name))
                                             for f in dataclasses.fields(result)}}
     blob = sealed.seal(_context(root, cache_key), json.dumps(payload).encode("utf-8"))
     if blob is None:
-        return  # no per-user key: an unsealed result could not be trusted later
-    directory = cache_dir(root)
+        return ""  # no per-user key: an unsealed result could not be trusted later
+    try:
+        directory = cache_dir(root)
+    except OSError as e:
+        return f"the result cache was skipped: {io_error('find', 'the cache directory', e)}"
+    tmp = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
             out.write(blob)
         os.replace(tmp, directory / f"{name}.json")
-    except OSError:
-        pass
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return f"the result cache was skipped: {io_error('write', directory, e)}"
+    return ""
 
 
 def _context(root: Path, cache_key: str) -> str:
@@ -115,7 +127,7 @@ def _git_state(root: Path, default_branch: str | None) -> str:
     """HEAD, the branch it points to, the default branch's refs (whether a change is pending approval
     depends on them) and the index, read from files (no subprocess on the fast path)."""
     git_dir = cache_dir(root).parent
-    if git_dir.name != ".git" and not (git_dir / "HEAD").is_file():
+    if git_dir.name != ".git" and not _is_file(git_dir / "HEAD"):
         return "no-git"
     common = git_dir
     with contextlib.suppress(OSError):  # a linked worktree keeps its branches in the common directory
@@ -141,6 +153,13 @@ def _git_state(root: Path, default_branch: str | None) -> str:
     except OSError:
         parts.append("no-index")
     return "\0".join(parts)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # an unreadable cache directory outside Git: there is no Git state to read
+        return False
 
 
 def _encode(value: Any) -> Any:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from fitsm_kit.engine.collect import Collector
+from fitsm_kit.errors import did_you_mean
 from fitsm_kit.model.base import REQUIRED, REQUIREMENT, Envelope
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.index import Doc
@@ -43,7 +44,7 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
         if kind is None:
             out.add(path, where, "document-shape", "document has no 'kind'", "add e.g. 'kind: SLA'")
         else:
-            out.add(path, where, "unknown-kind", f"unknown kind {kind!r}",
+            out.add(path, where, "unknown-kind", f"unknown kind {kind!r}{did_you_mean(str(kind), KINDS)}",
                     f"use one of: {', '.join(sorted(KINDS))}")
         return None
     cls = KINDS[kind]

@@ -23,8 +23,8 @@ _UNIT_MINUTES = {"minutes": 1.0, "hours": 60.0, "days": 1440.0}
 @dataclass(frozen=True)
 class TargetResult:
     target: Target
-    measured: float | None  # None: nothing to measure (no tickets of that priority)
-    met: bool
+    measured: float | None  # None: nothing to measure (no tickets of that priority, or no data)
+    met: bool | None  # None: not measured, for want of data (detail says why)
     detail: str
 
 
@@ -48,20 +48,33 @@ def covered(sms: Sms, agreement: Doc) -> list[tuple[str, str | None]]:
     return [(c.service, c.component) for c in spec.supports or ()]
 
 
+NO_OUTAGE_DATA = "not measured: no outage data for the period"
+NO_TICKET_DATA = "not measured: no ticket data for the period"
+
+
 def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
-             outages: list[OutageRecord], tickets: list[Ticket]) -> Evaluation:
+             outages: list[OutageRecord] | None, tickets: list[Ticket] | None) -> Evaluation:
+    """Each target of ``agreement`` for the period; ``None`` data (no source at all) leaves a target not
+    measured: absence of data is never a met target."""
     spec: AgreementSpec = agreement.spec
     if spec.service_hours is None or spec.support is None or not spec.targets:
         return Evaluation(agreement, first, last, ())  # nothing agreed to measure against (reported by check)
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
-    relevant = [o for o in outages if any(o.service == s and (c is None or o.component == c) for s, c in scope)]
+    relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
+                                                for s, c in scope)]
     period = local_period(first, last, spec.service_hours.timezone)
     results = []
     for target in spec.targets:
         if target.metric == "availability":
+            if outages is None:
+                results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
+                continue
             results.append(measure_availability(target, spec.service_hours, period, relevant))
         elif target.metric in ("response-time", "resolution-time") and target.unit in _UNIT_MINUTES:
+            if tickets is None:
+                results.append(TargetResult(target, None, None, NO_TICKET_DATA))
+                continue
             hours = spec.support.hours or spec.service_hours
             mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
                     and (target.priority is None or t.priority == target.priority)]
@@ -74,7 +87,7 @@ def measure_availability(target: Target, hours: Hours, period: Span, outages: li
     agreed_minutes = minutes(agreed)
     down = minutes(intersect([(o.start, o.end) for o in outages], agreed))
     if agreed_minutes == 0:
-        return TargetResult(target, None, True, "no agreed service time in the period")
+        return TargetResult(target, None, None, "not measured: no agreed service time in the period")
     value = round(100 * (agreed_minutes - down) / agreed_minutes, 4)
     detail = f"{agreed_minutes:,.0f} agreed minutes, {down:,.0f} minutes down"
     return TargetResult(target, value, value >= target.value, detail)
@@ -94,8 +107,9 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket]) -> Target
         end = t.first_response if target.metric == "response-time" else t.resolved
         if end is not None:
             times.append((business_minutes(hours, t.opened, end) / per_unit, t.id))
-    if not times:
-        return TargetResult(target, None, True, "no tickets in the period")
+    if not times:  # the ticket data holds none: nothing was late, but nothing was measured either
+        which = f" of priority {target.priority}" if target.priority else ""
+        return TargetResult(target, None, True, f"no tickets{which} in the period in the ticket data")
     worst, ticket = max(times)
     worst = round(worst, 2)
     return TargetResult(target, worst, worst <= target.value,

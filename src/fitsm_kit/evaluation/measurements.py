@@ -98,5 +98,17 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
 def _time(text: str, zone: str, where: str) -> dt.datetime:
     try:
         return aware(dt.datetime.fromisoformat(text.strip()), zone).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise FitsmError(f"{where}: {text!r} is not an ISO 8601 date and time such as 2026-10-03T14:05") from None
+
+
+def refuse_future(outages: list[OutageRecord], tickets: list[Ticket], as_of: dt.date) -> None:
+    """Refuse a time after the day that counts as today: data cannot come from the future (and a date such
+    as 9999-12-31 is a placeholder, not a measurement)."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), UTC) if as_of < dt.date.max else None
+    times = [(o.source, t) for o in outages for t in (o.start, o.end)]
+    times += [(t.source, x) for t in tickets for x in (t.opened, t.first_response, t.resolved) if x is not None]
+    for where, time in times:
+        if end is not None and time >= end + dt.timedelta(days=1):  # a day's slack for time zones
+            raise FitsmError(f"{where}: {time.isoformat()} is after {as_of} (--as-of); a measurement cannot come "
+                             "from the future. Correct the time, or leave the field empty if it has not happened")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
+import hashlib
 import re
-import tempfile
 from pathlib import Path
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.atomic import create
+from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.evaluation.evaluate import Evaluation
+from fitsm_kit.model.service import Provenance, SourceFile
 from fitsm_kit.sms.index import Sms
+from fitsm_kit.yamltext import scalar
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -46,11 +47,49 @@ def _month_end(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def render(evaluation: Evaluation, label: str) -> str:
+def require_ended(first: dt.date, last: dt.date, label: str, as_of: dt.date) -> None:
+    """Refuse a period that has not ended as of ``as_of``: numbers for days to come are not data."""
+    if last >= as_of:
+        raise FitsmError(f"the period {label} ({first} to {last}) ends on {last}; as of {as_of} it has not ended. "
+                         f"Evaluate or report it from {last + dt.timedelta(days=1)} on")
+
+
+def file_source(path: Path, root: Path) -> SourceFile:
+    """A file the numbers came from, with its SHA-256: root-relative when in the SMS, else absolute."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as e:
+        raise io_error("read", path, e) from None
+    real = path.resolve()
+    shown = real.relative_to(root.resolve()).as_posix() if real.is_relative_to(root.resolve()) else str(real)
+    return SourceFile(path=shown, sha256=digest)
+
+
+def file_source_text(path: Path, text: str, root: Path) -> SourceFile:
+    """A file about to be written with ``text``, with the SHA-256 it will have."""
+    real = path.absolute()
+    shown = real.relative_to(root.absolute()).as_posix() if real.is_relative_to(root.absolute()) else str(real)
+    return SourceFile(path=shown, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def provenance_yaml(source: Provenance, indent: str = "  ") -> list[str]:
+    """The ``source:`` entry of a generated record, as YAML lines."""
+    lines = [f"{indent}source:", f"{indent}  generated_by: {scalar(source.generated_by)}",
+             f"{indent}  as_of: {source.as_of.isoformat()}"]
+    if source.files:
+        lines.append(f"{indent}  files:")
+        lines += [f"{indent}    - {{path: {scalar(f.path)}, sha256: {f.sha256}}}" for f in source.files]
+    if source.statements:
+        lines.append(f"{indent}  statements:")
+        lines += [f"{indent}    - {scalar(s)}" for s in source.statements]
+    return lines
+
+
+def render(evaluation: Evaluation, label: str, source: Provenance) -> str:
     """The AgreementEvaluation document for ``evaluation``, with the numbers behind each result."""
     agreement = evaluation.agreement
     lines = [
-        "# Written by `fitsm evaluate` from outage and ticket data; the comments show the numbers.",
+        "# Written by `fitsm evaluate` from the data under spec.source; the comments show the numbers.",
         "apiVersion: fitsm.eu/v1",
         "kind: AgreementEvaluation",
         "metadata:",
@@ -65,18 +104,22 @@ def render(evaluation: Evaluation, label: str) -> str:
         "  results:",
     ]
     for r in evaluation.results:
-        measured = 0 if r.measured is None else r.measured
-        lines.append("    # " + scalar(f"{r.target.id}: target {r.target.value:g} {r.target.unit}; {r.detail}")[1:-1])
-        met = "true" if r.met else "false"
-        lines.append(f"    - {{target: {scalar(r.target.id)}, measured: {measured:g}, met: {met}}}")
+        lines.append(_comment(f"    # {r.target.id}: target {r.target.value:g} {r.target.unit}; {r.detail}"))
+        entry = [f"target: {scalar(r.target.id)}"]
+        if r.measured is not None:
+            entry.append(f"measured: {scalar(r.measured)}")
+        if r.met is not None:
+            entry.append(f"met: {scalar(r.met)}")
+        if r.met is None or r.measured is None:
+            entry.append(f"note: {scalar(r.detail)}")
+        lines.append("    - {" + ", ".join(entry) + "}")
+    lines += provenance_yaml(source)
     return "\n".join(lines) + "\n"
 
 
-def scalar(value: str) -> str:
-    """``value`` as a YAML double-quoted scalar: every text from the SMS goes into a record this way, so no
-    id, unit or detail can end the scalar, the flow mapping or the comment it is in. JSON strings are valid
-    YAML; ``ensure_ascii`` also escapes the line breaks YAML knows beyond JSON's (NEL, LS, PS)."""
-    return json.dumps(str(value), ensure_ascii=True)
+def _comment(text: str) -> str:
+    """A comment line: anything YAML could read as a line break or refuses becomes a space."""
+    return re.sub(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]", " ", text)
 
 
 def record_id(agreement_id: str, label: str) -> str:
@@ -90,16 +133,6 @@ def destination(root: Path, sms: Sms, agreement_id: str, label: str) -> Path:
     return folder / f"{record_id(agreement_id, label)}.yaml"
 
 
-def write_new(path: Path, text: str) -> bool:
-    """Create ``path`` atomically with ``text``; False (and nothing touched) when it already exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fitsm-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.link(tmp, path)  # fails if the target exists: an existing record is never replaced
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(tmp)
+def write_new(path: Path, text: str, root: Path) -> bool:
+    """Create ``path`` (inside the SMS at ``root``) atomically; False, nothing touched, when it exists."""
+    return create(path, text, within=root)

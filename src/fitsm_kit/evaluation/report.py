@@ -11,15 +11,17 @@ import csv
 import datetime as dt
 import html
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit import __version__
+from fitsm_kit.atomic import create
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.evaluation import records
 from fitsm_kit.model.dates import parse_interval
-from fitsm_kit.model.service import AgreementEvaluation, ReportSpecification
+from fitsm_kit.model.service import AgreementEvaluation, Provenance, ReportSpecification
 from fitsm_kit.sms.index import Doc, Sms
+from fitsm_kit.yamltext import flow_list, scalar
 
 COLUMNS = ("agreement", "target", "agreed", "measured", "met", "period")
 
@@ -33,6 +35,8 @@ class Report:
     targets: tuple[tuple[str, ...], ...]  # rows of COLUMNS
     kpis: tuple[tuple[str, str, str, str], ...]  # kpi, period end, value, on target
     nonconformities: tuple[tuple[str, str, str], ...]  # id, raised on, description
+    gaps: tuple[str, ...] = ()  # covered targets without measured data for the whole period
+    sources: tuple[str, ...] = ()  # the SMS files of the evaluations used
 
 
 def default_period(spec: ReportSpecification, as_of: dt.date) -> str:
@@ -48,11 +52,15 @@ def default_period(spec: ReportSpecification, as_of: dt.date) -> str:
 def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
     doc = sms.get(spec_id, "ReportSpecification")
     if doc is None:
-        raise FitsmError(f"no ReportSpecification with id {spec_id!r}")
+        specs = [d.id for d in sms.of_kind("ReportSpecification")]
+        raise FitsmError(f"no ReportSpecification with id {spec_id!r}{did_you_mean(spec_id, specs)}")
     assert isinstance(doc.model, ReportSpecification)
     first, last, label = records.parse_period(period or default_period(doc.model, as_of), as_of)
+    records.require_ended(first, last, label, as_of)
     covers = set(doc.model.spec.covers)
     targets = []
+    used = []
+    days: dict[str, set[dt.date]] = {c: set() for c in covers if "/" in c}
     for ev in sms.of_kind("AgreementEvaluation"):
         assert isinstance(ev.model, AgreementEvaluation)
         e = ev.model.spec
@@ -64,14 +72,27 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
         agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets or ()} if agreement else {}
         for r in e.results:
             if f"{e.agreement}/{r.target}" in covers:
-                targets.append((e.agreement, r.target, agreed.get(r.target, "?"), f"{r.measured:g}",
-                                "yes" if r.met else "no", f"{e.period_start} – {e.period_end}"))
+                used.append(ev)
+                measured = "-" if r.measured is None else f"{r.measured:g}"
+                met = "not measured" if r.met is None else "yes" if r.met else "no"
+                targets.append((e.agreement, r.target, agreed.get(r.target, "?"), measured, met,
+                                f"{e.period_start} – {e.period_end}"))
+                if r.met is not None:
+                    days[f"{e.agreement}/{r.target}"].update(_days(max(first, e.period_start), min(last, e.period_end)))
+    period_days = len(_days(first, last))
+    gaps = tuple(f"{c}: data for {len(d)} of {period_days} days" for c, d in sorted(days.items())
+                 if len(d) < period_days)
     kpis = [(k.id, str(m.period_end), f"{m.value:g}", "yes" if m.on_target else "no")
             for k in sms.of_kind("KPI") if k.id in covers
             for m in k.spec.measurements if first <= m.period_end <= last]
     ncs = [(n.id, str(n.spec.raised_on), n.spec.description) for n in sms.of_kind("Nonconformity")
            if first <= n.spec.raised_on <= last]
-    return Report(doc, label, first, last, tuple(sorted(targets)), tuple(kpis), tuple(ncs))
+    return Report(doc, label, first, last, tuple(sorted(targets)), tuple(kpis), tuple(ncs), gaps,
+                  tuple(sorted({u.path for u in used})))
+
+
+def _days(first: dt.date, last: dt.date) -> set[dt.date]:
+    return {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
 
 
 def markdown(report: Report) -> str:
@@ -80,6 +101,9 @@ def markdown(report: Report) -> str:
              f"*Period:* {report.first} to {report.last}  ", f"*Purpose:* {_md(spec.purpose)}  ",
              f"*Audience:* {_md(', '.join(spec.audience))}", "", "## Service performance against targets", ""]
     lines += _md_table(COLUMNS, report.targets) if report.targets else ["No evaluation in this period."]
+    if report.gaps:
+        lines += ["", "**Incomplete data:** the period is not fully covered by measured evaluations for:", ""]
+        lines += [f"- {_md(g)}" for g in report.gaps]
     lines += ["", "## KPIs", ""]
     lines += _md_table(("kpi", "period end", "value", "on target"), report.kpis) if report.kpis else ["None."]
     lines += ["", "## Nonconformities raised", ""]
@@ -93,7 +117,9 @@ def html_page(report: Report) -> str:
     parts = [f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>",
              f"<h1>{title}</h1>", f"<p>Period: {report.first} to {report.last}<br>Purpose: {esc(spec.purpose)}"
              f"<br>Audience: {esc(', '.join(spec.audience))}</p>", "<h2>Service performance against targets</h2>",
-             _html_table(COLUMNS, report.targets), "<h2>KPIs</h2>",
+             _html_table(COLUMNS, report.targets),
+             *([f"<p><strong>Incomplete data:</strong> {esc('; '.join(report.gaps))}</p>"] if report.gaps else []),
+             "<h2>KPIs</h2>",
              _html_table(("kpi", "period end", "value", "on target"), report.kpis), "<h2>Nonconformities raised</h2>",
              "<ul>" + "".join(f"<li>{esc(i)} ({d}): {esc(t)}</li>" for i, d, t in report.nonconformities) + "</ul>",
              "</body></html>"]
@@ -116,14 +142,16 @@ def inert_cell(value: object) -> object:
     return value
 
 
-def delivery_record(report: Report, delivered_on: dt.date, location: str) -> str:
-    spec, q = report.spec, json.dumps  # JSON strings are valid YAML scalars: any title is safe
-    return (f"apiVersion: fitsm.eu/v1\nkind: ReportDelivery\nmetadata:\n"
-            f"  id: delivery-{spec.id}-{report.label}\n"
-            f"  title: {q(f'{spec.title} {report.label}')}\n"
-            f"  owner: {spec.model.metadata.owner}\n  status: recorded\nspec:\n"
-            f"  report: {spec.id}\n  period_end: {report.last}\n  delivered_on: {delivered_on}\n"
-            f"  recipients: {q(list(spec.spec.audience))}\n  location: {q(location)}\n")
+def delivery_record(report: Report, delivered_on: dt.date, location: str, source: Provenance) -> str:
+    spec = report.spec
+    lines = ["apiVersion: fitsm.eu/v1", "kind: ReportDelivery", "metadata:",
+             f"  id: {scalar(f'delivery-{spec.id}-{report.label}')}",
+             f"  title: {scalar(f'{spec.title} {report.label}')}",
+             *([f"  owner: {scalar(spec.owner)}"] if spec.owner else []), "  status: recorded", "spec:",
+             f"  report: {scalar(spec.id)}", f"  period_start: {report.first}", f"  period_end: {report.last}",
+             f"  delivered_on: {delivered_on}", f"  recipients: {flow_list(list(spec.spec.audience))}",
+             f"  location: {scalar(location)}", *records.provenance_yaml(source)]
+    return "\n".join(lines) + "\n"
 
 
 def delivery_path(root: Path, sms: Sms, report: Report) -> Path:
@@ -153,18 +181,24 @@ def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.
     """Write the report files (and the delivery record); existing files are refused, never replaced."""
     folder = out_dir or root / "reports" / report.spec.id
     stem = f"{report.spec.id}-{report.label}"
-    outputs = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
+    reports = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
                folder / f"{stem}.csv": csv_text(report)}
+    outputs = dict(reports)
     if record:
         location = (folder / f"{stem}.html").resolve()
         shown = location.relative_to(root.resolve()).as_posix() if location.is_relative_to(root.resolve()) \
             else str(location)
-        outputs[delivery_path(root, sms, report)] = delivery_record(report, as_of, shown)
+        files = [records.file_source(root / p, root) for p in report.sources]
+        files += [records.file_source_text(p, text, root) for p, text in reports.items()]
+        source = Provenance(generated_by=f"fitsm report {report.spec.id} --period {report.label} "
+                                         f"(fitsm-kit {__version__})", as_of=as_of, files=files)
+        outputs[delivery_path(root, sms, report)] = delivery_record(report, as_of, shown, source)
     taken = [p for p in outputs if p.exists()]
     if taken:
         raise FitsmError(f"{taken[0]} already exists; reports and delivery records are never overwritten "
                          "(move it away or choose another --period / --out)")
     for path, text in outputs.items():
-        if not records.write_new(path, text):
+        # the default folder and the record are in the SMS: no link may lead a write out of it
+        if not create(path, text, within=root if out_dir is None or path not in reports else None):
             raise FitsmError(f"{path} appeared while writing; nothing was overwritten")
     return list(outputs)

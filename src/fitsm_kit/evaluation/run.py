@@ -9,10 +9,18 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit import __version__
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.evaluation import records
-from fitsm_kit.evaluation.evaluate import Evaluation, evaluate
-from fitsm_kit.evaluation.measurements import outages_from_sms, read_outages_csv, read_tickets_csv
+from fitsm_kit.evaluation.evaluate import Evaluation, covered, evaluate
+from fitsm_kit.evaluation.measurements import (
+    OutageRecord,
+    outages_from_sms,
+    read_outages_csv,
+    read_tickets_csv,
+    refuse_future,
+)
+from fitsm_kit.model.service import Provenance
 from fitsm_kit.sms.index import Doc, Sms
 
 AGREEMENT_KINDS = ("SLA", "OLA", "UA")
@@ -26,23 +34,59 @@ class Recorded:
 
 
 def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, outage_files: list[Path],
-                 ticket_files: list[Path], agreement_ids: list[str], timezone: str, write: bool) -> list[Recorded]:
+                 ticket_files: list[Path], agreement_ids: list[str], timezone: str, write: bool,
+                 no_outages: bool = False) -> list[Recorded]:
+    """Evaluate the agreements for a period that has ended, from the data given, and record the results.
+
+    A target whose data is missing is recorded as not measured. ``no_outages`` is the user's statement
+    that no outage occurred in the period (so availability is 100 % of agreed time); it is recorded in
+    each evaluation's ``spec.source`` as theirs.
+    """
     first, last, label = records.parse_period(period, as_of)
-    outages = outages_from_sms(sms) + [o for f in outage_files for o in read_outages_csv(f, timezone)]
-    tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)]
+    records.require_ended(first, last, label, as_of)
+    if no_outages and outage_files:
+        raise FitsmError("--no-outages-occurred states that there were no outages; it cannot go with --outages")
+    logged = outages_from_sms(sms)
+    csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
+    tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)] if ticket_files else None
+    refuse_future(csv_outages, tickets or [], as_of)
+    files = [records.file_source(f, root) for f in [*outage_files, *ticket_files]]
+    statements = ["no outages occurred in the period (--no-outages-occurred, stated by whoever ran the command)"] \
+        if no_outages else []
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
                 for e in sms.of_kind("AgreementEvaluation")}
     done = []
     for doc in _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last):
-        evaluation = evaluate(sms, doc, first, last, outages, tickets)
+        in_log = [o for o in logged if o.start.date() <= last and o.end.date() >= first]
+        data = outage_files or no_outages or _covers(sms, doc, in_log)
+        evaluation = evaluate(sms, doc, first, last, csv_outages + logged if data else None, tickets)
         existing = recorded.get((doc.id, first, last))
         if existing is not None:  # already recorded (perhaps by hand): keep it, never a second record
             done.append(Recorded(evaluation, root / existing.path, False))
             continue
         path = records.destination(root, sms, doc.id, label)
-        created = records.write_new(path, records.render(evaluation, label)) if write else False
+        logs = sorted({o.source.split(" (")[0] for o in in_log if _covers(sms, doc, [o])})
+        source = Provenance(generated_by=_command(period or label, outage_files, ticket_files, no_outages),
+                            as_of=as_of, files=[*(records.file_source(root / p, root) for p in logs), *files],
+                            statements=statements)
+        created = records.write_new(path, records.render(evaluation, label, source), root) if write else False
         done.append(Recorded(evaluation, path, created))
     return done
+
+
+def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
+    """Whether an outage log of the SMS records an outage of a service ``doc`` covers (its data source)."""
+    services = {service for service, _ in covered(sms, doc)}
+    return any(o.service in services for o in outages)
+
+
+def _command(period: str, outage_files: list[Path], ticket_files: list[Path], no_outages: bool) -> str:
+    """The command that wrote the record, as the auditor would run it again."""
+    parts = ["fitsm evaluate", f"--period {period}", *(f"--outages {f.name}" for f in outage_files),
+             *(f"--tickets {f.name}" for f in ticket_files)]
+    if no_outages:
+        parts.append("--no-outages-occurred")
+    return f"{' '.join(parts)} (fitsm-kit {__version__})"
 
 
 def _agreements(docs: list[Doc], wanted: list[str], first: dt.date, last: dt.date) -> list[Doc]:
@@ -50,7 +94,7 @@ def _agreements(docs: list[Doc], wanted: list[str], first: dt.date, last: dt.dat
         by_id = {d.id: d for d in docs}
         unknown = [w for w in wanted if w not in by_id]
         if unknown:
-            raise FitsmError(f"no SLA, OLA or UA with id {', '.join(unknown)}")
+            raise FitsmError(f"no SLA, OLA or UA with id {unknown[0]!r}{did_you_mean(unknown[0], by_id)}")
         return [by_id[w] for w in wanted]
     # every agreement that was valid for at least part of the period
     return [d for d in docs if d.spec.validity is not None and d.spec.validity.start <= last

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from fitsm_kit.atomic import write_atomic
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean, io_error
 from fitsm_kit.gitcontrol.docread import documents
 from fitsm_kit.gitcontrol.evidence import People, trailer_identity
 from fitsm_kit.gitcontrol.repo import run_git, work_tree
@@ -45,7 +45,7 @@ def stamp(text: str, doc_id: str, by: str, on: dt.date, where: str) -> str:
 def _yaml() -> YAML:
     yaml = YAML()
     yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.width = 2**31 - 1  # never fold: ruamel 0.19.1 loses characters in some folded double-quoted strings
     return yaml
 
 
@@ -75,7 +75,8 @@ def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
     out = io.StringIO()
     _yaml().dump({"review": review}, out)
     new = [indent + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
-    if start < stop and new[0].split("#")[0].rstrip() == lines[start].split("#")[0].rstrip():
+    key_line = re.compile(r"\s*review:\s*(#.*)?")
+    if start < stop and key_line.fullmatch(new[0]) and key_line.fullmatch(lines[start]):
         new[0] = lines[start]  # ruamel re-aligns a comment after "review:"; keep the line as it was
     return "\n".join(lines[:start] + new + lines[stop:])
 
@@ -101,10 +102,12 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
     """Stamp the review into the document's file (and commit it); the file and the commit sha (or None)."""
     doc = sms.by_id.get(doc_id)
     if doc is None:
-        raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}")
+        raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}{did_you_mean(doc_id, sms.by_id)}")
     person = People(sms).identity(by)
     if person is None:
-        raise FitsmError(f"--by {by!r} names no Person of the SMS (use a Person id, email or GitHub/GitLab handle)")
+        people = [p.id for p in sms.of_kind("Person")]
+        raise FitsmError(f"--by {by!r} names no Person of the SMS{did_you_mean(by, people)} (use a Person id, email "
+                         "or GitHub/GitLab handle)")
     path = root / doc.path
     top = work_tree(root) if commit else None
     if commit:
@@ -115,7 +118,11 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
                              "review commit holds the review alone")
     spec = sms.by_id[person].spec
     reviewer = trailer_identity(spec.name, spec.email) if commit else ""  # refused before anything is written
-    write_atomic(path, stamp(path.read_text(encoding="utf-8"), doc_id, person, on, doc.path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise io_error("read", path, e) from None
+    write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root)
     if top is None:
         return path, None
     message = f"Review {doc_id}\n\n{note.strip()}\n\n" if note else f"Review {doc_id}\n\n"

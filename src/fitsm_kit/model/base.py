@@ -29,7 +29,8 @@ _LINE_BREAKERS = frozenset((*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80
                             "\u2028", "\u2029", "<", ">"))
 
 
-def _one_plain_line(value: str) -> str:
+def one_plain_line(value: str) -> str:
+    """``value``, if it can go into a commit trailer or CODEOWNERS line; else ValueError saying why."""
     bad = next((c for c in value if c in _LINE_BREAKERS), None)
     if bad is not None:
         raise ValueError(f"must be one plain line without {bad!r} (control, bidi or angle-bracket characters are "
@@ -38,8 +39,8 @@ def _one_plain_line(value: str) -> str:
 
 
 PersonName = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=200),
-                       AfterValidator(_one_plain_line)]
-Email = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=254), AfterValidator(_one_plain_line)]
+                       AfterValidator(one_plain_line)]
+Email = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=254), AfterValidator(one_plain_line)]
 # a GitHub / GitLab user or team: letters, digits and . _ - / (an optional leading @)
 Handle = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^@?[A-Za-z0-9_][A-Za-z0-9_./-]*$", max_length=100)]
 

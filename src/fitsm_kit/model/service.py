@@ -252,9 +252,35 @@ class UA(Envelope):
 
 
 class Result(Strict):
+    """One target's result. Without ``met`` the target was not measured (``note`` says why): absence of
+    data is recorded as such, never as a met target."""
+
     target: NonEmpty
-    measured: float
-    met: bool
+    measured: float | None = None
+    met: bool | None = Field(None, description="Omitted: not measured (no data); note says why")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_why(self) -> Result:
+        if self.met is None and self.measured is not None:
+            raise ValueError("a measured value needs met: true or false")
+        if self.met is None and not self.note:
+            raise ValueError("a result without met (not measured) needs a note saying why")
+        return self
+
+
+class SourceFile(Strict):
+    path: NonEmpty
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Provenance(Strict):
+    """Where a generated record's numbers came from, so that an auditor can produce them again."""
+
+    generated_by: NonEmpty = Field(description="The command and fitsm-kit version that wrote the record")
+    as_of: dt.date = Field(description="The date that counted as today when the record was written")
+    files: list[SourceFile] = Field([], description="The input files, with their SHA-256")
+    statements: list[Text] = Field([], description="What the user stated instead of data (e.g. no outages)")
 
 
 class Notification(Strict):
@@ -269,6 +295,7 @@ class AgreementEvaluationSpec(Strict):
     results: list[Result] | None = evidence("PR2.3", "One result per target", min_length=1)
     notifications: list[Notification] = []
     nonconformity: NonconformityRef | None = None
+    source: Provenance | None = None
 
 
 class AgreementEvaluation(Envelope):
@@ -315,6 +342,8 @@ class ReportDeliverySpec(Strict):
     delivered_on: dt.date | None = evidence("PR3.3", "When it was delivered")
     recipients: list[NonEmpty] | None = evidence("PR3.3", "Who received it", min_length=1)
     location: Text | None = None
+    period_start: dt.date | None = None
+    source: Provenance | None = None
 
 
 class ReportDelivery(Envelope):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.escape import inert_line, safe
 from fitsm_kit.gitcontrol.doccontrol import GitHistory
 from fitsm_kit.gitcontrol.evidence import Event
@@ -25,7 +25,8 @@ def select(sms: Sms, root: Path, target: str) -> list[Doc]:
             candidates.add((base / path).resolve().relative_to(root.resolve()).as_posix())
     docs = [d for d in sms.docs if d.path in candidates]
     if not docs:
-        raise FitsmError(f"{target!r} is neither a document id nor a file of the SMS at {root}")
+        raise FitsmError(f"{target!r} is neither a document id nor a file of the SMS at {root}"
+                         f"{did_you_mean(target, sms.by_id)}")
     return docs
 
 

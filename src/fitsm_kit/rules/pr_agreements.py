@@ -22,7 +22,14 @@ from fitsm_kit.model.service import (
 )
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.pr_common import agreements_in_force, case_owner_rule, expired, in_force, not_in_force
+from fitsm_kit.rules.pr_common import (
+    agreements_in_force,
+    case_owner_rule,
+    expired,
+    in_force,
+    in_force_fix,
+    not_in_force,
+)
 from fitsm_kit.sms.index import Sms
 
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
@@ -112,7 +119,7 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
             return  # each expired SLA is reported itself (agreement-expired): the one cause
         why = "; ".join(not_in_force(s, ctx) for s in slas)
         yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on {ctx.as_of} "
-                      f"({why})", "approve the SLA, renew its validity, or agree a new one")
+                      f"({why})", in_force_fix(slas[0], ctx))
         return
     default = any(s.spec.type == "default" for s in agreed)
     for i, customer in enumerate(spec.customers):
@@ -193,11 +200,16 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last.spec.period_end, interval)) is not None:
         yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {last.spec.period_end} "
                       f"({last.id}); evaluated every {interval}, the next fell due {due}")
-    evaluated = {r.target for r in last.spec.results or ()}
+    results = {r.target: r for r in last.spec.results or ()}
     for i, target in enumerate(targets):
-        if target.id not in evaluated:
+        result = results.get(target.id)
+        if result is None:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
                           f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
+        elif result.met is None:  # not measured: no data is no evidence that the target was met
+            yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no measurement in the latest "
+                          f"evaluation {last.id} ({result.note})", f"evaluate {target.id} again from data "
+                          "(fitsm evaluate --outages / --tickets)")
 
 
 @rule("PR2.3", "sla-evaluated", kinds=("SLA",), evidence=agreements_in_force("SLA"),
@@ -237,11 +249,12 @@ def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Proble
         return
     targets = {t.id: t for t in agreement.spec.targets or ()}
     for i, result in enumerate(spec.results or ()):
-        if not result.met:
+        if result.met is False:
             target = targets.get(result.target)
             agreed = f" against {target.value:g} {target.unit}" if target else ""
             yield Problem(doc, ("spec", "results", i, "met"),
-                          f"{agreement.kind} target {result.target} missed: measured {result.measured:g}{agreed}")
+                          f"{agreement.kind} target {result.target} missed: measured "
+                          f"{'-' if result.measured is None else format(result.measured, 'g')}{agreed}")
 
 
 @rule("PR2.3", "sla-violation-notified", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
@@ -265,6 +278,28 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     linked ``spec.nonconformity`` is accepted as follow-up.
     """
     yield from unhandled(doc, ctx, ("OLA", "UA"))
+
+
+@rule("PR2.3", "evaluation-after-period", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
+      fix="evaluate a period once it has ended: delete this record and run fitsm evaluate after its last day")
+def evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An agreement evaluation covers a period that had ended when it was made.
+
+    A result for days still to come is not a measurement. Flagged: an evaluation whose period ends on
+    or after ``--as-of``, or whose ``spec.source.as_of`` (the day ``fitsm evaluate`` wrote it) is not
+    after the period's last day.
+    """
+    assert isinstance(doc.model, AgreementEvaluation)
+    spec = doc.model.spec
+    made = spec.source.as_of if spec.source else None
+    if spec.period_end is None:
+        return  # left out: reported under PR2.3 as missing
+    if spec.period_end >= ctx.as_of:
+        yield Problem(doc, ("spec", "period_end"), f"the period ends {spec.period_end}, which is not over as of "
+                      f"{ctx.as_of}; an evaluation of it cannot come from data")
+    elif made is not None and made <= spec.period_end:
+        yield Problem(doc, ("spec", "source", "as_of"), f"made on {made}, before the period ended "
+                      f"({spec.period_end}); its results cannot cover the whole period")
 
 
 # --- supporting agreements (PR2.4) ------------------------------------------------------------------

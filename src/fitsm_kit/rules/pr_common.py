@@ -32,16 +32,36 @@ def in_force(doc: Doc, ctx: Context) -> bool:
 
 
 def not_in_force(doc: Doc, ctx: Context) -> str:
-    """Why an agreement is not in force, in words for a finding ("sla-x is a draft")."""
+    """Why an agreement is not in force, in words for a finding ("sla-x: it is a draft, not yet agreed")."""
     status = doc.model.metadata.status
-    validity = doc.spec.validity
-    if status is not Status.APPROVED:
-        return f"{doc.id} is {status.value}, not approved"
+    if status is Status.DRAFT:
+        why = "it is a draft, not yet agreed"
+    elif status is Status.IN_REVIEW:
+        why = "it is in review, not yet agreed"
+    elif status is not Status.APPROVED:
+        why = f"it is {status.value}"
+    elif not complete(doc):
+        why = "it leaves out what it agrees (validity, hours, support or targets)"
+    elif doc.spec.validity.start > ctx.as_of:
+        why = f"its validity starts {doc.spec.validity.start}"
+    else:
+        why = f"its validity ended {doc.spec.validity.end}"
+    return f"{doc.id}: {why}"
+
+
+def in_force_fix(doc: Doc, ctx: Context) -> str:
+    """What to do so that an agreement is in force: the fix that matches why it is not."""
+    status = doc.model.metadata.status
+    if status in (Status.DRAFT, Status.IN_REVIEW):
+        return f"agree and approve {doc.id} (metadata.status: approved, with its approval), or cover the service " \
+               "with an agreement in force"
+    if status is Status.RETIRED:
+        return "agree a new agreement for the service"
     if not complete(doc):
-        return f"{doc.id} leaves out what it agrees (validity, hours, support or targets)"
-    if validity.start > ctx.as_of:
-        return f"{doc.id} starts on {validity.start}"
-    return f"{doc.id} expired on {validity.end}"
+        return f"state what {doc.id} agrees: validity, service hours, support and targets"
+    if doc.spec.validity.start > ctx.as_of:
+        return "cover the service with an agreement in force until this one starts"
+    return f"renew the validity of {doc.id} (spec.validity.end) or agree a new one"
 
 
 def expired(doc: Doc, ctx: Context) -> bool:

@@ -182,3 +182,20 @@ def report_recipients(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if missing:
         yield Problem(doc, ("spec", "recipients"), f"not delivered to {', '.join(missing)} "
                       f"(audience of {spec.id})")
+
+
+@rule("PR3.3", "delivery-after-period", kinds=("ReportDelivery",),
+      fix="deliver a report once its period has ended; record the delivery with fitsm report after its last day")
+def delivery_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A report is delivered after the period it reports on has ended.
+
+    A ``ReportDelivery`` whose ``delivered_on`` is not after ``period_end`` reported on a period that was
+    still running: its numbers cannot cover the period.
+    """
+    assert isinstance(doc.model, ReportDelivery)
+    spec = doc.model.spec
+    if spec.delivered_on is None or spec.period_end is None:
+        return  # left out: reported under PR3.3 as missing
+    if spec.delivered_on <= spec.period_end:
+        yield Problem(doc, ("spec", "delivered_on"), f"delivered {spec.delivered_on}, before the period it reports "
+                      f"on ended ({spec.period_end})")

@@ -33,7 +33,7 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol import codeowners
 from fitsm_kit.gitcontrol.repo import work_tree
 from fitsm_kit.model import schemas
-from fitsm_kit.model.base import ProcessCode
+from fitsm_kit.model.base import ProcessCode, one_plain_line
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.scaffold.new import SCHEMA_DIR
 from fitsm_kit.scaffold.templating import environment, process_info, render, write_new
@@ -196,7 +196,7 @@ def _write(outcome: Outcome, rel: str, text: str, *, top: Path | None = None) ->
         else:
             outcome.kept.append(shown)
         return
-    write_new(path, text)
+    write_new(path, text, within=base)
     outcome.written.append(shown)
 
 
@@ -240,4 +240,9 @@ def party(text: str | None, role: str, fallback_id: str) -> Party:
     name, email = (match.group(1), match.group(2) or "") if match else ("", "")
     if not email and "@" in name and " " not in name:
         name, email = "", name
+    for value in (name, email):  # they go into commit trailers and CODEOWNERS: one plain line, or refused now
+        try:
+            one_plain_line(value)
+        except ValueError as e:
+            raise FitsmError(f"the {role} {value!r}: {e}") from None
     return Party(role, fallback_id, name, email)

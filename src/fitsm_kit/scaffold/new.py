@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fitsm_kit.engine.load import read_sms
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.model import schemas
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.scaffold.questions import Question, id_question, reference_questions, text_questions
@@ -65,8 +65,8 @@ def resolve_kind(name: str) -> str:
     names = {k.lower(): (k,) for k in KINDS} | {kebab(k): (k,) for k in KINDS} | ALIASES
     kinds = names.get(key) or names.get(key.replace("_", "-"))
     if kinds is None:
-        raise FitsmError(f"unknown kind {name!r}; use one of: {', '.join(sorted(KINDS))} "
-                         f"(or an alias: {', '.join(sorted(ALIASES))})")
+        raise FitsmError(f"unknown kind {name!r}{did_you_mean(name, kind_names())} (use one of: "
+                         f"{', '.join(sorted(KINDS))}, or an alias: {', '.join(sorted(ALIASES))})")
     if len(kinds) > 1:
         options = " or ".join(f"{kebab(k)} ({k})" for k in kinds)
         raise FitsmError(f"{name!r} could mean several kinds; use {options}")
@@ -100,8 +100,8 @@ def directory(kind: str, sms: Sms, config: Config) -> str:
     """Where the SMS keeps ``kind``: the layout setting, else the usual directory of its documents."""
     unknown = sorted(set(config.layout) - set(KINDS))
     if unknown:
-        raise FitsmError(f"fitsm.yaml: layout names unknown kinds {', '.join(unknown)}; "
-                         f"use kind names such as {', '.join(sorted(KINDS)[:4])}")
+        raise FitsmError(f"fitsm.yaml: layout names unknown kind {unknown[0]!r}{did_you_mean(unknown[0], KINDS)} "
+                         f"(use kind names such as {', '.join(sorted(KINDS)[:4])})")
     if kind in config.layout:
         return config.layout[kind].strip("/") or "."
     dirs = Counter(PurePosixPath(d.path).parent.as_posix() for d in sms.of_kind(kind))
@@ -112,9 +112,17 @@ def directory(kind: str, sms: Sms, config: Config) -> str:
 
 def target(root: Path, kind: str, doc_id: str, sms: Sms, config: Config) -> Path:
     """The file a new document goes to; it must stay inside the SMS."""
-    path = root / directory(kind, sms, config) / f"{doc_id}.yaml"
+    folder = directory(kind, sms, config)
+    path = root / folder / f"{doc_id}.yaml"
     if not path.resolve().is_relative_to(root.resolve()):
-        raise FitsmError(f"fitsm.yaml: layout for {kind} points outside the SMS ({path}); use a path below the root")
+        lexical = Path(os.path.normpath((root / folder).absolute()))
+        if kind in config.layout and not lexical.is_relative_to(root.absolute()):
+            raise FitsmError(f"fitsm.yaml: layout for {kind} points outside the SMS ({path}); use a path below "
+                             "the root")
+        link = next((p for p in (root / folder, *(root / folder).parents) if p.is_symlink()), root / folder)
+        state = "a broken symbolic link" if not link.exists() else "a symbolic link that leads outside the SMS"
+        raise FitsmError(f"{link} is {state} ({link.resolve()}); fitsm writes only inside the SMS. Replace the link "
+                         f"with a directory, or set another directory for {kind} in 'layout' in fitsm.yaml")
     return path
 
 
@@ -166,7 +174,7 @@ def answer(draft: Draft, doc_id: str | None, given: dict[str, str], ask: Ask | N
     known = {q.name for q in [*first, *rest]} | {"id"}
     unknown = sorted(set(given) - known)
     if unknown:
-        raise FitsmError(f"{draft.kind} has no value {', '.join(map(repr, unknown))}; "
+        raise FitsmError(f"{draft.kind} has no value {', '.join(map(repr, unknown))}{did_you_mean(unknown[0], known)}; "
                          f"--set takes: {', '.join(sorted(known))}")
     values: dict[str, Value] = {q.name: _resolve(q, given.get(q.name), ask) for q in first}
     if doc_id is None:
@@ -223,7 +231,7 @@ def create(draft: Draft, values: dict[str, Value]) -> Path:
     path = target(draft.root, draft.kind, doc_id, draft.sms, draft.config)
     context = {**derived(draft, values), **values, "today": draft.today.isoformat(),
                "schema": schema_ref(draft.root, path, draft.kind), "processes": process_info()}
-    write_new(path, render(draft.kind, context))
+    write_new(path, render(draft.kind, context), within=draft.root)
     return path
 
 

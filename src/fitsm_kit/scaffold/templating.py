@@ -8,8 +8,6 @@ validated against its kind before it is written, and nothing is ever written ove
 from __future__ import annotations
 
 import functools
-import json
-import os
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -19,25 +17,22 @@ from typing import Any
 import jinja2
 import yaml
 
+from fitsm_kit.atomic import create
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.resources import data_dir
 from fitsm_kit.sms.loader import LoadProblem, iter_documents
+from fitsm_kit.yamltext import flow_list, scalar
 
 
 def yaml_scalar(value: Any) -> str:
-    """``value`` as a YAML scalar: plain when that reads back as the same string, else double-quoted."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
-        return json.dumps(value)
-    text = str(value)
-    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/()'@+-]*", text) and not text.endswith(" ")
-    resolved = yaml.safe_load(text) if plain else None  # YAML 1.1 too: "yes", "on", "1.0" stay quoted
-    return text if plain and resolved == text else json.dumps(text, ensure_ascii=False)
+    """``value`` as a YAML scalar that reads back as the same value (:func:`fitsm_kit.yamltext.scalar`)."""
+    return scalar(value)
 
 
 def yaml_list(values: Any) -> str:
     """A flow sequence of scalars, ``[a, b]``."""
-    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+    return flow_list(list(values))
 
 
 @functools.cache
@@ -76,41 +71,11 @@ def validate(kind: str, text: str) -> None:
     KINDS[kind].model_validate(docs[0][1])  # a ValidationError here is a bug in the template
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``, atomically, and never over an existing file.
-
-    The text goes to a temporary file that is then hard-linked to ``path``: the link fails if ``path``
-    exists, even when it appeared a moment ago, so a race cannot clobber it, and readers never see half a
-    file. Where hard links are not supported the file is created with ``O_EXCL`` instead.
-    """
-    if path.exists() or path.is_symlink():
+def write_new(path: Path, text: str, within: Path | None = None) -> None:
+    """Create ``path`` with ``text``, atomically, never over an existing file nor through a link out of
+    ``within`` (see :func:`fitsm_kit.atomic.create`)."""
+    if not create(path, text, within=within):
         raise FitsmError(f"{path} already exists; it was left unchanged (choose another id, or move it away)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise FitsmError(f"{path} already exists; it was left unchanged") from None
-        except OSError:  # no hard links on this file system
-            _create_exclusive(path, data)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _create_exclusive(path: Path, data: bytes) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:
-        raise FitsmError(f"{path} already exists; it was left unchanged") from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.engine import run as engine
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.findings import Result
 from fitsm_kit.model.catalogue import requirements as catalogue_requirements
 from fitsm_kit.site import agreements, builder, documents, home, parties, requirements, reviews, roles, services
@@ -69,7 +69,8 @@ def render(root: Path, out: Path, config: Config, as_of: dt.date, *, engine_name
     ``history`` defaults to the SMS's Git history (:func:`.history.from_git`).
     """
     if engine_name not in ENGINES:
-        raise FitsmError(f"unknown engine {engine_name!r}; use one of: {', '.join(ENGINES)}")
+        raise FitsmError(f"unknown engine {engine_name!r}{did_you_mean(engine_name, ENGINES)}; use one of: "
+                         f"{', '.join(ENGINES)}")
     builder.check_target(out, root, force)
     progress("Checking the SMS", 0, None)
     sms, result = engine.check_sms(root, config, as_of)

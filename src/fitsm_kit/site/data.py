@@ -25,15 +25,18 @@ SUPPORTING = ("OLA", "UA")
 def page_of(doc: Doc) -> str:
     """The Markdown file of a document's own page (docs-relative).
 
-    A document whose id is ``index`` would replace its section's own page; its page gets a ``+``, which
-    no id holds (ids are ``[a-z0-9._-]``), so no other document can take that name either.
+    A page is named after the id, except where the id is a name the site uses itself: ``index`` would
+    overwrite the section's own page. Ids start with a letter or digit, so ``_index`` is no id's page.
     """
-    name = f"{doc.id}+" if doc.id == "index" else doc.id
+    name = f"_{doc.id}" if doc.id in RESERVED else doc.id
     if doc.kind == "Service":
         return f"services/{name}.md"
     if doc.kind in AGREEMENTS:
         return f"agreements/{name}.md"
     return f"documents/{name}.md"
+
+
+RESERVED = {"index"}  # the name of every section's own page
 
 
 def _links() -> defaultdict[str, list[str]]:

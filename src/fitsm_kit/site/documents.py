@@ -17,11 +17,13 @@ from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import cell, link, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.site.paging import paged_table
 from fitsm_kit.site.requirements import findings_table
 from fitsm_kit.sms.index import Doc, references
 
 INDEX = "documents/index.md"
 _OWN_PAGES = ("Service", *AGREEMENTS)
+INLINE = 25  # rows per kind on the register's own page (34 kinds); the rest are on linked pages
 
 
 def control(site: Site, doc: Doc, page: str) -> dict[str, object]:
@@ -70,14 +72,21 @@ def revision(site: Site, doc: Doc) -> dt.date | None:
 
 def pages(site: Site) -> Iterator[Page]:
     """The index of all documents by kind, and a page for each document without a page of its own."""
-    by_kind: dict[str, list[list[object]]] = {}
+    by_kind: dict[str, list[Doc]] = {}
     for doc in site.of_kind(*sorted(KINDS)):
+        by_kind.setdefault(doc.kind, []).append(doc)
+
+    def row(doc: Doc, page: str) -> list[object]:
         meta = doc.model.metadata
-        by_kind.setdefault(doc.kind, []).append([
-            link(site.name(doc), page_of(doc), INDEX), doc.id, meta.status.value, meta.version or "",
-            site.ref(meta.owner, INDEX), len(site.findings_by_doc.get(doc.id, []))])
-    sections = [(kind, table(["Document", "Id", "Status", "Version", "Owner", "Findings"], rows))
-                for kind, rows in sorted(by_kind.items())]
+        return [link(site.name(doc), page_of(doc), page), doc.id, meta.status.value, meta.version or "",
+                site.ref(meta.owner, page), len(site.findings_by_doc.get(doc.id, []))]
+
+    sections = []
+    for kind, docs in sorted(by_kind.items()):
+        shown, more = paged_table(docs, row, ["Document", "Id", "Status", "Version", "Owner", "Findings"], INDEX,
+                                  kind.lower(), f"Documents: {kind}", first=INLINE)
+        sections.append((kind, shown))
+        yield from more
     yield Page(INDEX, "Documents", "documents.md.j2", {"sections": sections, "total": len(site.docs)},
                searchable=False)
     for doc in site.docs.values():

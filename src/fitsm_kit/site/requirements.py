@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,12 +11,14 @@ from markupsafe import Markup
 from fitsm_kit.engine.selection import rule_requirements
 from fitsm_kit.findings import Finding
 from fitsm_kit.model import catalogue
+from fitsm_kit.model.base import Attestation
 from fitsm_kit.output import matrix
 from fitsm_kit.rules.base import REGISTRY
 from fitsm_kit.rules.structural import STRUCTURAL
 from fitsm_kit.site.data import Site, page_of
 from fitsm_kit.site.markdown import link, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.sms.index import Doc
 
 INDEX = "requirements/index.md"
 SHOWN = 100  # findings listed in one table: a page stays small (and searchable) however many there are
@@ -64,6 +67,24 @@ def findings_table(site: Site, findings: list[Finding], page: str, empty: str = 
 _REQS = catalogue.requirements()
 
 
+def attestations_table(site: Site, attested: list[tuple[Doc, Attestation]], page: str) -> Markup:
+    """The first :data:`SHOWN` attestations, then how many more per kind, with links to the register.
+
+    A requirement such as GR5.2 may be attested on every document: listed in full, the page (and its
+    search entry, which Zensical limits to 16,384 token positions) would grow with the SMS.
+    """
+    rows = [[link(site.name(doc), page_of(doc), page), a.statement, site.ref(a.by, page), a.role, a.on.isoformat()]
+            for doc, a in attested[:SHOWN]]
+    shown = table(["Document", "Statement", "By", "Role", "On"], rows, "None recorded.")
+    if len(attested) <= SHOWN:
+        return shown
+    rest = Counter(doc.kind for doc, _ in attested[SHOWN:])
+    more = table(["Kind", "More attestations"],
+                 [[link(kind, DOCUMENTS, page, anchor=kind.lower()), n] for kind, n in sorted(rest.items())])
+    return shown + Markup("\n\n") + text(f"… and {len(attested) - SHOWN} more, on these documents' own pages:") \
+        + Markup("\n\n") + more
+
+
 def pages(site: Site, conf: Conformity) -> Iterator[Page]:
     """The matrix page, then one page per requirement."""
     yield Page(INDEX, "Conformity", "requirements.md.j2",
@@ -80,16 +101,15 @@ def _requirement(site: Site, row: matrix.Row) -> Page:
     kinds = sorted({k for _, _, _, ks in checks for k in ks})
     counts = {kind: len(site.of_kind(kind)) for kind in kinds}
     evidence = [[link(kind, DOCUMENTS, page, anchor=kind.lower()) if n else kind, n] for kind, n in counts.items()]
-    attested = [[link(site.name(doc), page_of(doc), page), a.statement, site.ref(a.by, page), a.role,
-                 a.on.isoformat()]
-                for doc in site.docs.values() for a in doc.model.metadata.attestations if a.requirement == req.id]
+    attested = [(doc, a) for doc in site.docs.values() for a in doc.model.metadata.attestations
+                if a.requirement == req.id]
     return Page(page, f"{req.id} {req.group_title}", "requirement.md.j2", {
         "req": req, "row": row,
         "text": text(req.text), "items": [text(i) for i in req.items],
         "rules": table(["Rule", "What it checks", "Severity"], [[n, s, sev] for n, s, sev, _ in checks],
                        "No selected rule checks this requirement."),
         "evidence": table(["Kind", "Documents"], evidence, "The rules read the SMS as a whole."),
-        "attestations": table(["Document", "Statement", "By", "Role", "On"], attested, "None recorded."),
+        "attestations": attestations_table(site, attested, page),
         "findings": findings_table(site, site.findings_by_req.get(req.id, []), page),
         "waived": findings_table(site, [f for f in site.result.waived if f.requirement == req.id], page,
                                  "None."),

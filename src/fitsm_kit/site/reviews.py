@@ -11,8 +11,9 @@ from fitsm_kit.model.dates import due_date
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.site import ics
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
-from fitsm_kit.site.markdown import link, table
+from fitsm_kit.site.markdown import link
 from fitsm_kit.site.page import File, Page
+from fitsm_kit.site.paging import paged_table
 from fitsm_kit.sms.index import Doc
 
 SOON = dt.timedelta(days=60)  # "upcoming": due within this many days of the as-of date
@@ -84,10 +85,19 @@ def pages(site: Site, items: list[Due]) -> Iterator[Page | File]:
     """The calendar page and the subscribable .ics file."""
     late = [d for d in items if d.late]
     ahead = [d for d in items if not d.late]
+
+    def row(d: Due, page: str) -> list[object]:
+        return rows(site, [d], page)[0]
+
+    late_table, late_pages = paged_table(late, row, HEADERS, PAGE, "late", "Overdue or not planned",
+                                         "Nothing is overdue.")
+    ahead_table, ahead_pages = paged_table(ahead, row, HEADERS, PAGE, "coming", "Coming up", "Nothing is planned.")
+    yield from late_pages
+    yield from ahead_pages
     yield Page(PAGE, "Review calendar", "reviews.md.j2", {
         "as_of": site.as_of.isoformat(), "soon": SOON.days,
-        "late": table(HEADERS, rows(site, late, PAGE), "Nothing is overdue."),
-        "ahead": table(HEADERS, rows(site, ahead, PAGE), "Nothing is planned."),
+        "late": late_table,
+        "ahead": ahead_table,
         "calendar": link("reviews.ics", CALENDAR, PAGE), "count": sum(1 for d in items if d.date),
     }, searchable=False)
     events = [ics.Event(f"{d.doc.id}.{'review' if d.what == 'Review' else 'end'}@fitsm-kit", d.date,

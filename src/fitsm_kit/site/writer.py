@@ -8,7 +8,6 @@ template cannot forget to escape.
 from __future__ import annotations
 
 import functools
-import json
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from markupsafe import Markup, escape
 from fitsm_kit.resources import data_dir
 from fitsm_kit.site.markdown import text
 from fitsm_kit.site.page import File, Page
+from fitsm_kit.yamltext import flow_list, quoted, scalar
 
 DOCS = "docs"
 CONFIG = "mkdocs.yml"
@@ -51,14 +51,17 @@ def front_matter(page: Page) -> str:
         data["hide"] = list(page.hide)
     if not page.searchable:
         data["search"] = {"exclude": True}
-    lines = [f"{key}: {_json(value)}" for key, value in data.items()]
+    lines = [f"{key}: {_yaml(value)}" for key, value in data.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def _json(value: object) -> str:
-    # JSON leaves U+2028 / U+2029 / U+0085 raw; YAML would read them as line breaks.
-    return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") \
-        .replace("\x85", "\\u0085")
+def _yaml(value: object) -> str:
+    """A value as YAML that reads back equal (strings quoted so that no character is lost)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return flow_list(value)
+    return quoted(value) if isinstance(value, str) else scalar(value)
 
 
 def write_sources(build: Path, items: Iterable[Page | File], tick: Callable[[], None] = lambda: None) -> int:
@@ -105,5 +108,6 @@ def write_config(build: Path, site_dir: Path, title: str) -> Path:
                                  "unrecognized_links": "warn"}},
     }
     path = build / CONFIG
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # no line width: a folded double-quoted string is where YAML writers lose characters
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=2**31 - 1), encoding="utf-8")
     return path

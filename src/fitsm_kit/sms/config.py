@@ -67,6 +67,10 @@ def find_root(start: Path) -> Path:
     for candidate in (here, *here.parents):
         if config_path(candidate) is not None:
             return candidate
+        if (candidate / CONFIG_NAME).exists() or (candidate / CONFIG_NAME).is_symlink():
+            what = "a broken symbolic link" if not (candidate / CONFIG_NAME).exists() else "not a regular file"
+            raise FitsmError(f"{candidate / CONFIG_NAME} is {what}; the configuration must be a YAML file. "
+                             f"Replace it with a file (an empty {CONFIG_NAME} is enough)")
     raise FitsmError(f"no {CONFIG_NAME} found (nor {TABLE} in a {PYPROJECT}) in {here} or any parent directory; "
                      f"run 'fitsm init' there, or create {CONFIG_NAME} at the root of your SMS")
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.sms.config import CONFIG_NAME, DEFAULT_EXCLUDE
 from fitsm_kit.sms.loader import LoadProblem, read_file
 
@@ -30,9 +31,21 @@ class Source:
 
 
 def read_sources(root: Path, exclude: Iterable[str]) -> list[Source]:
-    """Every SMS file below ``root`` (see :func:`discover`) with its bytes."""
+    """Every SMS file below ``root`` (see :func:`discover`) with its bytes.
+
+    A file or directory that cannot be read is an error (exit 2) naming it, not a finding: checking the
+    rest would report what the unread part holds as missing ("does not name any SLA"), which is false.
+    """
     real_root = root.resolve()
-    return [_read(rel, path, real_root) for rel, path in discover(root, exclude)]
+    unreadable: list[tuple[str, OSError]] = []
+    sources = [_read(rel, path, real_root) for rel, path in discover(root, exclude, unreadable)]
+    unreadable += [(s.rel, s.refused[1].error) for s in sources if s.refused and s.refused[1].error]
+    if unreadable:
+        rel, error = unreadable[0]
+        more = f"; {len(unreadable) - 1} more cannot be read either" if len(unreadable) > 1 else ""
+        raise FitsmError(f"{io_error('read', root / rel, error)}{more}. fitsm reads every file of the SMS: fix "
+                         "the permissions, or leave the path out with 'exclude' in fitsm.yaml")
+    return sources
 
 
 def _read(rel: str, path: Path, real_root: Path) -> Source:
@@ -53,10 +66,20 @@ def _read(rel: str, path: Path, real_root: Path) -> Source:
     return Source(rel, link, data)
 
 
-def discover(root: Path, exclude: Iterable[str]) -> Iterator[tuple[str, Path]]:
-    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones."""
+def discover(root: Path, exclude: Iterable[str],
+             unreadable: list[tuple[str, OSError]] | None = None) -> Iterator[tuple[str, Path]]:
+    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones.
+
+    Directories that cannot be listed are added to ``unreadable`` (root-relative path, error).
+    """
     excluded = _matcher((*DEFAULT_EXCLUDE, *exclude))
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def failed(error: OSError) -> None:
+        if unreadable is not None:
+            rel = os.path.relpath(error.filename, root) if error.filename else "."
+            unreadable.append((rel.replace(os.sep, "/"), error))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         rel_dir = os.path.relpath(dirpath, root)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not excluded(f"{prefix}{d}/"))

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fitsm_kit.errors import did_you_mean
+
 PROCESSES = frozenset(("SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM",
                        "RDM", "CSI"))
 _TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?$")
@@ -31,8 +33,10 @@ def parse_token(token: str) -> tuple[str, str | None]:
     """("process-manager", "SLM") for "process-manager:SLM"; ValueError for an unknown token."""
     m = _TOKEN.match(token)
     if m is None or (m.group(2) is not None and m.group(2) not in PROCESSES):
-        raise ValueError(f"unknown approver {token!r}; use owner, sms-owner, sms-manager, process-owner[:CODE] "
-                         "or process-manager[:CODE] (CODE: a process such as SLM)")
+        roles = ["owner", "sms-owner", "sms-manager", "process-owner", "process-manager"]
+        raise ValueError(f"unknown approver {token!r}{did_you_mean(token.split(':')[0], roles)}; use owner, "
+                         "sms-owner, sms-manager, process-owner[:CODE] or process-manager[:CODE] (CODE: a process "
+                         "such as SLM)")
     return m.group(1), m.group(2)
 
 

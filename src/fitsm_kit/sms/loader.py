@@ -76,6 +76,7 @@ class LoadProblem:
     col: int
     message: str
     fix: str
+    error: OSError | None = None  # the file could not be read at all (permissions, I/O): not a finding
 
 
 @dataclass
@@ -394,7 +395,7 @@ def read_file(path: Path) -> bytes | LoadProblem:
             data = file.read() if info.st_size <= MAX_FILE_BYTES else b""
     except OSError as err:
         return LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
-                           "check the file's permissions and that it exists")
+                           "check the file's permissions and that it exists", err)
     size = max(info.st_size, len(data))  # it may have grown while it was read
     if size > MAX_FILE_BYTES:
         return LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
