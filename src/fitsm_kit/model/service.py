@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import zoneinfo
-from typing import Annotated, Literal
+from importlib import resources
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -19,6 +21,7 @@ from fitsm_kit.model.base import (
     NonEmpty,
     PersonRef,
     ReportRef,
+    SchemaKeywords,
     ServiceRef,
     SLARef,
     Strict,
@@ -118,7 +121,7 @@ class ServiceCatalogue(Envelope):
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-HHMM = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
+HHMM = Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")  # one "^…$": editors and pydantic agree on it
 
 
 class Window(Strict):
@@ -141,11 +144,24 @@ def _check_timezone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[Text, AfterValidator(_check_timezone), Field(examples=["Europe/Berlin"])]
+@functools.cache
+def time_zones() -> list[str]:
+    """The IANA zone names the published schemas list (data/timezones.txt), for editors to offer and check."""
+    text = resources.files("fitsm_kit").joinpath("data/timezones.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+TimeZone = Annotated[Text, AfterValidator(_check_timezone), Field(examples=["Europe/Berlin"]),
+                     SchemaKeywords(lambda: {"type": "string", "enum": time_zones()})]
 
 
 class Hours(Strict):
     """When something is provided: round the clock (``always``) or weekly windows in a time zone."""
+
+    json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _always_or_windows
+        {"required": ["always"], "properties": {"always": {"const": True}, "windows": {"maxItems": 0}}},
+        {"required": ["windows"], "properties": {"always": {"const": False}, "windows": {"minItems": 1}}},
+    ]}
 
     always: bool = False
     timezone: TimeZone = "UTC"
