@@ -216,6 +216,10 @@ def test_the_editor_and_the_checker_agree(language_server: Path, tmp_path: Path,
     try:
         paths = [*fresh.values(), *(p for p, _ in mutated.values())]
         diagnostics = server.diagnostics(paths)
+        # hover shows the field's explanation (the schema description), not only its title
+        kpi = fresh["KPI"].read_text(encoding="utf-8").splitlines()
+        line = next(i for i, text in enumerate(kpi) if text.strip().startswith("frequency:"))
+        hover = server.hover(fresh["KPI"], line, kpi[line].index("frequency") + 2)
     finally:
         server.close()
 
@@ -233,4 +237,5 @@ def test_the_editor_and_the_checker_agree(language_server: Path, tmp_path: Path,
     assert not disagree, "\n".join(disagree)
     for name, (path, error) in mutated.items():
         assert (path.relative_to(root).as_posix() in flagged) == error, name
+    assert "How often it is measured" in hover, hover
     assert schemas.schema_file("SLA") in {p.name for p in (root / "schemas").iterdir()}

@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import re
+import zoneinfo
 from typing import Any
 
 import jsonschema
@@ -35,10 +36,14 @@ from fitsm_kit.engine.collect import Collector
 from fitsm_kit.engine.validate import validate
 from fitsm_kit.model import schemas
 from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.model.service import time_zones
 from fitsm_kit.sms.loader import load_bytes
 
 from conftest import REPO
 
+# hypothesis describes a strategy when it reports on one (a filtered draw); ours are large schemas, which
+# only makes the description long: not a problem of the test
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
 EXAMPLES_PER_KIND = int(os.environ.get("FITSM_SCHEMA_EXAMPLES", "12"))  # more for a deeper search
 _DATETIME = TypeAdapter(dt.datetime)
 _ANNOTATIONS = ("title", "description", "default", "examples")
@@ -269,3 +274,12 @@ def test_a_structural_mistake_is_an_error_in_the_schema_and_in_the_checker(kind:
         assert bool(in_schema) == bool(in_checker), (mistake, where, in_schema, in_checker)
 
     run()
+
+
+def test_every_time_zone_the_schemas_list_is_one_the_checker_accepts() -> None:
+    """The schemas list data/timezones.txt; each must load here, or an editor would accept what the checker rejects."""
+    zones = time_zones()
+    assert len(zones) > 400 and "Europe/Berlin" in zones and "UTC" in zones
+    for zone in zones:
+        zoneinfo.ZoneInfo(zone)
+    assert published("SLA")["definitions"]["Hours"]["properties"]["timezone"]["enum"] == zones

@@ -180,8 +180,8 @@ class Status(str, enum.Enum):
 
 class Review(Strict):
     interval: IsoDuration | None = Field(None, description="Planned review interval, e.g. P12M")
-    last_reviewed: dt.date | None = None
-    reviewed_by: PersonRef | None = None
+    last_reviewed: dt.date | None = Field(None, description="When the document was last reviewed")
+    reviewed_by: PersonRef | None = Field(None, description="Who reviewed it (a Person id)")
 
 
 class Approval(Strict):
@@ -198,7 +198,7 @@ class Distribution(Strict):
 class Attestation(Strict):
     """A person's recorded statement that a requirement needing judgement is met."""
 
-    requirement: NonEmpty
+    requirement: NonEmpty = Field(description="The FitSM-1 requirement attested, e.g. GR5.2")
     statement: NonEmpty
     by: PersonRef
     role: Text | None = None
@@ -206,18 +206,20 @@ class Attestation(Strict):
 
 
 class Metadata(Strict):
-    id: Identifier
+    id: Identifier = Field(description="Unique in the SMS; other documents reference it by this id")
     title: NonEmpty | None = evidence("GR2.4", "What the document is called (document control: identification)")
     owner: PersonRef | None = evidence(
         "GR2.4", "The accountable Person's id; the FitSM-3 case owner where the kind has one (the requirement "
         "is then that case owner's, e.g. PR1.1 for a service owner)")
-    status: Status
-    version: Text | None = None
-    review: Review | None = None
-    approval: Approval | None = None
+    status: Status = Field(
+        description="draft -> in-review -> approved (or retired); recorded for records of what happened")
+    version: Text | None = Field(None, description="The document's version, e.g. \"1.2\"")
+    review: Review | None = Field(None, description="Planned review interval and the last review (GR2.4)")
+    approval: Approval | None = Field(
+        None, description="Who approved this version, and when: {approved_by, approved_on}")
     distribution: list[Distribution] = []
     attestations: list[Attestation] = []
-    labels: dict[str, Text] = {}
+    labels: dict[str, Text] = Field({}, description="Free-form labels: name: value")
 
 
 class Envelope(Strict):
