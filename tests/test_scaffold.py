@@ -56,10 +56,18 @@ def test_every_kind_renders_a_document_that_loads_and_validates(kind: str, acme:
     before = {p for p in acme.rglob("*") if p.is_file()}
     run = fitsm("new", kind, "--no-input", "--sms", acme)
     assert run.code == 0, run.err
-    [path] = {p for p in acme.rglob("*") if p.is_file()} - before
+    new = {p for p in acme.rglob("*") if p.is_file()} - before
+    [path] = [p for p in new if p.suffix == ".yaml"]
+    assert {p.relative_to(acme).as_posix() for p in new - {path}} == {f"schemas/{schemas.schema_file(kind)}"}
     rel = path.relative_to(acme).as_posix()
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={schemas.SCHEMA_BASE_URL}{schemas.schema_file(kind)}\n")
+    # the modeline names the SMS's own copy of the schema, written for it when missing (never a URL)
+    modeline = text.splitlines()[0]
+    assert modeline.startswith("# yaml-language-server: $schema=") and "://" not in modeline
+    schema = (path.parent / modeline.split("=", 1)[1]).resolve()
+    assert schema == (acme / "schemas" / schemas.schema_file(kind)).resolve()
+    assert schema.read_text(encoding="utf-8") == schemas.render(kind)
+    assert f"schemas/{schemas.schema_file(kind)}" in run.out
     [(_, data)] = list(iter_documents(text))  # type: ignore[misc]
     doc = load(acme).by_id[data["metadata"]["id"]]
     assert (doc.kind, doc.path) == (kind, rel)

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import typing
 from typing import Any
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 
 from fitsm_kit.model import schemas
 from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.scaffold.templating import kebab
 from fitsm_kit.sms.loader import load_file
 
 from conftest import EXAMPLES, REPO
@@ -79,3 +83,39 @@ def test_schemas_use_no_keywords_newer_than_draft_07(kind: str) -> None:
     for keyword in ("$defs", "prefixItems", "unevaluatedProperties", "$dynamicRef", "dependentRequired"):
         assert f'"{keyword}"' not in text
     assert exported(kind)["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+def _models(cls: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    """``cls`` and every model its fields use, however nested in lists, unions and Annotated."""
+    if cls not in seen:
+        seen.add(cls)
+        for info in cls.model_fields.values():
+            stack: list[Any] = [info.annotation]
+            while stack:
+                annotation = stack.pop()
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    _models(annotation, seen)
+                stack.extend(typing.get_args(annotation))
+    return seen
+
+
+# a field written in a template with a comment after it: `  key: value   # what it is`
+_COMMENTED = re.compile(r"^\s*(?:- )?\{?([a-z_]+):[^#]*#\s*\S")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_field_a_template_explains_carries_a_description_for_editor_hover(kind: str) -> None:
+    """What the template comment explains, the schema's description says too (editors show it on hover)."""
+    templates = REPO / "templates" / "documents"
+    text = (templates / "_header.yaml.j2").read_text() + (templates / f"{kebab(kind)}.yaml.j2").read_text()
+    models = _models(KINDS[kind], set())
+    undescribed = []
+    for line in text.splitlines():
+        match = _COMMENTED.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        key = match.group(1)
+        fields = [f for m in models for name, f in m.model_fields.items() if (f.alias or name) == key]
+        assert fields, f"{kind}: the template names '{key}', which no model field has"
+        undescribed += [key for f in fields if not f.description]
+    assert not undescribed, f"{kind}: add a description to {sorted(set(undescribed))}"

@@ -63,6 +63,9 @@ def new_command(
     answers = scaffold.answer(draft, doc_id, given, None if no_input else _ask)
     path = scaffold.create(draft, answers)
     out.print(f"wrote {safe(str(display_root(path)))} ({draft.kind} {safe(str(answers['id']))})", markup=False)
+    if draft.schema_written is not None:
+        out.print(f"wrote {safe(str(display_root(draft.schema_written)))} (the JSON Schema its modeline names, for "
+                  "editors; 'fitsm schema --write schemas' refreshes them all)", markup=False)
 
 
 def _key_value(text: str) -> tuple[str, str]:

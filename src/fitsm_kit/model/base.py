@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from fitsm_kit.model.dates import IsoDuration as IsoDuration  # re-exported: kinds import it from here
 from fitsm_kit.model.dates import as_text as _as_text
@@ -16,9 +27,29 @@ API_VERSION = "fitsm.eu/v1"
 EXTENSION_PREFIX = "x-"
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
-NonEmpty = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
-Identifier = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
+@dataclass(frozen=True)
+class SchemaKeywords:
+    """Annotated metadata: JSON Schema keywords for the published schema only; the checker runs the validators.
+
+    For what a validator accepts that pydantic cannot derive (numbers read as text, a list of known
+    names). ``keywords`` is called when a schema is generated, not at import.
+    """
+
+    keywords: Callable[[], dict[str, Any]]
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(core_schema), **self.keywords()}
+
+
+# The loader keeps the source text of numbers and as_text reads a number as that text, so an editor must
+# accept `version: 0.1` and `tier: 1` as the checker does. Not for patterned strings (ids, durations).
+NUMBER_AS_TEXT = SchemaKeywords(lambda: {"type": ["string", "number"]})
+
+# Field(...) constraints come before BeforeValidator: after it, pydantic drops them from the JSON Schema
+# (the checker still applied them, editors did not). The validators run in the same order either way.
+Text = Annotated[str, BeforeValidator(_as_text), NUMBER_AS_TEXT]
+NonEmpty = Annotated[str, Field(min_length=1), BeforeValidator(_as_text), NUMBER_AS_TEXT]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100), BeforeValidator(_as_text)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 # What goes into Git trailers, CODEOWNERS lines and commit messages must stay one plain line: no line
@@ -38,11 +69,15 @@ def one_plain_line(value: str) -> str:
     return value
 
 
-PersonName = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=200),
-                       AfterValidator(one_plain_line)]
-Email = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=254), AfterValidator(one_plain_line)]
+# _LINE_BREAKERS as a JSON Schema pattern (ECMA-262 and Python syntax alike), for editors
+PLAIN_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029<>]*$"
+_PLAIN_LINE = SchemaKeywords(lambda: {"type": ["string", "number"], "pattern": PLAIN_LINE_PATTERN})
+PersonName = Annotated[str, Field(min_length=1, max_length=200), BeforeValidator(_as_text),
+                       AfterValidator(one_plain_line), _PLAIN_LINE]
+Email = Annotated[str, Field(min_length=1, max_length=254), BeforeValidator(_as_text), AfterValidator(one_plain_line),
+                  _PLAIN_LINE]
 # a GitHub / GitLab user or team: letters, digits and . _ - / (an optional leading @)
-Handle = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^@?[A-Za-z0-9_][A-Za-z0-9_./-]*$", max_length=100)]
+Handle = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9_][A-Za-z0-9_./-]*$", max_length=100), BeforeValidator(_as_text)]
 
 
 REQUIREMENT = "x-fitsm-requirement"  # JSON Schema keyword: the FitSM-1 requirement a field evidences
@@ -72,20 +107,20 @@ class RefTo:
 
 
 _T = BeforeValidator(_as_text)
-PersonRef = Annotated[str, _T, RefTo(("Person",), "GR2.4")]
-ServiceRef = Annotated[str, _T, RefTo(("Service",), "PR1.1")]
-CustomerRef = Annotated[str, _T, RefTo(("Customer",), "PR7.1")]
-SupplierRef = Annotated[str, _T, RefTo(("Supplier",), "PR8.1")]
-RiskRef = Annotated[str, _T, RefTo(("Risk",), "PR6.2")]
-PlanRef = Annotated[str, _T, RefTo(("Plan",), "GR4.2")]
-NonconformityRef = Annotated[str, _T, RefTo(("Nonconformity",), "GR7.1")]
-AgreementRef = Annotated[str, _T, RefTo(("SLA", "OLA", "UA"), "PR2.2")]
-SLARef = Annotated[str, _T, RefTo(("SLA",), "PR2.2")]
-CatalogueRef = Annotated[str, _T, RefTo(("ServiceCatalogue",), "PR2.1")]
-ReportRef = Annotated[str, _T, RefTo(("ReportSpecification",), "PR3.2")]
-AssetRef = Annotated[str, _T, RefTo(("Asset",), "PR6.2")]
-EvaluationRef = Annotated[str, _T, RefTo(("AgreementEvaluation",), "PR8.4")]
-AnyRef = Annotated[str, _T, RefTo((), "GR2.4")]
+PersonRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Person",), "GR2.4")]
+ServiceRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Service",), "PR1.1")]
+CustomerRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Customer",), "PR7.1")]
+SupplierRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Supplier",), "PR8.1")]
+RiskRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Risk",), "PR6.2")]
+PlanRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Plan",), "GR4.2")]
+NonconformityRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Nonconformity",), "GR7.1")]
+AgreementRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("SLA", "OLA", "UA"), "PR2.2")]
+SLARef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("SLA",), "PR2.2")]
+CatalogueRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("ServiceCatalogue",), "PR2.1")]
+ReportRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("ReportSpecification",), "PR3.2")]
+AssetRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Asset",), "PR6.2")]
+EvaluationRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("AgreementEvaluation",), "PR8.4")]
+AnyRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo((), "GR2.4")]
 
 
 class ProcessCode(str, enum.Enum):
@@ -114,8 +149,11 @@ class Strict(BaseModel):
         extra="forbid",
         frozen=True,
         allow_inf_nan=False,  # .nan and .inf are never a percentage, a target or a measurement
-        json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}},
+        json_schema_extra=lambda schema, cls: _published(schema, cls),
     )
+    # JSON Schema keywords for what a model_validator checks across fields, where JSON Schema can say it
+    # (``anyOf`` of the allowed combinations); published with the model's schema.
+    json_rules: ClassVar[dict[str, Any]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -128,6 +166,11 @@ class Strict(BaseModel):
         return data
 
 
+def _published(schema: dict[str, Any], cls: type[Strict]) -> None:
+    schema["patternProperties"] = {f"^{EXTENSION_PREFIX}": {}}  # x- extensions are ignored, never errors
+    schema.update(cls.json_rules)
+
+
 class Status(str, enum.Enum):
     DRAFT = "draft"
     IN_REVIEW = "in-review"
@@ -138,8 +181,8 @@ class Status(str, enum.Enum):
 
 class Review(Strict):
     interval: IsoDuration | None = Field(None, description="Planned review interval, e.g. P12M")
-    last_reviewed: dt.date | None = None
-    reviewed_by: PersonRef | None = None
+    last_reviewed: dt.date | None = Field(None, description="When the document was last reviewed")
+    reviewed_by: PersonRef | None = Field(None, description="Who reviewed it (a Person id)")
 
 
 class Approval(Strict):
@@ -156,7 +199,7 @@ class Distribution(Strict):
 class Attestation(Strict):
     """A person's recorded statement that a requirement needing judgement is met."""
 
-    requirement: NonEmpty
+    requirement: NonEmpty = Field(description="The FitSM-1 requirement attested, e.g. GR5.2")
     statement: NonEmpty
     by: PersonRef
     role: Text | None = None
@@ -164,18 +207,20 @@ class Attestation(Strict):
 
 
 class Metadata(Strict):
-    id: Identifier
+    id: Identifier = Field(description="Unique in the SMS; other documents reference it by this id")
     title: NonEmpty | None = evidence("GR2.4", "What the document is called (document control: identification)")
     owner: PersonRef | None = evidence(
         "GR2.4", "The accountable Person's id; the FitSM-3 case owner where the kind has one (the requirement "
         "is then that case owner's, e.g. PR1.1 for a service owner)")
-    status: Status
-    version: Text | None = None
-    review: Review | None = None
-    approval: Approval | None = None
+    status: Status = Field(
+        description="draft -> in-review -> approved (or retired); recorded for records of what happened")
+    version: Text | None = Field(None, description="The document's version, e.g. \"1.2\"")
+    review: Review | None = Field(None, description="Planned review interval and the last review (GR2.4)")
+    approval: Approval | None = Field(
+        None, description="Who approved this version, and when: {approved_by, approved_on}")
     distribution: list[Distribution] = []
     attestations: list[Attestation] = []
-    labels: dict[str, Text] = {}
+    labels: dict[str, Text] = Field({}, description="Free-form labels: name: value")
 
 
 class Envelope(Strict):

@@ -10,10 +10,45 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-_DURATION = re.compile(r"P(?!\Z)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?!\Z)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z")
-# No look-ahead here: pydantic-core and editors use this one (parse_interval rejects a bare "P" or "PT").
-DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+S)?)?$"
+# The digits each part of a duration may have: enough for any planned interval, and bounded so that no
+# duration within them is longer than date arithmetic can take (all at their maximum: about 640 years).
+# The checker and the published schemas use the same bounds, so an editor accepts exactly what it does.
+_DATE_PARTS = (("Y", 2), ("M", 3), ("W", 3), ("D", 5))
+_TIME_PARTS = (("H", 6), ("M", 7), ("S", 9))
+
+
+def _some_of(parts: tuple[tuple[str, int], ...]) -> str:
+    """A regex for one or more of ``parts`` in order, each with its number (no look-ahead: Rust, JS, Python)."""
+    alternatives = []
+    for i, (unit, digits) in enumerate(parts):
+        rest = "".join(f"([0-9]{{1,{d}}}{u})?" for u, d in parts[i + 1:])
+        alternatives.append(f"[0-9]{{1,{digits}}}{unit}{rest}")
+    return f"({'|'.join(alternatives)})"
+
+
+_FORM = re.compile(r"P(?!\Z)(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
+                   r"(?:T(?!\Z)(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\Z")
+# What the checker accepts and the published schemas say: a bare "P" or "PT" is no duration.
+DURATION_PATTERN = f"^P({_some_of(_DATE_PARTS)}(T{_some_of(_TIME_PARTS)})?|T{_some_of(_TIME_PARTS)})$"
+_BOUNDED = re.compile(DURATION_PATTERN)
+_LIMITS = ", ".join(f"{'9' * digits}{unit}" for unit, digits in _DATE_PARTS) + ", T" + \
+    ", ".join(f"{'9' * digits}{unit}" for unit, digits in _TIME_PARTS)
+
+# Dates and date-times as the checker (pydantic) reads them, as JSON Schema patterns for editors: a real
+# calendar day (29 February only in leap years), a time with optional seconds, an optional UTC offset
+# (the checker reads a date-time without one in the document's time zone, so "format: date-time",
+# which requires an offset, would flag what the checker accepts).
+_YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_MONTH_DAY = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+_LEAP_DAY = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
+_DATE = f"({_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
+DATE_PATTERN = f"^{_DATE}$"
+_TIME = "[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
+_OFFSET = "([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+DATETIME_PATTERN = f"^{_DATE}{_TIME}{_OFFSET}?$"
+# Either kind alone, for rules that need both values of a pair alike.
+NAIVE_DATETIME_PATTERN = f"^{_DATE}{_TIME}$"
+AWARE_DATETIME_PATTERN = f"^{_DATE}{_TIME}{_OFFSET}$"
 _REFERENCE = dt.datetime(2000, 1, 1)  # where durations are laid out to compare them and to check their size
 
 
@@ -51,9 +86,11 @@ class Interval:
 
 def parse_interval(text: str) -> Interval:
     """Parse an ISO-8601 date duration; raise ValueError with a hint when it is not one."""
-    match = _DURATION.match(text) if isinstance(text, str) and len(text) <= 40 else None
+    match = _FORM.match(text) if isinstance(text, str) and len(text) <= 64 else None
     if not match:
         raise ValueError(f"{text!r} is not an ISO-8601 duration such as P12M, P1Y, P2W, P30D or PT8H")
+    if not _BOUNDED.match(text):
+        raise ValueError(f"{text!r} has more digits than a planned interval needs (at most {_LIMITS})")
     years, months, weeks, days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     interval = Interval(years, months, 7 * weeks + days, 3600 * hours + 60 * minutes + seconds)
     try:
@@ -82,5 +119,6 @@ def _check_interval(value: str) -> str:
 
 
 # Lives here rather than in model/ so that the configuration can use it without importing every kind.
+# The pattern is for editors only: _check_interval applies the same one with a message that helps.
 IsoDuration = Annotated[str, BeforeValidator(as_text), AfterValidator(_check_interval),
-                        Field(pattern=DURATION_PATTERN, examples=["P12M"])]
+                        Field(json_schema_extra={"pattern": DURATION_PATTERN}, examples=["P12M"])]

@@ -31,11 +31,12 @@ class PersonSpec(Strict):
     name: PersonName | None = evidence("GR2.4", "The person's name, as in Git commits")
     email: Email | None = evidence("GR2.4", "The person's main Git author e-mail")
     emails: list[Email] = Field([], description="Further Git author emails of this person")
-    github: Handle | None = None
-    gitlab: Handle | None = None
+    github: Handle | None = Field(None, description="GitHub user name, used for CODEOWNERS and to match Git commits")
+    gitlab: Handle | None = Field(None, description="GitLab user name, used for CODEOWNERS and to match Git commits")
     organisation: Text | None = None
-    top_management: bool = False
-    active: bool = True
+    top_management: bool = Field(
+        False, description="true for a member of top management (the SMS owner must be one, GR1.1)")
+    active: bool = Field(True, description="false once the person has left; keep the record for history")
 
 
 class Person(Envelope):
@@ -82,7 +83,7 @@ class PolicySpec(Strict):
     goals: list[NonEmpty] | None = evidence("GR1.2", "Overall service management goals", min_length=1)
     commitments: Commitments | None = evidence(
         "GR1.2", "The commitments GR1.2 names: continual improvement, service and process orientation")
-    statements: list[Text] = []
+    statements: list[Text] = Field([], description="Further policy statements")
     management_review_interval: IsoDuration | None = Field(
         None, description="Planned interval of management reviews (GR1.3), e.g. P12M")
     audit_interval: IsoDuration | None = Field(
@@ -111,11 +112,12 @@ class ExternalRequirement(Strict):
 
 class ScopeSpec(Strict):
     statement: NonEmpty | None = evidence("GR3.2", "The SMS scope statement")
-    services: list[ServiceRef] = []
-    processes: list[ProcessCode] = list(ProcessCode)
+    services: list[ServiceRef] = Field([], description="Service ids in scope")
+    processes: list[ProcessCode] = Field(
+        list(ProcessCode), description="The FitSM processes in scope (default: all 14)")
     organisations: list[Text] = []
     locations: list[Text] = []
-    exclusions: list[Text] = []
+    exclusions: list[Text] = Field([], description="What is explicitly out of scope, and why")
     stakeholders: list[Stakeholder] = evidence("GR3.1", "Stakeholders and their needs and expectations",
                                                required=False, default=[])
     requirements: list[ExternalRequirement] = evidence(
@@ -129,16 +131,18 @@ class Scope(Envelope):
 
 
 class Goal(Strict):
-    id: NonEmpty
+    id: NonEmpty = Field(description="An id for the goal, unique in the plan, e.g. G1")
     description: NonEmpty
-    due: dt.date
-    status: Literal["planned", "in-progress", "done", "dropped"] = "planned"
+    due: dt.date = Field(description="When the goal is due")
+    status: Literal["planned", "in-progress", "done", "dropped"] = Field(
+        "planned", description="planned | in-progress | done | dropped")
 
 
 class PlanSpec(Strict):
     type: Literal["sms", "process"] = "sms"
     process: ProcessCode | None = None
-    aligned_with: PlanRef | None = None
+    aligned_with: PlanRef | None = Field(
+        None, description="The service management plan this plan is aligned with (GR4.2)")
     goals: list[Goal] = Field([], description="Goals and timing (GR4.1 for the SMS plan)")
     roles: list[Text] = Field([], description="Roles and responsibilities for carrying out the plan")
     training: list[Text] = Field([], description="Training and awareness activities")
@@ -169,14 +173,16 @@ class Procedure(Strict):
 
 class ProcessSpec(Strict):
     code: ProcessCode | None = evidence("GR2.2", "Which of the 14 FitSM processes this defines")
-    goals: list[NonEmpty] = []
-    inputs: list[NonEmpty] = []
-    activities: list[NonEmpty] = []
-    outputs: list[NonEmpty] = []
-    roles: list[ProcessRole] = []
-    interfaces: list[Interface] = []
-    policies: list[Text] = []
-    procedures: list[Procedure] = []
+    goals: list[NonEmpty] = Field([], description="What this process achieves for you")
+    inputs: list[NonEmpty] = Field([], description="The process inputs (FitSM-2 lists them)")
+    activities: list[NonEmpty] = Field([], description="The activities you carry out, e.g. from FitSM-2")
+    outputs: list[NonEmpty] = Field([], description="The process outputs (FitSM-2 lists them)")
+    roles: list[ProcessRole] = Field(
+        [], description="Process roles: {role, responsibilities}; who holds them is in the role assignments")
+    interfaces: list[Interface] = Field(
+        [], description="Interfaces to other processes: {process, direction: in | out | both, description}")
+    policies: list[Text] = Field([], description="Process-specific policies, if any")
+    procedures: list[Procedure] = Field([], description="Procedures, if needed: {title, topic, steps}")
 
 
 class Process(Envelope):
@@ -197,7 +203,7 @@ class KPISpec(Strict):
     target: NonEmpty | None = evidence("GR6.1", "The target value that makes the KPI an evaluation, e.g. '>= 99.5 %'")
     measurement_method: NonEmpty | None = evidence("GR6.1", "How the value is measured")
     frequency: IsoDuration | None = evidence("GR6.1", "How often it is measured, e.g. P1M")
-    goal: Text | None = None
+    goal: Text | None = Field(None, description="The policy or plan goal it supports")
     measurements: list[Measurement] = evidence("GR6.1", "Measured values, newest last", required=False, default=[])
 
 
@@ -208,7 +214,7 @@ class KPI(Envelope):
 
 class Action(Strict):
     description: NonEmpty
-    owner: PersonRef
+    owner: PersonRef = Field(description="Who carries out the action (a Person id)")
     due: dt.date
     done: bool = False
 
@@ -216,10 +222,10 @@ class Action(Strict):
 class ManagementReviewSpec(Strict):
     date: dt.date | None = evidence("GR1.3", "When the review took place")
     chaired_by: PersonRef | None = evidence("GR1.3", "Who chaired it: the SMS owner")
-    participants: list[PersonRef] = []
+    participants: list[PersonRef] = Field([], description="Person ids of the participants")
     inputs: list[NonEmpty] = []
     results: list[NonEmpty] = []
-    actions: list[Action] = []
+    actions: list[Action] = Field([], description="Actions decided: {description, owner, due}")
 
 
 class ManagementReview(Envelope):
@@ -242,11 +248,13 @@ class Score(Strict):
 
 class AuditSpec(Strict):
     date: dt.date | None = evidence("GR6.2", "When the assessment or audit took place")
-    type: Literal["self-assessment", "internal-audit", "external-audit"] | None = evidence("GR6.2")
+    type: Literal["self-assessment", "internal-audit", "external-audit"] | None = evidence(
+        "GR6.2", "self-assessment, internal-audit or external-audit")
     assessors: list[NonEmpty] | None = evidence("GR6.2", "Who assessed", min_length=1)
-    scope: list[Text] = []
-    findings: list[AuditFinding] = []
-    scores: list[Score] = []
+    scope: list[Text] = Field([], description="The requirements or processes assessed")
+    findings: list[AuditFinding] = Field(
+        [], description="What was found: {description, requirement, severity: major | minor | observation}")
+    scores: list[Score] = Field([], description="Capability scores per requirement: {requirement, score: 0-4}")
 
 
 class Audit(Envelope):
@@ -256,14 +264,15 @@ class Audit(Envelope):
 
 
 class NonconformitySpec(Strict):
-    source: AnyRef | None = None
+    source: AnyRef | None = Field(None, description="Where it was found: the id of the audit, review or document")
     requirement: Text | None = None
     description: NonEmpty | None = evidence("GR7.1", "What deviates from what")
     raised_on: dt.date | None = evidence("GR7.1", "When the nonconformity was identified")
     cause: Text | None = None
     corrective_action: Text | None = None
     due: dt.date | None = None
-    status: Literal["open", "in-progress", "closed"] = "open"
+    status: Literal["open", "in-progress", "closed"] = Field(
+        "open", description="open | in-progress | closed (then set closed_on and verified_on)")
     closed_on: dt.date | None = None
     verified_on: dt.date | None = None
 
@@ -286,7 +295,8 @@ class ImprovementSpec(Strict):
     source: Text | None = None
     description: NonEmpty | None = evidence("GR7.2", "The improvement")
     evaluation: Evaluation | None = evidence("GR7.2", "The improvement's evaluation and approval", required=False)
-    status: Literal["proposed", "approved", "in-progress", "implemented", "rejected"] = "proposed"
+    status: Literal["proposed", "approved", "in-progress", "implemented", "rejected"] = Field(
+        "proposed", description="proposed | approved | in-progress | implemented | rejected")
 
 
 class Improvement(Envelope):

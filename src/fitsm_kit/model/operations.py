@@ -38,7 +38,7 @@ class ServiceRequirement(Strict):
 class Measure(Strict):
     description: NonEmpty
     mitigates: list[RiskRef] = []
-    status: Literal["planned", "implemented"] = "planned"
+    status: Literal["planned", "implemented"] = Field("planned", description="planned | implemented")
     due: dt.date | None = None
 
 
@@ -51,9 +51,10 @@ class AvailabilityContinuityPlanSpec(Strict):
     services: list[ServiceRef] | None = evidence("PR4.1", "The services the plan covers", min_length=1)
     requirements: list[ServiceRequirement] = evidence("PR4.1", "Availability and continuity requirements per "
                                                       "service", required=False, default=[])
-    risks: list[RiskRef] = []
+    risks: list[RiskRef] = Field(
+        [], description="Risk ids (category availability or continuity) the plan addresses (PR4.2)")
     measures: list[Measure] = evidence("PR4.3", "Measures against the risks", required=False, default=[])
-    tests: list[ContinuityTest] = []
+    tests: list[ContinuityTest] = Field([], description="Continuity tests: {date, result}")
 
 
 class AvailabilityContinuityPlan(Envelope):
@@ -103,7 +104,7 @@ class CapacityPlan(Envelope):
 
 class SecurityPolicySpec(Strict):
     statement: NonEmpty | None = evidence("PR6.1", "The information security policy statement")
-    requirements: list[NonEmpty] = []
+    requirements: list[NonEmpty] = Field([], description="The information security requirements this policy addresses")
     topics: list[Text] = Field([], description="e.g. access control, incident handling, acceptable use")
 
 
@@ -133,13 +134,15 @@ class RiskSpec(Strict):
         "PR6.2", "availability or continuity (PR4.2), security (PR6.2), capacity or other")
     description: NonEmpty | None = evidence("PR6.2", "The risk")
     services: list[ServiceRef] = []
-    assets: list[AssetRef] = []
+    assets: list[AssetRef] = Field([], description="Asset ids the risk concerns")
     probability: int | None = evidence("PR6.2", "1 (rare) to 5 (almost certain)", ge=1, le=5)
-    vulnerability: int = Field(3, ge=1, le=5)
+    vulnerability: int = Field(3, ge=1, le=5, description="1 (low) to 5 (high)")
     impact: int | None = evidence("PR6.2", "1 (negligible) to 5 (severe)", ge=1, le=5)
     assessed_on: dt.date | None = evidence("PR6.2", "When the risk was last assessed")
-    treatment: Literal["mitigate", "accept", "transfer", "avoid"] = "mitigate"
-    accepted_by: PersonRef | None = None
+    treatment: Literal["mitigate", "accept", "transfer", "avoid"] = Field(
+        "mitigate", description="mitigate | accept (then accepted_by) | transfer | avoid")
+    accepted_by: PersonRef | None = Field(
+        None, description="Who accepted the risk (a Person id), when treatment is accept")
 
 
 class Risk(Envelope):
@@ -172,7 +175,8 @@ class SecurityControlSpec(Strict):
                                                                                       "organisational")
     description: NonEmpty | None = evidence("PR6.3", "The control")
     mitigates: list[RiskRef] | None = evidence("PR6.3", "The risks it reduces", min_length=1)
-    status: Literal["planned", "implemented", "retired"] = "planned"
+    status: Literal["planned", "implemented", "retired"] = Field(
+        "planned", description="planned | implemented (then set implemented_on) | retired")
     implemented_on: dt.date | None = None
     topic: Text | None = Field(None, description="e.g. access-control, as in the ISM procedures")
     interval: IsoDuration | None = Field(None, description="How often a recurring control is carried out")
@@ -205,10 +209,11 @@ class CustomerSpec(Strict):
     organisation: NonEmpty | None = evidence("PR7.1", "Who the customer is")
     relationship_manager: PersonRef | None = evidence("PR7.2", "The designated contact (a Person id) who manages "
                                                       "the relationship")
-    contacts: list[Contact] = []
+    contacts: list[Contact] = Field([], description="Contacts on the customer's side")
     channels: CustomerChannels = evidence("PR7.3", "Ordering, escalation and complaint channels", required=False,
                                           default=CustomerChannels())
-    service_review_interval: IsoDuration | None = None
+    service_review_interval: IsoDuration | None = Field(
+        None, description="Planned interval of service reviews with this customer (PR7.4), e.g. P6M")
 
 
 class Customer(Envelope):
@@ -236,7 +241,8 @@ class ComplaintSpec(Strict):
     customer: CustomerRef | None = evidence("PR7.5", "Who complained")
     received_on: dt.date | None = evidence("PR7.5", "When the complaint was received")
     description: NonEmpty | None = evidence("PR7.5", "The complaint")
-    status: Literal["open", "in-progress", "closed"] = "open"
+    status: Literal["open", "in-progress", "closed"] = Field(
+        "open", description="open | in-progress | closed (then set closed_on)")
     response: Text | None = None
     closed_on: dt.date | None = None
 
@@ -271,13 +277,14 @@ class SupplierChannels(Strict):
 class SupplierSpec(Strict):
     organisation: NonEmpty | None = evidence("PR8.1", "Who the supplier is")
     type: Literal["internal", "external"] | None = evidence("PR8.1", "internal or external")
-    federation_member: bool = False
+    federation_member: bool = Field(False, description="true for a member of a federation the provider belongs to")
     relationship_manager: PersonRef | None = evidence("PR8.2", "The designated contact (a Person id) who manages "
                                                       "the relationship")
     contacts: list[Contact] = evidence("PR8.2", "Contacts on the supplier's side", required=False, default=[])
     channels: SupplierChannels = evidence("PR8.3", "Escalation and other channels", required=False,
                                           default=SupplierChannels())
-    evaluation_interval: IsoDuration | None = None
+    evaluation_interval: IsoDuration | None = Field(
+        None, description="Planned interval of supplier evaluations (PR8.4), e.g. P12M")
 
 
 class Supplier(Envelope):
@@ -288,7 +295,7 @@ class Supplier(Envelope):
 class SupplierEvaluationSpec(Strict):
     supplier: SupplierRef | None = evidence("PR8.4", "The supplier evaluated")
     date: dt.date | None = evidence("PR8.4", "When it was evaluated")
-    basis: list[EvaluationRef] = []
+    basis: list[EvaluationRef] = Field([], description="AgreementEvaluation ids the evaluation is based on")
     result: NonEmpty | None = evidence("PR8.4", "The result of the evaluation")
     actions: list[Text] = []
 

@@ -10,15 +10,35 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
 from fitsm_kit.model.base import REQUIRED, REQUIREMENT
+from fitsm_kit.model.dates import DATE_PATTERN, DATETIME_PATTERN
 from fitsm_kit.model.kinds import KINDS
 
 SCHEMA_BASE_URL = "https://fitsm-kit.example/schemas/"
 
 
+class _Generator(GenerateJsonSchema):
+    """Dates and date-times as the checker reads them, checked by pattern in any editor.
+
+    ``format: date-time`` requires a UTC offset, which the checker does not (a time without one is read
+    in the document's time zone); and many editors treat ``format`` as a mere annotation, so a pattern
+    that spells out real calendar days is what makes an editor reject 2026-02-30 as the checker does.
+    """
+
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+
+    def datetime_schema(self, schema: core_schema.DatetimeSchema) -> JsonSchemaValue:
+        return {"type": "string", "pattern": DATETIME_PATTERN, "examples": ["2026-10-01T08:30", "2026-10-01T08:30Z"]}
+
+
 def kind_schema(kind: str) -> dict[str, Any]:
     """The draft-07 JSON Schema of one kind."""
-    schema = KINDS[kind].model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
+    schema = KINDS[kind].model_json_schema(by_alias=True, ref_template="#/definitions/{model}",
+                                           schema_generator=_Generator)
     _require_evidence(schema)
     definitions = schema.pop("$defs", None)
     out: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#",

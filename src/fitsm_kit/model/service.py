@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import zoneinfo
-from typing import Annotated, Literal
+from importlib import resources
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -19,6 +21,7 @@ from fitsm_kit.model.base import (
     NonEmpty,
     PersonRef,
     ReportRef,
+    SchemaKeywords,
     ServiceRef,
     SLARef,
     Strict,
@@ -37,16 +40,16 @@ class Lifecycle(str, enum.Enum):
 
 
 class Component(Strict):
-    id: NonEmpty
+    id: NonEmpty = Field(description="An id for the component, unique in the service")
     description: Text | None = None
     supplier: SupplierRef | None = Field(None, description="Supplier that provides this component")
-    critical: bool = True
+    critical: bool = Field(True, description="false for a redundant component: left out of the composed availability")
 
 
 class ServiceSupplier(Strict):
     supplier: SupplierRef
     role: NonEmpty
-    agreement_required: bool = True
+    agreement_required: bool = Field(True, description="false when no OLA / UA is needed (then give a justification)")
     justification: Text | None = Field(None, description="Why no OLA / UA is needed")
 
 
@@ -58,14 +61,14 @@ class Monitoring(Strict):
 class ServiceSpec(Strict):
     description: NonEmpty | None = evidence("PR1.1", "What the service is, in the portfolio")
     lifecycle_status: Lifecycle | None = evidence("PR1.1", "proposed, design, transition, live or retired")
-    customer_facing: bool = True
+    customer_facing: bool = Field(True, description="false for an internal (supporting) service")
     value_proposition: Text | None = None
     customers: list[CustomerRef] = evidence("PR7.1", "The service's customers", required=False, default=[])
     components: list[Component] = evidence("PR1.1", "Service components and who supplies them", required=False,
                                            default=[])
     suppliers: list[ServiceSupplier] = evidence("PR1.4", "Internal and external suppliers involved",
                                                 required=False, default=[])
-    depends_on: list[ServiceRef] = []
+    depends_on: list[ServiceRef] = Field([], description="Other Service ids this service depends on")
     monitoring: Monitoring | None = evidence("PR4.4", "How availability is monitored", required=False)
 
 
@@ -118,7 +121,7 @@ class ServiceCatalogue(Envelope):
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-HHMM = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
+HHMM = Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")  # one "^…$": editors and pydantic agree on it
 
 
 class Window(Strict):
@@ -141,17 +144,32 @@ def _check_timezone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[Text, AfterValidator(_check_timezone), Field(examples=["Europe/Berlin"])]
+@functools.cache
+def time_zones() -> list[str]:
+    """The IANA zone names the published schemas list (data/timezones.txt), for editors to offer and check."""
+    text = resources.files("fitsm_kit").joinpath("data/timezones.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+TimeZone = Annotated[Text, AfterValidator(_check_timezone), Field(examples=["Europe/Berlin"]),
+                     SchemaKeywords(lambda: {"type": "string", "enum": time_zones()})]
 
 
 class Hours(Strict):
     """When something is provided: round the clock (``always``) or weekly windows in a time zone."""
 
-    always: bool = False
-    timezone: TimeZone = "UTC"
-    windows: list[Window] = []
-    exceptions: list[Text] = []
-    maintenance: list[Maintenance] = []
+    json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _always_or_windows
+        {"required": ["always"], "properties": {"always": {"const": True}, "windows": {"maxItems": 0}}},
+        {"required": ["windows"], "properties": {"always": {"const": False}, "windows": {"minItems": 1}}},
+    ]}
+
+    always: bool = Field(False, description="true: round the clock; else list the weekly windows")
+    timezone: TimeZone = Field("UTC", description="An IANA time zone, e.g. Europe/Berlin")
+    windows: list[Window] = Field(
+        [], description="Weekly windows: {days: [mon, ...], start: \"08:00\", end: \"18:00\"}")
+    exceptions: list[Text] = Field([], description="Exceptions to these hours, e.g. public holidays")
+    maintenance: list[Maintenance] = Field(
+        [], description="Maintenance windows: {start: YYYY-MM-DDTHH:MM, end, description}")
 
     @model_validator(mode="after")
     def _always_or_windows(self) -> Hours:
@@ -161,18 +179,25 @@ class Hours(Strict):
 
 
 class Support(Strict):
-    contact: NonEmpty
+    contact: NonEmpty = Field(description="The service desk's e-mail address, phone or portal")
     hours: Hours | None = None
-    channels: list[Text] = []
+    channels: list[Text] = Field([], description="Support channels, e.g. portal, e-mail, phone")
 
 
 class Target(Strict):
-    id: NonEmpty
-    metric: Literal["availability", "response-time", "resolution-time", "other"]
+    json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _percent_in_range
+        {"properties": {"unit": {"const": "%"}, "value": {"minimum": 0, "maximum": 100}}},
+        {"properties": {"unit": {"not": {"const": "%"}}, "value": {"minimum": 0}}},
+    ]}
+
+    id: NonEmpty = Field(description="An id for the target, unique in the agreement, e.g. availability")
+    metric: Literal["availability", "response-time", "resolution-time", "other"] = Field(
+        description="availability | response-time | resolution-time | other")
     value: float
-    unit: Literal["%", "minutes", "hours", "days", "count", "other"]
-    priority: Text | None = None
-    period: IsoDuration = "P1M"
+    unit: Literal["%", "minutes", "hours", "days", "count", "other"] = Field(
+        description="% | minutes | hours | days | count | other")
+    priority: Text | None = Field(None, description="The incident priority a time target applies to, e.g. high")
+    period: IsoDuration = Field("P1M", description="Period the target applies to, e.g. P1M")
     description: Text | None = None
 
     @model_validator(mode="after")
@@ -186,7 +211,7 @@ class Target(Strict):
 
 class Validity(Strict):
     start: dt.date
-    end: dt.date | None = None
+    end: dt.date | None = Field(None, description="Last day of a fixed term; omit for open-ended")
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Validity:
@@ -199,23 +224,28 @@ class AgreementSpec(Strict):
     """What SLAs, OLAs and UAs share (FitSM-4 agreement contents)."""
 
     validity: Validity | None = evidence("PR2.2", "When the agreement is in force: start and optional end")
-    description: Text | None = None
+    description: Text | None = Field(
+        None, description="Scope and description of the service(s), in the customer's words")
     service_hours: Hours | None = evidence("PR2.2", "When the service is provided")
     support: Support | None = evidence("PR2.2", "Support contact and hours")
     targets: list[Target] | None = evidence("PR2.2", "Service level targets", min_length=1)
-    limitations: list[Text] = []
-    communication: Text | None = None
-    reporting: list[ReportRef] = []
-    security: Text | None = None
-    provider_responsibilities: list[Text] = []
-    counterpart_responsibilities: list[Text] = []
-    glossary: dict[str, Text] = {}
+    limitations: list[Text] = Field([], description="Limitations and constraints, e.g. fair use, quotas")
+    communication: Text | None = Field(
+        None, description="How the parties communicate, how violations are notified, how to escalate")
+    reporting: list[ReportRef] = Field([], description="ReportSpecification ids of the reports on this agreement (PR3)")
+    security: Text | None = Field(None, description="Information security and data protection commitments")
+    provider_responsibilities: list[Text] = Field(
+        [], description="What the provider (for an OLA / UA: the supplier) commits to beyond the targets")
+    counterpart_responsibilities: list[Text] = Field(
+        [], description="What the other party (the customer; for an OLA / UA: we) must do")
+    glossary: dict[str, Text] = Field({}, description="Terms used in the agreement: term: definition")
 
 
 class SLASpec(AgreementSpec):
     type: Literal["default", "specific"] | None = evidence("PR2.2", "default (for all customers) or specific")
     customer: CustomerRef | None = Field(None, description="Omitted for the default SLA")
-    services: list[ServiceRef] = []
+    services: list[ServiceRef] = Field(
+        [], description="Service ids; empty in a default SLA: it covers every service (or set catalogue)")
     catalogue: CatalogueRef | None = Field(None, description="Default SLA: covers this catalogue's services")
 
 
@@ -233,7 +263,7 @@ class Covered(Strict):
 class SupportingSpec(AgreementSpec):
     supplier: SupplierRef | None = evidence("PR2.4", "The supplier this OLA or UA is agreed with")
     supports: list[Covered] | None = evidence("PR2.4", "The services and components it supports", min_length=1)
-    supports_slas: list[SLARef] = []
+    supports_slas: list[SLARef] = Field([], description="The SLA ids this agreement underpins")
     contract_ref: Text | None = None
 
 
@@ -254,6 +284,12 @@ class UA(Envelope):
 class Result(Strict):
     """One target's result. Without ``met`` the target was not measured (``note`` says why): absence of
     data is recorded as such, never as a met target."""
+
+    json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _says_why
+        {"required": ["met"], "properties": {"met": {"type": "boolean"}}},
+        {"required": ["note"], "properties": {"met": {"type": "null"}, "measured": {"type": "null"},
+                                              "note": {"type": ["string", "number"], "minLength": 1}}},
+    ]}
 
     target: NonEmpty
     measured: float | None = None
@@ -293,7 +329,7 @@ class AgreementEvaluationSpec(Strict):
     period_start: dt.date | None = evidence("PR2.3", "First day of the evaluated period")
     period_end: dt.date | None = evidence("PR2.3", "Last day of the evaluated period")
     results: list[Result] | None = evidence("PR2.3", "One result per target", min_length=1)
-    notifications: list[Notification] = []
+    notifications: list[Notification] = Field([], description="Who was notified of a violation, and when: {to, on}")
     nonconformity: NonconformityRef | None = None
     source: Provenance | None = None
 
@@ -325,7 +361,7 @@ class ReportSpecificationSpec(Strict):
     content: list[NonEmpty] = []
     format: NonEmpty | None = None
     delivery: NonEmpty | None = Field(None, description="Method of delivery")
-    agreed_with: list[Agreed] = []
+    agreed_with: list[Agreed] = Field([], description="The recipients' agreement to the specification: {party, on}")
     topics: list[ReportTopic] = Field([], description="What the report covers, for PR3.1")
     covers: list[Text] = Field([], description="Agreement targets (agreement/target) and KPI ids reported")
 

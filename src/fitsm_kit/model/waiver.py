@@ -8,17 +8,27 @@ findings; this module only defines their shape.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from fitsm_kit.model.base import AnyRef, Envelope, NonconformityRef, NonEmpty, PersonRef, Strict, Text
+from fitsm_kit.model.base import AnyRef, Envelope, NonconformityRef, NonEmpty, PersonRef, SchemaKeywords, Strict, Text
 from fitsm_kit.model.catalogue import requirements
 
-RequirementId = Annotated[str, Field(pattern=r"^(GR|PR)[0-9]+\.[0-9]+$")]
+# Editors offer the 52 IDs; the checker's field validator below says the same.
+RequirementId = Annotated[str, Field(pattern=r"^(GR|PR)[0-9]+\.[0-9]+$"),
+                          SchemaKeywords(lambda: {"enum": list(requirements())})]
+
+
+def _set(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
 
 
 class WaiverSpec(Strict):
+    # _one_target: exactly one of requirement and rule; that expires is not before approved_on, JSON Schema
+    # cannot say (it compares no two values).
+    json_rules: ClassVar[dict[str, Any]] = {"oneOf": [_set("requirement"), _set("rule")]}
+
     requirement: RequirementId | None = Field(None, description="The requirement ID waived, e.g. PR2.2 (or set rule)")
     rule: Text | None = Field(None, description="The rule name waived, e.g. supplier-contact (or set requirement)")
     documents: list[AnyRef] = Field(

@@ -127,16 +127,27 @@ def target(root: Path, kind: str, doc_id: str, sms: Sms, config: Config) -> Path
 
 
 def schema_ref(root: Path, path: Path, kind: str) -> str:
-    """The modeline target: the SMS's own copy of the schema when it has one, else the published URL.
+    """The modeline target: the SMS's own copy of the kind's schema, as a path relative to the document.
 
-    A relative path into the SMS (written by ``fitsm init`` or ``fitsm schema --write schemas``) works
-    offline and matches the fitsm-kit version the SMS uses; a path into an installed package would
-    break with every new virtual environment.
+    A relative path into the SMS (written by ``fitsm init``, ``fitsm schema --write schemas`` or
+    :func:`ensure_schema`) works offline and matches the fitsm-kit version the SMS uses; a path into an
+    installed package would break with every new virtual environment, and fitsm-kit publishes no schema URL.
     """
     local = root / SCHEMA_DIR / schemas.schema_file(kind)
-    if local.is_file():
-        return Path(os.path.relpath(local, path.parent)).as_posix()
-    return schemas.SCHEMA_BASE_URL + schemas.schema_file(kind)
+    return Path(os.path.relpath(local, path.parent)).as_posix()
+
+
+def ensure_schema(root: Path, kind: str) -> Path | None:
+    """Write the kind's schema into the SMS's ``schemas/`` when it is missing, so the modeline resolves.
+
+    An existing copy is kept as it is (``fitsm schema --write schemas`` refreshes them all); returns the
+    file written, or None.
+    """
+    local = root / SCHEMA_DIR / schemas.schema_file(kind)
+    if local.is_file() or local.is_symlink():
+        return None
+    write_new(local, schemas.render(kind), within=root)
+    return local
 
 
 @dataclass
@@ -148,6 +159,7 @@ class Draft:
     sms: Sms
     kind: str
     today: dt.date
+    schema_written: Path | None = None  # set by create: the schema copy it added to the SMS, if any
 
 
 Value = str | list[str] | None
@@ -232,6 +244,7 @@ def create(draft: Draft, values: dict[str, Value]) -> Path:
     context = {**derived(draft, values), **values, "today": draft.today.isoformat(),
                "schema": schema_ref(draft.root, path, draft.kind), "processes": process_info()}
     write_new(path, render(draft.kind, context), within=draft.root)
+    draft.schema_written = ensure_schema(draft.root, draft.kind)
     return path
 
 
