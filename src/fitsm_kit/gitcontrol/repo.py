@@ -69,13 +69,15 @@ def git_command(cwd: Path, *args: str) -> list[str]:
 
 
 def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-            may_fail: bool = False) -> bytes:
+            may_fail: bool = False, config: tuple[str, ...] = ()) -> bytes:
     """Run ``git ARGS`` in ``cwd``; its stdout, or a FitsmError with git's last line of complaint.
 
     With ``may_fail`` a non-zero exit is not an error: the (possibly partial) stdout is returned.
+    ``config``: further ``key=value`` settings for this call (after the hardened ones).
     """
+    options = [arg for setting in config for arg in ("-c", setting)]
     try:
-        done = subprocess.run(git_command(cwd, *args), cwd=cwd, env=env or git_env(),
+        done = subprocess.run(git_command(cwd, *options, *args), cwd=cwd, env=env or git_env(),
                               input=stdin, capture_output=True, check=False)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None
