@@ -33,3 +33,17 @@ def inert_line(line: str) -> str:
     if stripped.startswith("::"):
         line = line[:len(line) - len(stripped)] + "\\x3a" + stripped[1:]
     return line.replace("##[", "#\\x23[")
+
+
+# In JSON every character outside ASCII structure is inside a string, where \uXXXX means the same
+# character: C1 controls, DEL, bidi marks and line separators can be written that way without changing
+# the data, and so can the "#" of "##[" (which a GitHub runner reads as a workflow command anywhere).
+_JSON_UNSAFE = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                          0x061C, 0x200E, 0x200F, 0x2028, 0x2029)}
+
+
+def inert_json(text: str) -> str:
+    """Serialised JSON (``json.dumps``) that decodes to the same data but shows no terminal control, bidi
+    mark or ``##[`` workflow command in a CI log; JSON already escapes C0 controls and no line can start
+    with ``::`` (lines start with indentation, a bracket or a quote)."""
+    return text.translate(_JSON_UNSAFE).replace("##[", "#\\u0023[")

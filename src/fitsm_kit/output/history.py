@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.escape import inert_line, safe
+from fitsm_kit.escape import inert_json, inert_line, safe
 from fitsm_kit.gitcontrol.doccontrol import GitHistory
 from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.sms.index import Doc, Sms
@@ -64,8 +64,8 @@ def _version(v: Any) -> dict[str, Any]:
 
 
 def as_json(items: list[dict[str, Any]], notices: tuple[str, ...]) -> str:
-    return json.dumps({"version": 1, "documents": items, "notices": list(notices)}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return inert_json(json.dumps({"version": 1, "documents": items, "notices": list(notices)}, indent=2,
+                                 ensure_ascii=False)) + "\n"
 
 
 def as_text(items: list[dict[str, Any]]) -> str:
