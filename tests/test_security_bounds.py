@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from fitsm_kit.engine.collect import SHOWN_PER_DOCUMENT
+from fitsm_kit.output import FORMATTERS
 from gitsms import GitSms, copy_sms, no_user_git_config
 
-from conftest import Run
+from conftest import Run, write_tree
 
 _isolated = pytest.fixture(autouse=True)(no_user_git_config)
 
@@ -37,3 +40,43 @@ def test_an_archives_core_worktree_does_not_move_the_work_tree(tmp_path: Path, f
     history = fitsm("history", "sm-policy", "--sms", root, "--format", "json")
     assert history.code == 0, history.err
     assert json.loads(history.out)["documents"][0]["uncommitted"] is False
+
+
+def _roles(keys: int, copies: int) -> str:
+    """A RoleAssignment whose ``copies`` assignments are one mapping of ``keys`` unknown keys, by alias."""
+    mapping = ", ".join(f"k{i}: 1" for i in range(keys))
+    refs = "".join(", *d" for _ in range(copies - 1))
+    return (f"apiVersion: fitsm.eu/v1\nkind: RoleAssignment\nmetadata: {{id: roles, title: Roles, owner: x, "
+            f"status: draft}}\nspec:\n  assignments: [&d {{{mapping}}}{refs}]\n")
+
+
+def test_an_alias_bomb_gives_bounded_findings_output_and_time(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """An 8.6 KB file that expands to 480,000 unknown keys (within the loader's node limit) once gave
+    482,282 findings: 167 MB of JSON, 5.2 GB of memory and 3.5 minutes."""
+    root = write_tree(tmp_path / "sms", {"roles.yaml": _roles(600, 800)})
+    assert (root / "roles.yaml").stat().st_size < 10_000
+    started = time.monotonic()
+    run = fitsm("check", root, "--no-cache", "--format", "json")
+    assert time.monotonic() - started < 60
+    assert run.code == 1, run.err
+    assert len(run.out) < 200_000
+    data = json.loads(run.out)
+    mine = [f for f in data["findings"] if f["path"] == "roles.yaml"]
+    assert len(mine) <= SHOWN_PER_DOCUMENT + 1
+    assert any("schema errors; it is not checked further" in f["message"] for f in mine)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATTERS))
+def test_findings_per_document_are_capped_with_a_note_in_every_format(tmp_path: Path, fmt: str,
+                                                                      fitsm: Callable[..., Run]) -> None:
+    root = write_tree(tmp_path / "sms", {"roles.yaml": _roles(150, 1)})
+    run = fitsm("check", root, "--no-cache", "--format", fmt)
+    assert run.code == 1, run.err  # the run still fails
+    # in the output itself (the pull-request summary lists at most 50 findings of all, and says so)
+    assert ("more findings in this document not shown" in run.out if fmt != "markdown"
+            else "more (run `fitsm check` for all)" in run.out)
+    assert f"findings in 1 document not shown: at most {SHOWN_PER_DOCUMENT}" in run.err
+    if fmt == "json":
+        data = json.loads(run.out)
+        assert len([f for f in data["findings"] if f["path"] == "roles.yaml"]) == SHOWN_PER_DOCUMENT + 1
+        assert any("not shown" in n for n in data["notices"])
