@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import time
@@ -80,3 +81,18 @@ def test_findings_per_document_are_capped_with_a_note_in_every_format(tmp_path: 
         data = json.loads(run.out)
         assert len([f for f in data["findings"] if f["path"] == "roles.yaml"]) == SHOWN_PER_DOCUMENT + 1
         assert any("not shown" in n for n in data["notices"])
+
+
+def test_patterns_end_at_the_real_end_of_the_text() -> None:
+    """Python's ``$`` also matches before a final newline: an id, a period or an approver token with one
+    would pass the check and then break the YAML or the file name it goes into."""
+    from fitsm_kit.errors import FitsmError
+    from fitsm_kit.evaluation.records import parse_period
+    from fitsm_kit.scaffold.new import ID_PATTERN
+    from fitsm_kit.sms.document_control import parse_token
+
+    assert ID_PATTERN.match("sla-x") and not ID_PATTERN.match("sla-x\n")
+    with pytest.raises(ValueError):
+        parse_token("owner\n")
+    with pytest.raises((FitsmError, ValueError)):
+        parse_period("2026-10\n", dt.date(2026, 11, 26))

@@ -13,9 +13,9 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation.evaluate import Evaluation
 from fitsm_kit.sms.index import Sms
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])\Z")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
 
 
 def parse_period(text: str | None, as_of: dt.date) -> tuple[dt.date, dt.date, str]:

@@ -14,7 +14,7 @@ from fitsm_kit.model.signing import SigningKey
 
 PROCESSES = frozenset(("SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM",
                        "RDM", "CSI"))
-_TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?$")
+_TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?\Z")
 
 # Who must approve each kind: FitSM-1 GR1.2 (the policy by top management: the SMS owner), GR2.4,
 # FitSM-3 (the SLM process manager agrees SLAs, OLAs and UAs; a process owner approves its process's
