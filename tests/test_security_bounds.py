@@ -17,7 +17,7 @@ from fitsm_kit.engine.collect import SHOWN_PER_DOCUMENT
 from fitsm_kit.output import FORMATTERS
 from gitsms import GitSms, copy_sms, no_user_git_config
 
-from conftest import Run, write_tree
+from conftest import EXAMPLES, Run, write_tree
 
 _isolated = pytest.fixture(autouse=True)(no_user_git_config)
 
@@ -96,3 +96,27 @@ def test_patterns_end_at_the_real_end_of_the_text() -> None:
         parse_token("owner\n")
     with pytest.raises((FitsmError, ValueError)):
         parse_period("2026-10\n", dt.date(2026, 11, 26))
+
+
+@pytest.mark.parametrize("period", ["9999-12", "9999-Q4", "0000-01", "2026-02-30..2026-03-01"])
+def test_a_period_outside_the_calendar_is_a_usage_error(tmp_path: Path, period: str, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(EXAMPLES / "acme", root)
+    run = fitsm("evaluate", root, "--period", period, "--dry-run")
+    assert run.code == 2, run.err
+    assert f"{period!r} is not a period" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_a_csv_time_outside_the_supported_range_is_an_error_at_its_line(tmp_path: Path, when: str,
+                                                                        fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(EXAMPLES / "acme", root)
+    bad = tmp_path / "outages.csv"
+    bad.write_text(f"service,component,start,end,planned\ncloud-compute,,2026-10-01T10:00,{when},false\n"
+                   if when.startswith("9") else
+                   f"service,component,start,end,planned\ncloud-compute,,{when},2026-10-01T10:00,false\n",
+                   encoding="utf-8")
+    run = fitsm("evaluate", root, "--period", "2026-10", "--outages", bad, "--dry-run")
+    assert run.code == 2, run.err
+    assert f"{bad}:2:" in run.err and "Traceback" not in run.err

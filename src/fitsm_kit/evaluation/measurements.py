@@ -98,5 +98,5 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
 def _time(text: str, zone: str, where: str) -> dt.datetime:
     try:
         return aware(dt.datetime.fromisoformat(text.strip()), zone).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise FitsmError(f"{where}: {text!r} is not an ISO 8601 date and time such as 2026-10-03T14:05") from None
