@@ -76,7 +76,9 @@ def _result(f: Finding, index: dict[str, int], prefix: PurePosixPath) -> dict[st
         "level": LEVEL[f.severity],
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": quote(str(prefix / f.path)), "uriBaseId": "%SRCROOT%"},
+            # a non-UTF-8 file name (surrogate escapes) is percent-encoded as the bytes it has on disk
+            "artifactLocation": {"uri": quote(str(prefix / f.path), errors="surrogateescape"),
+                                 "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": f.line, "startColumn": f.col},
         }}],
         # stable while the finding is the same, however far edits above it move it
