@@ -1,6 +1,7 @@
 """Fuzz (issue 18): random names, handles, file names and commit messages — control characters, ``\\x1e``,
 NUL-free binary, bidi marks, workflow commands, forged trailers, very long strings — through a real
-repository and the real CLI: ``check`` in every format, ``history``, ``codeowners`` and ``review --commit``.
+repository and the real CLI: ``check`` in every format, ``status``, ``history``, ``codeowners`` and
+``review --commit``.
 
 For every run: exit 0, 1 or 2 (never a crash), no line of stdout or stderr that a CI runner reads as a
 workflow command, no CODEOWNERS line beyond one per SMS file and no owner that is not a handle, no trailer
@@ -133,6 +134,8 @@ def test_fuzzed_names_handles_files_and_messages_stay_inert(fitsm: Callable[...,
                          findings if fmt == "github" else 0)
         for args in (("history", "sm-policy"), ("history", "sm-policy", "--format", "json"), ("history", fuzzed)):
             assert_inert(timed(fitsm, *args, "--sms", root), " ".join(args))
+        for fmt in ("text", "json"):
+            assert_inert(timed(fitsm, "status", root, "--format", fmt), f"status --format {fmt}")
 
         run = timed(fitsm, "codeowners", root, "--stdout")
         assert_inert(run, "codeowners")
