@@ -18,9 +18,11 @@ from fitsm_kit.output import FORMATTERS
 from conftest import Run, write_tree
 
 # ESC colour + clear screen, an OSC 8 hyperlink and OSC 0 window title, CR overwrite, C1 CSI,
-# a GitHub workflow command after a newline and URL-encoded, rich markup and emoji codes, a bidi override
+# a GitHub workflow command after a newline and URL-encoded, an old-style one (read anywhere in a line),
+# rich markup and emoji codes, a bidi override
 PAYLOAD = ("\x1b[31mred\x1b[2J \x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\ \x1b]0;title\x07"
-           "\rover \x9b31m\n::error file=x::forged%0A::warning::x [/bold][red] :thumbs_up: \u202eevil")
+           "\rover \x9b31m\n::error file=x::forged%0A::warning::x [/bold][red] :thumbs_up: \u202eevil "
+           "##[error]v1 forged")
 RAW = ("\x1b", "\x07", "\r", "\x9b", "\u202e")
 EVIL_NAME = "evil\x1b[2J\x1b]0;pwned\x07.yaml"
 
@@ -64,9 +66,11 @@ def test_no_format_lets_control_characters_through(fmt: str, sms: Path, fitsm: C
 @pytest.mark.parametrize("fmt", sorted(FORMATTERS))
 def test_no_format_lets_the_sms_start_a_workflow_command(fmt: str, sms: Path, fitsm: Callable[..., Run]) -> None:
     """GitHub runs '::command::' at the start of any line of a step's output, whatever the format."""
-    lines = _run(fitsm, sms, fmt).out.splitlines()
-    forged = [line for line in lines if line.lstrip().startswith(("::error file=x", "::warning::x"))]
+    out = _run(fitsm, sms, fmt).out
+    forged = [line for line in out.splitlines() if line.lstrip().startswith(("::error file=x", "::warning::x"))]
     assert not forged, f"--format {fmt}: a newline from the SMS starts a workflow command: {forged}"
+    assert "##[" not in out, f"--format {fmt}: '##[' (a workflow command anywhere in a line) reaches the log"
+    assert "\x9b" not in out and "\u202e" not in out, f"--format {fmt}: a C1 control or bidi mark is shown raw"
 
 
 def test_text_shows_escapes_and_keeps_one_line_per_finding(sms: Path, fitsm: Callable[..., Run]) -> None:

@@ -50,7 +50,7 @@ class Finding:
         line numbers a message quotes ("first defined on line 32", "at people.yaml:12") are left out."""
         message = _LINE_NUMBERS.sub(r"\1", self.message)
         key = "\0".join((self.rule, self.path, self.document, message))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # non-UTF-8 file names
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -49,10 +49,11 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
     for source in sources:
         if source.data is None:
             return None
-        digest.update(f"\0{source.rel}\0{source.link}\0".encode())
+        # a file name that is not UTF-8 arrives with surrogate escapes: hashed as its bytes
+        digest.update(f"\0{source.rel}\0{source.link}\0".encode("utf-8", "surrogateescape"))
         digest.update(source.data)
     try:
-        digest.update(_git_state(root, config.document_control.default_branch).encode())
+        digest.update(_git_state(root, config.document_control.default_branch).encode("utf-8", "surrogateescape"))
     except OSError:
         return None  # the Git state cannot be read: nothing would say when a cached result went stale
     return digest.hexdigest()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fitsm_kit import rules as _rules  # noqa: F401  (registers the rules)
 from fitsm_kit.engine import waivers
-from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.collect import Collector, bounded
 from fitsm_kit.engine.load import load_sms
 from fitsm_kit.engine.references import check_references
 from fitsm_kit.engine.selection import rule_requirements, selected
@@ -75,13 +75,15 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
             raise RuleCrash(rule.name) from err
     done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
-    findings = tuple(sorted(done.findings + own, key=_root_causes_first))
+    dropped = [(_finalise(f, config), n) for f, n in out.dropped.values() if _kept(f, config)]
+    findings, bounded_notices = bounded(tuple(done.findings + own), dropped)
+    findings = tuple(sorted(findings, key=_root_causes_first))
     young = not any(d.model.metadata.status is Status.APPROVED for d in sms.docs)
     kinds = tuple(sorted({(f.document, sms.by_id[f.document].kind) for f in findings
                           if f.document in sms.by_id})) if young else ()
     return sms, Result(root=str(root), as_of=as_of.isoformat(), findings=findings, young_kinds=kinds,
                        documents=len(sms.docs), files=files, waived=tuple(sorted(done.waived)),
-                       excluded_processes=excluded_processes(sms), notices=git.notices,
+                       excluded_processes=excluded_processes(sms), notices=git.notices + bounded_notices,
                        checks=tuple(name for name, req in rule_requirements().items()
                                     if selected(name, req, config.select, config.ignore)),
                        no_evidence=_without_evidence(chosen, ctx))

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from fitsm_kit.engine.collect import Collector
+from fitsm_kit.engine.collect import KEPT_PER_DOCUMENT, SHOWN_PER_DOCUMENT, Collector
 from fitsm_kit.errors import did_you_mean
 from fitsm_kit.model.base import REQUIRED, REQUIREMENT, Envelope
 from fitsm_kit.model.kinds import KINDS
@@ -56,6 +56,12 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
         try:
             model = cls.model_validate(current)
         except ValidationError as err:
+            if err.error_count() > KEPT_PER_DOCUMENT:  # mostly wrong (an alias bomb): no rounds of cutting
+                out.add(path, data.pos, "schema", f"document has {err.error_count()} schema errors; it is not "
+                        "checked further", "fix the document's structure (see its first errors)", document=doc_id)
+                for e in err.errors(include_url=False)[:SHOWN_PER_DOCUMENT]:
+                    _report(out, path, data, cls, tuple(e["loc"]), e["type"], e["msg"], doc_id)
+                return None
             cuts = []
             for e in err.errors(include_url=False):
                 loc = tuple(e["loc"])

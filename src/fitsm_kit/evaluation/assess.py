@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rich.table import Table
 
 from fitsm_kit import __version__
+from fitsm_kit.escape import inert_json
 from fitsm_kit.findings import Result
 from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.output.matrix import PROCESS_OF, Row, State
@@ -95,7 +96,7 @@ def as_json(result: Result, capabilities: list[Capability]) -> str:
     payload = {"version": ASSESS_JSON_VERSION, "tool": {"name": "fitsm-kit", "version": __version__},
                "as_of": result.as_of, "disclaimer": DISCLAIMER,
                "areas": [c.to_dict() for c in capabilities]}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def table(result: Result, capabilities: list[Capability]) -> Table:

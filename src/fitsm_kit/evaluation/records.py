@@ -14,9 +14,9 @@ from fitsm_kit.model.service import Provenance, SourceFile
 from fitsm_kit.sms.index import Sms
 from fitsm_kit.yamltext import scalar
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])\Z")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
 
 
 def parse_period(text: str | None, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
@@ -24,6 +24,14 @@ def parse_period(text: str | None, as_of: dt.date) -> tuple[dt.date, dt.date, st
 
     Returns the first and last day and a label used in ids and titles.
     """
+    try:
+        return _period(text, as_of)
+    except (ValueError, OverflowError):  # no such day (2026-02-30), or outside years 1 to 9999
+        raise FitsmError(f"{text!r} is not a period of real days between the years 1 and 9999; use a month "
+                         "(2026-10), a quarter (2026-Q3) or a range (2026-10-01..2026-10-15)") from None
+
+
+def _period(text: str | None, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
     if text is None:
         last = as_of.replace(day=1) - dt.timedelta(days=1)
         return last.replace(day=1), last, last.strftime("%Y-%m")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
@@ -18,9 +18,10 @@ from fitsm_kit.gitcontrol import branch, histcache, history
 from fitsm_kit.gitcontrol import repo as gitrepo
 from fitsm_kit.gitcontrol.branch import BranchState
 from fitsm_kit.gitcontrol.docread import DocState, documents
-from fitsm_kit.gitcontrol.evidence import Event, People, events
+from fitsm_kit.gitcontrol.evidence import Event, People, events, pull_request
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.gitcontrol.repo import cache_dir
+from fitsm_kit.gitcontrol.signatures import TRUSTED, KeyRing, Signature, keyring, verify
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import is_sms_path
 from fitsm_kit.sms.index import Sms
@@ -41,7 +42,11 @@ class Version:
 
 @dataclass(frozen=True)
 class Record:
-    """A document's history: versions, approvals, reviews and whether it has uncommitted changes."""
+    """A document's history: versions, approvals, reviews and whether it has uncommitted changes.
+
+    With ``document_control.require_signed_approvals``, ``approvals`` holds only the signed ones (each
+    ``by`` the approvers its signature proves) and ``unverified`` the approvals that do not count.
+    """
 
     id: str
     versions: tuple[Version, ...]
@@ -49,6 +54,7 @@ class Record:
     reviews: tuple[Event, ...]
     content: str  # the current content fingerprint (the working tree's when it has uncommitted changes)
     pending: bool  # its content differs from HEAD
+    unverified: tuple[Event, ...] = ()
 
     @property
     def authors(self) -> list[str]:
@@ -66,11 +72,18 @@ class GitHistory:
     """Per-document history of the SMS at HEAD, plus its uncommitted changes."""
 
     def __init__(self, data: history.History, sms: Sms, pending: dict[str, DocState],
-                 where: BranchState | None = None) -> None:
+                 where: BranchState | None = None, *, top: Path | None = None, signatures: bool = False) -> None:
+        """``signatures``: verify approvals' signatures even when they are not required (``fitsm history``),
+        if the SMS names any signing key; ``top``: the repository, needed to verify them."""
         self.data = data
         self.people = People(sms)
         self.pending = pending
         self.branch = where or BranchState("", True)  # on the default branch unless told otherwise
+        self.signed_only = sms.config.document_control.require_signed_approvals
+        self._ring = keyring(sms) if (signatures or self.signed_only) and top is not None else KeyRing()
+        self._verify = top is not None and (self.signed_only or bool(self._ring))
+        self._top = top
+        self._signatures: dict[str, Signature] | None = None
         self._records: dict[str, Record | None] = {}
 
     def record(self, doc_id: str) -> Record | None:
@@ -89,11 +102,28 @@ class GitHistory:
             if change.what in ("created", "changed") and not commit.merge:
                 versions.append(Version(len(versions) + 1, change, commit, self.people.author(commit)))
         found = events(with_commits, self.people)
+        approvals = [self._signed(e) if self._verify else e for e in found if e.kind == "approval"]
+        counted = approvals
+        if self.signed_only:
+            counted = [replace(e, by=e.verified) for e in approvals if e.verified]
         committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
         now = self.pending.get(doc_id)
-        return Record(doc_id, tuple(versions), tuple(e for e in found if e.kind == "approval"),
-                      tuple(e for e in found if e.kind == "review"), now.content if now else committed,
-                      now is not None)
+        return Record(doc_id, tuple(versions), tuple(counted), tuple(e for e in found if e.kind == "review"),
+                      now.content if now else committed, now is not None,
+                      tuple(e for e in approvals if not e.verified) if self.signed_only else ())
+
+    def _signed(self, event: Event) -> Event:
+        """``event`` with the approvers its commit's signature proves, and what the signature shows."""
+        if self._signatures is None:  # once, for every commit that carries approval evidence, and no other
+            wanted = [c.sha for c in self.data.commits if c.trailer("approved-by") or (c.merge and pull_request(c))]
+            self._signatures = verify(self._top, wanted, self._ring) if self._top is not None else {}
+        signature = self._signatures.get(event.commit.sha, Signature("N", (), frozenset()))
+        owners = set(signature.owners)
+        author = self.people.author(event.commit)
+        if TRUSTED in owners:  # a platform key vouches for the commit's author (who merged in its web interface)
+            owners.add(author)
+        verified = tuple(p for p in event.by if p in owners)
+        return replace(event, verified=verified, signature=_describe(signature, verified, author))
 
     def last_review(self, doc_id: str) -> Event | None:
         """The latest review or approval of the document recorded in Git (an approval is a review)."""
@@ -157,9 +187,10 @@ def for_check(root: Path, sms: Sms, *, explicit: bool = False, base: str | None 
 
     ``explicit``: the user asked for history (``fitsm history``), so it is read even from a subdirectory.
     ``base``: the branch a pull request targets (its changes are pending approval against it).
+    With ``explicit``, approvals' signatures are verified whenever the SMS names signing keys.
     """
     started, notices = start(root, sms.config, explicit=explicit)
-    return finish(started, sms, base) if started is not None else (None, notices)
+    return finish(started, sms, base, signatures=explicit) if started is not None else (None, notices)
 
 
 def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Started | None, tuple[str, ...]]:
@@ -192,10 +223,12 @@ def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Start
     return _Started(root, prefix, state, data, changed, tuple(config.exclude)), ()
 
 
-def finish(started: _Started, sms: Sms, base: str | None = None) -> tuple[GitHistory | None, tuple[str, ...]]:
+def finish(started: _Started, sms: Sms, base: str | None = None, *, signatures: bool = False
+           ) -> tuple[GitHistory | None, tuple[str, ...]]:
     """The history :func:`start` began reading, and the notices about its state.
 
     ``base``: the branch a pull request targets; without it, the default branch (see :mod:`.branch`).
+    ``signatures``: verify approvals' signatures even when they are not required (see :class:`GitHistory`).
     """
     state, prefix = started.state, started.prefix
     try:
@@ -221,7 +254,8 @@ def finish(started: _Started, sms: Sms, base: str | None = None) -> tuple[GitHis
         notices.append(f"uncommitted changes in {len(changed)} SMS file{'s' if len(changed) != 1 else ''}{hook} "
                        f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): their documents are "
                        "checked as changed now, after everything in Git")
-    return GitHistory(data, sms, _pending(started.root, changed, data), where), tuple(notices)
+    return GitHistory(data, sms, _pending(started.root, changed, data), where, top=state.top,
+                      signatures=signatures), tuple(notices)
 
 
 def _pending(root: Path, changed: list[str], data: history.History) -> dict[str, DocState]:
@@ -243,3 +277,24 @@ def _pending(root: Path, changed: list[str], data: history.History) -> dict[str,
             if not committed or committed[-1].content != doc.content:
                 pending[doc.id] = doc
     return pending
+
+
+_STATUS = {"B": "a bad signature", "R": "signed by a revoked key", "E": "signed by a key on no Person and no "
+           "trusted signer", "U": "signed by a key on no Person and no trusted signer"}
+
+
+def _describe(signature: Signature, verified: tuple[str, ...], author: str) -> str:
+    """What a signature shows of an approval, for ``fitsm history`` and findings."""
+    key = f" ({signature.keys[0]})" if signature.keys else ""
+    if not signature.signed:
+        return "unsigned"
+    persons = sorted(signature.owners - {TRUSTED})
+    trusted = TRUSTED in signature.owners
+    if verified:
+        if trusted and author in verified and author not in persons:
+            return f"signed by a trusted platform key for {author}{key}"
+        return f"signed by the key of {', '.join(verified)}{key}"
+    if persons or trusted:
+        holders = ", ".join(persons + ([f"a trusted signer (for {author})"] if trusted else []))
+        return f"signed by a key of {holders}, not of the approver{key}"
+    return _STATUS.get(signature.status, f"signature status {signature.status}") + key

@@ -133,6 +133,8 @@ class Event:
     by: tuple[str, ...]  # Person ids, or the raw identity when no Person matches
     how: str  # what the evidence is, for people
     content: str  # the content fingerprint it covers
+    verified: tuple[str, ...] | None = None  # approvers a signature proves (signatures.py); None: not checked
+    signature: str = ""  # what the signature shows, for people ("" when not checked)
 
     @property
     def date(self) -> dt.date:

@@ -48,15 +48,20 @@ def git_env() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=16)
 def _hardened(cwd: str) -> tuple[str, ...]:
-    """``-c`` options for :data:`HARDENED` and for emptying each filter the configuration at ``cwd`` defines."""
+    """``-c`` options for :data:`HARDENED` and for emptying each filter the configuration at ``cwd`` defines;
+    ``--work-tree`` when it sets ``core.worktree`` (which would point git at another directory's files)."""
     options = [arg for setting in HARDENED for arg in ("-c", setting)]
     try:  # reading the configuration runs nothing; it only names the filter drivers to switch off
-        done = subprocess.run(["git", "config", "--null", "--name-only", "--get-regexp", r"^filter\..*\."],
-                              cwd=cwd, env=git_env(), capture_output=True, check=False)
+        done = subprocess.run(["git", "config", "--null", "--name-only", "--get-regexp",
+                               r"^filter\..*\.|^core\.worktree$"], cwd=cwd, env=git_env(), capture_output=True,
+                              check=False)
     except OSError:
         return tuple(options)
-    drivers = {name.rpartition(".")[0] for name in done.stdout.decode("utf-8", "surrogateescape").split("\0")
-               if name}
+    names = {name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    top = work_tree(Path(cwd))
+    if "core.worktree" in names and top is not None:  # the work tree is where the .git is, as fitsm found it
+        options.append(f"--work-tree={top}")
+    drivers = {name.rpartition(".")[0] for name in names if name.startswith("filter.")}
     for driver in sorted(drivers):
         options += ["-c", f"{driver}.clean=", "-c", f"{driver}.smudge=", "-c", f"{driver}.process=",
                     "-c", f"{driver}.required=false"]
@@ -69,13 +74,15 @@ def git_command(cwd: Path, *args: str) -> list[str]:
 
 
 def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-            may_fail: bool = False) -> bytes:
+            may_fail: bool = False, config: tuple[str, ...] = ()) -> bytes:
     """Run ``git ARGS`` in ``cwd``; its stdout, or a FitsmError with git's last line of complaint.
 
     With ``may_fail`` a non-zero exit is not an error: the (possibly partial) stdout is returned.
+    ``config``: further ``key=value`` settings for this call (after the hardened ones).
     """
+    options = [arg for setting in config for arg in ("-c", setting)]
     try:
-        done = subprocess.run(git_command(cwd, *args), cwd=cwd, env=env or git_env(),
+        done = subprocess.run(git_command(cwd, *options, *args), cwd=cwd, env=env or git_env(),
                               input=stdin, capture_output=True, check=False)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None

@@ -25,6 +25,7 @@ from fitsm_kit.model.base import (
     evidence,
 )
 from fitsm_kit.model.dates import IsoDuration
+from fitsm_kit.model.signing import SigningKey
 
 
 class PersonSpec(Strict):
@@ -33,6 +34,9 @@ class PersonSpec(Strict):
     emails: list[Email] = Field([], description="Further Git author emails of this person")
     github: Handle | None = Field(None, description="GitHub user name, used for CODEOWNERS and to match Git commits")
     gitlab: Handle | None = Field(None, description="GitLab user name, used for CODEOWNERS and to match Git commits")
+    signing_keys: list[SigningKey] = Field(
+        [], description="Public keys whose signatures prove this person's approvals (document_control."
+        "require_signed_approvals): SSH public key lines or armoured OpenPGP public keys")
     organisation: Text | None = None
     top_management: bool = Field(
         False, description="true for a member of top management (the SMS owner must be one, GR1.1)")

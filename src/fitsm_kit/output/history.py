@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit.errors import FitsmError, did_you_mean
-from fitsm_kit.escape import inert_line, safe
+from fitsm_kit.escape import inert_json, inert_line, safe
 from fitsm_kit.gitcontrol.doccontrol import GitHistory
 from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.sms.index import Doc, Sms
@@ -38,6 +38,14 @@ def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
     def event(e: Event) -> dict[str, Any]:
         return {"date": e.date.isoformat(), "commit": e.commit.sha, "by": list(e.by), "evidence": e.how}
 
+    def approval(e: Event, counted: bool) -> dict[str, Any]:
+        # verified: None when signatures were not checked (no signing key in the SMS, none required)
+        return event(e) | {"verified": None if e.verified is None else bool(e.verified),
+                           "signature": e.signature or None, "counted": counted}
+
+    approvals = sorted([(e, True) for e in record.approvals] + [(e, False) for e in record.unverified],
+                       key=lambda pair: pair[0].position) if record else []
+
     return {
         "id": doc.id, "kind": doc.kind, "path": doc.path, "status": doc.model.metadata.status.value,
         "version": doc.model.metadata.version, "changes": len(versions),
@@ -46,7 +54,7 @@ def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
         "authors": record.authors if record else [],
         "versions": [_version(v) | {"number": v.number, "subject": v.commit.subject, "path": v.change.path,
                                      "metadata_version": v.change.version} for v in versions],
-        "approvals": [event(e) for e in record.approvals] if record else [],
+        "approvals": [approval(e, counted) for e, counted in approvals],
         "reviews": [event(e) for e in record.reviews] if record else [],
         "uncommitted": bool(record and record.pending),
     }
@@ -57,8 +65,8 @@ def _version(v: Any) -> dict[str, Any]:
 
 
 def as_json(items: list[dict[str, Any]], notices: tuple[str, ...]) -> str:
-    return json.dumps({"version": 1, "documents": items, "notices": list(notices)}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return inert_json(json.dumps({"version": 1, "documents": items, "notices": list(notices)}, indent=2,
+                                 ensure_ascii=False)) + "\n"
 
 
 def as_text(items: list[dict[str, Any]]) -> str:
@@ -83,8 +91,16 @@ def _text(items: list[dict[str, Any]]) -> list[str]:
                    for v in d["versions"])
         for title in ("approvals", "reviews"):
             out.append(f"  {title}:" if d[title] else f"  {title}: none in Git")
-            out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']})"
-                       for e in d[title])
+            out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']}"
+                       + _signature(e) + ")" for e in d[title])
         if d["uncommitted"]:
             out.append("  uncommitted changes in the working tree")
     return out
+
+
+def _signature(event: dict[str, Any]) -> str:
+    """"; verified: signed by …" for an approval whose signature was checked; "" otherwise."""
+    if event.get("verified") is None:
+        return ""
+    mark = "verified" if event["verified"] else "NOT verified"
+    return f"; {mark}: {event['signature']}" + ("" if event["counted"] else "; not counted, signatures are required")

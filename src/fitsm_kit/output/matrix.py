@@ -25,6 +25,7 @@ from rich.text import Text
 
 from fitsm_kit import __version__
 from fitsm_kit.engine.selection import selected
+from fitsm_kit.escape import inert_json
 from fitsm_kit.findings import Result
 from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.sms.config import Config
@@ -111,7 +112,7 @@ def as_json(result: Result, matrix: list[Row]) -> str:
         "totals": totals(matrix),
         "requirements": [row.to_dict() for row in matrix],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def table(result: Result, matrix: list[Row]) -> Group:

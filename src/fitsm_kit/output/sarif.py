@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fitsm_kit import __version__
+from fitsm_kit.escape import inert_json
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.output.checks import CheckInfo, ran, source_root
 
@@ -46,7 +47,7 @@ def as_sarif(result: Result) -> str:
                            "notices": list(result.notices)},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _prefix(root: Path) -> PurePosixPath:
@@ -75,7 +76,9 @@ def _result(f: Finding, index: dict[str, int], prefix: PurePosixPath) -> dict[st
         "level": LEVEL[f.severity],
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": quote(str(prefix / f.path)), "uriBaseId": "%SRCROOT%"},
+            # a non-UTF-8 file name (surrogate escapes) is percent-encoded as the bytes it has on disk
+            "artifactLocation": {"uri": quote(str(prefix / f.path), errors="surrogateescape"),
+                                 "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": f.line, "startColumn": f.col},
         }}],
         # stable while the finding is the same, however far edits above it move it

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.text import Text
 
 from fitsm_kit import __version__
-from fitsm_kit.escape import safe
+from fitsm_kit.escape import inert_json, safe
 from fitsm_kit.findings import Finding, Result, Severity
 
 JSON_SCHEMA_VERSION = 1
@@ -139,4 +139,4 @@ def as_json(result: Result) -> str:
         payload["gone"] = [f.to_dict() for f in result.gone]
         if result.changes:
             payload["changes"] = [dataclasses.asdict(c) for c in result.changes]
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"

@@ -55,13 +55,24 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     Who may approve: the policy the SMS owner; an SLA, OLA or UA the SLM process manager or its owner; a
     process definition its process owner; any other document its owner or the SMS manager
     (``document_control.approvers`` in ``fitsm.yaml`` changes this). The approver must not be the last
-    author of the approved content. Checked only with Git history (see ``fitsm history``).
+    author of the approved content. With ``document_control.require_signed_approvals`` an approval counts
+    only from a commit signed by a key on the approver's Person (``spec.signing_keys``), or by a
+    ``trusted_signers`` platform key with the commit's author as approver. Checked only with Git history
+    (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
         yield from _check_approval(ctx, doc, record, approvals)
 
 
 def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+    if not approvals and record.unverified:
+        claim = record.unverified[-1]
+        yield Problem(doc, ("metadata", "status"), "approved, but no approval of it is signed by the approver "
+                      f"(document_control.require_signed_approvals): {claim.how} in {claim.commit.sha[:7]} on "
+                      f"{claim.date.isoformat()} is {claim.signature}",
+                      "sign the approving commit with a key on the approver's Person (spec.signing_keys), or merge "
+                      "in the platform's web interface with its key in document_control.trusted_signers")
+        return
     if not approvals:
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
                       "trailer or merged pull request changed it)")

@@ -26,7 +26,7 @@ from fitsm_kit.scaffold.templating import kebab, process_info, render, write_new
 from fitsm_kit.sms.config import Config, find_root, load_config
 from fitsm_kit.sms.index import Sms
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
 SCHEMA_DIR = "schemas"  # where an SMS keeps its copy of the JSON Schemas ('fitsm schema --write schemas')
 
 KIND_DIRS: dict[str, str] = {

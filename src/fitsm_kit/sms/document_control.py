@@ -11,10 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fitsm_kit.errors import did_you_mean
+from fitsm_kit.model.signing import SigningKey
 
 PROCESSES = frozenset(("SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM",
                        "RDM", "CSI"))
-_TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?$")
+_TOKEN = re.compile(r"^(owner|sms-owner|sms-manager|process-owner|process-manager)(?::([A-Z]+))?\Z")
 
 # Who must approve each kind: FitSM-1 GR1.2 (the policy by top management: the SMS owner), GR2.4,
 # FitSM-3 (the SLM process manager agrees SLAs, OLAs and UAs; a process owner approves its process's
@@ -53,6 +54,12 @@ class DocumentControl(BaseModel):
         None, description="The branch whose history records approvals; default: origin/HEAD, else main, else master")
     approvers: dict[str, list[str]] = Field(
         {}, description="Kind (or '*') -> who may approve it; overrides the defaults per kind")
+    require_signed_approvals: bool = Field(
+        False, description="Count an approval only from a commit signed by a key on the approver's Person "
+        "(spec.signing_keys), or by a trusted_signers key with the commit's author as approver")
+    trusted_signers: list[SigningKey] = Field(
+        [], description="Platform keys that sign merges made in its web interface (GitHub: "
+        "https://github.com/web-flow.gpg); such a commit's author is its approver")
 
     @field_validator("default_branch")
     @classmethod

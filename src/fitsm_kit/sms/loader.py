@@ -104,12 +104,12 @@ class _Loader(_CParser):  # type: ignore[misc]
         pass
 
 
-_INT = re.compile(r"[-+]?[0-9]+$")
-_OCT = re.compile(r"0o[0-7]+$")
-_HEX = re.compile(r"0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
-_NAN = re.compile(r"\.(nan|NaN|NAN)$")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 
 
 _SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
