@@ -11,6 +11,7 @@ from fitsm_kit.site import documents
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import bullets, link, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.site.paging import paged_table
 from fitsm_kit.sms.index import Doc
 
 INDEX = "agreements/index.md"
@@ -19,11 +20,16 @@ _NAMES = {"SLA": "Service level agreements", "OLA": "Operational level agreement
 
 
 def pages(site: Site) -> Iterator[Page]:
+    def row(d: Doc, page: str) -> list[object]:
+        return [link(d.title, page_of(d), page), _party(site, d, page), _validity(site, d),
+                d.model.metadata.status.value]
+
     sections = []
-    for kind in AGREEMENTS:
-        rows = [[link(d.title, page_of(d), INDEX), _party(site, d, INDEX), _validity(site, d),
-                 d.model.metadata.status.value] for d in site.of_kind(kind)]
-        sections.append((_NAMES[kind], table(["Agreement", "With", "Validity", "Status"], rows, "None.")))
+    for kind in AGREEMENTS:  # long registers go on linked parts, so the page does not grow with the SMS
+        shown, more = paged_table(site.of_kind(kind), row, ["Agreement", "With", "Validity", "Status"], INDEX,
+                                  kind.lower(), f"Agreements: {_NAMES[kind]}", first=documents.INLINE)
+        yield from more
+        sections.append((_NAMES[kind], shown))
     yield Page(INDEX, "Agreements", "agreements.md.j2", {"sections": sections}, searchable=False)
     for doc in site.of_kind(*AGREEMENTS):
         yield _agreement(site, doc)

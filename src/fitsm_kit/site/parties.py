@@ -8,8 +8,10 @@ from markupsafe import Markup
 
 from fitsm_kit.model.operations import Contact
 from fitsm_kit.site.data import Site, page_of
-from fitsm_kit.site.markdown import link, table, text
+from fitsm_kit.site.markdown import link, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.site.paging import paged_table
+from fitsm_kit.sms.index import Doc
 
 CUSTOMERS = "customers/index.md"
 SUPPLIERS = "suppliers/index.md"
@@ -21,22 +23,30 @@ def _contacts(contacts: list[Contact]) -> Markup:
 
 
 def pages(site: Site) -> Iterator[Page]:
-    customers = [[link(d.title, page_of(d), CUSTOMERS), d.spec.organisation,
-                  site.ref(d.spec.relationship_manager, CUSTOMERS), _contacts(d.spec.contacts),
-                  text(f"order: {d.spec.channels.ordering}; escalate: {d.spec.channels.escalation}; "
-                       f"complain: {d.spec.channels.complaints}"),
-                  site.refs(site.services_of_customer.get(d.id, []), CUSTOMERS),
-                  site.refs(site.slas_of_customer.get(d.id, []), CUSTOMERS)]
-                 for d in site.of_kind("Customer")]
-    yield Page(CUSTOMERS, "Customers", "customers.md.j2", {"table": table(
-        ["Customer", "Organisation", "Relationship manager", "Contacts", "Channels", "Services", "SLAs"],
-        customers, "No customers recorded.")}, searchable=False)
-    suppliers = [[link(d.title, page_of(d), SUPPLIERS), d.spec.organisation,
-                  d.spec.type + (" (federation member)" if d.spec.federation_member else ""),
-                  site.ref(d.spec.relationship_manager, SUPPLIERS), _contacts(d.spec.contacts),
-                  site.refs(site.services_of_supplier.get(d.id, []), SUPPLIERS),
-                  site.refs(site.agreements_of_supplier.get(d.id, []), SUPPLIERS)]
-                 for d in site.of_kind("Supplier")]
-    yield Page(SUPPLIERS, "Suppliers", "suppliers.md.j2", {"table": table(
-        ["Supplier", "Organisation", "Type", "Relationship manager", "Contacts", "Services", "OLAs / UAs"],
-        suppliers, "No suppliers recorded.")}, searchable=False)
+    """The customer and supplier registers; long ones go on linked parts, so a page does not grow with the SMS."""
+
+    def customer(d: Doc, page: str) -> list[object]:
+        channels = d.spec.channels
+        return [link(d.title, page_of(d), page), d.spec.organisation or "", site.ref(d.spec.relationship_manager, page),
+                _contacts(d.spec.contacts), text(f"order: {channels.ordering}; escalate: {channels.escalation}; "
+                                                 f"complain: {channels.complaints}"),
+                site.refs(site.services_of_customer.get(d.id, []), page),
+                site.refs(site.slas_of_customer.get(d.id, []), page)]
+
+    def supplier(d: Doc, page: str) -> list[object]:
+        kind = (d.spec.type or "—") + (" (federation member)" if d.spec.federation_member else "")
+        return [link(d.title, page_of(d), page), d.spec.organisation or "", kind,
+                site.ref(d.spec.relationship_manager, page), _contacts(d.spec.contacts),
+                site.refs(site.services_of_supplier.get(d.id, []), page),
+                site.refs(site.agreements_of_supplier.get(d.id, []), page)]
+
+    shown, more = paged_table(site.of_kind("Customer"), customer, ["Customer", "Organisation", "Relationship manager",
+                              "Contacts", "Channels", "Services", "SLAs"], CUSTOMERS, "customers", "Customers",
+                              "No customers recorded.")
+    yield from more
+    yield Page(CUSTOMERS, "Customers", "customers.md.j2", {"table": shown}, searchable=False)
+    shown, more = paged_table(site.of_kind("Supplier"), supplier, ["Supplier", "Organisation", "Type",
+                              "Relationship manager", "Contacts", "Services", "OLAs / UAs"], SUPPLIERS, "suppliers",
+                              "Suppliers", "No suppliers recorded.")
+    yield from more
+    yield Page(SUPPLIERS, "Suppliers", "suppliers.md.j2", {"table": shown}, searchable=False)

@@ -12,6 +12,7 @@ from fitsm_kit.site import documents
 from fitsm_kit.site.data import Site, page_of
 from fitsm_kit.site.markdown import bullets, link, mermaid_label, site_root, table, text
 from fitsm_kit.site.page import Page
+from fitsm_kit.site.paging import paged_table
 from fitsm_kit.sms.index import Doc
 
 CATALOGUE = "catalogue/index.md"
@@ -22,41 +23,48 @@ _STAGES = [*Lifecycle, None]  # a service whose lifecycle status is left out sor
 
 
 def pages(site: Site) -> Iterator[Page]:
-    yield _catalogue(site)
-    yield _portfolio(site)
+    yield from _catalogue(site)
+    yield from _portfolio(site)
     for doc in site.of_kind("Service"):
         yield _service(site, doc)
 
 
-def _catalogue(site: Site) -> Page:
-    """One section per catalogue, live services only: what customers can order."""
+def _catalogue(site: Site) -> Iterator[Page]:
+    """One section per catalogue, live services only: what customers can order. Long ones go on linked parts."""
+
+    def row(s: Doc, page: str) -> list[object]:
+        return [link(s.title, page_of(s), page), s.spec.description, s.spec.value_proposition or "",
+                site.refs(site.slas_of_service.get(s.id, []), page)]
+
     sections = []
     for cat in site.of_kind("ServiceCatalogue"):
-        live = [s for s in (site.docs.get(i) for i in cat.spec.services)
+        live = [s for s in (site.docs.get(i) for i in cat.spec.services or ())
                 if s is not None and s.kind == "Service" and s.spec.lifecycle_status is Lifecycle.LIVE]
-        rows = [[link(s.title, page_of(s), CATALOGUE), s.spec.description,
-                 s.spec.value_proposition or "", site.refs(site.slas_of_service.get(s.id, []), CATALOGUE)]
-                for s in live]
+        shown, more = paged_table(live, row, ["Service", "Description", "Value", "Agreements"], CATALOGUE,
+                                  f"catalogue-{cat.id}", f"Service catalogue: {cat.title}",
+                                  "No live services in this catalogue.")
+        yield from more
         sections.append({"title": text(cat.title), "audience": text(cat.spec.audience),
-                         "doc": link("catalogue document", page_of(cat), CATALOGUE),
-                         "table": table(["Service", "Description", "Value", "Agreements"], rows,
-                                        "No live services in this catalogue.")})
-    return Page(CATALOGUE, "Service catalogue", "catalogue.md.j2", {"sections": sections}, searchable=False)
+                         "doc": link("catalogue document", page_of(cat), CATALOGUE), "table": shown})
+    yield Page(CATALOGUE, "Service catalogue", "catalogue.md.j2", {"sections": sections}, searchable=False)
 
 
-def _portfolio(site: Site) -> Page:
-    """All services, whatever their lifecycle status (for staff)."""
+def _portfolio(site: Site) -> Iterator[Page]:
+    """All services, whatever their lifecycle status (for staff); long portfolios go on linked parts."""
     services = site.of_kind("Service")
-    rows = [[link(s.title, page_of(s), PORTFOLIO), s.spec.lifecycle_status.value if s.spec.lifecycle_status else "—",
-             "yes" if s.spec.customer_facing else "no", site.ref(s.model.metadata.owner, PORTFOLIO),
-             len(site.slas_of_service.get(s.id, [])), len(site.supporting_of_service.get(s.id, []))]
-            for s in sorted(services, key=lambda s: (_STAGES.index(s.spec.lifecycle_status), s.id))]
+
+    def row(s: Doc, page: str) -> list[object]:
+        return [link(s.title, page_of(s), page), s.spec.lifecycle_status.value if s.spec.lifecycle_status else "—",
+                "yes" if s.spec.customer_facing else "no", site.ref(s.owner, page),
+                len(site.slas_of_service.get(s.id, [])), len(site.supporting_of_service.get(s.id, []))]
+
+    ordered = sorted(services, key=lambda s: (_STAGES.index(s.spec.lifecycle_status), s.id))
+    shown, more = paged_table(ordered, row, ["Service", "Lifecycle", "Customer-facing", "Owner", "SLAs", "OLAs / UAs"],
+                              PORTFOLIO, "portfolio", "Service portfolio", "No services yet.")
+    yield from more
     counts = {state.value: sum(1 for s in services if s.spec.lifecycle_status is state) for state in Lifecycle}
-    return Page(PORTFOLIO, "Service portfolio", "portfolio.md.j2", {
-        "table": table(["Service", "Lifecycle", "Customer-facing", "Owner", "SLAs", "OLAs / UAs"], rows,
-                       "No services yet."),
-        "counts": counts,
-    }, searchable=False)
+    yield Page(PORTFOLIO, "Service portfolio", "portfolio.md.j2", {"table": shown, "counts": counts},
+               searchable=False)
 
 
 def _service(site: Site, doc: Doc) -> Page:
