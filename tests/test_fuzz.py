@@ -156,3 +156,14 @@ def test_fuzzed_names_handles_files_and_messages_stay_inert(fitsm: Callable[...,
             keys = [line.split(":", 1)[0].lower() for line in parsed.splitlines() if line.strip()]
             assert sorted(keys) == ["fitsm-review", "reviewed-by"], parsed
             assert_inert(timed(fitsm, "history", "sm-policy", "--sms", root), "history after review")
+
+        # the other commands: their messages and notices quote SMS text, file names and what the user typed
+        work = Path(tmp)
+        for args in (("evaluate", root, "--period", "2026-10", "--as-of", "2026-11-26", "--dry-run"),
+                     ("report", "report-sla-quarterly", "--sms", root, "--period", "2026-Q3", "--as-of", "2026-11-26",
+                      "--no-record", "--out", work / "reports"),
+                     ("new", "service", "--sms", root, "--no-input", "--set", f"title={note[:300] or 'x'}"),
+                     ("new", "customer", "fuzz-customer", "--sms", root, "--no-input", "--set", f"title={name or 'x'}"),
+                     ("init", work / "new-sms", "--no-input", "--organisation", name, "--owner", f"{name} <{handle}>"),
+                     ("render", root, "--out", work / "site", "--engine", "mkdocs")):
+            assert_inert(timed(fitsm, *args), str(args[0]))

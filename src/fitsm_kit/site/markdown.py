@@ -23,6 +23,10 @@ _LEADING = re.compile(r"[#>\-+*~`!?=:/|_$%@^]|\d+[.)](\s|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidi controls would reorder what readers see; they are shown as their code instead.
 _BIDI = {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates (U+DC80…): shown as \xNN,
+# since no page file can hold them.
+_REFERENCES |= {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
+_REFERENCES |= {c: "\ufffd" for c in (*range(0xD800, 0xDC80), *range(0xDD00, 0xE000))}
 
 
 def text(value: object) -> Markup:
