@@ -96,25 +96,25 @@ class Step:
 def steps(cls: type[BaseModel], loc: Loc) -> list[Step]:
     """The parts of ``loc`` with the model field each names (pydantic's union tags left out)."""
     out: list[Step] = []
-    types: list[Any] = [cls]
+    candidates: list[Any] = [cls]  # what the model allows at this point of the path
     for part in loc:
         if isinstance(part, int):
             out.append(Step(part, None))
-            types = [a for t in types for a in _items(t)]
+            candidates = [a for t in candidates for a in _items(t)]
             continue
-        model = next((t for t in types if _is_model(t) and _field(t, part) is not None), None)
+        model = next((t for t in candidates if _is_model(t) and _field(t, part) is not None), None)
         if model is not None:
             info = _field(model, part)
             out.append(Step(part, info))
-            types = _members(info.annotation if info is not None else None)
-        elif any(_is_dict(t) for t in types):
+            candidates = _members(info.annotation if info is not None else None)
+        elif any(_is_dict(t) for t in candidates):
             out.append(Step(part, None))
-            types = [a for t in types if _is_dict(t) for a in _members(typing.get_args(t)[1])]
-        elif len([t for t in types if t is not type(None)]) > 1 or not types:
+            candidates = [a for t in candidates if _is_dict(t) for a in _members(typing.get_args(t)[1])]
+        elif len([t for t in candidates if t is not type(None)]) > 1 or not candidates:
             continue  # a union member's tag (e.g. 'str', 'function-after[...]'): not part of the document
         else:
             out.append(Step(part, None))  # a key the model does not have (an unknown field)
-            types = []
+            candidates = []
     return out
 
 
