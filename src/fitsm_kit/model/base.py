@@ -85,6 +85,7 @@ ReportRef = Annotated[str, _T, RefTo(("ReportSpecification",), "PR3.2")]
 AssetRef = Annotated[str, _T, RefTo(("Asset",), "PR6.2")]
 EvaluationRef = Annotated[str, _T, RefTo(("AgreementEvaluation",), "PR8.4")]
 AnyRef = Annotated[str, _T, RefTo((), "GR2.4")]
+RecipientRef = Annotated[str, _T, RefTo(("Customer", "Person"), "PR3.2")]
 
 
 class ProcessCode(str, enum.Enum):
@@ -115,6 +116,10 @@ class Strict(BaseModel):
         allow_inf_nan=False,  # .nan and .inf are never a percentage, a target or a measurement
         json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}},
     )
+    # A required evidence field that another field can stand in for: {"supplier": "signatories"} means an
+    # OLA template signed by many suppliers needs no single supplier. The engine does not report the
+    # field as missing when its stand-in has a value.
+    alternatives: ClassVar[dict[str, str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -150,6 +155,7 @@ class Distribution(Strict):
     audience: NonEmpty
     channel: NonEmpty
     on: dt.date | None = None
+    by: PersonRef | None = Field(None, description="Who communicated it (GR1.2: the policy is communicated)")
 
 
 class Attestation(Strict):

@@ -5,6 +5,8 @@ which SLA and hand the numbers here.
 
 - **Availability** of components in series is the product of their availabilities (99.5 % × 99.95 %
   = 99.45 %); a service whose critical components are agreed with that product cannot promise more.
+  A component run by *k of n* parallel providers (a federation's resource centres) is available while
+  at least *k* of them are (:func:`k_of_n`). Reliability composes the same way.
 - **Hours**: weekly windows in a time zone (windows past midnight included) are turned into real
   instants, so a window in ``America/New_York`` is compared with one in ``Europe/Berlin`` as the
   clocks really stand, daylight saving time included. Two schedules in the same zone are compared over
@@ -36,6 +38,22 @@ def compose(availabilities: Iterable[float]) -> float:
     for percent in availabilities:
         product *= percent / 100
     return product * 100
+
+
+def k_of_n(availabilities: Sequence[float], k: int) -> float:
+    """Availability in percent of ``k`` of ``n`` parallel providers: the chance that at least ``k`` are up.
+
+    Providers fail independently; each one's availability may differ (a Poisson binomial). Two of three
+    providers at 95 % each: 3 × 0.95² × 0.05 + 0.95³ = 99.275 %. One of n is plain redundancy, n of n is
+    a series chain.
+    """
+    if not 1 <= k <= len(availabilities):
+        raise ValueError(f"k = {k} of {len(availabilities)} providers")
+    up = [1.0]  # up[j]: the chance that exactly j of the providers seen so far are available
+    for percent_ in availabilities:
+        p = percent_ / 100
+        up = [(up[j] if j < len(up) else 0.0) * (1 - p) + (up[j - 1] * p if j else 0.0) for j in range(len(up) + 1)]
+    return sum(up[k:]) * 100
 
 
 def percent(value: float, *, below: float | None = None) -> str:
