@@ -216,7 +216,8 @@ class Support(Strict):
 
 
 Direction = Literal["at-least", "at-most"]
-AT_LEAST_METRICS = ("availability", "reliability")  # the other metrics are limits: at most
+AT_LEAST_METRICS = ("availability", "reliability")
+AT_MOST_METRICS = ("unknown", "response-time", "resolution-time")  # limits; "other" says nothing without direction
 
 
 class Target(Strict):
@@ -229,7 +230,7 @@ class Target(Strict):
         description="working-hours and working-days count only the agreement's support hours")
     direction: Direction | None = Field(
         None, description="at-least (≥) or at-most (≤); default at-least for availability and reliability, "
-        "at-most for everything else (unknown status, times, counts)")
+        "at-most for unknown status and response and resolution times; give it for metric 'other'")
     priority: Text | None = None
     level: Text | None = Field(None, description="The qualitative level this target stands for, e.g. "
                                "'quality of support: medium'")
@@ -241,13 +242,19 @@ class Target(Strict):
     description: Text | None = None
 
     @property
-    def at_least(self) -> bool:
-        """Whether a measured value meets the target by reaching it (≥) rather than staying under it (≤)."""
-        return self.direction == "at-least" if self.direction else self.metric in AT_LEAST_METRICS
+    def sense(self) -> Direction | None:
+        """The target's direction: as given, else by its metric; None for 'other' without one."""
+        if self.direction is not None:
+            return self.direction
+        if self.metric in AT_LEAST_METRICS:
+            return "at-least"
+        return "at-most" if self.metric in AT_MOST_METRICS else None
 
-    def meets(self, measured: float) -> bool:
-        """Whether ``measured`` (in the target's unit) meets the target, in its direction."""
-        return measured >= self.value - 1e-9 if self.at_least else measured <= self.value + 1e-9
+    def meets(self, measured: float) -> bool | None:
+        """Whether ``measured`` (in the target's unit) meets the target in its direction; None if it has none."""
+        if self.sense is None:
+            return None
+        return measured >= self.value - 1e-9 if self.sense == "at-least" else measured <= self.value + 1e-9
 
 
 class Validity(Strict):

@@ -269,12 +269,13 @@ def record_problems(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[
     targets = {t.id: t for t in agreement.spec.targets or ()}
     for i, result in enumerate(spec.results or ()):
         target = targets.get(result.target)
-        if target is not None and target.meets(result.measured) != result.met:
-            sign = "≥" if target.at_least else "≤"
+        verdict = target.meets(result.measured) if target is not None else None
+        if target is not None and verdict is not None and verdict != result.met:
+            sign = "≥" if target.sense == "at-least" else "≤"
             yield Problem(doc, ("spec", "results", i, "met"),
                           f"{result.target}: measured {result.measured:g} against {sign} {target.value:g} "
-                          f"{target.unit} is {'met' if target.meets(result.measured) else 'missed'}, but the "
-                          f"result says met: {str(result.met).lower()}", "correct met (or the measured value)")
+                          f"{target.unit} is {'met' if verdict else 'missed'}, but the result says met: "
+                          f"{str(result.met).lower()}", "correct met (or the measured value)")
 
 
 @rule("PR2.3", "sla-evaluation-consistent", kinds=("AgreementEvaluation",),
@@ -283,8 +284,9 @@ def sla_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An SLA evaluation's results agree with its numbers, and it was made after the period it evaluates.
 
     A result is met when the measured value reaches the target in its direction: at least the value
-    for availability and reliability, at most for unknown status, response and resolution times and
-    counts (or as ``direction`` says). "Unknown ≤ 10 %" is missed at 12 %.
+    for availability and reliability, at most for unknown status, response and resolution times (or
+    as ``direction`` says; a target of metric ``other`` without one is not compared). "Unknown ≤ 10 %"
+    is missed at 12 %.
     """
     yield from record_problems(doc, ctx, ("SLA",))
 
