@@ -76,7 +76,9 @@ def to_minutes(value: float, unit: str) -> float | None:
 def slower(required: Target, offered: Iterable[Target]) -> list[Target]:
     """The ``offered`` targets of the same time metric and priority that promise longer than ``required``.
 
-    Targets without a priority match every priority. Targets not in minutes, hours or days are skipped.
+    Targets without a priority match every priority. Targets not in minutes, hours or days are skipped,
+    except offered working hours, which last at least as many clock hours (8 working hours are slower
+    than 4 hours); a required time in working units is not compared.
     """
     limit = to_minutes(required.value, required.unit)
     if required.metric not in TIME_METRICS or limit is None:
@@ -88,6 +90,8 @@ def slower(required: Target, offered: Iterable[Target]) -> list[Target]:
         if required.priority and target.priority and target.priority != required.priority:
             continue
         minutes = to_minutes(target.value, target.unit)
+        if minutes is None and target.unit == "working-hours":
+            minutes = target.value * 60  # working hours last at least as long as clock hours: a sure lower bound
         if minutes is not None and minutes > limit + 1e-9:
             found.append(target)
     return found
