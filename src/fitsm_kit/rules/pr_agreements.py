@@ -353,7 +353,11 @@ def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Probl
 @rule("PR2.4", "supporting-target-services-covered", kinds=("OLA", "UA"),
       fix="name only services the agreement supports in a target's services")
 def supporting_target_services_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A target of an OLA / UA for some of its services names services it supports."""
+    """A target of an OLA / UA for some of its services names services it supports.
+
+    As for SLAs (rule sla-target-services-covered): a service a target names (``targets[].services``)
+    that the agreement does not support (``spec.supports``) is promised nothing.
+    """
     yield from target_scope_problems(doc, {c.service for c in doc.spec.supports or ()})
 
 
