@@ -27,7 +27,7 @@ def run(root: Path) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("variant", ALL, ids=lambda v: v.id)
 def test_variant_is_flagged(variant: Variant, tmp_path: Path) -> None:
     root = tmp_path / "sms"
-    shutil.copytree(EXAMPLES / "acme", root)
+    shutil.copytree(EXAMPLES / variant.base, root)
     variant.mutate(root)
     assert (variant.requirement, variant.rule) in run(root)
 

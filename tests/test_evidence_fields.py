@@ -29,7 +29,7 @@ from fitsm_kit.sms.config import load_config
 
 HERE = Path(__file__).resolve().parent
 SOURCES = [HERE / "conformity" / "sms" / "uni-hpc", HERE / "conformity" / "sms" / "federation-cloud",
-           HERE.parent / "examples" / "acme"]
+           HERE.parent / "examples" / "acme", HERE.parent / "examples" / "federation"]
 STRICT_KINDS = {"Waiver"}  # a waiver missing a field must waive nothing: it stays all-or-nothing
 
 

@@ -1,7 +1,8 @@
 """Requirement variants: the clean example with one requirement's evidence removed or broken.
 
 Each family module (``gr.py``, ``pr.py``) defines ``VARIANTS``: a list of :class:`Variant`. A variant
-names the requirement and rule it must trigger and a mutation applied to a copy of ``examples/acme``.
+names the requirement and rule it must trigger and a mutation applied to a copy of ``examples/acme`` (or of
+the example its ``base`` names, e.g. ``federation``).
 ``tests/test_coverage.py`` runs every variant and checks that the rule fires with that requirement ID;
 the clean example itself is every rule's passing case.
 """
@@ -22,10 +23,12 @@ class Variant:
     rule: str
     mutate: Mutation
     description: str = ""
+    base: str = "acme"  # the example under examples/ the mutation applies to
 
     @property
     def id(self) -> str:
-        return f"{self.requirement}-{self.rule}" + (f"-{self.description}" if self.description else "")
+        return (f"{self.requirement}-{self.rule}" + (f"-{self.description}" if self.description else "")
+                + ("" if self.base == "acme" else f"-{self.base}"))
 
 
 def replace(path: str, old: str, new: str, count: int = 1) -> Mutation:

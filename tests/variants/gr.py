@@ -159,4 +159,16 @@ GR7 = [
                     "      by: bob-keller\n      role: SMS manager\n"), "not-sms-owner"),
 ]
 
-VARIANTS = [*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7]
+FEDERATION = [
+    Variant("GR3.1", "stakeholder-analysis-complete",
+            replace("governance.yaml", "    - name: National funding agencies\n      needs: [usage reports per "
+                    "country]\n", "    - name: National funding agencies\n"), "", "federation"),
+    Variant("GR3.1", "stakeholder-analysis-document-reviewed",
+            replace("governance.yaml", "  review: {interval: P1Y, last_reviewed: 2026-01-20}",
+                    "  review: {interval: P1Y, last_reviewed: 2024-01-20}"), "", "federation"),
+    Variant("GR4.2", "process-plan-aligned-with-sms-plan",
+            replace("operations.yaml", "  aligned_with: dc-sm-plan", "  aligned_with: dc-ism-plan"), "", "federation"),
+]
+
+VARIANTS = [
+    *FEDERATION,*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7]

@@ -15,7 +15,55 @@ DAVID, CARLA, GRETA, FARID = (inactive(f"{n}@acme-rc.example") for n in
 UA = "agreements/ua-research-net.yaml"
 EVALUATIONS = "records/evaluations-2026-09.yaml"
 
+FED = "federation"
+FED_SLAS, FED_OLAS, FED_RECORDS = "agreements/slas.yaml", "agreements/supporting.yaml", "records/2026.yaml"
+SITE_HOURS = ('    hours: {timezone: Europe/Vienna, windows: [{days: [mon, tue, wed, thu, fri], start: "08:00", '
+              'end: "18:00"}]}\n')
+
+# The federation example (examples/federation): what federations say, and the rules that check it.
+FEDERATION = [
+    # 3 of 3 centres at 80 % compose to 51.2 %, x 99 % (Check-in) = 50.69 % < 96 % (1 of 3: 98.21 %)
+    Variant("PR2.4", "supporting-availability",
+            replace("portfolio.yaml", "      required: 1\n", "      required: 3\n"), "k-of-n", FED),
+    # the worked number: "unknown <= 10 %" fails at 12 %
+    Variant("PR2.5", "supporting-evaluation-consistent",
+            replace(FED_RECORDS, "{target: unknown, supplier: res-ljubljana, measured: 4.2, met: true}",
+                    "{target: unknown, supplier: res-ljubljana, measured: 12, met: true}"), "unknown-at-most", FED),
+    Variant("PR2.5", "supporting-evaluation-consistent",
+            replace(FED_RECORDS, "  evaluated_on: 2026-11-03", "  evaluated_on: 2026-10-20"), "evaluated-early", FED),
+    Variant("PR2.3", "sla-evaluation-consistent",
+            replace(FED_RECORDS, "{target: reliab, measured: 96.0, met: true}",
+                    "{target: reliab, measured: 93.0, met: true}"), "reliability", FED),
+    Variant("PR2.2", "sla-customer-can-agree",
+            replace(FED_SLAS, "  customer: vo-climate", "  customer: eosc-researchers"), "", FED),
+    Variant("PR7.3", "customer-channels",
+            replace("relationships.yaml", """channels: {general: "EOSC EU Node helpdesk", complaints: "helpdesk, """
+                    """category 'complaint'"}""", """channels: {general: "EOSC EU Node helpdesk"}"""), "segment", FED),
+    Variant("PR2.2", "sla-target-services-covered",
+            replace(FED_SLAS, "services: [dc-cloud-compute]}", "services: [dc-notebooks]}"), "", FED),
+    Variant("PR2.4", "supporting-target-services-covered",
+            replace(FED_OLAS, 'value: 80, unit: "%", period: P1M,',
+                    'value: 80, unit: "%", period: P1M, services: [dc-object-storage],'), "", FED),
+    Variant("PR2.2", "sla-working-time-defined",
+            replace(FED_SLAS, '    hours: {timezone: Europe/Vienna, windows: [{days: [mon, tue, wed, thu, fri], start: '
+                    '"09:00", end: "17:00"}]}\n', ""), "", FED),
+    Variant("PR2.4", "supporting-working-time-defined",
+            replace(FED_OLAS, SITE_HOURS + "  targets:\n    - {id: availability, metric: availability, value: 80",
+                    "  targets:\n    - {id: availability, metric: availability, value: 80"), "", FED),
+    Variant("PR2.4", "supporting-agreement-supplier-type",
+            replace(FED_OLAS, "{supplier: res-ljubljana, signed_on", "{supplier: egi-foundation, signed_on"),
+            "template-signatory", FED),
+    Variant("PR2.4", "service-suppliers-covered",
+            replace(FED_OLAS, "    - {supplier: res-ljubljana, signed_on: 2026-01-08, counterpart: ngi-danube}\n", ""),
+            "parallel-supplier", FED),
+    # 8 working hours last at least 8 clock hours: slower than 4 hours
+    Variant("PR2.4", "supporting-response-times",
+            replace(FED_SLAS, "value: 1, unit: working-days, priority: high", "value: 4, unit: hours, priority: high"),
+            "working-hours", FED),
+]
+
 VARIANTS = [
+    *FEDERATION,
     # PR1 service portfolio management
     Variant("PR1.1", "service-specified",
             replace("services/hpc-batch.yaml", "  value_proposition: Large simulations without own cluster "

@@ -154,6 +154,9 @@ def _report_missing(out: Collector, path: str, raw: YMap, cls: type[Envelope], m
             extra = info.json_schema_extra
             if not (isinstance(extra, dict) and extra.get(REQUIRED)) or getattr(section, name) is not None:
                 continue
+            stand_in = getattr(type(section), "alternatives", {}).get(name)
+            if stand_in is not None and getattr(section, stand_in):
+                continue  # another field stands in for it (an OLA template's signatories)
             key = info.alias or name
             if any(loc[:2] == (part, key) for loc in reported):
                 continue  # its invalid value is already reported; it was cut out

@@ -121,6 +121,7 @@ ReportRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("ReportSpecification",), "
 AssetRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Asset",), "PR6.2")]
 EvaluationRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("AgreementEvaluation",), "PR8.4")]
 AnyRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo((), "GR2.4")]
+RecipientRef = Annotated[str, _T, NUMBER_AS_TEXT, RefTo(("Customer", "Person"), "PR3.2")]
 
 
 class ProcessCode(str, enum.Enum):
@@ -154,6 +155,10 @@ class Strict(BaseModel):
     # JSON Schema keywords for what a model_validator checks across fields, where JSON Schema can say it
     # (``anyOf`` of the allowed combinations); published with the model's schema.
     json_rules: ClassVar[dict[str, Any]] = {}
+    # A required evidence field that another field can stand in for: {"supplier": "signatories"} means an
+    # OLA template signed by many suppliers needs no single supplier. The engine does not report the
+    # field as missing when its stand-in has a value.
+    alternatives: ClassVar[dict[str, str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -194,6 +199,7 @@ class Distribution(Strict):
     audience: NonEmpty
     channel: NonEmpty
     on: dt.date | None = None
+    by: PersonRef | None = Field(None, description="Who communicated it (GR1.2: the policy is communicated)")
 
 
 class Attestation(Strict):

@@ -5,6 +5,8 @@ which SLA and hand the numbers here.
 
 - **Availability** of components in series is the product of their availabilities (99.5 % × 99.95 %
   = 99.45 %); a service whose critical components are agreed with that product cannot promise more.
+  A component run by *k of n* parallel providers (a federation's resource centres) is available while
+  at least *k* of them are (:func:`k_of_n`). Reliability composes the same way.
 - **Hours**: weekly windows in a time zone (windows past midnight included) are turned into real
   instants, so a window in ``America/New_York`` is compared with one in ``Europe/Berlin`` as the
   clocks really stand, daylight saving time included. Two schedules in the same zone are compared over
@@ -38,6 +40,22 @@ def compose(availabilities: Iterable[float]) -> float:
     return product * 100
 
 
+def k_of_n(availabilities: Sequence[float], k: int) -> float:
+    """Availability in percent of ``k`` of ``n`` parallel providers: the chance that at least ``k`` are up.
+
+    Providers fail independently; each one's availability may differ (a Poisson binomial). Two of three
+    providers at 95 % each: 3 × 0.95² × 0.05 + 0.95³ = 99.275 %. One of n is plain redundancy, n of n is
+    a series chain.
+    """
+    if not 1 <= k <= len(availabilities):
+        raise ValueError(f"k = {k} of {len(availabilities)} providers")
+    up = [1.0]  # up[j]: the chance that exactly j of the providers seen so far are available
+    for percent_ in availabilities:
+        p = percent_ / 100
+        up = [(up[j] if j < len(up) else 0.0) * (1 - p) + (up[j - 1] * p if j else 0.0) for j in range(len(up) + 1)]
+    return sum(up[k:]) * 100
+
+
 def percent(value: float, *, below: float | None = None) -> str:
     """``value`` as a percentage for a message: ``99.5``, ``99.95``; truncated when shown beside ``below``.
 
@@ -58,7 +76,9 @@ def to_minutes(value: float, unit: str) -> float | None:
 def slower(required: Target, offered: Iterable[Target]) -> list[Target]:
     """The ``offered`` targets of the same time metric and priority that promise longer than ``required``.
 
-    Targets without a priority match every priority. Targets not in minutes, hours or days are skipped.
+    Targets without a priority match every priority. Targets not in minutes, hours or days are skipped,
+    except offered working hours, which last at least as many clock hours (8 working hours are slower
+    than 4 hours); a required time in working units is not compared.
     """
     limit = to_minutes(required.value, required.unit)
     if required.metric not in TIME_METRICS or limit is None:
@@ -70,6 +90,8 @@ def slower(required: Target, offered: Iterable[Target]) -> list[Target]:
         if required.priority and target.priority and target.priority != required.priority:
             continue
         minutes = to_minutes(target.value, target.unit)
+        if minutes is None and target.unit == "working-hours":
+            minutes = target.value * 60  # working hours last at least as long as clock hours: a sure lower bound
         if minutes is not None and minutes > limit + 1e-9:
             found.append(target)
     return found

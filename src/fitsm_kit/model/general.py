@@ -134,6 +134,21 @@ class Scope(Envelope):
     spec: ScopeSpec
 
 
+class StakeholderAnalysisSpec(Strict):
+    """The stakeholder analysis in its own document, with its own review (GR3.1), beside the scope."""
+
+    stakeholders: list[Stakeholder] | None = evidence("GR3.1", "Stakeholders and their needs and expectations",
+                                                      min_length=1)
+    requirements: list[ExternalRequirement] = Field(
+        [], description="Legal, regulatory and contractual requirements considered")
+    scope: AnyRef | None = Field(None, description="The Scope document it informs")
+
+
+class StakeholderAnalysis(Envelope):
+    kind: Literal["StakeholderAnalysis"]
+    spec: StakeholderAnalysisSpec
+
+
 class Goal(Strict):
     id: NonEmpty = Field(description="An id for the goal, unique in the plan, e.g. G1")
     description: NonEmpty

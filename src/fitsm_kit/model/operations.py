@@ -16,6 +16,7 @@ from fitsm_kit.model.base import (
     NonEmpty,
     Percent,
     PersonRef,
+    PlanRef,
     RiskRef,
     ServiceRef,
     SLARef,
@@ -48,6 +49,7 @@ class ContinuityTest(Strict):
 
 
 class AvailabilityContinuityPlanSpec(Strict):
+    aligned_with: PlanRef | None = Field(None, description="The service management plan this plan is aligned with")
     services: list[ServiceRef] | None = evidence("PR4.1", "The services the plan covers", min_length=1)
     requirements: list[ServiceRequirement] = evidence("PR4.1", "Availability and continuity requirements per "
                                                       "service", required=False, default=[])
@@ -88,6 +90,7 @@ class FutureCapacity(Strict):
 
 
 class CapacityPlanSpec(Strict):
+    aligned_with: PlanRef | None = Field(None, description="The service management plan this plan is aligned with")
     services: list[ServiceRef] | None = evidence("PR5.1", "The services the plan covers", min_length=1)
     requirements: list[CapacityRequirement] = evidence("PR5.1", "Capacity and performance requirements",
                                                        required=False, default=[])
@@ -206,7 +209,15 @@ class CustomerChannels(Strict):
 
 
 class CustomerSpec(Strict):
-    organisation: NonEmpty | None = evidence("PR7.1", "Who the customer is")
+    alternatives = {"organisation": "segment"}
+
+    organisation: NonEmpty | None = evidence("PR7.1", "Who the customer is (a segment names its users instead)")
+    segment: NonEmpty | None = Field(
+        None, description="A customer segment or user community rather than an organisation with a contract, "
+        "e.g. 'researchers of any EU institution'; it has a relationship manager and a complaint channel, "
+        "but signs no agreement")
+    email: Text | None = None
+    address: Text | None = Field(None, description="Postal address")
     relationship_manager: PersonRef | None = evidence("PR7.2", "The designated contact (a Person id) who manages "
                                                       "the relationship")
     contacts: list[Contact] = Field([], description="Contacts on the customer's side")

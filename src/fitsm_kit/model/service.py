@@ -20,6 +20,7 @@ from fitsm_kit.model.base import (
     NonconformityRef,
     NonEmpty,
     PersonRef,
+    RecipientRef,
     ReportRef,
     SchemaKeywords,
     ServiceRef,
@@ -43,7 +44,30 @@ class Component(Strict):
     id: NonEmpty = Field(description="An id for the component, unique in the service")
     description: Text | None = None
     supplier: SupplierRef | None = Field(None, description="Supplier that provides this component")
+    suppliers: list[SupplierRef] = Field(
+        [], description="Parallel providers of this component (a federation's resource centres): the component "
+        "is available while 'required' of them are; give either supplier or suppliers")
+    required: int | None = Field(None, ge=1, description="k of n: how many of the parallel suppliers must be "
+                                 "available for the component to be (default 1)")
     critical: bool = Field(True, description="false for a redundant component: left out of the composed availability")
+
+    @model_validator(mode="after")
+    def _one_or_parallel(self) -> Component:
+        if self.supplier is not None and self.suppliers:
+            raise ValueError("give either 'supplier' (one provider) or 'suppliers' (parallel providers), not both")
+        if self.required is not None and self.required > max(len(self.suppliers), 1):
+            raise ValueError(f"'required: {self.required}' is more than the {len(self.suppliers)} parallel suppliers")
+        return self
+
+    @property
+    def providers(self) -> list[str]:
+        """Who provides the component: its one supplier or its parallel suppliers."""
+        return [self.supplier] if self.supplier is not None else list(self.suppliers)
+
+    @property
+    def needed(self) -> int:
+        """How many of the providers must be available: all of one, ``required`` (default 1) of parallel ones."""
+        return 1 if self.supplier is not None or not self.suppliers else (self.required or 1)
 
 
 class ServiceSupplier(Strict):
@@ -58,6 +82,21 @@ class Monitoring(Strict):
     metrics: list[Text] = []
 
 
+class ServiceLinks(Strict):
+    """Where users find more: the links real catalogues (EOSC) publish with a service."""
+
+    webpage: Text | None = None
+    user_manual: Text | None = None
+    terms_of_use: Text | None = None
+    privacy_policy: Text | None = None
+    helpdesk: Text | None = None
+    order: Text | None = Field(None, description="Where the service is ordered or accessed")
+    status: Text | None = Field(None, description="Status page")
+
+
+OrderType = Literal["open-access", "fully-open-access", "order-required", "other"]
+
+
 class ServiceSpec(Strict):
     description: NonEmpty | None = evidence("PR1.1", "What the service is, in the portfolio")
     lifecycle_status: Lifecycle | None = evidence("PR1.1", "proposed, design, transition, live or retired")
@@ -70,6 +109,16 @@ class ServiceSpec(Strict):
                                                 required=False, default=[])
     depends_on: list[ServiceRef] = Field([], description="Other Service ids this service depends on")
     monitoring: Monitoring | None = evidence("PR4.4", "How availability is monitored", required=False)
+    # What service catalogues publish (EOSC, EGI); shown on the catalogue and service pages.
+    tagline: Text | None = Field(None, description="One line that says what the service is for (tables show it)")
+    categories: list[Text] = Field([], description="Catalogue categories, e.g. 'Compute > Virtual Machine'")
+    scientific_domains: list[Text] = Field([], description="Scientific domains it serves, e.g. 'Natural Sciences'")
+    target_users: list[Text] = Field([], description="Target user groups, e.g. 'Researchers', 'Research communities'")
+    access_modes: list[Text] = Field([], description="How users get access, e.g. 'free', 'peer-reviewed'")
+    order_type: OrderType | None = Field(None, description="open-access, fully-open-access, order-required or other")
+    trl: int | None = Field(None, ge=1, le=9, description="Technology readiness level, 1–9")
+    tags: list[Text] = []
+    links: ServiceLinks = ServiceLinks()
 
 
 class Service(Envelope):
@@ -184,21 +233,51 @@ class Support(Strict):
     channels: list[Text] = Field([], description="Support channels, e.g. portal, e-mail, phone")
 
 
+Direction = Literal["at-least", "at-most"]
+AT_LEAST_METRICS = ("availability", "reliability")
+AT_MOST_METRICS = ("unknown", "response-time", "resolution-time")  # limits; "other" says nothing without direction
+
+
 class Target(Strict):
     json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _percent_in_range
         {"properties": {"unit": {"const": "%"}, "value": {"minimum": 0, "maximum": 100}}},
         {"properties": {"unit": {"not": {"const": "%"}}, "value": {"minimum": 0}}},
     ]}
 
-    id: NonEmpty = Field(description="An id for the target, unique in the agreement, e.g. availability")
-    metric: Literal["availability", "response-time", "resolution-time", "other"] = Field(
-        description="availability | response-time | resolution-time | other")
+    id: NonEmpty
+    metric: Literal["availability", "reliability", "unknown", "response-time", "resolution-time", "other"] = Field(
+        description="availability and reliability as EGI defines them (up time over time not unknown, and not in "
+        "scheduled downtime either); unknown: share of time the monitoring could not tell")
     value: float
-    unit: Literal["%", "minutes", "hours", "days", "count", "other"] = Field(
-        description="% | minutes | hours | days | count | other")
-    priority: Text | None = Field(None, description="The incident priority a time target applies to, e.g. high")
-    period: IsoDuration = Field("P1M", description="Period the target applies to, e.g. P1M")
+    unit: Literal["%", "minutes", "hours", "days", "working-hours", "working-days", "count", "other"] = Field(
+        description="working-hours and working-days count only the agreement's support hours")
+    direction: Direction | None = Field(
+        None, description="at-least (≥) or at-most (≤); default at-least for availability and reliability, "
+        "at-most for unknown status and response and resolution times; give it for metric 'other'")
+    priority: Text | None = None
+    level: Text | None = Field(None, description="The qualitative level this target stands for, e.g. "
+                               "'quality of support: medium'")
+    services: list[ServiceRef] = Field([], description="In an SLA for several services: the services this target "
+                                       "applies to (empty: all it covers)")
+    period: IsoDuration = "P1M"
+    consequence: Text | None = Field(None, description="What follows a violation, e.g. 'suspension after three "
+                                     "consecutive months below target'")
     description: Text | None = None
+
+    @property
+    def sense(self) -> Direction | None:
+        """The target's direction: as given, else by its metric; None for 'other' without one."""
+        if self.direction is not None:
+            return self.direction
+        if self.metric in AT_LEAST_METRICS:
+            return "at-least"
+        return "at-most" if self.metric in AT_MOST_METRICS else None
+
+    def meets(self, measured: float) -> bool | None:
+        """Whether ``measured`` (in the target's unit) meets the target in its direction; None if it has none."""
+        if self.sense is None:
+            return None
+        return measured >= self.value - 1e-9 if self.sense == "at-least" else measured <= self.value + 1e-9
 
     @model_validator(mode="after")
     def _percent_in_range(self) -> Target:
@@ -260,11 +339,34 @@ class Covered(Strict):
     component: Text | None = None
 
 
+class Signatory(Strict):
+    """One supplier that signed an OLA template: every resource centre signs the same OLA."""
+
+    supplier: SupplierRef
+    signed_on: dt.date
+    counterpart: SupplierRef | None = Field(
+        None, description="The federation member it agreed with, when not this organisation (a resource centre "
+        "with its national provider)")
+    contract_ref: Text | None = None
+
+
 class SupportingSpec(AgreementSpec):
-    supplier: SupplierRef | None = evidence("PR2.4", "The supplier this OLA or UA is agreed with")
+    alternatives = {"supplier": "signatories"}
+
+    supplier: SupplierRef | None = evidence("PR2.4", "The supplier this OLA or UA is agreed with (an OLA template "
+                                            "signed by many suppliers lists them under signatories instead)")
+    signatories: list[Signatory] = Field([], description="An OLA template: the suppliers that signed it")
+    counterpart: SupplierRef | None = Field(
+        None, description="The federation member that receives the support, when the agreement is between two "
+        "members of the federation rather than with this organisation")
     supports: list[Covered] | None = evidence("PR2.4", "The services and components it supports", min_length=1)
     supports_slas: list[SLARef] = Field([], description="The SLA ids this agreement underpins")
     contract_ref: Text | None = None
+
+    @property
+    def parties(self) -> list[str]:
+        """The suppliers that agreed it: its supplier, or every signatory of a template."""
+        return ([self.supplier] if self.supplier else []) + [s.supplier for s in self.signatories]
 
 
 class OLA(Envelope):
@@ -295,6 +397,9 @@ class Result(Strict):
     measured: float | None = None
     met: bool | None = Field(None, description="Omitted: not measured (no data); note says why")
     note: Text | None = None
+
+    service: ServiceRef | None = Field(None, description="For a target of several services: the one measured")
+    supplier: SupplierRef | None = Field(None, description="For an OLA template: the signatory measured")
 
     @model_validator(mode="after")
     def _says_why(self) -> Result:
@@ -328,6 +433,7 @@ class AgreementEvaluationSpec(Strict):
     agreement: AgreementRef | None = evidence("PR2.3", "The SLA, OLA or UA evaluated")
     period_start: dt.date | None = evidence("PR2.3", "First day of the evaluated period")
     period_end: dt.date | None = evidence("PR2.3", "Last day of the evaluated period")
+    evaluated_on: dt.date | None = Field(None, description="When the evaluation was made")
     results: list[Result] | None = evidence("PR2.3", "One result per target", min_length=1)
     notifications: list[Notification] = Field([], description="Who was notified of a violation, and when: {to, on}")
     nonconformity: NonconformityRef | None = None
@@ -357,6 +463,7 @@ class ReportSpecificationSpec(Strict):
 
     purpose: NonEmpty | None = None
     audience: list[NonEmpty] = []
+    recipients: list[RecipientRef] = Field([], description="The customers and people who receive it (ids)")
     frequency: IsoDuration | None = None
     content: list[NonEmpty] = []
     format: NonEmpty | None = None
@@ -377,6 +484,7 @@ class ReportDeliverySpec(Strict):
     period_end: dt.date | None = evidence("PR3.3", "Last day of the reported period")
     delivered_on: dt.date | None = evidence("PR3.3", "When it was delivered")
     recipients: list[NonEmpty] | None = evidence("PR3.3", "Who received it", min_length=1)
+    delivered_to: list[RecipientRef] = Field([], description="The customers and people it was delivered to (ids)")
     location: Text | None = None
     period_start: dt.date | None = None
     source: Provenance | None = None

@@ -80,6 +80,22 @@ def process_plan_aligned(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"aligned_with names {spec.aligned_with}, a process plan, not the service management plan")
 
 
+@rule("GR4.2", "process-plan-aligned-with-sms-plan", kinds=("AvailabilityContinuityPlan", "CapacityPlan"),
+      fix="set spec.aligned_with to the id of the service management plan (Plan with type: sms)")
+def operational_plan_aligned(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An availability / continuity or capacity plan that names a plan it aligns with names the SMS plan.
+
+    The ACM and CAPM plans are process-specific plans (GR4.2). Evidence: their ``spec.aligned_with``,
+    when given, names the ``Plan`` with ``type: sms``; a process plan in its place is not aligned with
+    the service management plan.
+    """
+    named = doc.spec.aligned_with
+    target = ctx.sms.get(named, "Plan") if named else None
+    if target is not None and target.spec.type != "sms":
+        yield Problem(doc, ("spec", "aligned_with"),
+                      f"aligned_with names {named}, a process plan, not the service management plan")
+
+
 @rule("GR4.2", "process-plan-current", kinds=("Plan",),
       fix="review the process plan against the current service management plan and record the review date")
 def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:

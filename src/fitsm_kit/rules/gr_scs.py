@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from fitsm_kit.model.general import Scope
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.general import settled_on
+from fitsm_kit.rules.general import in_use, settled_on
+
+
+def analyses(ctx: Context) -> list[Doc]:
+    """The stakeholder analyses kept in their own documents (kind StakeholderAnalysis), in use."""
+    return [d for d in ctx.sms.of_kind("StakeholderAnalysis") if in_use(d)]
 
 
 @rule("GR3.2", "scope-statement", fix="add one Scope document with the SMS scope statement")
@@ -32,9 +37,12 @@ def stakeholders_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     Evidence: the scope statement's ``spec.stakeholders`` (the stakeholder analysis) lists at least one
     stakeholder, and each has ``needs`` or ``expectations``: a name alone is identified, not analysed.
+    The analysis may live in its own ``StakeholderAnalysis`` document (with its own review) instead.
     """
     assert isinstance(doc.model, Scope)
     stakeholders = doc.model.spec.stakeholders
+    if not stakeholders and any(a.spec.stakeholders for a in analyses(ctx)):
+        return  # the analysis is kept in its own document (rule stakeholder-analysis-complete)
     if not stakeholders:
         yield Problem(doc, ("spec",), "no stakeholders identified (spec.stakeholders)")
     for i, s in enumerate(stakeholders):
@@ -67,6 +75,8 @@ def stakeholder_analysis_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
     must lie within the interval plus grace as of ``--as-of``; an overdue one names the date it fell due.
     """
     assert isinstance(doc.model, Scope)
+    if not doc.model.spec.stakeholders and analyses(ctx):
+        return  # the analysis in its own document is reviewed as a document (stakeholder-analysis-document-reviewed)
     interval = ctx.interval(doc)
     last = doc.model.spec.stakeholder_analysis_reviewed
     if interval is None:
@@ -78,6 +88,22 @@ def stakeholder_analysis_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec", "stakeholder_analysis_reviewed"),
                       f"stakeholder analysis update overdue: last {last}, interval {interval}, fell due {due}")
 
+
+@rule("GR3.1", "stakeholder-analysis-complete", kinds=("StakeholderAnalysis",),
+      fix="give each stakeholder its needs or expectations")
+def stakeholder_analysis_complete(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A stakeholder analysis in its own document analyses each stakeholder it identifies.
+
+    Evidence: each entry of a ``StakeholderAnalysis``'s ``spec.stakeholders`` has ``needs`` or
+    ``expectations`` (a missing list is reported under GR3.1 as a missing field).
+    """
+    for i, s in enumerate(doc.spec.stakeholders or ()):
+        if not s.needs and not s.expectations:
+            yield Problem(doc, ("spec", "stakeholders", i), f"stakeholder {s.name!r} has no needs or expectations")
+
+
+reviewed_rule("GR3.1", "stakeholder-analysis-document-reviewed", ("StakeholderAnalysis",), "stakeholder analysis",
+              why='FitSM-2 asks to "update the stakeholder analysis at regular intervals".')
 
 reviewed_rule("GR3.2", "scope-reviewed", ("Scope",), "scope statement",
               why='FitSM-2 asks to "review the scope statement at regular intervals".')

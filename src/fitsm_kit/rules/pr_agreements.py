@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.dates import parse_interval
+from fitsm_kit.model.operations import Customer
 from fitsm_kit.model.service import (
     SLA,
     AgreementEvaluation,
@@ -20,6 +21,7 @@ from fitsm_kit.model.service import (
     ServiceCatalogue,
     Target,
 )
+from fitsm_kit.model.workingtime import WORKING_UNITS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_common import (
@@ -170,6 +172,64 @@ rule("PR2.4", "supporting-agreement-in-force", kinds=("OLA", "UA"),
      fix="approve the OLA / UA, renew its validity, or retire it")(agreement_in_force)
 
 
+@rule("PR2.2", "sla-customer-can-agree", kinds=("SLA",),
+      fix="agree a specific SLA with an organisation; cover a customer segment by the default (corporate) SLA")
+def sla_customer_can_agree(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A specific SLA is agreed with a customer that can sign it: an organisation, not a segment.
+
+    A customer segment or user community (``spec.segment``: "researchers of any EU institution") has a
+    relationship manager and a complaint channel, but no one who signs for it; what it is promised is the
+    default (corporate) SLA. Evidence: the ``customer`` of a ``type: specific`` SLA is no segment.
+    """
+    customer = ctx.sms.get(doc.spec.customer, "Customer") if doc.spec.customer else None
+    if doc.spec.type == "specific" and customer is not None and isinstance(customer.model, Customer) \
+            and customer.model.spec.segment is not None and customer.model.spec.organisation is None:
+        yield Problem(doc, ("spec", "customer"), f"{customer.id} is a customer segment "
+                      f"({customer.model.spec.segment}); a segment signs no agreement")
+
+
+def target_scope_problems(doc: Doc, covered: set[str]) -> Iterator[Problem]:
+    """Targets that name services the agreement does not cover."""
+    for i, target in enumerate(doc.spec.targets or ()):
+        for j, service in enumerate(target.services):
+            if service not in covered:
+                yield Problem(doc, ("spec", "targets", i, "services", j), f"target {target.id} is for {service}, "
+                              f"which {doc.id} does not cover")
+
+
+def working_time_problems(doc: Doc) -> Iterator[Problem]:
+    """Targets in working hours or working days in an agreement whose support hours are not stated."""
+    support = doc.spec.support
+    if support is None:
+        return  # the missing support is reported under the agreement's requirement
+    for i, target in enumerate(doc.spec.targets or ()):
+        if target.unit in WORKING_UNITS and support.hours is None:
+            yield Problem(doc, ("spec", "targets", i, "unit"), f"target {target.id} counts {target.unit}, but the "
+                          "agreement states no support hours (spec.support.hours) that say what working time is")
+
+
+@rule("PR2.2", "sla-target-services-covered", kinds=("SLA",),
+      fix="name only services the SLA covers in a target's services, or add them to the SLA")
+def sla_target_services_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A target for some of an SLA's services names services the SLA covers.
+
+    In an SLA for several services a target may apply to some of them (``targets[].services``); a
+    service it names that the SLA does not cover promises nothing to anyone.
+    """
+    yield from target_scope_problems(doc, set(sla_services(ctx.sms, doc)))
+
+
+@rule("PR2.2", "sla-working-time-defined", kinds=("SLA",),
+      fix="state the support hours (spec.support.hours), or give the target in hours or days")
+def sla_working_time_defined(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An SLA target in working hours or working days is tied to stated support hours.
+
+    "Respond within 2 working days" is a time only once the working time is known: the agreement's
+    ``spec.support.hours``. Due times are counted in them (:mod:`fitsm_kit.model.workingtime`).
+    """
+    yield from working_time_problems(doc)
+
+
 reviewed_rule("PR2.2", "sla-reviewed", ("SLA",), "SLA")
 case_owner_rule("PR2.2", "sla-owner", ("SLA",), "SLA owner", "SLA")
 
@@ -257,6 +317,60 @@ def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Proble
                           f"{'-' if result.measured is None else format(result.measured, 'g')}{agreed}")
 
 
+def record_problems(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
+    """An evaluation of an agreement of ``kinds`` that contradicts its own numbers or dates.
+
+    A result whose ``met`` disagrees with its measured value and the target's direction (≥ for
+    availability and reliability, ≤ for unknown status, times and counts), and an evaluation made
+    (``evaluated_on``) before the period it evaluates had ended.
+    """
+    assert isinstance(doc.model, AgreementEvaluation)
+    spec = doc.model.spec
+    agreement = ctx.sms.get(spec.agreement, *kinds) if spec.agreement else None
+    if agreement is None:
+        return
+    if spec.evaluated_on is not None and spec.period_end is not None and spec.evaluated_on < spec.period_end:
+        yield Problem(doc, ("spec", "evaluated_on"), f"evaluated on {spec.evaluated_on}, before the period it "
+                      f"evaluates ended ({spec.period_end})", "date the evaluation when it was made, after the period")
+    targets = {t.id: t for t in agreement.spec.targets or ()}
+    for i, result in enumerate(spec.results or ()):
+        target = targets.get(result.target)
+        if result.met is None or result.measured is None:
+            continue  # not measured: nothing to contradict
+        verdict = target.meets(result.measured) if target is not None else None
+        if target is not None and verdict is not None and verdict != result.met:
+            sign = "≥" if target.sense == "at-least" else "≤"
+            yield Problem(doc, ("spec", "results", i, "met"),
+                          f"{result.target}: measured {result.measured:g} against {sign} {target.value:g} "
+                          f"{target.unit} is {'met' if verdict else 'missed'}, but the result says met: "
+                          f"{str(result.met).lower()}", "correct met (or the measured value)")
+
+
+@rule("PR2.3", "sla-evaluation-consistent", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
+      fix="make met agree with the measured value and the target, and date the evaluation after its period")
+def sla_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An SLA evaluation's results agree with its numbers, and it was made after the period it evaluates.
+
+    A result is met when the measured value reaches the target in its direction: at least the value
+    for availability and reliability, at most for unknown status, response and resolution times (or
+    as ``direction`` says; a target of metric ``other`` without one is not compared). "Unknown ≤ 10 %"
+    is missed at 12 %.
+    """
+    yield from record_problems(doc, ctx, ("SLA",))
+
+
+@rule("PR2.5", "supporting-evaluation-consistent", kinds=("AgreementEvaluation",),
+      evidence=agreements_in_force("OLA", "UA"),
+      fix="make met agree with the measured value and the target, and date the evaluation after its period")
+def supporting_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An OLA / UA evaluation's results agree with its numbers, and it was made after its period.
+
+    As for SLAs (rule sla-evaluation-consistent): ``met`` follows the measured value and the target's
+    direction (availability ≥ 80 %, reliability ≥ 85 %, unknown ≤ 10 %).
+    """
+    yield from record_problems(doc, ctx, ("OLA", "UA"))
+
+
 @rule("PR2.3", "sla-violation-notified", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
       fix="notify the customer (spec.notifications: to, on) or link a nonconformity (spec.nonconformity)")
 def sla_violation_notified(doc: Doc, ctx: Context) -> Iterator[Problem]:
@@ -311,17 +425,42 @@ def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Probl
     """OLAs are agreed with internal suppliers (or federation members), UAs with external ones.
 
     FitSM defines an OLA as an agreement with an internal supplier or federation member and a UA as one
-    with an external supplier. Evidence: the ``Supplier`` named in ``spec.supplier`` has the matching
-    ``type`` (or ``federation_member: true`` for an OLA).
+    with an external supplier. Evidence: the ``Supplier`` named in ``spec.supplier`` (and each signatory
+    of an OLA template under ``spec.signatories``) has the matching ``type`` (or ``federation_member:
+    true`` for an OLA).
     """
-    supplier = ctx.sms.get(doc.spec.supplier, "Supplier")
-    if supplier is None:
-        return  # reported as an unresolved reference
-    internal = supplier.spec.type == "internal" or supplier.spec.federation_member
-    if doc.kind == "OLA" and not internal:
-        yield Problem(doc, ("spec", "supplier"), f"OLA with external supplier {supplier.id}")
-    elif doc.kind == "UA" and internal:
-        yield Problem(doc, ("spec", "supplier"), f"UA with internal supplier {supplier.id}")
+    places: list[tuple[str | None, tuple[str | int, ...]]] = [(doc.spec.supplier, ("spec", "supplier"))]
+    places += [(s.supplier, ("spec", "signatories", i, "supplier")) for i, s in enumerate(doc.spec.signatories)]
+    for supplier_id, loc in places:
+        supplier = ctx.sms.get(supplier_id, "Supplier") if supplier_id else None
+        if supplier is None:
+            continue  # reported as an unresolved reference
+        internal = supplier.spec.type == "internal" or supplier.spec.federation_member
+        if doc.kind == "OLA" and not internal:
+            yield Problem(doc, loc, f"OLA with external supplier {supplier.id}")
+        elif doc.kind == "UA" and internal:
+            yield Problem(doc, loc, f"UA with internal supplier {supplier.id}")
+
+
+@rule("PR2.4", "supporting-target-services-covered", kinds=("OLA", "UA"),
+      fix="name only services the agreement supports in a target's services")
+def supporting_target_services_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A target of an OLA / UA for some of its services names services it supports.
+
+    As for SLAs (rule sla-target-services-covered): a service a target names (``targets[].services``)
+    that the agreement does not support (``spec.supports``) is promised nothing.
+    """
+    yield from target_scope_problems(doc, {c.service for c in doc.spec.supports or ()})
+
+
+@rule("PR2.4", "supporting-working-time-defined", kinds=("OLA", "UA"),
+      fix="state the support hours (spec.support.hours), or give the target in hours or days")
+def supporting_working_time_defined(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An OLA / UA target in working hours or working days is tied to stated support hours.
+
+    As for SLAs (rule sla-working-time-defined): "8 operating hours" counts only the support hours.
+    """
+    yield from working_time_problems(doc)
 
 
 reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "supporting agreement (OLA, UA)")
@@ -354,7 +493,8 @@ def supports(agreement: Doc, service_id: str, component_id: str | None = None) -
 def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every supplier a live service depends on is covered by an OLA or UA in force, or is exempt.
 
-    The suppliers are those in ``spec.suppliers`` and those of its components. Exempt means
+    The suppliers are those in ``spec.suppliers`` and those of its components (each of a component's
+    parallel suppliers; a signatory of an OLA template is covered by it). Exempt means
     ``agreement_required: false`` with a ``justification`` — FitSM asks for OLAs and UAs "as needed",
     and this records why one is not.
     """
@@ -366,6 +506,8 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     for j, component in enumerate(spec.components):
         if component.supplier is not None:
             places.setdefault(component.supplier, ("spec", "components", j, "supplier"))
+        for k, parallel in enumerate(component.suppliers):
+            places.setdefault(parallel, ("spec", "components", j, "suppliers", k))
     exempt = set()
     for i, entry in enumerate(spec.suppliers):
         places[entry.supplier] = ("spec", "suppliers", i, "supplier")
@@ -375,7 +517,7 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                 yield Problem(doc, ("spec", "suppliers", i, "agreement_required"),
                               f"no agreement with {entry.supplier} and no justification why none is needed",
                               "add a justification, or agree an OLA / UA")
-    agreed = {a.spec.supplier for a in supporting(ctx, doc.id)}
+    agreed = {party for a in supporting(ctx, doc.id) for party in a.spec.parties}
     for supplier, loc in places.items():
         if supplier not in exempt and supplier not in agreed:
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

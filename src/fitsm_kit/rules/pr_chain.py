@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fitsm_kit.model.chain import compose, coverage, describe, percent, slower
-from fitsm_kit.model.service import Component, Hours, Lifecycle
+from fitsm_kit.model.chain import compose, coverage, describe, k_of_n, percent, slower
+from fitsm_kit.model.service import Component, Hours, Lifecycle, Target
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports
 from fitsm_kit.rules.pr_common import in_force
@@ -46,59 +46,94 @@ def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
                       if not a.spec.supports_slas or sla.id in a.spec.supports_slas]
         exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}
         for component in service.spec.components:
-            if not component.critical or component.supplier is None or component.supplier in exempt:
+            providers = set(component.providers) - exempt
+            if not component.critical or not providers:
                 continue
             behind = tuple(a for a in agreements
-                           if a.spec.supplier == component.supplier and supports(a, service_id, component.id))
+                           if providers & set(a.spec.parties) and supports(a, service_id, component.id))
             if behind:
                 yield Link(service_id, component, behind)
 
 
-def availability(agreement: Doc) -> float | None:
-    """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
-    values = [t.value for t in agreement.spec.targets or () if t.metric == "availability" and t.unit == "%"]
+METRICS = ("availability", "reliability")  # both compose alike: series multiply, k of n parallel
+
+
+def agreed(agreement: Doc, metric: str = "availability") -> float | None:
+    """The ``metric`` an OLA / UA agrees: its lowest target of that metric in percent, if any."""
+    values = [t.value for t in agreement.spec.targets or () if t.metric == metric and t.unit == "%"]
     return min(values, default=None)
 
 
+def availability(agreement: Doc) -> float | None:
+    """The availability an OLA / UA agrees: its lowest availability target in percent, if any."""
+    return agreed(agreement, "availability")
+
+
 @rule("PR2.4", "supporting-availability", kinds=("SLA",),
-      fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false), "
-          "or lower the SLA's target")
+      fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false, or give "
+          "it parallel suppliers), or lower the SLA's target")
 def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """The OLAs and UAs behind a service can carry the SLA's availability target.
+    """The OLAs and UAs behind a service can carry the SLA's availability (and reliability) target.
 
     A service's critical components (``critical: true``, the default) are in series: the service is
     available only when all of them are. Their composed availability is the product of the
     availability targets agreed for them in OLAs / UAs (the best one where several apply), and must
-    be at least the SLA's availability target. Redundant components belong in the model as
+    be at least the SLA's availability target. A component with parallel suppliers (``suppliers`` and
+    ``required``: k of n, e.g. a federation's resource centres that each signed the same OLA template)
+    is available while k of them are: 2 of 3 at 95 % each compose to 99.275 %; a parallel supplier with
+    no agreement counts as 0 %. Reliability targets compose the same way. A target for some services
+    only (``services``) is compared for those. Redundant components may also be marked
     ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
     taken at face value.
     """
-    targets = [(i, t) for i, t in enumerate(doc.spec.targets or ()) if t.metric == "availability" and t.unit == "%"]
-    if not targets:
-        return
     by_service: dict[str, list[Link]] = {}
     for link in chain(ctx, doc):
         by_service.setdefault(link.service, []).append(link)
-    for service_id, links in by_service.items():
-        factors: dict[str, float] = {}
-        for link in links:
-            best = max(link.agreements, key=lambda a: availability(a) or -1.0)
-            value = availability(best)
-            if value is None:
-                yield Problem(doc, ("spec", "targets", targets[0][0]), f"{best.id} agrees no availability target for "
-                              f"{service_id} component {link.component.id}, so the SLA's availability cannot be "
-                              "composed", f"add an availability target to {best.id}")
-                continue
-            # An agreement for the whole service counts once; one per component counts per component.
-            named = any(c.component == link.component.id for c in best.spec.supports if c.service == service_id)
-            factors.setdefault(f"{best.id}/{link.component.id}" if named else best.id, value)
-        composed = compose(factors.values())
-        for i, target in targets:
-            if composed + 1e-9 < target.value:
-                parts = " × ".join(f"{key.split('/')[0]} {percent(v)} %" for key, v in factors.items())
-                yield Problem(doc, ("spec", "targets", i, "value"),
-                              f"SLA {doc.id} promises {percent(target.value)} % for {service_id}; its components "
-                              f"compose to {percent(composed, below=target.value)} %: {parts}")
+    for metric in METRICS:
+        targets = [(i, t) for i, t in enumerate(doc.spec.targets or ()) if t.metric == metric and t.unit == "%"]
+        if not targets:
+            continue
+        for service_id, links in by_service.items():
+            applying = [(i, t) for i, t in targets if not t.services or service_id in t.services]
+            if applying:
+                yield from _compose(doc, service_id, links, metric, applying)
+
+
+def _compose(doc: Doc, service_id: str, links: list[Link], metric: str,
+             targets: list[tuple[int, Target]]) -> Iterator[Problem]:
+    factors: dict[str, float] = {}
+    labels: dict[str, str] = {}
+    for link in links:
+        if link.component.suppliers:  # parallel providers, k of n
+            values = []
+            for provider in link.component.suppliers:
+                theirs = [a for a in link.agreements if provider in a.spec.parties]
+                values.append(max((agreed(a, metric) or 0.0 for a in theirs), default=0.0))
+            k, n = link.component.needed, len(values)
+            factors[f"{link.component.id}"] = k_of_n(values, k)
+            labels[link.component.id] = (f"{link.component.id} ({k} of {n} at "
+                                         f"{', '.join(percent(v) for v in values)} %)")
+            continue
+        best = max(link.agreements, key=lambda a: agreed(a, metric) or -1.0)
+        value = agreed(best, metric)
+        if value is None:
+            yield Problem(doc, ("spec", "targets", targets[0][0]), f"{best.id} agrees no {metric} target for "
+                          f"{service_id} component {link.component.id}, so the SLA's {metric} cannot be "
+                          "composed", f"add an {metric} target to {best.id}")
+            continue
+        # An agreement for the whole service counts once; one per component counts per component.
+        named = any(c.component == link.component.id for c in best.spec.supports if c.service == service_id)
+        key = f"{best.id}/{link.component.id}" if named else best.id
+        factors.setdefault(key, value)
+        labels.setdefault(key, f"{best.id} {percent(value)} %")
+    composed = compose(factors.values())
+    what = "" if metric == "availability" else f"{metric} "
+    for i, target in targets:
+        if composed + 1e-9 < target.value:
+            parts = " × ".join(labels[key] for key in factors)
+            yield Problem(doc, ("spec", "targets", i, "value"),
+                          f"SLA {doc.id} promises {what}{percent(target.value)} % for {service_id}; its "
+                          f"components compose to {percent(composed, below=target.value)} %: {parts}")
 
 
 @rule("PR2.4", "supporting-hours", kinds=("SLA",),

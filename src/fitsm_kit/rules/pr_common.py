@@ -16,7 +16,9 @@ SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
 def complete(doc: Doc) -> bool:
     """Whether an agreement says everything it agrees; a part left out is reported under its requirement."""
     parts = AGREED + (SUPPORTING if doc.kind in ("OLA", "UA") else ())
-    return all(getattr(doc.spec, part) is not None for part in parts)
+    stand_ins = type(doc.spec).alternatives  # an OLA template names its signatories instead of one supplier
+    return all(getattr(doc.spec, part) is not None or (part in stand_ins and getattr(doc.spec, stand_ins[part]))
+               for part in parts)
 
 
 def in_force(doc: Doc, ctx: Context) -> bool:

@@ -85,7 +85,8 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has availability and continuity requirements that take its SLAs into account.
 
     Some AvailabilityContinuityPlan lists a requirement for the service, and the highest availability
-    it requires is at least the highest availability target of the SLAs in force that cover it.
+    it requires is at least the highest availability target of the SLAs in force that cover it (a target
+    for some services only, ``targets[].services``, counts for those).
     """
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
@@ -96,7 +97,7 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     promised = [(t.value, sla.id) for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)
                 and isinstance(sla.model, SLA) for t in sla.model.spec.targets or ()
-                if t.metric == "availability" and t.unit == "%"]
+                if t.metric == "availability" and t.unit == "%" and (not t.services or doc.id in t.services)]
     if not promised:
         return
     value, sla_id = max(promised)

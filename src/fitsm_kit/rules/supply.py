@@ -52,10 +52,14 @@ def customer_channels(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Each customer has channels for service ordering, escalation and complaints.
 
     Evidence: the ``Customer``'s ``spec.channels`` names ``ordering``, ``escalation`` and ``complaints``.
+    A customer segment (``spec.segment``, no organisation) orders as the catalogue says and has no one
+    to escalate with; it needs a complaint channel.
     """
     assert isinstance(doc.model, Customer)
     channels = doc.model.spec.channels
-    missing = [c for c in ("ordering", "escalation", "complaints") if not getattr(channels, c)]
+    segment = doc.model.spec.segment is not None and doc.model.spec.organisation is None
+    needed = ("complaints",) if segment else ("ordering", "escalation", "complaints")
+    missing = [c for c in needed if not getattr(channels, c)]
     if missing:
         yield Problem(doc, ("spec", "channels"), f"no channel for {', '.join(missing)}")
 
@@ -208,7 +212,7 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last.spec.date, interval)) is not None:
         yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {last.spec.date} ({last.id}), "
                       f"interval {interval}: the next evaluation fell due {due}")
-    agreements = {a.id for a in ctx.sms.referring(doc.id, "OLA", "UA", via="supplier") if in_force(a, ctx)}
+    agreements = {a.id for a in ctx.sms.of_kind("OLA", "UA") if doc.id in a.spec.parties and in_force(a, ctx)}
     basis = [ctx.sms.get(b, "AgreementEvaluation") for b in last.spec.basis]
     if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "

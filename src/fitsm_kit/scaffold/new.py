@@ -31,6 +31,7 @@ SCHEMA_DIR = "schemas"  # where an SMS keeps its copy of the JSON Schemas ('fits
 
 KIND_DIRS: dict[str, str] = {
     "Person": "people", "RoleAssignment": "general", "Policy": "general", "Scope": "general", "Plan": "general",
+    "StakeholderAnalysis": "general",
     "Process": "processes", "KPI": "kpis", "ManagementReview": "records", "Audit": "records",
     "Nonconformity": "records", "Improvement": "records", "Service": "services", "ServiceProposal": "services",
     "ServiceCatalogue": "services", "SLA": "agreements", "OLA": "agreements", "UA": "agreements",

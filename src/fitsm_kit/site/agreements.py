@@ -68,10 +68,14 @@ def hours(value: Hours | None) -> Markup:
     return Markup("<br>").join(lines)
 
 
-def _supporting(site: Site, doc: Doc) -> list[str]:
+def supporting_agreements(site: Site, doc: Doc) -> list[str]:
     """For an SLA: the OLAs / UAs behind it (named, or supporting its services); for an OLA / UA: its SLAs."""
     if doc.kind != "SLA":
-        return list(doc.spec.supports_slas)
+        if doc.spec.supports_slas:
+            return list(doc.spec.supports_slas)
+        # an empty list means every SLA that covers a service it supports, as the chain rules read it
+        services = dict.fromkeys(c.service for c in doc.spec.supports or ())
+        return list(dict.fromkeys(sla for service in services for sla in site.slas_of_service.get(service, [])))
     found = list(site.supporting_of_sla.get(doc.id, []))
     for service in site.services_of_sla(doc):
         found += site.supporting_of_service.get(service, [])
@@ -98,7 +102,7 @@ def _agreement(site: Site, doc: Doc) -> Page:
             ["Channels", ", ".join(spec.support.channels) or "—"]] if spec.support else [["Support", "not stated"]]),
         "targets": table(["Target", "Metric", "Value", "Priority", "Period", "Description"], targets),
         "supporting_label": "Supporting agreements" if doc.kind == "SLA" else "Supports these SLAs",
-        "supporting": bullets([site.ref(i, page) for i in _supporting(site, doc)], "None."),
+        "supporting": bullets([site.ref(i, page) for i in supporting_agreements(site, doc)], "None."),
         "limitations": bullets(spec.limitations, "None stated."),
         "provider_resp": bullets(spec.provider_responsibilities, "None stated."),
         "counterpart_resp": bullets(spec.counterpart_responsibilities, "None stated."),

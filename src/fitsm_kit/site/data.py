@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.rules.base import Context
+from fitsm_kit.rules.pr_agreements import sla_services
 from fitsm_kit.site.history import HistorySource, no_history
 from fitsm_kit.site.markdown import link, text
 from fitsm_kit.sms.index import Doc, Sms
@@ -91,10 +92,9 @@ class Site:
         return Markup(", ").join(self.ref(i, page) for i in dict.fromkeys(ids))
 
     def services_of_sla(self, doc: Doc) -> list[str]:
-        """The services an SLA covers: those it names, and a default SLA's catalogue's services."""
-        spec = doc.spec
-        listed = self.catalogue_services.get(spec.catalogue, []) if spec.catalogue else []
-        return list(dict.fromkeys([*spec.services, *listed]))
+        """The services an SLA covers, as the rules count them (:func:`~fitsm_kit.rules.pr_agreements.sla_services`):
+        those it names; a default SLA's catalogue's services, or every live customer-facing one."""
+        return list(dict.fromkeys(sla_services(self.sms, doc)))
 
     def name(self, doc: Doc) -> str:
         """How a document is called in links: a person's name, otherwise its title."""
@@ -130,8 +130,8 @@ def build_site(sms: Sms, result: Result, history: HistorySource = no_history) ->
         if doc.spec.customer:
             site.slas_of_customer[doc.spec.customer].append(doc.id)
     for doc in site.of_kind(*SUPPORTING):
-        if doc.spec.supplier:
-            site.agreements_of_supplier[doc.spec.supplier].append(doc.id)
+        for party in doc.spec.parties:  # its supplier, or every signatory of an OLA template
+            site.agreements_of_supplier[party].append(doc.id)
         for service in dict.fromkeys(c.service for c in doc.spec.supports or ()):
             site.supporting_of_service[service].append(doc.id)
         for sla in doc.spec.supports_slas:
