@@ -158,7 +158,7 @@ def check(document: Any) -> list[str]:
 
 
 def _in_order(document: dict[str, Any]) -> dict[str, Any] | None:
-    """The checks JSON Schema cannot make, put right: ends after starts, expiry after approval, key material.
+    """The checks JSON Schema cannot make, put right: ends after starts, expiry after approval, key material, k of n.
 
     None when they cannot be (an outage that ends when it starts).
     """
@@ -175,6 +175,10 @@ def _in_order(document: dict[str, Any]) -> dict[str, Any] | None:
     if document.get("kind") == "Person" and isinstance(spec, dict):
         # key material is checked by decoding it (the blob names its own type): no JSON Schema can say that
         spec.pop("signing_keys", None)
+    if document.get("kind") == "Service" and isinstance(spec, dict):
+        for component in spec.get("components") or []:  # k of n: k is compared with the length of a list
+            if component.get("required") is not None:
+                component["required"] = min(component["required"], max(len(component.get("suppliers") or []), 1))
     validity = spec.get("validity") if isinstance(spec, dict) else None  # an agreement ends no earlier than it starts
     if isinstance(validity, dict) and validity.get("end") is not None and validity["end"] < validity["start"]:
         validity["start"], validity["end"] = validity["end"], validity["start"]

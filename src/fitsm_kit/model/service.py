@@ -41,6 +41,11 @@ class Lifecycle(str, enum.Enum):
 
 
 class Component(Strict):
+    json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the first rule of _one_or_parallel; k of n is left to it
+        {"properties": {"supplier": {"type": "null"}}},  # a missing property satisfies its schema
+        {"properties": {"suppliers": {"maxItems": 0}}},
+    ]}
+
     id: NonEmpty = Field(description="An id for the component, unique in the service")
     description: Text | None = None
     supplier: SupplierRef | None = Field(None, description="Supplier that provides this component")
@@ -244,7 +249,7 @@ class Target(Strict):
         {"properties": {"unit": {"not": {"const": "%"}}, "value": {"minimum": 0}}},
     ]}
 
-    id: NonEmpty
+    id: NonEmpty = Field(description="An id for the target, unique in the agreement; evaluations name it")
     metric: Literal["availability", "reliability", "unknown", "response-time", "resolution-time", "other"] = Field(
         description="availability and reliability as EGI defines them (up time over time not unknown, and not in "
         "scheduled downtime either); unknown: share of time the monitoring could not tell")
@@ -342,8 +347,8 @@ class Covered(Strict):
 class Signatory(Strict):
     """One supplier that signed an OLA template: every resource centre signs the same OLA."""
 
-    supplier: SupplierRef
-    signed_on: dt.date
+    supplier: SupplierRef = Field(description="The supplier that signed this OLA template")
+    signed_on: dt.date = Field(description="The day it signed")
     counterpart: SupplierRef | None = Field(
         None, description="The federation member it agreed with, when not this organisation (a resource centre "
         "with its national provider)")
