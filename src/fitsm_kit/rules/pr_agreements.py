@@ -321,17 +321,14 @@ def record_problems(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[
     """An evaluation of an agreement of ``kinds`` that contradicts its own numbers or dates.
 
     A result whose ``met`` disagrees with its measured value and the target's direction (≥ for
-    availability and reliability, ≤ for unknown status, times and counts), and an evaluation made
-    (``evaluated_on``) before the period it evaluates had ended.
+    availability and reliability, ≤ for unknown status, times and counts). When it was made is
+    ``evaluation-after-period``'s.
     """
     assert isinstance(doc.model, AgreementEvaluation)
     spec = doc.model.spec
     agreement = ctx.sms.get(spec.agreement, *kinds) if spec.agreement else None
     if agreement is None:
         return
-    if spec.evaluated_on is not None and spec.period_end is not None and spec.evaluated_on < spec.period_end:
-        yield Problem(doc, ("spec", "evaluated_on"), f"evaluated on {spec.evaluated_on}, before the period it "
-                      f"evaluates ended ({spec.period_end})", "date the evaluation when it was made, after the period")
     targets = {t.id: t for t in agreement.spec.targets or ()}
     for i, result in enumerate(spec.results or ()):
         target = targets.get(result.target)
@@ -347,9 +344,9 @@ def record_problems(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[
 
 
 @rule("PR2.3", "sla-evaluation-consistent", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
-      fix="make met agree with the measured value and the target, and date the evaluation after its period")
+      fix="make met agree with the measured value and the target")
 def sla_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """An SLA evaluation's results agree with its numbers, and it was made after the period it evaluates.
+    """An SLA evaluation's results agree with its numbers.
 
     A result is met when the measured value reaches the target in its direction: at least the value
     for availability and reliability, at most for unknown status, response and resolution times (or
@@ -361,9 +358,9 @@ def sla_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 @rule("PR2.5", "supporting-evaluation-consistent", kinds=("AgreementEvaluation",),
       evidence=agreements_in_force("OLA", "UA"),
-      fix="make met agree with the measured value and the target, and date the evaluation after its period")
+      fix="make met agree with the measured value and the target")
 def supporting_evaluation_consistent(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """An OLA / UA evaluation's results agree with its numbers, and it was made after its period.
+    """An OLA / UA evaluation's results agree with its numbers.
 
     As for SLAs (rule sla-evaluation-consistent): ``met`` follows the measured value and the target's
     direction (availability ≥ 80 %, reliability ≥ 85 %, unknown ≤ 10 %).
@@ -394,26 +391,56 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     yield from unhandled(doc, ctx, ("OLA", "UA"))
 
 
-@rule("PR2.3", "evaluation-after-period", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
-      fix="evaluate a period once it has ended: delete this record and run fitsm evaluate after its last day")
-def evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """An agreement evaluation covers a period that had ended when it was made.
+def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
+    """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future.
 
-    A result for days still to come is not a measurement. Flagged: an evaluation whose period ends on
-    or after ``--as-of``, or whose ``spec.source.as_of`` (the day ``fitsm evaluate`` wrote it) is not
-    after the period's last day.
+    The day it was made is ``spec.evaluated_on`` (written by hand) or else ``spec.source.as_of`` (the
+    day ``fitsm evaluate`` wrote it).
     """
     assert isinstance(doc.model, AgreementEvaluation)
     spec = doc.model.spec
-    made = spec.source.as_of if spec.source else None
+    agreement = ctx.sms.get(spec.agreement, *kinds) if spec.agreement else None
+    if agreement is None:
+        return
+    made, where = ((spec.evaluated_on, ("spec", "evaluated_on")) if spec.evaluated_on is not None
+                   else (spec.source.as_of, ("spec", "source", "as_of")) if spec.source else (None, ()))
+    if made is not None and made > ctx.as_of:
+        yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
     if spec.period_end is None:
-        return  # left out: reported under PR2.3 as missing
+        return  # left out: reported as missing
     if spec.period_end >= ctx.as_of:
         yield Problem(doc, ("spec", "period_end"), f"the period ends {spec.period_end}, which is not over as of "
                       f"{ctx.as_of}; an evaluation of it cannot come from data")
     elif made is not None and made <= spec.period_end:
-        yield Problem(doc, ("spec", "source", "as_of"), f"made on {made}, before the period ended "
+        yield Problem(doc, where, f"made on {made}, before the period ended "
                       f"({spec.period_end}); its results cannot cover the whole period")
+
+
+_AFTER_PERIOD_FIX = ("evaluate a period once it has ended: delete this record and run fitsm evaluate after its "
+                     "last day (or correct evaluated_on)")
+
+
+@rule("PR2.3", "evaluation-after-period", kinds=("AgreementEvaluation",), evidence=agreements_in_force("SLA"),
+      fix=_AFTER_PERIOD_FIX)
+def evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An SLA evaluation covers a period that had ended when it was made.
+
+    A result for days still to come is not a measurement. Flagged: an evaluation whose period ends on
+    or after ``--as-of``, or whose day of making (``spec.evaluated_on``, else ``spec.source.as_of``) is
+    not after the period's last day or is after ``--as-of``: a record cannot be made in the future.
+    """
+    yield from made_after_period(doc, ctx, ("SLA",))
+
+
+@rule("PR2.5", "supporting-evaluation-after-period", kinds=("AgreementEvaluation",),
+      evidence=agreements_in_force("OLA", "UA"), fix=_AFTER_PERIOD_FIX)
+def supporting_evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An OLA / UA evaluation covers a period that had ended when it was made.
+
+    As for SLAs (rule evaluation-after-period): made after the period's last day, and not after
+    ``--as-of``.
+    """
+    yield from made_after_period(doc, ctx, ("OLA", "UA"))
 
 
 # --- supporting agreements (PR2.4) ------------------------------------------------------------------
