@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from fitsm_kit.evaluation.evaluate import business_minutes, measure_availability
-from fitsm_kit.evaluation.measurements import OutageRecord
+from fitsm_kit.engine.load import read_sms
+from fitsm_kit.evaluation.evaluate import business_minutes, evaluate, measure_availability
+from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
 from fitsm_kit.model.service import Hours, Target
 from fitsm_kit.model.timeline import UTC, agreed_time, local_period, minutes
+from fitsm_kit.sms.config import load_config
+
+from conftest import EXAMPLES
 
 ALWAYS = Hours(always=True, timezone="UTC")
 OFFICE = Hours(timezone="Europe/Berlin", windows=[{"days": ["mon", "tue", "wed", "thu", "fri"],
                                                     "start": "08:00", "end": "18:00"}])
+VIENNA = ZoneInfo("Europe/Vienna")
 AVAILABILITY = Target(id="availability", metric="availability", value=99.5, unit="%")
 
 
@@ -89,3 +95,55 @@ def test_overnight_windows_end_the_next_day() -> None:
     night = Hours(timezone="UTC", windows=[{"days": ["mon"], "start": "22:00", "end": "06:00"}])
     week = local_period(dt.date(2026, 11, 2), dt.date(2026, 11, 8), "UTC")  # Monday to Sunday
     assert minutes(agreed_time(night, week)) == 8 * 60
+
+
+def _corporate_sla_response(responded: dt.datetime) -> tuple[float | None, bool | None]:
+    """The first-response result (2 working days, support Mon–Fri 09–17 Vienna) of one ticket opened Friday 16:00."""
+    root = EXAMPLES / "federation"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    opened = dt.datetime(2026, 10, 23, 16, 0, tzinfo=VIENNA)  # a Friday, 7 of the 8 support hours gone
+    ticket = Ticket("T-1", "dc-cloud-compute", "high", opened.astimezone(UTC), responded.astimezone(UTC), None, "t")
+    agreement = sms.get("dc-corporate-sla", "SLA")
+    assert agreement is not None
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [ticket])
+    [response] = [r for r in result.results if r.target.id == "first-response"]
+    return response.measured, response.met
+
+
+def test_two_working_days_from_friday_are_met_by_tuesday_at_the_same_hour() -> None:
+    assert _corporate_sla_response(dt.datetime(2026, 10, 27, 16, 0, tzinfo=VIENNA)) == (2.0, True)
+
+
+def test_a_minute_past_two_working_days_is_missed_and_never_shown_as_2() -> None:
+    assert _corporate_sla_response(dt.datetime(2026, 10, 27, 16, 1, tzinfo=VIENNA)) == (2.01, False)
+
+
+def test_one_working_day_and_a_half() -> None:
+    # Friday 16:00 + 1.5 working days: Monday 16:00 is one day, half of Tuesday's 8 hours later is 12:00... the
+    # share of the landing day: Tuesday 09:00 + (7 h + 4 h - 8 h) = Tuesday 12:00
+    assert _corporate_sla_response(dt.datetime(2026, 10, 27, 12, 0, tzinfo=VIENNA)) == (1.5, True)
+
+
+def test_targets_evaluate_cannot_measure_are_recorded_as_not_measured() -> None:
+    root = EXAMPLES / "federation"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    agreement = sms.get("dc-sla-vo-climate", "SLA")
+    assert agreement is not None
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), [], [])
+    by_id = {r.target.id: r for r in result.results}
+    assert {t.id for t in agreement.model.spec.targets} == set(by_id)  # one result per target, none dropped
+    assert by_id["reliab"].met is None and by_id["reliab"].measured is None
+    assert "reliability" in by_id["reliab"].detail
+
+
+def test_a_default_sla_without_a_catalogue_is_evaluated_over_every_live_service() -> None:
+    # it covers every live customer-facing service (as the rules read it): an outage of one of them counts
+    root = EXAMPLES / "federation"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    agreement = sms.get("dc-corporate-sla", "SLA")
+    assert agreement is not None
+    down = OutageRecord("dc-object-storage", None, utc(2026, 10, 5, 0), utc(2026, 10, 5, 12), False, "test")
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), [down], [])
+    [availability] = [r for r in result.results if r.target.id == "availability"]
+    assert availability.measured is not None and availability.measured < 100
+    assert "720 minutes down" in availability.detail

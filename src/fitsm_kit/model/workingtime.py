@@ -40,6 +40,25 @@ def due(raised: dt.datetime, value: float, unit: str, hours: Hours) -> dt.dateti
     raise ValueError(f"{unit!r} is not a unit of working time ({', '.join(WORKING_UNITS)})")
 
 
+def working_days_between(raised: dt.datetime, end: dt.datetime, hours: Hours) -> float:
+    """The working days from ``raised`` to ``end``: the least count whose :func:`due` time is not before ``end``.
+
+    The inverse of :func:`due`, found by bisection (due grows with the count), to a millionth of a day.
+    """
+    if end <= raised:
+        return 0.0
+    low, high = 0.0, 1.0
+    while due(raised, high, "working-days", hours) < end:
+        low, high = high, high * 2
+    while high - low > 1e-6:
+        middle = (low + high) / 2
+        if due(raised, middle, "working-days", hours) >= end:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
 def _day(hours: Hours, day: dt.date) -> list[Span]:
     return spans(hours, day, 1)
 
