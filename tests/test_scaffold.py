@@ -222,3 +222,20 @@ def test_prompt_with_closed_stdin_is_a_clear_usage_error(acme: Path) -> None:
 def test_templates_are_shipped_for_every_kind() -> None:
     shipped = {p.name for p in (REPO / "templates" / "documents").glob("*.yaml.j2")}
     assert {Path(templating.template_name(k)).name for k in KINDS} <= shipped
+
+
+def test_a_new_agreement_evaluation_claims_no_measurement(acme: Path, fitsm: Callable[..., Run]) -> None:
+    # a scaffold is not data: each target is left not measured (a note), never "measured: 0, met: false"
+    run = fitsm("new", "AgreementEvaluation", "--no-input", "--sms", acme)
+    assert run.code == 0, run.err
+    [path] = [p for p in acme.rglob("*.yaml") if "AgreementEvaluation" in p.read_text(encoding="utf-8")
+              and "TODO: not measured yet" in p.read_text(encoding="utf-8")]
+    [(_, data)] = list(iter_documents(path.read_text(encoding="utf-8")))  # type: ignore[misc]
+    spec = data["spec"]
+    assert spec["results"] and all("measured" not in r and "met" not in r for r in spec["results"])
+    assert spec["period_end"] < spec["evaluated_on"]  # a period that has ended, made after it
+    config = load_config(acme)
+    rel = path.relative_to(acme).as_posix()
+    rules = {f.rule for f in check(acme, config, config.as_of or dt.date.today()).findings if f.path == rel}
+    assert "placeholder-text" in rules, rules  # the notes are TODOs until data replaces them
+    assert "evaluation-after-period" not in rules

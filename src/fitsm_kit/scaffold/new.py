@@ -256,7 +256,8 @@ def derived(draft: Draft, values: dict[str, Value]) -> dict[str, Any]:
         "review_interval": None if default_interval(draft) else "P12M",
         "due": today + dt.timedelta(days=30),  # nonconformity: a first due date to adjust
         "expires": today + dt.timedelta(days=90),  # waiver: short, so it is revisited
-        "period_start": (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1),  # the previous month
+        "period_start": (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1),  # the previous month,
+        "period_end": today.replace(day=1) - dt.timedelta(days=1),  # which has ended: it can be measured
         "organisations": [],
         "top_management": False,
     }
