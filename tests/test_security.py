@@ -408,3 +408,42 @@ def test_a_document_named_index_does_not_replace_a_section_page(tmp_path: Path) 
     own = (tmp_path / "site" / "documents" / "_index" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"<h1[^>]*>Documents<", section)
     assert re.search(r"<h1[^>]*>ACME Research Computing service management policy<", own)
+
+
+def test_replace_refs_cannot_forge_an_approval(tmp_path: Path) -> None:
+    # `git replace` makes git show another object in place of a commit; evidence is read from the commits
+    # themselves (GIT_NO_REPLACE_OBJECTS), so a replacement that looks like an approved pull request is not one
+    repo = imported(tmp_path / "sms")
+    repo.edit("general/policy.yaml", "Every change", "Each change")
+    direct = repo.commit("direct", "Policy wording", who="bob", when="2026-01-06T09:00:00+01:00")
+    tree, base = repo.git("rev-parse", "HEAD^{tree}").strip(), repo.shas["import"]
+    side = repo.git("commit-tree", tree, "-p", base, "-m", "Policy wording", who="bob",
+                    when="2026-01-06T08:00:00+01:00").strip()
+    merge = repo.git("commit-tree", tree, "-p", base, "-p", side, "-m", "Merge pull request #7 from acme/policy",
+                     who="alice", when="2026-01-06T10:00:00+01:00").strip()
+    repo.git("replace", direct, merge)
+    shown = repo.git("log", "-1", "--format=%an %s", "HEAD").strip()
+    assert shown == "Alice Martin Merge pull request #7 from acme/policy"  # what plain git now shows
+    history, _ = for_check(repo.root, read_sms(repo.root, load_config(repo.root), AS_OF))
+    assert history is not None and [c.sha for c in history.data.commits] == [base, direct]
+    assert not any(c.merge for c in history.data.commits)
+    assert "sm-policy" in approval_findings(repo.root)
+
+
+def test_a_graft_file_cannot_forge_an_approval(tmp_path: Path) -> None:
+    # .git/info/grafts gives a commit other parents: a direct commit grafted onto a side branch looks like a
+    # merge; git is told to read no graft file, so the commit keeps its one real parent
+    repo = imported(tmp_path / "sms")
+    repo.edit("general/policy.yaml", "Every change", "Each change")
+    direct = repo.commit("direct", "Merge pull request #7 from acme/policy", who="alice",
+                         when="2026-01-06T10:00:00+01:00")
+    tree, base = repo.git("rev-parse", "HEAD^{tree}").strip(), repo.shas["import"]
+    side = repo.git("commit-tree", tree, "-p", base, "-m", "Policy wording", who="bob",
+                    when="2026-01-06T08:00:00+01:00").strip()
+    (repo.root / ".git" / "info").mkdir(exist_ok=True)
+    (repo.root / ".git" / "info" / "grafts").write_text(f"{direct} {base} {side}\n", encoding="utf-8")
+    assert repo.git("log", "-1", "--format=%p", "HEAD").split() == [base[:7], side[:7]]  # plain git: a merge
+    history, _ = for_check(repo.root, read_sms(repo.root, load_config(repo.root), AS_OF))
+    assert history is not None and [c.sha for c in history.data.commits] == [base, direct]
+    assert not any(c.merge for c in history.data.commits)
+    assert "sm-policy" in approval_findings(repo.root)

@@ -43,6 +43,12 @@ def git_env() -> dict[str, str]:
                                                                  "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
     env.pop("GIT_EXTERNAL_DIFF", None)
     env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat", PAGER="cat")
+    # Evidence comes from the commits themselves. `git replace` (refs/replace/*) shows another object in
+    # place of a commit and a graft file (.git/info/grafts) gives a commit other parents: either, set up
+    # locally, could turn a direct commit into an approved merge. Both are switched off; the graft file is
+    # the null device, with git's deprecation hint about it silenced.
+    env.update(GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull, GIT_CONFIG_COUNT="1",
+               GIT_CONFIG_KEY_0="advice.graftFileDeprecated", GIT_CONFIG_VALUE_0="false")
     return env
 
 
