@@ -125,7 +125,7 @@ def field_requirement(cls: type[Envelope], loc: Loc, raw: Any) -> tuple[str, Fie
         if isinstance(extra, dict) and REQUIREMENT in extra:
             if i == 1 and step.part == "owner" and loc[0] == "metadata":
                 return cls.owner_requirement, step.field  # type: ignore[return-value]
-            return cls.evidence_requirement(str(extra[REQUIREMENT]), raw), step.field  # type: ignore[return-value]
+            return cls.evidence_requirement(str(extra[REQUIREMENT]), raw, loc), step.field  # type: ignore[return-value]
     return None
 
 

@@ -238,10 +238,11 @@ class Envelope(Strict):
     requirement_map: ClassVar[dict[str, str]] = {}  # requirements of shared fields that this kind evidences otherwise
 
     @classmethod
-    def evidence_requirement(cls, requirement: str, raw: Any) -> str:
+    def evidence_requirement(cls, requirement: str, raw: Any, loc: tuple[str | int, ...] = ()) -> str:
         """The requirement a field annotated with ``requirement`` evidences in a document of this kind.
 
-        ``raw`` is the document as loaded: a kind may depend on its content (a risk's category).
+        ``raw`` is the document as loaded and ``loc`` the place inside it: a kind may depend on its content
+        (a risk's category, the role of one role assignment).
         """
         return cls.requirement_map.get(requirement, requirement)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -75,6 +75,17 @@ class RoleAssignmentSpec(Strict):
 class RoleAssignment(Envelope):
     kind: Literal["RoleAssignment"]
     spec: RoleAssignmentSpec
+
+    @classmethod
+    def evidence_requirement(cls, requirement: str, raw: Any, loc: tuple[str | int, ...] = ()) -> str:
+        """The SMS owner's assignment evidences GR1.1; process roles and the others GR2.2."""
+        if loc[:2] == ("spec", "assignments") and len(loc) > 2 and isinstance(loc[2], int):
+            spec = raw.get("spec") if isinstance(raw, dict) else None
+            entries = spec.get("assignments") if isinstance(spec, dict) else None
+            entry = entries[loc[2]] if isinstance(entries, list) and loc[2] < len(entries) else None
+            if isinstance(entry, dict) and entry.get("role") == Role.SMS_OWNER.value:
+                return "GR1.1"
+        return requirement
 
 
 class Commitments(Strict):

@@ -154,7 +154,7 @@ class Risk(Envelope):
     spec: RiskSpec
 
     @classmethod
-    def evidence_requirement(cls, requirement: str, raw: Any) -> str:
+    def evidence_requirement(cls, requirement: str, raw: Any, loc: tuple[str | int, ...] = ()) -> str:
         """Availability and continuity risks evidence PR4.2, capacity risks PR5.1; the others PR6.2."""
         spec = raw.get("spec") if isinstance(raw, dict) else None
         category = spec.get("category") if isinstance(spec, dict) else None

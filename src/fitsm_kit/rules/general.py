@@ -73,9 +73,24 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
                       f"interval {interval}, the next fell due {due}")
 
 
-def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str]:
-    """Ids of the persons assigned any of ``roles`` (for ``process``): ``Sms.holders`` with the model's enums."""
-    return {p for role in roles for p in ctx.sms.holders(role.value, process.value if process else None)}
+def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str] | None:
+    """Ids of the persons assigned any of ``roles`` (for ``process``): ``Sms.holders`` with the model's enums.
+
+    None when who holds them cannot be told: an assignment was cut out as invalid, or one names no Person
+    of the SMS. Both are reported at the assignment; a rule that compares someone with the holders then
+    holds back, so that a mistyped SMS owner is one finding, not one per document the owner approved.
+    """
+    if any(d.incomplete("spec", "assignments") for d in ctx.sms.of_kind("RoleAssignment")):
+        return None
+    found = {p for role in roles for p in ctx.sms.holders(role.value, process.value if process else None)}
+    return None if any(ctx.sms.get(p, "Person") is None for p in found) else found
+
+
+def either(*groups: set[str] | None) -> set[str] | None:
+    """The union of some holders, or None when any of them cannot be told."""
+    if any(g is None for g in groups):
+        return None
+    return set().union(*groups)  # type: ignore[arg-type]
 
 
 def top_management(ctx: Context) -> set[str]:
@@ -107,9 +122,12 @@ def inactive_holder(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int
         yield Problem(doc, loc, f"{role} {person_id} is no longer active", f"give the {role} role to an active person")
 
 
-def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Collection[str], who: str,
+def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Collection[str] | None, who: str,
                          what: str) -> Iterator[Problem]:
     """``doc`` records a recent attestation of ``requirement`` by one of ``accepted`` (described as ``who``).
+
+    ``accepted`` None: who may attest cannot be told (see :func:`holders`); the attestations are checked
+    for existence only.
 
     An attestation (``metadata.attestations``: requirement, statement, by, role, on) is a person's
     recorded statement that a requirement needing judgement is met. The latest attestation by an
@@ -122,6 +140,8 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
         yield Problem(doc, ("metadata",), f"no attestation of {requirement} recorded: {what}",
                       f"have {who} attest it: add to metadata.attestations {{{entry}}}")
         return
+    if accepted is None:
+        return  # who may attest is unknown: the broken assignment is reported, not every attestation
     valid = [(i, a) for i, a in found if a.by in accepted]
     if not valid:
         i, a = max(found, key=lambda f: f[1].on)

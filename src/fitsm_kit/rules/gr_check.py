@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.general import KPI, Audit, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, latest_of, recent_record
+from fitsm_kit.rules.general import attestation_problems, either, holders, latest_of, recent_record
 
 _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
@@ -86,7 +86,7 @@ def kpi_suitability_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     accepted = holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
     code = _PROCESS_CODES.get(doc.model.spec.scope or "")
     if code is not None:
-        accepted |= holders(ctx, Role.PROCESS_OWNER, process=code)
+        accepted = either(accepted, holders(ctx, Role.PROCESS_OWNER, process=code))
     yield from attestation_problems(doc, ctx, "GR6.1", accepted,
                                     "the SMS owner, the SMS manager or the process owner", "the KPI is suitable")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import Plan, Process, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, in_scope_processes
+from fitsm_kit.rules.general import attestation_problems, either, holders, in_scope_processes
 
 
 def _planned_goals(ctx: Context) -> str | None:
@@ -46,6 +46,6 @@ def process_followed_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     code = doc.model.spec.code
     if code not in in_scope_processes(ctx) or doc.model.metadata.status is Status.RETIRED:
         return
-    accepted = holders(ctx, Role.PROCESS_OWNER, process=code) | holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
+    accepted = either(holders(ctx, Role.PROCESS_OWNER, process=code), holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER))
     yield from attestation_problems(doc, ctx, "GR5.2", accepted, f"the {code.value} process owner",
                                     f"the {code.value} process is followed in practice")

@@ -95,7 +95,8 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     if meta.status is not Status.APPROVED:
         yield Problem(doc, ("metadata", "status"), f"the service management policy is {meta.status.value}, "
                       "not approved")
-    elif meta.approval is not None and meta.approval.approved_by not in holders(ctx, Role.SMS_OWNER):
+    elif meta.approval is not None and (owners := holders(ctx, Role.SMS_OWNER)) is not None \
+            and meta.approval.approved_by not in owners:
         yield Problem(doc, ("metadata", "approval", "approved_by"),
                       f"the policy was approved by {meta.approval.approved_by}, who is not the SMS owner")
 

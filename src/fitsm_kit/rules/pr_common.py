@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, inactive_holder, process_doc
+from fitsm_kit.rules.general import attestation_problems, either, holders, inactive_holder, process_doc
 
 AGREED = ("validity", "service_hours", "support", "targets")  # what every SLA, OLA and UA agrees
 SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
@@ -107,10 +107,10 @@ def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: s
     rule(requirement, name, kinds=kinds, fix=f"name an active person as {role} in {path}")(check)
 
 
-def accountable(ctx: Context, code: ProcessCode) -> set[str]:
+def accountable(ctx: Context, code: ProcessCode) -> set[str] | None:
     """Who may attest for a process: its owner and manager, the SMS owner and the SMS manager."""
-    process = holders(ctx, Role.PROCESS_OWNER, Role.PROCESS_MANAGER, process=code)
-    return process | holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER)
+    return either(holders(ctx, Role.PROCESS_OWNER, Role.PROCESS_MANAGER, process=code),
+                  holders(ctx, Role.SMS_OWNER, Role.SMS_MANAGER))
 
 
 def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: str) -> Iterator[Problem]:
