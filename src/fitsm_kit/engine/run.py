@@ -90,15 +90,22 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
 
 
 def _without_evidence(chosen: list[Rule], ctx: Context) -> tuple[tuple[str, str], ...]:
-    """The requirements none of whose rules had anything to check, with what is missing.
+    """The requirements none of whose rules had anything to check, or one of whose rules could not judge,
+    with what is missing.
 
-    Absence of evidence is not conformity: no services means PR1.1 was not checked, not that it holds.
+    Absence of evidence is not conformity: no services means PR1.1 was not checked, not that it holds;
+    a policy approval that cannot be compared with a broken SMS owner assignment was not checked either.
     """
     missing: dict[str, list[str | None]] = {}
+    blocked: dict[str, list[str]] = {}
     for rule in chosen:
         missing.setdefault(rule.requirement, []).append(rule.evidence(ctx) if rule.evidence else None)
-    return tuple((req, "; ".join(dict.fromkeys(n for n in notes if n))) for req, notes in sorted(missing.items())
-                 if all(notes))
+        if rule.intact is not None and (broken := rule.intact(ctx)):
+            blocked.setdefault(rule.requirement, []).append(broken)
+    notes: dict[str, list[str]] = {req: [n for n in found if n] for req, found in missing.items() if all(found)}
+    for req, reasons in blocked.items():
+        notes[req] = [*notes.get(req, []), *reasons]
+    return tuple((req, "; ".join(dict.fromkeys(found))) for req, found in sorted(notes.items()))
 
 
 # What stops a file or document from being read at all: listed first, since later findings may follow from it.

@@ -109,6 +109,9 @@ class Rule:
     fix: str
     history: bool  # reads ctx.history: a check starts reading Git history before it loads the SMS
     evidence: Evidence | None = None  # None: the rule judges the SMS as a whole and always has something to check
+    # What must be intact for the rule to judge at all (who holds a role, when assignments are broken):
+    # None when it is, else why not; the requirement is then "no-evidence" even if other rules checked it.
+    intact: Evidence | None = None
 
     @property
     def doc(self) -> str:
@@ -123,11 +126,13 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: Severity = Severity.ERROR,
-         fix: str = "", history: bool = False, evidence: Evidence | None = None) -> Callable[[Check], Check]:
+         fix: str = "", history: bool = False, evidence: Evidence | None = None,
+         intact: Evidence | None = None) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``name`` for ``requirement``.
 
     ``evidence``: what the rule needs to find in the SMS to have checked anything; by default a
-    document of its ``kinds`` (none for a rule over the SMS as a whole).
+    document of its ``kinds`` (none for a rule over the SMS as a whole). ``intact``: what must not be
+    broken for the rule to judge; a rule that holds back for it leaves its requirement undetermined.
     """
 
     def register(check: Check) -> Check:
@@ -136,7 +141,7 @@ def rule(requirement: str, name: str, *, kinds: tuple[str, ...] = (), severity: 
         if name in REGISTRY:
             raise ValueError(f"rule {name} registered twice")
         needs = evidence if evidence is not None else documents(*kinds) if kinds else None
-        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix, history, needs)
+        REGISTRY[name] = Rule(name, requirement, check, kinds, severity, fix, history, needs, intact)
         return check
 
     return register

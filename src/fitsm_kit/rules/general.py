@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
-from fitsm_kit.rules.base import Context, Doc, Problem
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem
 
 ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
 
@@ -73,17 +73,54 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
                       f"interval {interval}, the next fell due {due}")
 
 
+def broken_roles(ctx: Context) -> set[str]:
+    """The roles (values) of assignments that are broken: cut out as invalid, or naming no Person of the SMS.
+
+    ``"*"`` when a cut-out assignment does not say a valid role: it could be any of them.
+    """
+
+    def build() -> set[str]:
+        broken = {a.role.value for _, _, a in ctx.sms.assignments() if ctx.sms.get(a.person, "Person") is None}
+        valid = {r.value for r in Role}
+        for doc in ctx.sms.of_kind("RoleAssignment"):
+            spec = doc.raw.get("spec")
+            entries = spec.get("assignments") if isinstance(spec, dict) else None
+            for cut in doc.cuts:
+                if cut[:2] != ("spec", "assignments"):
+                    continue
+                entry = entries[cut[2]] if len(cut) > 2 and isinstance(cut[2], int) and isinstance(entries, list) \
+                    and cut[2] < len(entries) else None
+                role = entry.get("role") if isinstance(entry, dict) else None
+                broken.add(role if role in valid else "*")
+        return broken
+
+    return ctx.memo("broken-roles", build)
+
+
 def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str] | None:
     """Ids of the persons assigned any of ``roles`` (for ``process``): ``Sms.holders`` with the model's enums.
 
-    None when who holds them cannot be told: an assignment was cut out as invalid, or one names no Person
-    of the SMS. Both are reported at the assignment; a rule that compares someone with the holders then
-    holds back, so that a mistyped SMS owner is one finding, not one per document the owner approved.
+    None when who holds them cannot be told: an assignment of one of them was cut out as invalid, or names
+    no Person of the SMS. Both are reported at the assignment; a rule that compares someone with the
+    holders then holds back (and says so through ``roles_intact``), so that a mistyped SMS owner is one
+    finding, not one per document the owner approved.
     """
-    if any(d.incomplete("spec", "assignments") for d in ctx.sms.of_kind("RoleAssignment")):
+    broken = broken_roles(ctx)
+    if "*" in broken or broken & {r.value for r in roles}:
         return None
-    found = {p for role in roles for p in ctx.sms.holders(role.value, process.value if process else None)}
-    return None if any(ctx.sms.get(p, "Person") is None for p in found) else found
+    return {p for role in roles for p in ctx.sms.holders(role.value, process.value if process else None)}
+
+
+def roles_intact(*roles: Role) -> Evidence:
+    """Intact (for ``rule(intact=...)``): who holds ``roles`` can be told."""
+
+    def intact(ctx: Context) -> str | None:
+        if holders(ctx, *roles) is not None:
+            return None
+        return (f"who holds {' or '.join(r.value for r in roles)} cannot be told until the broken role assignment "
+                "is fixed")
+
+    return intact
 
 
 def either(*groups: set[str] | None) -> set[str] | None:

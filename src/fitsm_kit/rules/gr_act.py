@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import KPI, Audit, Improvement, Nonconformity, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, holders, the_policy
+from fitsm_kit.rules.general import attestation_problems, holders, roles_intact, the_policy
 
 
 @rule("GR7.1", "nonconformity-overdue", kinds=("Nonconformity",),
@@ -100,7 +100,7 @@ def improvement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"improvement is {spec.status} but the evaluation decided {spec.evaluation.decision}")
 
 
-@rule("GR7.2", "continual-improvement-attested",
+@rule("GR7.2", "continual-improvement-attested", intact=roles_intact(Role.SMS_OWNER),
       fix="have the SMS owner attest GR7.2 in the policy's metadata.attestations")
 def continual_improvement_attested(ctx: Context) -> Iterator[Problem]:
     """The SMS owner attests that the policy, the plan and all processes are subject to continual improvement.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.general import KPI, Audit, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, either, holders, latest_of, recent_record
+from fitsm_kit.rules.general import attestation_problems, either, holders, latest_of, recent_record, roles_intact
 
 _PROCESS_CODES = {p.value: p for p in ProcessCode}
 
@@ -71,6 +71,7 @@ def kpi_supports_goal(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 @rule("GR6.1", "kpi-suitability-attested", kinds=("KPI",),
+      intact=roles_intact(Role.SMS_OWNER, Role.SMS_MANAGER, Role.PROCESS_OWNER),
       fix="have the SMS owner, SMS manager or the process owner attest the KPI's suitability in metadata.attestations")
 def kpi_suitability_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Someone accountable attests that the KPI is suitable.

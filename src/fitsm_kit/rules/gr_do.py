@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import Plan, Process, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, either, holders, in_scope_processes
+from fitsm_kit.rules.general import attestation_problems, either, holders, in_scope_processes, roles_intact
 
 
 def _planned_goals(ctx: Context) -> str | None:
@@ -31,6 +31,7 @@ def plan_goals_on_track(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 @rule("GR5.2", "process-followed-attested", kinds=("Process",),
+      intact=roles_intact(Role.PROCESS_OWNER, Role.SMS_OWNER, Role.SMS_MANAGER),
       fix="have the process owner attest GR5.2 in the process definition's metadata.attestations")
 def process_followed_attested(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The owner of each process in scope attests that the process is followed in practice and enforced.

@@ -14,6 +14,7 @@ from fitsm_kit.rules.general import (
     holders,
     latest_of,
     recent_record,
+    roles_intact,
     the_policy,
     top_management,
 )
@@ -79,7 +80,7 @@ def policy_defined(ctx: Context) -> Iterator[Problem]:
                       "merge the policies into one")
 
 
-@rule("GR1.2", "policy-approved-by-sms-owner",
+@rule("GR1.2", "policy-approved-by-sms-owner", intact=roles_intact(Role.SMS_OWNER),
       fix="have the SMS owner approve the policy: status approved, metadata.approval.approved_by the SMS owner")
 def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     """The service management policy is approved, and by the SMS owner.
@@ -137,6 +138,7 @@ def management_review_planned(ctx: Context) -> Iterator[Problem]:
 
 
 @rule("GR1.3", "management-review-chaired-by-sms-owner", kinds=("ManagementReview",),
+      intact=roles_intact(Role.SMS_OWNER),
       fix="have the SMS owner conduct the management review and record them as spec.chaired_by")
 def management_review_chaired_by_sms_owner(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The latest management review was conducted by the SMS owner.

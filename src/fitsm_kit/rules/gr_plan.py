@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.general import Plan, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.general import exactly_one, holders, settled_on, the_sms_plan
+from fitsm_kit.rules.general import exactly_one, holders, roles_intact, settled_on, the_sms_plan
 
 
 @rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
@@ -46,7 +46,7 @@ def sms_manager_assigned(ctx: Context) -> Iterator[Problem]:
     yield from exactly_one(ctx, Role.SMS_MANAGER, None, "SMS manager")
 
 
-@rule("GR4.1", "sms-plan-owned-by-sms-manager", kinds=("Plan",),
+@rule("GR4.1", "sms-plan-owned-by-sms-manager", kinds=("Plan",), intact=roles_intact(Role.SMS_MANAGER),
       fix="make the SMS manager the plan's metadata.owner")
 def sms_plan_owned_by_sms_manager(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The service management plan is maintained by the SMS manager.

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, either, holders, inactive_holder, process_doc
+from fitsm_kit.rules.general import attestation_problems, either, holders, inactive_holder, process_doc, roles_intact
 
 AGREED = ("validity", "service_hours", "support", "targets")  # what every SLA, OLA and UA agrees
 SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
@@ -105,6 +105,10 @@ def case_owner_rule(requirement: str, name: str, kinds: tuple[str, ...], role: s
                      f"FitSM-3 asks for one {role} per {what}. The schema allows exactly one value; this rule "
                      "checks that it names a person who is still active (Person spec.active).")
     rule(requirement, name, kinds=kinds, fix=f"name an active person as {role} in {path}")(check)
+
+
+# Who may attest for a process can be told (rule(intact=...) of the rules that use ``judged``).
+ACCOUNTABLE_KNOWN = roles_intact(Role.PROCESS_OWNER, Role.PROCESS_MANAGER, Role.SMS_OWNER, Role.SMS_MANAGER)
 
 
 def accountable(ctx: Context, code: ProcessCode) -> set[str] | None:

@@ -9,7 +9,7 @@ from fitsm_kit.model.operations import SecurityControl
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import in_use
-from fitsm_kit.rules.pr_common import case_owner_rule, judged
+from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, judged
 from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
 
 
@@ -66,7 +66,7 @@ case_owner_rule("PR6.3", "security-control-owner", ("SecurityControl",), "securi
                 "security control")
 
 
-@rule("PR6.4", "security-incidents-consistent",
+@rule("PR6.4", "security-incidents-consistent", intact=ACCOUNTABLE_KNOWN,
       fix="write the ISM procedure for security events and incidents, and have its owner attest to it")
 def security_incidents_consistent(ctx: Context) -> Iterator[Problem]:
     """Information security events and incidents are handled by a written procedure, attested in practice.
@@ -80,7 +80,7 @@ def security_incidents_consistent(ctx: Context) -> Iterator[Problem]:
     yield from judged(ctx, "PR6.4", ProcessCode.ISM, "security-incidents", "handling security events and incidents")
 
 
-@rule("PR6.5", "access-control-consistent",
+@rule("PR6.5", "access-control-consistent", intact=ACCOUNTABLE_KNOWN,
       fix="write the ISM access control procedure, and have its owner attest to it")
 def access_control_consistent(ctx: Context) -> Iterator[Problem]:
     """Access control and the provisioning of access rights follow a written procedure, attested in practice.

@@ -14,7 +14,7 @@ from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import latest, recent_record
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, judged
+from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"last service review {max(dates)}, interval {interval}: the next fell due {due}")
 
 
-@rule("PR7.5", "complaints-consistent", evidence=documents("Customer"),
+@rule("PR7.5", "complaints-consistent", evidence=documents("Customer"), intact=ACCOUNTABLE_KNOWN,
       fix="write the CRM complaint handling procedure, and have its owner attest to it")
 def complaints_consistent(ctx: Context) -> Iterator[Problem]:
     """Customer complaints are handled by a written procedure, attested in practice and reviewed.
@@ -130,7 +130,7 @@ def satisfaction_survey_recent(ctx: Context) -> Iterator[Problem]:
     yield from recent_record(ctx, "SatisfactionSurvey", "customer satisfaction survey")
 
 
-@rule("PR7.6", "satisfaction-managed", evidence=documents("Customer"),
+@rule("PR7.6", "satisfaction-managed", evidence=documents("Customer"), intact=ACCOUNTABLE_KNOWN,
       fix="write the CRM procedure for customer satisfaction, and have its owner attest to it")
 def satisfaction_managed(ctx: Context) -> Iterator[Problem]:
     """Customer satisfaction is managed by a written procedure, with follow-up attested in practice.

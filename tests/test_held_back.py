@@ -1,0 +1,65 @@
+"""A rule that cannot judge holds back, and its requirement is then undetermined, never satisfied.
+
+A mistyped SMS owner in a role assignment is one finding (GR1.1), not one per document the SMS owner
+approved, chaired or attested; the requirements whose rules compare people with the SMS owner show
+``no-evidence`` with the reason, until the assignment is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from conftest import Run
+
+BASE = Path(__file__).parent / "conformity" / "sms" / "federation-cloud"
+OWNER = "    - {role: sms-owner, person: ivana.kovac}\n"
+
+
+def status(fitsm: Callable[..., Run], root: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    run = fitsm("status", root, "--format", "json", "--no-cache")
+    rows = {r["id"]: r for r in json.loads(run.out)["requirements"]}
+    findings: list[dict[str, Any]] = json.loads(fitsm("check", root, "--format", "json", "--no-cache").out)[
+        "findings"]
+    return rows, findings
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    root = tmp_path / "sms"
+    shutil.copytree(BASE, root)
+    path = root / "governance.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_a_mistyped_sms_owner_is_one_finding_and_leaves_what_depends_on_it_undetermined(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    rows, findings = status(fitsm, variant(tmp_path, OWNER, OWNER.replace("ivana.kovac", "ivana.kovacs")))
+    assert {f["requirement"] for f in findings} <= {"GR1.1", "GR2.4"}, findings
+    assert rows["GR1.1"]["state"] == "findings"
+    for held_back in ("GR1.2", "GR1.3", "GR7.2"):  # approved by, chaired by, attested by the SMS owner
+        assert rows[held_back]["state"] == "no-evidence", rows[held_back]
+        assert "sms-owner" in rows[held_back]["note"]
+    assert rows["GR2.1"]["state"] == "satisfied"  # nothing there depends on who holds a role
+
+
+def test_a_broken_assignment_of_another_role_leaves_the_sms_owner_rules_judging(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    manager = "    - {role: sms-manager, person: marek.novotny}\n"
+    rows, _ = status(fitsm, variant(tmp_path, manager, manager.replace("marek.novotny", "marek.novotnyy")))
+    assert rows["GR1.2"]["state"] == "satisfied"  # the SMS owner is known: the policy approval was judged
+    assert rows["GR4.1"]["state"] in ("findings", "no-evidence")  # the SMS manager is not
+
+
+def test_the_policy_approved_by_someone_else_is_still_a_finding(fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    old = ("  approval: {approved_by: ivana.kovac, approved_on: 2026-02-03}\n  review: {last_reviewed: 2026-02-03}\n"
+           "  distribution:")
+    rows, findings = status(fitsm, variant(tmp_path, old, old.replace("approved_by: ivana.kovac",
+                                                                      "approved_by: marek.novotny")))
+    assert rows["GR1.2"]["state"] == "findings"
+    assert any(f["rule"] == "policy-approved-by-sms-owner" for f in findings)
