@@ -105,6 +105,10 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
             mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
                     and (target.priority is None or t.priority == target.priority)]
             results.append(_ticket_times(target, hours, mine))
+        else:  # said in the record rather than left out: the check then names what is missing
+            what = f"{target.metric} in {target.unit}" if target.metric != "other" else "targets of metric other"
+            results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
+                                                            "record the result by hand"))
     return Evaluation(agreement, first, last, tuple(results))
 
 
