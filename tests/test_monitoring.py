@@ -339,3 +339,18 @@ def test_one_unmeasured_signatory_is_a_finding_even_when_the_others_were_measure
     messages = [f["message"] for f in json.loads(check.stdout)["findings"] if f["document"] == "ola-resource-centre"]
     assert any(m.startswith("target availability has no measurement for res-ljubljana in the latest evaluation "
                             "eval-ola-resource-centre-2026-11") for m in messages), messages
+
+
+def test_names_from_the_export_reach_the_terminal_escaped(fed: Path, tmp_path: Path) -> None:
+    export = data(tmp_path, "argo.csv", SITES_CSV + '2026-09,"\x1b[31mEVIL\nfitsm: error: forged",99,99,0\n')
+    run = fitsm("evaluate", fed, "--period", "2026-09", "--monitoring", export, "--monitoring-columns", SITE_COLUMNS,
+                "--agreement", "ola-resource-centre", "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stderr and "\nfitsm: error: forged" not in run.stderr
+    assert "the monitoring data names " in run.stderr and "EVIL" in run.stderr
+
+
+def test_json_nested_too_deeply_is_exit_2(fed: Path, tmp_path: Path) -> None:
+    deep = data(tmp_path, "deep.json", '{"rows": [' * 5000 + '{"period": "2026-09"}' + "]}" * 5000)
+    run = fitsm("evaluate", fed, "--period", "2026-09", "--monitoring", deep, "--dry-run")
+    assert run.returncode == 2 and f"{deep}: JSON nested too deeply to be a monitoring report" in run.stderr

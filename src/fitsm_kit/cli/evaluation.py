@@ -88,8 +88,9 @@ def evaluate_command(
                     "monitoring reports (--monitoring FILE); the notes say what is missing")
     strangers = unknown_names(sms, monitored, period, today) if monitored else []
     if strangers:
-        said.append(f"the monitoring data names {', '.join(strangers)}, which no service or supplier of the SMS is "
-                    "called; their rows were not used (map them under monitoring.names in fitsm.yaml)")
+        names = ", ".join(safe(s) for s in strangers)  # one line each: a name from the file may hold a line break
+        said.append(f"the monitoring data names {names}, which no service or supplier of the SMS is called; their "
+                    "rows were not used (map them under monitoring.names in fitsm.yaml)")
     notices(said)
 
 

@@ -141,15 +141,15 @@ def _csv(path: Path, lay: Layout) -> list[tuple[str, dict[str, Any]]]:
 def _json(path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
+        rows = list(_walk(data, "$", {}))
     except OSError as err:
         raise FitsmError(f"{path}: cannot read: {err.strerror or err}") from None
     except UnicodeDecodeError as err:
         raise FitsmError(f"{path}: not UTF-8 ({err})") from None
     except json.JSONDecodeError as err:
         raise FitsmError(f"{path}:{err.lineno}:{err.colno}: not JSON: {err.msg}") from None
-    except RecursionError:
+    except RecursionError:  # in the parser or in the walk
         raise FitsmError(f"{path}: JSON nested too deeply to be a monitoring report") from None
-    rows = list(_walk(data, "$", {}))
     return [(f"{path} row {n} ({where})", row) for n, (where, row) in enumerate(rows, start=1)]
 
 
