@@ -354,3 +354,26 @@ def test_json_nested_too_deeply_is_exit_2(fed: Path, tmp_path: Path) -> None:
     deep = data(tmp_path, "deep.json", '{"rows": [' * 5000 + '{"period": "2026-09"}' + "]}" * 5000)
     run = fitsm("evaluate", fed, "--period", "2026-09", "--monitoring", deep, "--dry-run")
     assert run.returncode == 2 and f"{deep}: JSON nested too deeply to be a monitoring report" in run.stderr
+
+
+def test_a_providers_row_for_a_supported_service_is_used_over_its_row_as_a_whole(fed: Path,
+                                                                                 tmp_path: Path) -> None:
+    export = data(tmp_path, "argo-services.csv", "month,site,service,availability,reliability,unknown\n"
+                  "2026-09,res-vienna,,99.0,99.0,0\n"
+                  "2026-09,res-vienna,dc-object-storage,97.5,98.5,0\n"
+                  "2026-09,res-vienna,dc-cloud-compute,90.0,95.0,0\n"
+                  "2026-09,res-vienna,dc-notebooks,10.0,10.0,0\n")
+    run = fitsm("evaluate", fed, "--period", "2026-09", "--monitoring", export, "--monitoring-columns", SITE_COLUMNS,
+                "--agreement", "ola-res-vienna", "--agreement", "ola-resource-centre")
+    assert run.returncode == 0, run.stderr
+    # the Vienna OLA supports the object storage, the template the cloud compute
+    assert results(record(fed, "ola-res-vienna", "2026-09"), "availability")[None]["measured"] == 97.5
+    assert results(record(fed, "ola-resource-centre", "2026-09"), "availability")["res-vienna"]["measured"] == 90.0
+
+
+def test_a_bad_monitoring_setting_in_fitsm_yaml_is_exit_2_at_its_line(fed: Path, tmp_path: Path) -> None:
+    config = fed / "fitsm.yaml"
+    config.write_text(config.read_text() + "monitoring: {columns: {site: x}, fractions: [uptime]}\n")
+    run = fitsm("evaluate", fed, "--period", "2026-09", "--dry-run")
+    assert run.returncode == 2
+    assert "monitoring.columns.site" in run.stderr and "monitoring.fractions.0" in run.stderr

@@ -239,9 +239,11 @@ class Monitoring:
         return [f for f in self.figures if f.month == month and f.provider is None and f.service == service]
 
     def for_provider(self, provider: str, services: set[str], month: str) -> list[Figure]:
-        """The figures of a provider: rows for it alone, or for its part of one of ``services``."""
-        return [f for f in self.figures if f.month == month and f.provider == provider
+        """The figures of a provider: its rows for its part of one of ``services`` if there are any (the more
+        precise figure), else its rows for the provider as a whole."""
+        rows = [f for f in self.figures if f.month == month and f.provider == provider
                 and (f.service is None or f.service in services)]
+        return [f for f in rows if f.service is not None] or rows
 
     def names(self, *, services: Collection[str] = (), providers: Collection[str] = ()) -> bool:
         """Whether any row (of any month) is for one of ``services`` (as a whole) or ``providers``."""
