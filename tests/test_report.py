@@ -58,10 +58,10 @@ def test_report_for_the_example(sms: Path, fitsm: Callable[..., Run]) -> None:
     folder = sms / "reports" / "report-sla-quarterly"
     md = (folder / "report-sla-quarterly-2026-10.md").read_text()
     assert "# Quarterly service level report — 2026-10" in md
-    assert "| sla-bio-institute | availability | 99.5 % | 99.7763 | yes | 2026-10-01 – 2026-10-31 |" in md
-    assert "| sla-default | resolution-high | 2 days | 0.6 | yes |" in md
+    assert "| sla-bio-institute | availability |  | 99.5 % | 99.7763 | yes | 2026-10-01 – 2026-10-31 |" in md
+    assert "| sla-default | resolution-high |  | 2 days | 0.6 | yes |" in md
     rows = list(csv.reader(io.StringIO((folder / "report-sla-quarterly-2026-10.csv").read_text())))
-    assert rows[0] == ["agreement", "target", "agreed", "measured", "met", "period"]
+    assert rows[0] == ["agreement", "target", "for", "agreed", "measured", "met", "period"]
     assert {tuple(r[:2]) for r in rows[1:]} == {("sla-bio-institute", "availability"), ("sla-bio-institute",
         "response-high"), ("sla-default", "availability"), ("sla-default", "response-high"),
         ("sla-default", "resolution-high")}

@@ -10,6 +10,7 @@ import typer
 
 from fitsm_kit.cli.check import check_at
 from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, notices, open_sms, out
+from fitsm_kit.errors import FitsmError
 from fitsm_kit.escape import safe
 
 
@@ -32,19 +33,39 @@ def evaluate_command(
                                       "100 % of agreed time, and your statement is recorded in each evaluation. "
                                       "Without outage data or this flag, availability is recorded as not "
                                       "measured.")] = False,
+    monitoring: Annotated[list[Path] | None, typer.Option(
+        help="Monthly availability / reliability report of a monitoring system (ARGO A/R), CSV or JSON: "
+             "one row per month and service or provider, with availability, reliability and unknown %; "
+             "repeatable. Its figures are recorded over those from outages.")] = None,
+    monitoring_format: Annotated[str | None, typer.Option(
+        help="csv or json; default: by the file's extension.")] = None,
+    monitoring_columns: Annotated[str | None, typer.Option(
+        help="Column names of the monitoring data where they differ from the roles period, service, provider, "
+             "availability, reliability, unknown: e.g. period=month,provider=site (default: monitoring.columns "
+             "in fitsm.yaml, else the role names).")] = None,
+    monitoring_fraction: Annotated[list[str] | None, typer.Option(
+        help="A metric the monitoring data gives as a fraction of 1, not a percentage (ARGO's unknown); "
+             "repeatable.")] = None,
 ) -> None:
-    """Evaluate SLA / OLA / UA targets from outage and ticket data and record AgreementEvaluations."""
+    """Evaluate SLA / OLA / UA targets from outage, ticket and monitoring data and record AgreementEvaluations."""
     from rich.table import Table
     from rich.text import Text
 
     from fitsm_kit.engine.load import read_sms
-    from fitsm_kit.evaluation.run import evaluate_sms
+    from fitsm_kit.evaluation import monitoring as monitor
+    from fitsm_kit.evaluation.run import evaluate_sms, unknown_names
 
     root, config, today = open_sms(path, as_of)
-    done = evaluate_sms(root, read_sms(root, config, today), today, period=period, outage_files=outages or [],
+    if not monitoring and (monitoring_format or monitoring_columns or monitoring_fraction):
+        raise FitsmError("--monitoring-format, --monitoring-columns and --monitoring-fraction describe the files "
+                         "of --monitoring FILE; give the files too")
+    layout = monitor.layout(config.monitoring, monitoring_columns, monitoring_fraction)
+    monitored = monitor.read_all(monitoring, layout, monitoring_format) if monitoring else None
+    sms = read_sms(root, config, today)
+    done = evaluate_sms(root, sms, today, period=period, outage_files=outages or [],
                         ticket_files=tickets or [], agreement_ids=agreement or [], timezone=timezone,
-                        write=not dry_run, no_outages=no_outages_occurred)
-    table = Table("agreement", "target", "agreed", "measured", "met", "how")
+                        write=not dry_run, no_outages=no_outages_occurred, monitored=monitored)
+    table = Table("agreement", "target", "for", "agreed", "measured", "met", "how")
     for item in done:
         for r in item.evaluation.results:
             measured = "-" if r.measured is None else f"{r.measured:g}"
@@ -52,16 +73,25 @@ def evaluate_command(
                 else Text("no", style="bold red")
             # ids and details come from the SMS: plain Text, never read as rich markup
             table.add_row(Text(safe(item.evaluation.agreement.id)), Text(safe(r.target.id)),
+                          Text(safe(r.service or r.supplier or "")),
                           Text(safe(f"{r.target.value:g} {r.target.unit}")), measured, met, Text(safe(r.detail)))
     out.print(table)
     for item in done:
         if not dry_run:
             verb = "wrote" if item.created else "kept existing"
             out.print(f"{verb} {safe(str(item.path))}", markup=False)
+    said = []
     unmeasured = sum(r.met is None for item in done for r in item.evaluation.results)
     if unmeasured:
-        notices([f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "
-                 "FILE, or --no-outages-occurred to state that there were none) and tickets (--tickets FILE)"])
+        said.append(f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "
+                    "FILE, or --no-outages-occurred to state that there were none), tickets (--tickets FILE) and "
+                    "monitoring reports (--monitoring FILE); the notes say what is missing")
+    strangers = unknown_names(sms, monitored, period, today) if monitored else []
+    if strangers:
+        names = ", ".join(safe(s) for s in strangers)  # one line each: a name from the file may hold a line break
+        said.append(f"the monitoring data names {names}, which no service or supplier of the SMS is called; their "
+                    "rows were not used (map them under monitoring.names in fitsm.yaml)")
+    notices(said)
 
 
 @app.command("report")

@@ -7,6 +7,10 @@ Response and resolution times count only support hours; a target is met when the
 its priority is within it. Days are 24 hours of counted time; working hours and working days count the
 support hours as :mod:`fitsm_kit.model.workingtime` does (2 working days from Friday 17:00 end on Tuesday
 17:00 with Mon–Fri 08–18). A target this command cannot measure gets a not-measured result saying why.
+
+Availability, reliability and unknown status come from monthly monitoring reports (:mod:`monitoring`)
+when they have rows for the agreement: per service for an SLA, per supplier for an OLA / UA, one result
+per signatory for an OLA template. Their figure is recorded over one from outages; the note gives both.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from fitsm_kit.evaluation import monitoring
 from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
-from fitsm_kit.model.service import SLA, AgreementSpec, Hours, Target
+from fitsm_kit.model.dates import parse_interval
+from fitsm_kit.model.service import SLA, AgreementSpec, Hours, SupportingSpec, Target
 from fitsm_kit.model.timeline import Span, agreed_time, intersect, local_period, minutes, open_hours
 from fitsm_kit.model.workingtime import WORKING_UNITS, due, working_days_between
 from fitsm_kit.rules.pr_agreements import sla_services
@@ -32,6 +38,9 @@ class TargetResult:
     measured: float | None  # None: nothing to measure (no tickets of that priority, or no data)
     met: bool | None  # None: not measured, for want of data (detail says why)
     detail: str
+    service: str | None = None  # the service measured, for a result per service
+    supplier: str | None = None  # the signatory measured, for an OLA template
+    note: str | None = None  # recorded with a measured result too (e.g. when outage data gave another figure)
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,12 @@ def covered(sms: Sms, agreement: Doc) -> list[tuple[str, str | None]]:
 
 NO_OUTAGE_DATA = "not measured: no outage data for the period"
 NO_TICKET_DATA = "not measured: no ticket data for the period"
+NO_MONITORING_DATA = "not measured: no monitoring data for the agreement (--monitoring)"
 
 
 def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
-             outages: list[OutageRecord] | None, tickets: list[Ticket] | None) -> Evaluation:
+             outages: list[OutageRecord] | None, tickets: list[Ticket] | None,
+             monitored: monitoring.Monitoring | None = None) -> Evaluation:
     """Each target of ``agreement`` for the period; ``None`` data (no source at all) leaves a target not
     measured: absence of data is never a met target."""
     spec: AgreementSpec = agreement.spec
@@ -66,13 +77,27 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
                                                 for s, c in scope)]
     period = local_period(first, last, spec.service_hours.timezone)
-    results = []
+    from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
+    results: list[TargetResult] = []
     for target in spec.targets:
-        if target.metric == "availability":
+        if target.metric in monitoring.METRICS and from_monitoring:
+            assert monitored is not None
+            other = None
+            if target.metric == "availability" and outages is not None and scope:
+                other = measure_availability(target, spec.service_hours, period, relevant)
+            results += _monitored(sms, agreement, target, first, last, monitored, other)
+        elif target.metric == "availability":
             if outages is None:
                 results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
                 continue
+            if not scope:  # no outage of nothing is no evidence of availability
+                results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"))
+                continue
             results.append(measure_availability(target, spec.service_hours, period, relevant))
+        elif target.metric in ("reliability", "unknown"):
+            why = NO_MONITORING_DATA if monitored is None else \
+                f"not measured: the monitoring data has no row for {_measured_on(agreement, services, last)}"
+            results.append(TargetResult(target, None, None, why))
         elif target.metric in ("response-time", "resolution-time") and target.unit in _TIME_UNITS:
             if tickets is None:
                 results.append(TargetResult(target, None, None, NO_TICKET_DATA))
@@ -85,10 +110,78 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
             mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
                     and (target.priority is None or t.priority == target.priority)]
             results.append(_ticket_times(target, hours, mine))
-        else:
-            results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate has no data for a "
-                                        f"{target.metric} target in {target.unit}"))
+        else:  # said in the record rather than left out: the check then names what is missing
+            what = f"{target.metric} in {target.unit}" if target.metric != "other" else "targets of metric other"
+            results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
+                                                            "record the result by hand"))
     return Evaluation(agreement, first, last, tuple(results))
+
+
+def parties(agreement: Doc, last: dt.date) -> list[str]:
+    """The suppliers an OLA / UA was agreed with by ``last``: its supplier, or the template's signatories."""
+    spec = agreement.spec
+    if not isinstance(spec, SupportingSpec):
+        return []
+    return ([spec.supplier] if spec.supplier else []) + [s.supplier for s in spec.signatories if s.signed_on <= last]
+
+
+def _monitors(data: monitoring.Monitoring, agreement: Doc, services: set[str], last: dt.date) -> bool:
+    """Whether the monitoring data has rows (of any month) for what the agreement is measured on."""
+    if isinstance(agreement.model, SLA):
+        return data.names(services=services)
+    return data.names(providers=parties(agreement, last))
+
+
+def _measured_on(agreement: Doc, services: set[str], last: dt.date) -> str:
+    """What monitoring rows must name for the agreement: its services (SLA) or its suppliers (OLA / UA)."""
+    if isinstance(agreement.model, SLA):
+        return ", ".join(sorted(services)) or "its services (it covers none)"
+    return ", ".join(parties(agreement, last)) or "its supplier (it names none)"
+
+
+def _monitored(sms: Sms, agreement: Doc, target: Target, first: dt.date, last: dt.date,
+               data: monitoring.Monitoring, other: TargetResult | None) -> list[TargetResult]:
+    """The target's results from monitoring: one per service of an SLA, one per supplier of an OLA / UA."""
+    template = bool(getattr(agreement.spec, "signatories", None))
+    subjects: list[tuple[str | None, str | None]]  # (service, supplier)
+    if isinstance(agreement.model, SLA):
+        subjects = [(s, None) for s in (target.services or [s for s, _ in covered(sms, agreement)])]
+    else:
+        subjects = [(None, p) for p in parties(agreement, last)]
+    problem = _unmeasurable(target, first, last)
+    results = []
+    for service, supplier in subjects:
+        if problem:
+            results.append(TargetResult(target, None, None, problem, service, supplier if template else None))
+            continue
+        months = monitoring.months(first.strftime("%Y-%m"), last.strftime("%Y-%m"))
+        supported = {s for s, _ in covered(sms, agreement)}
+        rows = [(m, data.for_service(service, m) if service else data.for_provider(str(supplier), supported, m))
+                for m in months]
+        measured, met, detail = monitoring.measure(target, str(service or supplier), rows)
+        note = None
+        if other is not None:  # both sources: the monitoring system's figure is the agreed measure
+            said = f"gives {other.measured:g} %" if other.measured is not None else f"gives no figure ({other.detail})"
+            note = (f"outage data was given too and {said} for the agreement over its agreed service time; "
+                    "not used: the monitoring data is the source of this agreement's figures")
+            detail = f"{detail}; {note}"
+        results.append(TargetResult(target, measured, met, detail, service, supplier if template else None,
+                                    note if measured is not None else None))
+    return results
+
+
+def _unmeasurable(target: Target, first: dt.date, last: dt.date) -> str | None:
+    """Why monthly percentages cannot measure ``target`` over the period, if they cannot."""
+    if target.unit != "%":
+        return f"not measured: monitoring figures are percentages; the target is in {target.unit}"
+    interval = parse_interval(target.period)
+    if (interval.years, interval.months, interval.days, interval.seconds) != (0, 1, 0, 0):
+        return (f"not measured: the target is over {target.period}; monthly monitoring figures do not add up "
+                "to one figure for a longer period (the hours behind each differ)")
+    following = last + dt.timedelta(days=1)
+    if first.day != 1 or following.day != 1:
+        return (f"not measured: monitoring figures are monthly and {first}..{last} is not made of whole months")
+    return None
 
 
 def measure_availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
@@ -99,7 +192,7 @@ def measure_availability(target: Target, hours: Hours, period: Span, outages: li
         return TargetResult(target, None, None, "not measured: no agreed service time in the period")
     value = round(100 * (agreed_minutes - down) / agreed_minutes, 4)
     detail = f"{agreed_minutes:,.0f} agreed minutes, {down:,.0f} minutes down"
-    return TargetResult(target, value, value >= target.value, detail)
+    return TargetResult(target, value, target.meets(value), detail)
 
 
 def business_minutes(hours: Hours, start: dt.datetime, end: dt.datetime) -> float:

@@ -114,12 +114,15 @@ def render(evaluation: Evaluation, label: str, source: Provenance) -> str:
     for r in evaluation.results:
         lines.append(_comment(f"    # {r.target.id}: target {r.target.value:g} {r.target.unit}; {r.detail}"))
         entry = [f"target: {scalar(r.target.id)}"]
+        entry += [f"{k}: {scalar(v)}" for k, v in (("service", r.service), ("supplier", r.supplier)) if v]
         if r.measured is not None:
             entry.append(f"measured: {scalar(r.measured)}")
         if r.met is not None:
             entry.append(f"met: {scalar(r.met)}")
         if r.met is None or r.measured is None:
             entry.append(f"note: {scalar(r.detail)}")
+        elif r.note:
+            entry.append(f"note: {scalar(r.note)}")
         lines.append("    - {" + ", ".join(entry) + "}")
     lines += provenance_yaml(source)
     return "\n".join(lines) + "\n"

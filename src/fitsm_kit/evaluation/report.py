@@ -23,7 +23,7 @@ from fitsm_kit.model.service import AgreementEvaluation, Provenance, ReportSpeci
 from fitsm_kit.sms.index import Doc, Sms
 from fitsm_kit.yamltext import flow_list, scalar
 
-COLUMNS = ("agreement", "target", "agreed", "measured", "met", "period")
+COLUMNS = ("agreement", "target", "for", "agreed", "measured", "met", "period")  # for: the service or supplier measured
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,15 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
             continue
         agreement = sms.get(e.agreement)
         agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets or ()} if agreement else {}
+        unmeasured = {r.target for r in e.results if r.met is None}  # per service or supplier: all must be
         for r in e.results:
             if f"{e.agreement}/{r.target}" in covers:
                 used.append(ev)
                 measured = "-" if r.measured is None else f"{r.measured:g}"
                 met = "not measured" if r.met is None else "yes" if r.met else "no"
-                targets.append((e.agreement, r.target, agreed.get(r.target, "?"), measured, met,
-                                f"{e.period_start} – {e.period_end}"))
-                if r.met is not None:
+                targets.append((e.agreement, r.target, r.service or r.supplier or "", agreed.get(r.target, "?"),
+                                measured, met, f"{e.period_start} – {e.period_end}"))
+                if r.target not in unmeasured:
                     days[f"{e.agreement}/{r.target}"].update(_days(max(first, e.period_start), min(last, e.period_end)))
     period_days = len(_days(first, last))
     gaps = tuple(f"{c}: data for {len(d)} of {period_days} days" for c, d in sorted(days.items())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fitsm_kit import __version__
 from fitsm_kit.errors import FitsmError, did_you_mean
-from fitsm_kit.evaluation import records
+from fitsm_kit.evaluation import monitoring, records
 from fitsm_kit.evaluation.evaluate import Evaluation, covered, evaluate
 from fitsm_kit.evaluation.measurements import (
     OutageRecord,
@@ -35,12 +35,13 @@ class Recorded:
 
 def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, outage_files: list[Path],
                  ticket_files: list[Path], agreement_ids: list[str], timezone: str, write: bool,
-                 no_outages: bool = False) -> list[Recorded]:
+                 no_outages: bool = False, monitored: monitoring.Input | None = None) -> list[Recorded]:
     """Evaluate the agreements for a period that has ended, from the data given, and record the results.
 
     A target whose data is missing is recorded as not measured. ``no_outages`` is the user's statement
     that no outage occurred in the period (so availability is 100 % of agreed time); it is recorded in
-    each evaluation's ``spec.source`` as theirs.
+    each evaluation's ``spec.source`` as theirs. ``monitored`` holds the monthly A/R reports of
+    ``--monitoring`` (:func:`monitoring.read_all`).
     """
     first, last, label = records.parse_period(period, as_of)
     records.require_ended(first, last, label, as_of)
@@ -50,7 +51,8 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
     tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)] if ticket_files else None
     refuse_future(csv_outages, tickets or [], as_of)
-    files = [records.file_source(f, root) for f in [*outage_files, *ticket_files]]
+    monitoring_files = list(monitored.files) if monitored else []
+    files = [records.file_source(f, root) for f in [*outage_files, *ticket_files, *monitoring_files]]
     statements = ["no outages occurred in the period (--no-outages-occurred, stated by whoever ran the command)"] \
         if no_outages else []
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
@@ -59,14 +61,15 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     for doc in _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last):
         in_log = [o for o in logged if o.start.date() <= last and o.end.date() >= first]
         data = outage_files or no_outages or _covers(sms, doc, in_log)
-        evaluation = evaluate(sms, doc, first, last, csv_outages + logged if data else None, tickets)
+        evaluation = evaluate(sms, doc, first, last, csv_outages + logged if data else None, tickets,
+                              monitored.data if monitored else None)
         existing = recorded.get((doc.id, first, last))
         if existing is not None:  # already recorded (perhaps by hand): keep it, never a second record
             done.append(Recorded(evaluation, root / existing.path, False))
             continue
         path = records.destination(root, sms, doc.id, label)
         logs = sorted({o.source.split(" (")[0] for o in in_log if _covers(sms, doc, [o])})
-        source = Provenance(generated_by=_command(period or label, outage_files, ticket_files, no_outages),
+        source = Provenance(generated_by=_command(period or label, outage_files, ticket_files, no_outages, monitored),
                             as_of=as_of, files=[*(records.file_source(root / p, root) for p in logs), *files],
                             statements=statements)
         created = records.write_new(path, records.render(evaluation, label, source), root) if write else False
@@ -80,10 +83,13 @@ def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
     return any(o.service in services for o in outages)
 
 
-def _command(period: str, outage_files: list[Path], ticket_files: list[Path], no_outages: bool) -> str:
+def _command(period: str, outage_files: list[Path], ticket_files: list[Path], no_outages: bool,
+             monitored: monitoring.Input | None) -> str:
     """The command that wrote the record, as the auditor would run it again."""
     parts = ["fitsm evaluate", f"--period {period}", *(f"--outages {f.name}" for f in outage_files),
              *(f"--tickets {f.name}" for f in ticket_files)]
+    if monitored:  # with the columns in effect, wherever they were set: the same figures again
+        parts.append(monitored.option())
     if no_outages:
         parts.append("--no-outages-occurred")
     return f"{' '.join(parts)} (fitsm-kit {__version__})"
@@ -99,3 +105,12 @@ def _agreements(docs: list[Doc], wanted: list[str], first: dt.date, last: dt.dat
     # every agreement that was valid for at least part of the period
     return [d for d in docs if d.spec.validity is not None and d.spec.validity.start <= last
             and (d.spec.validity.end or last) >= first]
+
+
+def unknown_names(sms: Sms, monitored: monitoring.Input, period: str | None, as_of: dt.date) -> list[str]:
+    """Services and providers the period's monitoring rows name that are no id in the SMS: their figures
+    are used for nothing until monitoring.names in fitsm.yaml maps them."""
+    first, last, _ = records.parse_period(period, as_of)
+    months = monitoring.months(first.strftime("%Y-%m"), last.strftime("%Y-%m"))
+    return monitored.data.strangers({d.id for d in sms.of_kind("Service")}, {d.id for d in sms.of_kind("Supplier")},
+                                    months)

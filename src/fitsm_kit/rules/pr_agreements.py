@@ -17,6 +17,7 @@ from fitsm_kit.model.service import (
     SLA,
     AgreementEvaluation,
     Lifecycle,
+    Result,
     Service,
     ServiceCatalogue,
     Target,
@@ -260,16 +261,21 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last.spec.period_end, interval)) is not None:
         yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {last.spec.period_end} "
                       f"({last.id}); evaluated every {interval}, the next fell due {due}")
-    results = {r.target: r for r in last.spec.results or ()}
+    results: dict[str, list[Result]] = {}  # a target may have one result per service or signatory
+    for r in last.spec.results or ():
+        results.setdefault(r.target, []).append(r)
     for i, target in enumerate(targets):
-        result = results.get(target.id)
-        if result is None:
+        mine = results.get(target.id, [])
+        unmeasured = [r for r in mine if r.met is None]  # not measured: no data is no evidence of a met target
+        if not mine:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
                           f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
-        elif result.met is None:  # not measured: no data is no evidence that the target was met
-            yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no measurement in the latest "
-                          f"evaluation {last.id} ({result.note})", f"evaluate {target.id} again from data "
-                          "(fitsm evaluate --outages / --tickets)")
+        elif unmeasured:
+            who = [w for r in unmeasured if (w := r.service or r.supplier)]
+            whom = f" for {', '.join(who)}" if who else ""
+            yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no measurement{whom} in the latest "
+                          f"evaluation {last.id} ({unmeasured[0].note})", f"evaluate {target.id} again from data "
+                          "(fitsm evaluate --outages / --tickets / --monitoring)")
 
 
 @rule("PR2.3", "sla-evaluated", kinds=("SLA",), evidence=agreements_in_force("SLA"),

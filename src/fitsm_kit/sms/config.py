@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,7 +20,23 @@ from fitsm_kit.sms.positions import position
 from fitsm_kit.sms.pyproject import PYPROJECT, TABLE, tool_table
 
 CONFIG_NAME = "fitsm.yaml"
+MONITORING_ROLES = ("period", "service", "provider", "availability", "reliability", "unknown")
+MonitoringRole = Literal["period", "service", "provider", "availability", "reliability", "unknown"]
+MonitoringMetric = Literal["availability", "reliability", "unknown"]
 DEFAULT_EXCLUDE = ["site/**", "mkdocs.yml", "mkdocs.yaml", "node_modules/**"]
+
+
+class MonitoringSettings(BaseModel):
+    """How the monitoring system's monthly A/R reports (``fitsm evaluate --monitoring``) name things."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: dict[MonitoringRole, str] = Field(
+        {}, description="role -> column (or JSON key) in the export; a role not named here is its own column name")
+    fractions: list[MonitoringMetric] = Field(
+        [], description="figures given as a fraction of 1 (ARGO's unknown), not as a percentage")
+    names: dict[str, str] = Field({}, description="a name in the export (a site, a service) -> the SMS id it "
+                                  "stands for")
 
 
 class Config(BaseModel):
@@ -40,6 +56,7 @@ class Config(BaseModel):
         {}, description="Kind -> planned review interval, when a document sets none")
     layout: dict[str, str] = Field({}, description="Kind -> directory (below the root) where 'fitsm new' puts it")
     document_control: DocumentControl = Field(DocumentControl(), description="Git history, versioning, approvers")
+    monitoring: MonitoringSettings = Field(MonitoringSettings(), description="Columns and names of monitoring exports")
 
 
 def config_path(directory: Path) -> Path | None:
