@@ -276,6 +276,12 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no measurement{whom} in the latest "
                           f"evaluation {last.id} ({unmeasured[0].note})", f"evaluate {target.id} again from data "
                           "(fitsm evaluate --outages / --tickets / --monitoring)")
+        if any(r.supplier for r in mine):  # evaluated per signatory: then for every one that had signed
+            signed = {s.supplier for s in doc.spec.signatories if s.signed_on <= last.spec.period_end}
+            if left := sorted(signed - {r.supplier for r in mine}):
+                yield Problem(doc, ("spec", "targets", i), f"target {target.id} is evaluated per signatory in "
+                              f"{last.id}, but not for {', '.join(left)}", f"add a result for {target.id} for each "
+                              "signatory (fitsm evaluate --monitoring gives one per signatory)")
 
 
 @rule("PR2.3", "sla-evaluated", kinds=("SLA",), evidence=agreements_in_force("SLA"),
@@ -297,7 +303,8 @@ def supporting_agreement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every OLA and UA in force is evaluated against all its targets, once per target period.
 
     As for SLAs (rule sla-evaluated): the shortest target period sets the interval, and the latest
-    evaluation covers every target.
+    evaluation covers every target. A target of an OLA template evaluated per signatory (results with
+    ``supplier``) has a result for every signatory that had signed by the end of the period.
     """
     yield from evaluation_problems(doc, ctx)
 
