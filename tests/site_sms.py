@@ -93,3 +93,78 @@ def generated_sms(root: Path, services: int) -> Path:
             f"  supports_slas: [sla-{i}]\n  validity: {{start: 2026-01-01}}\n" + hours + target,
         ])
     return write_tree(root, {"fitsm.yaml": "as_of: 2026-11-26\n", **files})
+
+
+_AGREEMENT = """---
+apiVersion: fitsm.eu/v1
+kind: {kind}
+metadata:
+  id: {id}
+  title: {title}
+  owner: carla-rossi
+  status: {status}
+  approval: {{approved_by: carla-rossi, approved_on: 2026-02-09}}
+  review: {{interval: P6M}}
+spec:
+  {parties}
+  validity: {{start: {start}, end: 2027-06-30}}
+  service_hours: {{always: true, timezone: Europe/Berlin}}
+  support: {{contact: ops@acme-rc.example}}
+{targets}
+"""
+_TARGETS = '  targets: [{id: availability, metric: availability, value: 99.9, unit: "%", period: P3M}]'
+# (kind, id, status, what it agrees with, validity start, targets): each an agreement the examples lack.
+EDGES = [
+    ("SLA", "sla-draft", "draft", "type: specific\n  customer: bio-institute\n  services: [hpc-batch]", "2026-01-01",
+     _TARGETS),  # valid today, but not agreed
+    ("SLA", "sla-incomplete", "approved", "type: specific\n  customer: physics-dept\n  services: [object-storage]",
+     "2026-01-01", ""),  # agreed, but without targets: it promises nothing
+    ("OLA", "ola-only-bio", "approved", "supplier: nordhalle\n  supports: [{service: object-storage}]\n"
+     "  supports_slas: [sla-bio-institute]", "2026-01-01", _TARGETS),  # behind one of the SLAs over its service
+    ("OLA", "ola-every-sla", "approved", "supplier: network-team\n  supports: [{service: hpc-batch}]", "2026-01-01",
+     _TARGETS),  # supports_slas empty: behind every SLA over hpc-batch, the draft too
+    ("OLA", "ola-next-year", "approved", "supplier: datacentre-ops\n  supports: [{service: cloud-compute}]",
+     "2027-01-01", _TARGETS),  # agreed, not yet valid
+    ("UA", "ua-names-other", "approved", "supplier: serverhaus\n  supports: [{service: cloud-compute}]\n"
+     "  supports_slas: [sla-draft]", "2026-01-01", _TARGETS),  # names an SLA over none of its services
+]
+SERVICES = """\
+    ---
+    apiVersion: fitsm.eu/v1
+    kind: Service
+    metadata:
+      id: svc-approved-only
+      title: Approved, never reviewed since
+      owner: david-chen
+      status: approved
+      approval: {approved_by: carla-rossi, approved_on: 2026-01-10}
+      review: {interval: P6M}
+    spec:
+      description: Its first review counts from its approval, as the review rules count it.
+      lifecycle_status: design
+      customer_facing: false
+    ---
+    apiVersion: fitsm.eu/v1
+    kind: Service
+    metadata:
+      id: svc-draft
+      title: A draft is not due for review
+      owner: david-chen
+      status: draft
+      review: {interval: P1M, last_reviewed: 2026-01-10}
+    spec:
+      description: Drafts are not due for review until approved.
+      lifecycle_status: proposed
+    """
+
+
+def edge_sms(root: Path) -> Path:
+    """``examples/acme`` with agreements and services whose derived facts are easy to get wrong: a draft
+    and an incomplete SLA, OLAs behind one SLA, every SLA or none yet, a UA naming an SLA it cannot back,
+    a service reviewed only by its approval and a draft service."""
+    shutil.copytree(EXAMPLES / "acme", root)
+    docs = [_AGREEMENT.format(kind=k, id=i, title=f"{k} {i}", status=st, parties=pa, start=sv, targets=t)
+            for k, i, st, pa, sv, t in EDGES]
+    (root / "agreements" / "edges.yaml").write_text("".join(docs), encoding="utf-8")
+    (root / "services" / "edges.yaml").write_text(textwrap.dedent(SERVICES), encoding="utf-8")
+    return root

@@ -13,7 +13,10 @@ import pytest
 
 from fitsm_kit.engine.run import check, check_sms
 from fitsm_kit.model.base import Status
-from fitsm_kit.model.dates import due_date
+from fitsm_kit.rules.base import REGISTRY, Context
+from fitsm_kit.rules.documents import next_review
+from fitsm_kit.rules.pr_agreements import next_evaluation
+from fitsm_kit.rules.pr_common import expired, in_force
 from fitsm_kit.site import render
 from fitsm_kit.site.builder import MARKER
 from fitsm_kit.site.history import Revision
@@ -141,26 +144,36 @@ def test_hostile_text_is_inert(hostile: tuple[Path, Path]) -> None:
 
 
 def test_review_calendar(hostile: tuple[Path, Path]) -> None:
-    """Documents with an explicit interval: overdue ones are listed as such, each dated one is in the .ics."""
+    """Each review, evaluation and agreement end is in the .ics on the rules' date, and in the overdue table
+    exactly when the check reports it (a draft is not due for review; an approval starts the first interval)."""
     sms_root, site = hostile
     as_of = dt.date.fromisoformat(AS_OF)
-    sms, _ = check_sms(sms_root, load_config(sms_root), as_of)
+    config = load_config(sms_root)
+    sms, result = check_sms(sms_root, config, as_of)
+    ctx = Context(sms=sms, config=config, as_of=as_of)
     calendar = icalendar.Calendar.from_ical((site / "reviews" / "reviews.ics").read_bytes())
     events = {str(e["UID"]): e["DTSTART"].dt for e in calendar.walk("VEVENT")}
     html = page(site, "reviews")
     overdue = html[html.index('id="overdue-or-not-planned"'):html.index('id="coming-up"')]
-    checked = 0
+    late_rows = {(m.group(1), m.group(2)) for m in re.finditer(r'href="[^"]*/([^/"]+)/">.*?</a></td>\n<td>[^<]*</td>'
+                                                               r"\n<td>([^<]*)</td>", overdue)}
+    reviewed = {r.name for r in REGISTRY.values() if r.summary.endswith("is reviewed at its planned interval.")}
+    reported = {f.document for f in result.findings if f.rule in reviewed | {"review-overdue"}}
     for doc in sms.docs:
-        review = doc.model.metadata.review
-        if review is None or not review.interval or not review.last_reviewed or doc.model.metadata.status is \
-                Status.RETIRED:
-            continue
-        due = due_date(review.last_reviewed, review.interval)
-        assert events[f"{doc.id}.review@fitsm-kit"] == due
-        assert (f"/{doc.id}/" in overdue) == (due < as_of), doc.id
-        checked += 1
-    assert checked > 5
-    assert events["sla-xss.end@fitsm-kit"] == dt.date(2027, 4, 30)
+        review = next_review(doc, ctx)
+        assert (f"{doc.id}.review@fitsm-kit" in events) == (review is not None and review.due is not None), doc.id
+        if review is not None and review.due is not None:
+            assert events[f"{doc.id}.review@fitsm-kit"] == review.due, doc.id
+        assert ((doc.id, "Review") in late_rows) == (doc.id in reported), doc.id
+    assert sms.by_id["xss-probe"].model.metadata.status is Status.DRAFT and "xss-probe.review@fitsm-kit" not in events
+    assert len(reported) >= 3 and len(events) > 20  # the test means something
+    for doc in sms.of_kind("SLA", "OLA", "UA"):
+        evaluation = next_evaluation(doc, ctx)
+        assert events.get(f"{doc.id}.evaluation@fitsm-kit") == (evaluation.due if evaluation else None), doc.id
+        end = doc.spec.validity.end if doc.spec.validity else None
+        shown = end if end is not None and (in_force(doc, ctx) or expired(doc, ctx)) else None
+        assert events.get(f"{doc.id}.end@fitsm-kit") == shown, doc.id
+        assert ((doc.id, "Agreement ends") in late_rows) == expired(doc, ctx), doc.id
 
 
 def test_requirement_pages_show_their_findings(tmp_path: Path) -> None:
