@@ -110,13 +110,14 @@ def _signatories(site: Site, doc: Doc, page: str) -> Markup:
 
 
 def _reports(site: Site, doc: Doc, page: str) -> Markup:
-    """The reports on this agreement, each with who receives it."""
+    """The reports on this agreement, each with who receives it (its recipients, else its audience)."""
     items = []
     for report in doc.spec.reporting:
         spec = site.docs.get(report)
-        recipients = spec.spec.recipients if spec is not None and spec.kind == "ReportSpecification" else []
-        items.append(site.ref(report, page) + (Markup(" ") + text("— to:") + Markup(" ") + site.refs(recipients, page)
-                                               if recipients else Markup("")))
+        spec = spec.spec if spec is not None and spec.kind == "ReportSpecification" else None
+        to = site.refs(spec.recipients, page) if spec is not None and spec.recipients else \
+            text(", ".join(spec.audience)) if spec is not None else Markup("")
+        items.append(site.ref(report, page) + (Markup(" — to: ") + to if to else Markup("")))
     return bullets(items, "No reports.")
 
 
