@@ -113,7 +113,6 @@ def mermaid_label(value: object) -> str:
 
 # --- links from YAML --------------------------------------------------------------------------------
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 # Kept as they are in a link target; everything else (spaces, quotes, brackets, parentheses, < >, \, `,
 # non-ASCII) is percent-encoded, so no character of the target means anything to Markdown or HTML.
 _URL_SAFE = "/:?#@!$&'*+,;=%-._~"
@@ -139,11 +138,10 @@ def safe_url(value: object) -> str | None:
     return urllib.parse.quote(url, safe=_URL_SAFE)
 
 
-def url(value: object, label: object = None) -> Markup:
-    """A link to ``value`` titled ``label`` (default: the URL); the escaped text when the scheme is not safe."""
-    shown = text(value if label is None else label)
+def url(value: object) -> Markup:
+    """A link to ``value``, titled with it; the escaped text when :func:`safe_url` refuses it."""
     target = safe_url(value)
-    return Markup(f"[{shown}]({target})") if target and shown else text(value)
+    return Markup(f"[{text(value)}]({target})") if target else text(value)
 
 
 # --- Markdown a user wrote ----------------------------------------------------------------------------

@@ -116,8 +116,8 @@ def _service(site: Site, doc: Doc) -> Page:
         "suppliers": table(["Supplier", "Role", "Agreement required", "Justification"], suppliers, "No suppliers."),
         "covered": text("yes" if covered else "no"),
         "slas": table(["SLA", "Customer", "In force"],
-                      [[site.ref(s.id, page), s.spec.customer and site.ref(s.spec.customer, page)
-                        or text("all customers (default SLA)"), site.force(s)] for s in slas], "No SLA covers it."),
+                      [[site.ref(s.id, page), site.ref(s.spec.customer, page) if s.spec.customer
+                        else text("all customers (default SLA)"), site.force(s)] for s in slas], "No SLA covers it."),
         "supporting": table(["Agreement", "Kind", "Supports", "In force"],
                             [[site.ref(a.id, page), a.kind, _supported(a, doc.id), site.force(a)]
                              for a in site.supporting_of(doc.id)], "No OLA or UA supports it."),
@@ -135,8 +135,8 @@ def _providers(site: Site, component: Component, page: str) -> Markup:
     """A component's supplier, or its parallel suppliers and how many of them it needs."""
     if not component.suppliers:
         return site.ref(component.supplier, page)
-    return site.refs(component.suppliers, page) + Markup(" ") + text(f"({component.needed} of "
-                                                                      f"{len(component.suppliers)})")
+    needed = f"({component.needed} of {len(component.suppliers)})"
+    return site.refs(component.suppliers, page) + Markup(" ") + text(needed)
 
 
 def _supported(agreement: Doc, service_id: str) -> str:
