@@ -1,16 +1,30 @@
-"""The site's building blocks: inert text, links between pages, the iCalendar writer."""
+"""The site's building blocks: inert text, Markdown a user wrote, links, shortened text, the iCalendar writer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html as std_html
+import re
+import time
 
 import icalendar
 import markdown
 import pytest
 
 from fitsm_kit.site import ics
-from fitsm_kit.site.markdown import link, mermaid_label, relative, site_root, table, text
+from fitsm_kit.site.markdown import (
+    SHORT,
+    link,
+    mermaid_label,
+    prose,
+    relative,
+    safe_url,
+    short,
+    site_root,
+    table,
+    text,
+    url,
+)
 
 EXTENSIONS = ["tables", "admonition", "toc"]  # as in the generated mkdocs.yml
 
@@ -98,3 +112,98 @@ def test_ics_folding_never_splits_a_character() -> None:
     parts = folded.split("\r\n ")
     assert "".join(parts) == line
     assert all(len(p.encode("utf-8")) <= 74 for p in parts[1:]) and len(parts[0].encode("utf-8")) <= 75
+
+
+# --- what a user writes in Markdown (long descriptions), links from YAML, shortened text ---------------------
+
+PROSE = [*HOSTILE,
+         "# Heading\n## Sub | pipe\ntext",
+         "- [bad](javascript:alert(1))\n- [bad](JaVaScRiPt:alert(1))\n- [bad]( javascript:alert(1))",
+         "![img](https://x.example/p.png) [ok](https://ok.example/)",
+         "<details open ontoggle=alert(1)>\n| a | b |\n|---|---|\n<https://auto.example/>",
+         "[x](data:text/html,<script>alert(1)</script>) [y](vbscript:msgbox) [z](//evil.example/)",
+         "**[x](javascript:alert(1))** *<b>em</b>* `<script>`",
+         "    indented code?\n\n```\nfence\n```\n$$ math $$\n!!! note\n=== tab"]
+SAFE_HREF = re.compile(r'href="(https?://|mailto:)')
+
+
+@pytest.mark.parametrize("payload", PROSE)
+def test_prose_keeps_only_the_safe_subset(payload: str) -> None:
+    html = markdown.markdown(str(prose(payload)), extensions=EXTENSIONS)
+    for tag in ("<script", "<img", "<h1", "<h2", "<h3", "<table", "<blockquote", "<pre", "<hr", "<details",
+                "<div", "<dl", "<iframe"):
+        assert tag not in html, tag
+    assert html.count("href=") == len(SAFE_HREF.findall(html)) == html.count("<a ")  # only links with a safe scheme
+    tags = re.findall(r"<[^>]*>", html)  # text is written as references: every < left is a real tag
+    kept = re.compile(r'</?(p|ul|ol|li|strong|em|code|br)>|<a href="[^"]*">|</a>|<!-- -->')
+    assert all(kept.fullmatch(t) for t in tags), tags
+
+
+def test_prose_renders_paragraphs_lists_emphasis_code_and_safe_links() -> None:
+    source = ("# Title\nFirst line\nsecond line with **strong**, *em*, _em_, `a<b` and snake_case_name.\n\n"
+              "- one [site](https://example.org/a_b?x=1&y=2)\n- two\n  continued\n\n1. first\n2. second\n\n"
+              "[mail](mailto:ops@example.org) \\*literal\\*")
+    html = markdown.markdown(str(prose(source)), extensions=EXTENSIONS)
+    assert "<p><strong>Title</strong></p>" in html
+    assert "<strong>strong</strong>" in html and html.count("<em>em</em>") == 2 and "<code>a&#60;b</code>" in html
+    assert "snake&#95;case&#95;name" in html  # underscores inside a word are no emphasis
+    assert '<a href="https://example.org/a_b?x=1&amp;y=2">site</a>' in html
+    assert "<li>two\n  continued</li>" in html or "<li>two continued</li>" in html
+    assert re.search(r"<ol>\s*<li>first</li>\s*<li>second</li>\s*</ol>", html)  # not merged into the bullets
+    assert '<a href="mailto:ops@example.org">mail</a>' in html and "&#42;literal&#42;" in html
+
+
+@pytest.mark.parametrize("value", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "java\nscript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "file:///etc/passwd",
+    "//evil.example/", "/relative/path", "https:no-host", "mailto:", "https://exa mple.org/", "https://x.org/\u202e",
+    "ftp://files.example/", "https://[::1",
+])
+def test_a_url_with_an_unsafe_scheme_is_text(value: str) -> None:
+    assert safe_url(value) is None
+    html = markdown.markdown(str(url(value)), extensions=EXTENSIONS)
+    assert "href" not in html and "<a" not in html
+
+
+@pytest.mark.parametrize(("value", "href"), [
+    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+    ('https://example.org/"onmouseover="alert(1)', "https://example.org/%22onmouseover=%22alert%281%29"),
+    ("http://example.org/<script>", "http://example.org/%3Cscript%3E"),
+    ("HTTPS://Example.org/ä", "HTTPS://Example.org/%C3%A4"),
+    ("mailto:help@example.org", "mailto:help@example.org"),
+])
+def test_a_safe_url_is_a_link_whose_target_cannot_break_out(value: str, href: str) -> None:
+    html = markdown.markdown(str(url(value)), extensions=EXTENSIONS)
+    assert f'<a href="{href}">' in html
+    label = re.search(r'<a href="[^"]*">(.*?)</a>', html)
+    assert label and std_html.unescape(label.group(1)) == value  # the label is the URL as written
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("Virtual machines, e.g. OpenStack. Second sentence.", "Virtual machines, e.g. OpenStack."),
+    ("Runs **fast** on [GPUs](https://x.example/). More.", "Runs fast on GPUs."),
+    ("# Overview\nThe service stores data. It is replicated.", "Overview The service stores data."),
+    ("One line without a full stop", "One line without a full stop"),
+    ("Version 2.1 is live. Next", "Version 2.1 is live."),
+    ("word " * 60 + "end.", ("word " * 32).strip() + "…"),
+    ("x" * 200, "x" * 159 + "…"),
+])
+def test_short_is_the_first_sentence_within_the_cap(value: str, shown: str) -> None:
+    assert std_html.unescape(str(short(value))) == shown
+    assert len(shown) <= SHORT
+
+
+def test_short_tagline_is_capped_not_cut_at_a_sentence_and_stays_inert() -> None:
+    assert std_html.unescape(str(short("Fast. Cheap.", sentence=False))) == "Fast. Cheap."
+    html = markdown.markdown(str(short("<script>x</script> | [a](javascript:b) # h")), extensions=EXTENSIONS)
+    assert "<script" not in html and "href" not in html and "<h1" not in html
+    assert std_html.unescape(html.removeprefix("<p>").removesuffix("</p>")) == "<script>x</script> | a # h"
+
+
+@pytest.mark.parametrize("payload", ["**a *" * 20000, "*a " * 30000, "__a _" * 20000, "[a](" * 30000,
+                                     "a. " * 40000, "_a" * 50000, "# " * 50000, "- x\n" * 20000, "`" * 100000])
+def test_prose_and_short_take_linear_time(payload: str) -> None:
+    started = time.perf_counter()
+    prose(payload)
+    short(payload)
+    assert time.perf_counter() - started < 5

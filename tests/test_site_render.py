@@ -13,14 +13,18 @@ import pytest
 
 from fitsm_kit.engine.run import check, check_sms
 from fitsm_kit.model.base import Status
-from fitsm_kit.model.dates import due_date
+from fitsm_kit.rules.base import REGISTRY, Context
+from fitsm_kit.rules.documents import next_review
+from fitsm_kit.rules.pr_agreements import next_evaluation
+from fitsm_kit.rules.pr_common import expired, in_force
 from fitsm_kit.site import render
 from fitsm_kit.site.builder import MARKER
 from fitsm_kit.site.history import Revision
+from fitsm_kit.site.markdown import SHORT
 from fitsm_kit.site.writer import NAV
 from fitsm_kit.sms.config import load_config
 from gitsms import no_user_git_config, scenario
-from site_sms import AS_OF, SCRIPT, generated_sms, hostile_sms
+from site_sms import AS_OF, SCRIPT, UNSAFE_URLS, generated_sms, hostile_sms
 
 from conftest import EXAMPLES, Run
 
@@ -130,37 +134,144 @@ def test_document_fields_link_only_references(hostile: tuple[Path, Path]) -> Non
 
 def test_hostile_text_is_inert(hostile: tuple[Path, Path]) -> None:
     _, site = hostile
-    for rel in ("services/xss-probe", "agreements/sla-xss", "portfolio", "documents", "reviews"):
+    for rel in ("services/xss-probe", "agreements/sla-xss", "agreements/ola-xss", "portfolio", "catalogue",
+                "customers", "documents/segment-xss", "documents", "reviews"):
         text = page(site, rel)
         assert not re.search(r"<script>window\.__pwned", text), rel
-        assert not re.search(r"<(img|a)\b[^>]*(onerror|javascript:)", text), rel
+        assert not re.search(r"<(img|a|details)\b[^>]*(onerror|ontoggle|javascript:|data:|vbscript:)", text), rel
         assert "</title><script>" not in text, rel
     probe = page(site, "services/xss-probe")
     assert SCRIPT not in probe and SCRIPT in std_html.unescape(probe)  # shown as text, not run
     assert "<title>Probe &lt;/title&gt;&lt;script&gt;window.__pwned=5&lt;/script&gt; &amp; co" in probe
 
 
+def _article(html: str) -> str:
+    """The page's content, without the theme's navigation and scripts."""
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def _cell(html: str, label: str) -> str:
+    """The value cell of the row ``label`` of a property table, as the reader sees it."""
+    found = re.search(rf"<td>{re.escape(label)}</td>\s*<td>(.*?)</td>", html, re.S)
+    assert found, label
+    return found.group(1)
+
+
+def test_service_page_shows_the_catalogue_fields_inert(hostile: tuple[Path, Path]) -> None:
+    """Categories, domains, users, access, order type, TRL, tags and links: what was typed, shown as text; a link
+    only with an http, https or mailto scheme."""
+    sms_root, site = hostile
+    sms, _ = check_sms(sms_root, load_config(sms_root), dt.date.fromisoformat(AS_OF))
+    spec = sms.by_id["xss-probe"].spec
+    html = _article(page(site, "services/xss-probe"))
+    for label, values in (("Categories", spec.categories), ("Scientific domains", spec.scientific_domains),
+                          ("Target users", spec.target_users), ("Access modes", spec.access_modes),
+                          ("Tags", spec.tags)):
+        assert std_html.unescape(_cell(html, label)) == ", ".join(values), label
+    assert _cell(html, "Order type") == "open-access" and _cell(html, "Technology readiness level") == "7"
+    assert SCRIPT not in html and f"<em>{SCRIPT} tag | line</em>" in std_html.unescape(html)  # the tagline, as text
+    hrefs = re.findall(r'<a href="([^"]*)"', html)
+    assert 'https://acme.example/p?a=1&amp;b=%282%29%22onmouseover=%22window.__pwned=14' in hrefs
+    assert "mailto:help@acme.example" in hrefs and "https://ok.example/doc" in hrefs
+    assert not [h for h in hrefs if re.match(r"[a-zA-Z][\w+.-]*:", h) and not h.startswith(("http", "mailto:"))]
+    for key, value in UNSAFE_URLS.items():  # shown as the text typed, never as a link
+        shown = std_html.unescape(_cell(html, {"user_manual": "User manual", "terms_of_use": "Terms of use",
+                                                "privacy_policy": "Privacy policy", "order": "Order",
+                                                "status": "Status page"}[key]))
+        assert shown == value.strip().replace("\t", " ") and "<a" not in shown, key  # a tab shows as a space
+
+
+def test_description_is_markdown_without_raw_html_or_headings(hostile: tuple[Path, Path]) -> None:
+    """The service's description: its list, strong text, code and safe link render; its headings become strong
+    lines (the page's outline stays the site's), its raw HTML, image, table and unsafe link stay text."""
+    _, site = hostile
+    html = _article(page(site, "services/xss-probe"))
+    start = html.index("Heading one")
+    description = html[start - 20:html.index('<h2 id="value"')]
+    shown = std_html.unescape(description)
+    assert "<strong>Heading one</strong>" in shown and "<strong>Sub | pipe</strong>" in shown
+    assert not re.search(r"<h[1-6]", description)
+    assert re.search(r'<li>item <strong>bold</strong> <a href="https://ok.example/doc">safe</a> '
+                     r"\[bad\]\(javascript:window\.__pwned=15\)</li>", std_html.unescape(description))
+    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in description or "<code>&#60;b&#62;code&#60;/b&#62;</code>" \
+        in description
+    assert "<img" not in description and "<table" not in description and "<details" not in description
+    assert '!<a href="https://x.example/p.png">img</a>' in shown  # an image is no image: a link to it
+    assert len(re.findall(r"<h1", html)) == 1  # the page's own title only
+
+
+def test_catalogue_shortens_descriptions_and_shows_the_short_fields(hostile: tuple[Path, Path]) -> None:
+    sms_root, site = hostile
+    html = page(site, "catalogue")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr>\s*<td><a href="../services/([^/]+)/">.*?</a></td>'
+                                                        r"(.*?)</tr>", html, re.S)}
+    cells = {k: [std_html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", v, re.S)] for k, v in rows.items()}
+    summary = cells["long-story"][0]
+    assert summary.endswith("…") and len(summary) <= SHORT
+    assert summary.startswith("Runs very long <script>window.__pwned=17</script> batch jobs | on GPUs and on many")
+    assert "second sentence" not in summary.lower() and "<script>" not in rows["long-story"]
+    assert cells["tagged"][:5] == ["What it is for, in one line | with a pipe", "Storage", "Researchers",
+                                   "order-required", "9"]
+    assert cells["cloud-compute"][0] == "Self-service virtual machines on OpenStack for research projects."
+    assert "xss-probe" not in rows  # not live: not in the catalogue
+
+
+def test_customer_segment_ola_template_targets_and_recipients(hostile: tuple[Path, Path]) -> None:
+    """A segment in the customer register; an OLA template's signatories; a target's direction, services and
+    consequence; who receives an agreement's reports."""
+    _, site = hostile
+    customers = std_html.unescape(page(site, "customers"))
+    row = customers[customers.index('href="../documents/segment-xss/"'):]
+    row = row[:row.index("</tr>")]
+    assert f"Segment: Researchers | {SCRIPT}" in row.replace("&lt;", "<").replace("&gt;", ">")
+    assert "users@acme.example" in row and "[Street](javascript:window.__pwned=20) 1 | 12345 Town" in row
+    ola = page(site, "agreements/ola-xss")
+    signatories = ola[ola.index('id="signatories"'):ola.index('id="services"')]
+    assert signatories.count('href="../../documents/datacentre-ops/"') == 2  # a signatory and a counterpart
+    assert "2026-10-06" in signatories and "2026-10-07" in signatories
+    targets = ola[ola.index('id="targets"'):]
+    targets = std_html.unescape(targets[:targets.index("</table>")])
+    assert re.search(r"<td>unknown</td>\s*<td>unknown</td>\s*<td>≤ 10 %</td>\s*<td><a href=\"../../services/"
+                     r"xss-probe/\">", targets)
+    assert "<td>≤ 5 count</td>" in targets and "<td>1 other</td>" in targets  # no direction: no sign
+    assert f"suspension | {SCRIPT}" in targets.replace("&lt;", "<").replace("&gt;", ">")
+    assert "<td>≥ 99.5 %</td>" in std_html.unescape(page(site, "agreements/sla-bio-institute"))
+    sla = std_html.unescape(page(site, "agreements/sla-xss"))
+    assert re.search(r'href="../../documents/report-sla-quarterly/">Quarterly service level report</a> — to: '
+                     r"bio-institute, physics-dept, history-faculty", sla)
+
+
 def test_review_calendar(hostile: tuple[Path, Path]) -> None:
-    """Documents with an explicit interval: overdue ones are listed as such, each dated one is in the .ics."""
+    """Each review, evaluation and agreement end is in the .ics on the rules' date, and in the overdue table
+    exactly when the check reports it (a draft is not due for review; an approval starts the first interval)."""
     sms_root, site = hostile
     as_of = dt.date.fromisoformat(AS_OF)
-    sms, _ = check_sms(sms_root, load_config(sms_root), as_of)
+    config = load_config(sms_root)
+    sms, result = check_sms(sms_root, config, as_of)
+    ctx = Context(sms=sms, config=config, as_of=as_of)
     calendar = icalendar.Calendar.from_ical((site / "reviews" / "reviews.ics").read_bytes())
     events = {str(e["UID"]): e["DTSTART"].dt for e in calendar.walk("VEVENT")}
     html = page(site, "reviews")
     overdue = html[html.index('id="overdue-or-not-planned"'):html.index('id="coming-up"')]
-    checked = 0
+    late_rows = {(m.group(1), m.group(2)) for m in re.finditer(r'href="[^"]*/([^/"]+)/">.*?</a></td>\n<td>[^<]*</td>'
+                                                               r"\n<td>([^<]*)</td>", overdue)}
+    reviewed = {r.name for r in REGISTRY.values() if r.summary.endswith("is reviewed at its planned interval.")}
+    reported = {f.document for f in result.findings if f.rule in reviewed | {"review-overdue"}}
     for doc in sms.docs:
-        review = doc.model.metadata.review
-        if review is None or not review.interval or not review.last_reviewed or doc.model.metadata.status is \
-                Status.RETIRED:
-            continue
-        due = due_date(review.last_reviewed, review.interval)
-        assert events[f"{doc.id}.review@fitsm-kit"] == due
-        assert (f"/{doc.id}/" in overdue) == (due < as_of), doc.id
-        checked += 1
-    assert checked > 5
-    assert events["sla-xss.end@fitsm-kit"] == dt.date(2027, 4, 30)
+        review = next_review(doc, ctx)
+        assert (f"{doc.id}.review@fitsm-kit" in events) == (review is not None and review.due is not None), doc.id
+        if review is not None and review.due is not None:
+            assert events[f"{doc.id}.review@fitsm-kit"] == review.due, doc.id
+        assert ((doc.id, "Review") in late_rows) == (doc.id in reported), doc.id
+    assert sms.by_id["xss-probe"].model.metadata.status is Status.DRAFT and "xss-probe.review@fitsm-kit" not in events
+    assert len(reported) >= 3 and len(events) > 20  # the test means something
+    for doc in sms.of_kind("SLA", "OLA", "UA"):
+        evaluation = next_evaluation(doc, ctx)
+        assert events.get(f"{doc.id}.evaluation@fitsm-kit") == (evaluation.due if evaluation else None), doc.id
+        end = doc.spec.validity.end if doc.spec.validity else None
+        shown = end if end is not None and (in_force(doc, ctx) or expired(doc, ctx)) else None
+        assert events.get(f"{doc.id}.end@fitsm-kit") == shown, doc.id
+        assert ((doc.id, "Agreement ends") in late_rows) == expired(doc, ctx), doc.id
 
 
 def test_requirement_pages_show_their_findings(tmp_path: Path) -> None:
@@ -226,6 +337,43 @@ def test_render_with_zensical(fitsm: Callable[..., Run], tmp_path: Path) -> None
     html = page(out, "services/cloud-compute")
     assert '<pre class="mermaid"><code>flowchart LR' in html
     assert (out / "reviews" / "reviews.ics").is_file()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_federation_example_with_both_engines(fitsm: Callable[..., Run], tmp_path: Path, engine: str) -> None:
+    """The federation example: catalogue fields and links, a customer segment, an OLA template's signatories, a
+    target for one service of a default SLA, its stakeholder analysis (linked from the scope) and who receives
+    its reports, each through a real strict build."""
+    out = tmp_path / "site"
+    run = fitsm("render", EXAMPLES / "federation", "--out", out, "--engine", engine)
+    assert run.code == 0, run.err
+    service = std_html.unescape(page(out, "services/dc-cloud-compute"))
+    assert "<em>Virtual machines at three research centres through one account</em>" in service
+    for shown in ("Compute > Virtual Machine Management", "Natural Sciences, Engineering & Technology",
+                  "Researchers, Research communities", "free at the point of use", "openstack, iaas, egi"):
+        assert shown in service, shown
+    assert '<a href="https://docs.danucloud.example/compute">' in service
+    assert '<a href="https://danucloud.example/privacy">' in service
+    catalogue = std_html.unescape(page(out, "catalogue"))
+    row = catalogue[catalogue.index('href="../services/dc-cloud-compute/"'):]
+    assert re.search(r"Virtual machines at three research centres through one account</td>\s*<td>Compute > Virtual "
+                     r"Machine Management</td>\s*<td>Researchers, Research communities</td>\s*<td>open-access, free "
+                     r"at the point of use</td>\s*<td>9</td>", row[:row.index("</tr>")])
+    customers = std_html.unescape(page(out, "customers"))
+    assert "Segment: Researchers of any EU institution, through the EOSC EU Node (open access)" in customers
+    assert "Universitätsring 1, 1010 Vienna, Austria" in customers
+    template = page(out, "agreements/ola-resource-centre")
+    signatories = template[template.index('id="signatories"'):template.index('id="services"')]
+    assert all(f'href="../../documents/{c}/"' in signatories for c in ("res-vienna", "res-bratislava", "res-ljubljana"))
+    assert "suspension after three consecutive months below target" in template
+    sla = std_html.unescape(page(out, "agreements/dc-corporate-sla"))
+    assert re.search(r'<td>availability-compute</td>\s*<td>availability</td>\s*<td>≥ 97 %</td>\s*<td><a '
+                     r'href="../../services/dc-cloud-compute/">', sla)
+    assert re.search(r"— to: <a [^>]*>VO climate.danube.eu</a>, <a [^>]*>Marek Novotný</a>", sla)
+    analysis = std_html.unescape(page(out, "documents/dc-stakeholders"))
+    assert re.search(r"<td>Research communities \(VOs\)</td>\s*<td>[^<]*</td>\s*<td>elastic compute for data "
+                     r"analysis<br>long-term S3 storage</td>", analysis)
+    assert 'href="../dc-stakeholders/"' in page(out, "documents/dc-scope")
 
 
 def test_refuses_a_directory_that_is_not_a_fitsm_site(fitsm: Callable[..., Run], tmp_path: Path) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from fitsm_kit.model.base import Status
+from fitsm_kit.model.dates import due_date
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 
@@ -15,26 +18,50 @@ _CONTROLLED = tuple(k for k, cls in KINDS.items() if not cls.record)
 _CLAIMED: set[str] = set()
 
 
+@dataclass(frozen=True)
+class Review:
+    """What a controlled document's next review counts from, as the review rules read it."""
+
+    interval: str | None  # the planned interval; None: none planned
+    last: dt.date | None  # the last review, else the approval; None: never reviewed
+
+    @property
+    def due(self) -> dt.date | None:
+        """The day the next review falls due (late once the grace period after it has passed, see ctx.overdue)."""
+        return due_date(self.last, self.interval) if self.last is not None and self.interval is not None else None
+
+
+def next_review(doc: Doc, ctx: Context) -> Review | None:
+    """The planned interval and last review of ``doc``; None when it is not due for review at all.
+
+    Only what is approved is in force and due for review: records are dated events, a retired document
+    needs no review, and a draft's (or one in review's) review is its approval. The approval starts the
+    first interval: a document approved within it is not "never reviewed". Once reviewed, the last review
+    counts (a later approval of a new version is not a review).
+    """
+    meta = doc.model.metadata
+    if KINDS[doc.kind].record or meta.status in (Status.RETIRED, Status.DRAFT, Status.IN_REVIEW):
+        return None
+    last = meta.review.last_reviewed if meta.review and meta.review.last_reviewed else None
+    return Review(ctx.interval(doc), last or (meta.approval.approved_on if meta.approval else None))
+
+
 def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]:
     """A controlled document's planned review interval is set and its last review is not overdue.
 
-    Retired documents need no review. An overdue review names the date it fell due. ``what`` names the
-    document in the messages (e.g. "scope statement").
+    Retired documents and drafts are not due (:func:`next_review`). An overdue review names the date it
+    fell due. ``what`` names the document in the messages (e.g. "scope statement").
     """
-    meta = doc.model.metadata
-    if meta.status in (Status.RETIRED, Status.DRAFT, Status.IN_REVIEW):
-        return  # only what is approved is in force and due for review; a draft's review is its approval
+    review = next_review(doc, ctx)
+    if review is None:
+        return
     of = f" of the {what}" if what else ""
     subject = f"the {what}" if what else "the document"
-    interval = ctx.interval(doc)
+    interval, last = review.interval, review.last
     if interval is None:
         yield Problem(doc, ("metadata",), f"no planned review interval{of}",
                       "set metadata.review.interval (e.g. P12M) or a default for this kind")
         return
-    # The approval starts the first interval: a document approved within it is not "never reviewed".
-    # Once reviewed, the last review counts (a later approval of a new version is not a review).
-    last = meta.review.last_reviewed if meta.review and meta.review.last_reviewed else None
-    last = last or (meta.approval.approved_on if meta.approval else None)
     if last is None:
         yield Problem(doc, ("metadata", "review"), f"{subject} was never reviewed: no metadata.review.last_reviewed "
                       "and no approval date")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.dates import parse_interval
@@ -73,16 +74,24 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 def covering_slas(ctx: Context, service_id: str) -> list[Doc]:
-    """SLAs that cover ``service_id``: specific ones that list it, default ones by catalogue or for all."""
+    """SLAs that cover ``service_id``: specific ones that list it, default ones by catalogue or for all.
+
+    In force or not: rule live-service-has-sla asks for one in force (:func:`~.pr_common.in_force`).
+    """
+    return slas_covering(ctx.sms, service_id)
+
+
+def slas_covering(sms: Sms, service_id: str) -> list[Doc]:
+    """:func:`covering_slas` by the documents alone (it does not depend on the date)."""
 
     def build() -> dict[str, list[Doc]]:
         covered: dict[str, list[Doc]] = {}
-        for sla in ctx.sms.of_kind("SLA"):
-            for service in dict.fromkeys(sla_services(ctx.sms, sla)):
+        for sla in sms.of_kind("SLA"):
+            for service in dict.fromkeys(sla_services(sms, sla)):
                 covered.setdefault(service, []).append(sla)
         return covered
 
-    return ctx.memo("covering-slas", build).get(service_id, [])
+    return sms.memo("covering-slas", build).get(service_id, [])
 
 
 def sla_services(sms: Sms, doc: Doc) -> list[str]:
@@ -244,21 +253,47 @@ def evaluation_interval(targets: list[Target]) -> str:
     return min((t.period for t in targets), key=lambda p: parse_interval(p).after(start))
 
 
-def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """An agreement in force is evaluated every period, and the latest evaluation covers every target."""
+@dataclass(frozen=True)
+class EvaluationDue:
+    """When an agreement in force is next to be evaluated, as rules sla-evaluated and
+    supporting-agreement-evaluated count it."""
+
+    interval: str  # the shortest period of its targets
+    last: Doc | None  # the latest AgreementEvaluation with a period end; None: never evaluated
+    since: dt.date  # the end of that period, else the start of the validity
+
+    @property
+    def due(self) -> dt.date:
+        """The day the next evaluation falls due (late once the grace period after it has passed)."""
+        return parse_interval(self.interval).after(self.since)
+
+
+def next_evaluation(doc: Doc, ctx: Context) -> EvaluationDue | None:
+    """When ``doc`` (an SLA, OLA or UA) is next to be evaluated; None when it is not in force."""
     if not in_force(doc, ctx):
-        return
-    targets: list[Target] = doc.spec.targets
-    interval = evaluation_interval(targets)
+        return None
+    interval = evaluation_interval(doc.spec.targets)
     evaluations = [e for e in ctx.sms.referring(doc.id, "AgreementEvaluation", via="agreement")
                    if e.spec.period_end is not None]  # one without its period is reported under PR2.3
     if not evaluations:
-        if (due := ctx.overdue(doc.spec.validity.start, interval)) is not None:
+        return EvaluationDue(interval, None, doc.spec.validity.start)
+    last = max(evaluations, key=lambda e: e.spec.period_end)
+    return EvaluationDue(interval, last, last.spec.period_end)
+
+
+def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An agreement in force is evaluated every period, and the latest evaluation covers every target."""
+    evaluation = next_evaluation(doc, ctx)
+    if evaluation is None:
+        return
+    targets: list[Target] = doc.spec.targets
+    interval, last = evaluation.interval, evaluation.last
+    if last is None:
+        if (due := ctx.overdue(evaluation.since, interval)) is not None:
             yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
                           f"evaluated every {interval}, the first evaluation fell due {due}")
         return
-    last = max(evaluations, key=lambda e: e.spec.period_end)
-    if (due := ctx.overdue(last.spec.period_end, interval)) is not None:
+    if (due := ctx.overdue(evaluation.since, interval)) is not None:
         yield Problem(doc, ("spec", "targets"), f"last evaluated for the period ending {last.spec.period_end} "
                       f"({last.id}); evaluated every {interval}, the next fell due {due}")
     results: dict[str, list[Result]] = {}  # a target may have one result per service or signatory
@@ -519,6 +554,42 @@ def supporting(ctx: Context, service_id: str) -> list[Doc]:
         return found
 
     return ctx.memo("supporting", build).get(service_id, [])
+
+
+def agreements_supporting(sms: Sms, service_id: str) -> list[Doc]:
+    """Every OLA and UA that supports ``service_id`` (or some of its components), in force or not."""
+
+    def build() -> dict[str, list[Doc]]:
+        found: dict[str, list[Doc]] = {}
+        for agreement in sms.of_kind("OLA", "UA"):
+            for service in dict.fromkeys(c.service for c in agreement.spec.supports or ()):
+                found.setdefault(service, []).append(agreement)
+        return found
+
+    return sms.memo("agreements-supporting", build).get(service_id, [])
+
+
+def underpins(agreement: Doc, sla_id: str) -> bool:
+    """Whether an OLA / UA may stand behind the SLA ``sla_id``: it names that SLA in ``supports_slas``, or names
+    none (then it stands behind every SLA over the services it supports)."""
+    return not agreement.spec.supports_slas or sla_id in agreement.spec.supports_slas
+
+
+def agreements_behind(sms: Sms, sla: Doc) -> list[Doc]:
+    """The OLAs and UAs (in force or not) behind an SLA: they support a service it covers and underpin it.
+
+    The chain rules (:mod:`.pr_chain`) take those in force, for the live services and critical components.
+    """
+    found = {a.id: a for service in dict.fromkeys(sla_services(sms, sla))
+             for a in agreements_supporting(sms, service) if underpins(a, sla.id)}
+    return list(found.values())
+
+
+def slas_underpinned(sms: Sms, agreement: Doc) -> list[Doc]:
+    """The SLAs an OLA / UA stands behind (in force or not): the inverse of :func:`agreements_behind`."""
+    found = {s.id: s for service in dict.fromkeys(c.service for c in agreement.spec.supports or ())
+             for s in slas_covering(sms, service) if underpins(agreement, s.id)}
+    return list(found.values())
 
 
 def supports(agreement: Doc, service_id: str, component_id: str | None = None) -> bool:

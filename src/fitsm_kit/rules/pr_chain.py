@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fitsm_kit.model.chain import compose, coverage, describe, k_of_n, percent, slower
 from fitsm_kit.model.service import Component, Hours, Lifecycle, Target
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports
+from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports, underpins
 from fitsm_kit.rules.pr_common import in_force
 
 
@@ -42,8 +42,7 @@ def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
         service = ctx.sms.get(service_id, "Service")
         if service is None or service.spec.lifecycle_status is not Lifecycle.LIVE:
             continue
-        agreements = [a for a in supporting(ctx, service_id)
-                      if not a.spec.supports_slas or sla.id in a.spec.supports_slas]
+        agreements = [a for a in supporting(ctx, service_id) if underpins(a, sla.id)]
         exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}
         for component in service.spec.components:
             providers = set(component.providers) - exempt

@@ -35,6 +35,11 @@ def in_force(doc: Doc, ctx: Context) -> bool:
 
 def not_in_force(doc: Doc, ctx: Context) -> str:
     """Why an agreement is not in force, in words for a finding ("sla-x: it is a draft, not yet agreed")."""
+    return f"{doc.id}: {why_not_in_force(doc, ctx)}"
+
+
+def why_not_in_force(doc: Doc, ctx: Context) -> str:
+    """Why an agreement is not in force ("it is a draft, not yet agreed"); the site shows the same words."""
     status = doc.model.metadata.status
     if status is Status.DRAFT:
         why = "it is a draft, not yet agreed"
@@ -48,7 +53,7 @@ def not_in_force(doc: Doc, ctx: Context) -> str:
         why = f"its validity starts {doc.spec.validity.start}"
     else:
         why = f"its validity ended {doc.spec.validity.end}"
-    return f"{doc.id}: {why}"
+    return why
 
 
 def in_force_fix(doc: Doc, ctx: Context) -> str:

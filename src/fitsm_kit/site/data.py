@@ -1,7 +1,9 @@
 """What every page reads: the SMS, the check result and the reverse links between documents.
 
-The reverse links (which SLAs cover a service, which OLAs support an SLA, …) are built in one pass
-over the documents, so pages look them up instead of searching: the site grows linearly.
+The reverse links by plain reference (which catalogues list a service, which services a customer
+uses, …) are built in one pass over the documents, so pages look them up instead of searching: the
+site grows linearly. Derived facts (which SLAs cover a service, which OLAs / UAs stand behind an SLA,
+whether an agreement is in force) come from the functions the rules use, which index the SMS once too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from markupsafe import Markup
 
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.rules.base import Context
-from fitsm_kit.rules.pr_agreements import sla_services
+from fitsm_kit.rules.pr_agreements import (
+    agreements_behind,
+    agreements_supporting,
+    covering_slas,
+    sla_services,
+    slas_underpinned,
+)
+from fitsm_kit.rules.pr_common import in_force, why_not_in_force
 from fitsm_kit.site.history import HistorySource, no_history
 from fitsm_kit.site.markdown import link, text
 from fitsm_kit.sms.index import Doc, Sms
@@ -55,9 +64,6 @@ class Site:
     docs: dict[str, Doc] = field(default_factory=dict)  # by id; the first of duplicate ids wins
     findings_by_doc: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
     findings_by_req: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
-    slas_of_service: defaultdict[str, list[str]] = field(default_factory=_links)
-    supporting_of_service: defaultdict[str, list[str]] = field(default_factory=_links)
-    supporting_of_sla: defaultdict[str, list[str]] = field(default_factory=_links)
     used_by: defaultdict[str, list[str]] = field(default_factory=_links)
     catalogues_of: defaultdict[str, list[str]] = field(default_factory=_links)
     services_of_customer: defaultdict[str, list[str]] = field(default_factory=_links)
@@ -96,6 +102,32 @@ class Site:
         those it names; a default SLA's catalogue's services, or every live customer-facing one."""
         return list(dict.fromkeys(sla_services(self.sms, doc)))
 
+    def slas_of(self, service_id: str) -> list[Doc]:
+        """The SLAs that cover a service, in force or not (rule live-service-has-sla's ``covering_slas``)."""
+        return self._shown(covering_slas(self.ctx, service_id))
+
+    def supporting_of(self, service_id: str) -> list[Doc]:
+        """The OLAs and UAs that support a service (or some of its components), in force or not."""
+        return self._shown(agreements_supporting(self.sms, service_id))
+
+    def behind(self, doc: Doc) -> list[Doc]:
+        """For an SLA: the OLAs / UAs behind it; for an OLA / UA: the SLAs it stands behind (as the chain
+        rules read ``supports_slas``: empty means every SLA over the services it supports)."""
+        found = agreements_behind(self.sms, doc) if doc.kind == "SLA" else slas_underpinned(self.sms, doc)
+        return self._shown(found)
+
+    def in_force(self, doc: Doc) -> bool:
+        """Whether an agreement is in force: approved, complete and within its validity (rules' ``in_force``)."""
+        return in_force(doc, self.ctx)
+
+    def force(self, doc: Doc) -> str:
+        """An agreement's state in words: "in force", or "not in force: " and why, as the findings say it."""
+        return "in force" if self.in_force(doc) else f"not in force: {why_not_in_force(doc, self.ctx)}"
+
+    def _shown(self, docs: list[Doc]) -> list[Doc]:
+        """``docs`` once each, as the site knows them (the first of duplicate ids has the page)."""
+        return [self.docs[i] for i in dict.fromkeys(d.id for d in docs) if i in self.docs]
+
     def name(self, doc: Doc) -> str:
         """How a document is called in links: a person's name, otherwise its title."""
         return str(doc.spec.name or doc.title) if doc.kind == "Person" else doc.title
@@ -125,17 +157,11 @@ def build_site(sms: Sms, result: Result, history: HistorySource = no_history) ->
         for supplier in doc.spec.suppliers:
             site.services_of_supplier[supplier.supplier].append(doc.id)
     for doc in site.of_kind("SLA"):
-        for service in site.services_of_sla(doc):
-            site.slas_of_service[service].append(doc.id)
         if doc.spec.customer:
             site.slas_of_customer[doc.spec.customer].append(doc.id)
     for doc in site.of_kind(*SUPPORTING):
         for party in doc.spec.parties:  # its supplier, or every signatory of an OLA template
             site.agreements_of_supplier[party].append(doc.id)
-        for service in dict.fromkeys(c.service for c in doc.spec.supports or ()):
-            site.supporting_of_service[service].append(doc.id)
-        for sla in doc.spec.supports_slas:
-            site.supporting_of_sla[sla].append(doc.id)
     for doc in site.of_kind("AgreementEvaluation"):
         site.evaluations_of[doc.spec.agreement].append(doc.id)
     return site

@@ -7,18 +7,18 @@ document-control section; every other document gets a generic page listing its f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from markupsafe import Markup
 
-from fitsm_kit.model.dates import due_date
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
-from fitsm_kit.site.markdown import cell, link, table, text
+from fitsm_kit.site.markdown import cell, link, prose, table, text
 from fitsm_kit.site.page import Page
 from fitsm_kit.site.paging import paged_table
 from fitsm_kit.site.requirements import findings_table
+from fitsm_kit.site.reviews import review_due
 from fitsm_kit.sms.index import Doc, references
 
 INDEX = "documents/index.md"
@@ -27,18 +27,21 @@ INLINE = 25  # rows per kind on the register's own page (34 kinds); the rest are
 
 
 def control(site: Site, doc: Doc, page: str) -> dict[str, object]:
-    """The document-control context every document page shows."""
+    """The document-control context every document page shows; the review due date as the rules count it."""
     meta = doc.model.metadata
-    interval = site.ctx.interval(doc) if not KINDS[doc.kind].record else None
+    record = KINDS[doc.kind].record
+    interval = site.ctx.interval(doc) if not record else None
     last = meta.review.last_reviewed if meta.review else None
+    due = review_due(site, doc)
     revisions = site.history(doc)
     facts = [
         ["Id", doc.id], ["Kind", doc.kind], ["Source", f"{doc.path}:{doc.line}"],
         ["Status", meta.status.value], ["Version", meta.version or "—"], ["Owner", site.ref(meta.owner, page)],
         ["Approved", _approval(site, doc, page)],
-        ["Review interval", interval or ("— (record)" if KINDS[doc.kind].record else "none planned")],
+        ["Review interval", interval or ("— (record)" if record else "none planned")],
         ["Last reviewed", last.isoformat() if last else "never"],
-        ["Next review due", due_date(last, interval).isoformat() if last and interval else "—"],
+        ["Next review due", due.describe() if due is not None else "— (record)" if record
+         else f"— (not due while {meta.status.value})"],
     ]
     distribution = [[d.audience, d.channel, d.on.isoformat() if d.on else ""] for d in meta.distribution]
     history = [[r.date.isoformat(), r.commit[:10], r.version or "", r.author, r.subject, ", ".join(r.approvers)]
@@ -92,16 +95,48 @@ def pages(site: Site) -> Iterator[Page]:
     for doc in site.docs.values():
         if doc.kind not in _OWN_PAGES:
             page = page_of(doc)
+            parts, taken = extra_sections(site, doc, page)
             yield Page(page, site.name(doc), "document.md.j2",
-                       {"doc": doc, "fields": fields(site, doc, page),
+                       {"doc": doc, "sections": parts, "fields": fields(site, doc, page, skip=taken),
                         **control(site, doc, page)},
                        revision=revision(site, doc))
 
 
-def fields(site: Site, doc: Doc, page: str) -> Markup:
-    """A document's spec as nested bullets; the values of reference fields link to their documents."""
+def extra_sections(site: Site, doc: Doc, page: str) -> tuple[list[tuple[str, Markup]], set[str]]:
+    """What a generic page shows in sections of its own, and the spec fields they take from the list.
+
+    A long description is rendered as Markdown (:func:`~.markdown.prose`); stakeholders (a scope's or a
+    stakeholder analysis's) as a table; a scope links its stakeholder analyses, a report specification
+    the agreements it reports on and its deliveries.
+    """
+    spec, found, taken = doc.spec, [], set()
+    related: list[list[object]] = []
+    if doc.kind == "Scope":
+        analyses = site.sms.referring(doc.id, "StakeholderAnalysis", via="scope")
+        related.append(["Stakeholder analyses", site.refs([a.id for a in analyses], page) or text("none")])
+    if doc.kind == "ReportSpecification":
+        agreements = site.sms.referring(doc.id, *AGREEMENTS, via="reporting")
+        deliveries = site.sms.referring(doc.id, "ReportDelivery", via="report")
+        related.append(["Reports on", site.refs([a.id for a in agreements], page) or text("no agreement")])
+        related.append(["Deliveries", site.refs([d.id for d in deliveries], page) or text("none recorded")])
+    if related:
+        found.append(("Related", table(["What", "Documents"], related)))
+    if isinstance(getattr(spec, "description", None), str):
+        found.append(("Description", prose(spec.description)))
+        taken.add("description")
+    if getattr(spec, "stakeholders", None):
+        rows = [[s.name, s.type or "", Markup("<br>").join(text(n) for n in s.needs),
+                 Markup("<br>").join(text(e) for e in s.expectations)] for s in spec.stakeholders]
+        found.append(("Stakeholders", table(["Stakeholder", "Type", "Needs", "Expectations"], rows)))
+        taken.add("stakeholders")
+    return found, taken
+
+
+def fields(site: Site, doc: Doc, page: str, skip: Collection[str] = ()) -> Markup:
+    """A document's spec as nested bullets (but the top-level fields in ``skip``); the values of reference
+    fields link to their documents."""
     refs = {ref.loc for ref in references(doc.model)}
-    data = doc.spec.model_dump(mode="json", by_alias=True)
+    data = {k: v for k, v in doc.spec.model_dump(mode="json", by_alias=True).items() if k not in skip}
     return Markup("\n".join(_lines(site, data, ("spec",), refs, page, 0))) or Markup("*No fields.*")
 
 

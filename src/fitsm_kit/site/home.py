@@ -28,7 +28,7 @@ def page(site: Site, conf: requirements.Conformity, due: list[reviews.Due]) -> P
         [link("Documents", "documents/index.md", PAGE), f"{len(site.docs)} in {site.result.files} files"],
     ]
     overdue = [d for d in due if d.late]
-    upcoming = [d for d in due if d.state == "upcoming"]
+    upcoming = [d for d in due if d.state in ("in grace", "upcoming")]
     groups: dict[str, Counter[str]] = {}
     first: dict[str, Row] = {}
     for row in conf.rows:

@@ -26,10 +26,17 @@ def pages(site: Site) -> Iterator[Page]:
     """The customer and supplier registers; long ones go on linked parts, so a page does not grow with the SMS."""
 
     def customer(d: Doc, page: str) -> list[object]:
-        channels = d.spec.channels
-        return [link(d.title, page_of(d), page), d.spec.organisation or "", site.ref(d.spec.relationship_manager, page),
-                _contacts(d.spec.contacts), text(f"order: {channels.ordering}; escalate: {channels.escalation}; "
-                                                 f"complain: {channels.complaints}"),
+        spec = d.spec
+        channels = spec.channels
+        # A segment (a user community) has no organisation that signs; it is covered by the default SLA.
+        who = text(spec.organisation) if spec.organisation else \
+            text(f"Segment: {spec.segment}") if spec.segment else text("—")
+        contact = [text(spec.email) if spec.email else Markup(""), text(spec.address) if spec.address else Markup("")]
+        contact.append(_contacts(spec.contacts))
+        shown = [f"{name}: {value}" for name, value in (("general", channels.general), ("order", channels.ordering),
+                 ("escalate", channels.escalation), ("complain", channels.complaints)) if value]
+        return [link(d.title, page_of(d), page), who, site.ref(spec.relationship_manager, page),
+                Markup("<br>").join(c for c in contact if c), text("; ".join(shown)),
                 site.refs(site.services_of_customer.get(d.id, []), page),
                 site.refs(site.slas_of_customer.get(d.id, []), page)]
 
@@ -40,8 +47,9 @@ def pages(site: Site) -> Iterator[Page]:
                 site.refs(site.services_of_supplier.get(d.id, []), page),
                 site.refs(site.agreements_of_supplier.get(d.id, []), page)]
 
-    shown, more = paged_table(site.of_kind("Customer"), customer, ["Customer", "Organisation", "Relationship manager",
-                              "Contacts", "Channels", "Services", "SLAs"], CUSTOMERS, "customers", "Customers",
+    headers = ["Customer", "Organisation or segment", "Relationship manager", "Contact", "Channels", "Services",
+               "Specific SLAs"]
+    shown, more = paged_table(site.of_kind("Customer"), customer, headers, CUSTOMERS, "customers", "Customers",
                               "No customers recorded.")
     yield from more
     yield Page(CUSTOMERS, "Customers", "customers.md.j2", {"table": shown}, searchable=False)
