@@ -55,6 +55,10 @@ FEDERATION = [
     Variant("PR2.4", "supporting-working-time-defined",
             replace(FED_OLAS, SITE_HOURS + "  targets:\n    - {id: availability, metric: availability, value: 80",
                     "  targets:\n    - {id: availability, metric: availability, value: 80"), "", FED),
+    # the Nordhalle OLA moved to HPC, still naming the Bio Institute's SLA (cloud and storage only)
+    Variant("PR2.4", "supporting-agreement-underpins",
+            replace("agreements/olas.yaml", "  supports: [{service: object-storage, component: replica-site}]",
+                    "  supports: [{service: hpc-batch, component: slurm-cluster}]")),
     Variant("PR2.4", "supporting-agreement-supplier-type",
             replace(FED_OLAS, "{supplier: res-ljubljana, signed_on", "{supplier: egi-foundation, signed_on"),
             "template-signatory", FED),

@@ -538,6 +538,26 @@ def supporting_working_time_defined(doc: Doc, ctx: Context) -> Iterator[Problem]
     yield from working_time_problems(doc)
 
 
+@rule("PR2.4", "supporting-agreement-underpins", kinds=("OLA", "UA"),
+      fix="name in supports_slas only SLAs over a service the agreement supports, or add that service to supports")
+def supporting_agreement_underpins(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An OLA / UA names in ``supports_slas`` only SLAs that list a service it supports.
+
+    An agreement stands behind an SLA through the services both are about; one that names an SLA over
+    none of the services it supports underpins nothing of it, and the supply chain silently leaves it out.
+    Checked for SLAs that list their services: a default SLA covers what its catalogue lists, and a
+    service missing there is reported at the service (rule live-service-in-catalogue).
+    """
+    supported = {c.service for c in doc.spec.supports or ()}
+    for i, sla_id in enumerate(doc.spec.supports_slas):
+        sla = ctx.sms.get(sla_id, "SLA")
+        if sla is None or not sla.spec.services:
+            continue  # unresolved: reported as such; no list: coverage follows the catalogue
+        if not supported & set(sla_services(ctx.sms, sla)):
+            yield Problem(doc, ("spec", "supports_slas", i), f"{sla_id} covers none of the services this "
+                          f"agreement supports ({', '.join(sorted(supported)) or 'none'})")
+
+
 reviewed_rule("PR2.4", "supporting-agreement-reviewed", ("OLA", "UA"), "supporting agreement (OLA, UA)")
 case_owner_rule("PR2.4", "supporting-agreement-owner", ("OLA", "UA"), "agreement owner", "OLA and UA")
 
