@@ -64,10 +64,13 @@ def _import_report(result: object, dry_run: bool) -> None:
     for problem in result.problems:
         _say(f"  skipped          {safe(str(problem))}", err)
     changed = sum(w.action != "unchanged" for w in result.writes)
-    imported = result.records - len(result.problems)
-    summary = (f"{imported} of {result.records} EOSC records from {result.files} files: "
-               + (f"{changed} documents {'to write' if dry_run else 'written'}" if changed else
-                  "nothing changed, every document is up to date"))
+    imported = result.records - result.skipped
+    if changed:
+        done = f"{_count(changed, 'document')} {'to write' if dry_run else 'written'}"
+    else:
+        done = "nothing changed, every document is up to date" if result.writes else "no document to write"
+    summary = (f"{imported} of {_count(result.records, 'EOSC record')} from {_count(result.files, 'file')} imported: "
+               + done)
     if result.kept or result.mapped:
         mapped = [f"{f} -> {p}" for f, p in mapping_rows() if result.mapped.get(f)]
         kept = [f"{k} ({n})" for k, n in result.kept.items()]
@@ -80,7 +83,11 @@ def _import_report(result: object, dry_run: bool) -> None:
     for note in result.notes:
         _say(f"Check: {safe(note)}")
     _say(summary + (" (dry run: nothing written)" if dry_run and changed else "")
-         + (f"; {len(result.problems)} skipped" if result.problems else "") + ".")
+         + (f"; {result.skipped} skipped" if result.skipped else "") + ".")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @export_app.command("eosc")

@@ -71,7 +71,8 @@ class Plan:
 
     root: Path
     files: int = 0
-    records: int = 0
+    records: int = 0  # records (and documents that are not records) read
+    skipped: int = 0  # ... left out, for the reasons in problems
     writes: list[Write] = field(default_factory=list)
     problems: list[RecordProblem] = field(default_factory=list)
     mapped: Counter[str] = field(default_factory=Counter)  # EOSC field -> records that have it
@@ -134,6 +135,7 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
         records += found
         result.problems += problems
     result.records = len(records) + len(result.problems)
+    result.skipped = len(result.problems)
     sms = read_sms(root, config, today)
     _check_catalogue_id(sms, catalogue)
     ids = _Ids(sms)
@@ -146,28 +148,33 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
         problems = check(record)
         if problems:
             result.problems += problems
+            result.skipped += 1
             continue
         eosc_id = record.service_id
         if eosc_id in seen:
             result.problems.append(RecordProblem(record.where(("service", "id")), f"EOSC id {eosc_id!r} was "
                                                  f"already imported from {seen[eosc_id].where()}; imported once"))
+            result.skipped += 1
             continue
         seen[eosc_id] = record
         if eosc_id in clashes:
             result.problems.append(RecordProblem(record.where(("service", "id")), f"EOSC id {eosc_id!r} is in "
                                                  f"several services of the SMS ({clashes[eosc_id]}); keep it in one"))
+            result.skipped += 1
             continue
         mapped = to_fitsm(record.data)
-        _count(result, record, mapped)
         existing = by_eosc.get(eosc_id)
         if existing is not None:
+            _count(result, record, mapped)
             result.writes.append(_update_service(result, existing, mapped, record))
             continue
         doc_id = next((c for c in id_candidates(eosc_id, str(record.data["service"]["name"])) if ids.free(c)
                        and not _file_taken(root, config, sms, c)), None)
         if doc_id is None:
             result.problems.append(RecordProblem(record.where(("service", "id")), _no_id(eosc_id, record, ids)))
+            result.skipped += 1
             continue
+        _count(result, record, mapped)
         write = Write(target(root, "Service", ids.take(doc_id), sms, config), "Service", doc_id, "create",
                       source=record.where())
         new_services.append((write, mapped, node_of(eosc_id), record))

@@ -74,9 +74,10 @@ class Record:
     data: dict[str, Any]
     raw: Any = None  # the loaded node with positions, where there is one
 
-    def where(self, loc: Sequence[str | int] = ()) -> str:
-        """``file:line:col`` of ``loc`` inside the record (of the record where positions are not known)."""
-        line, col = position(self.raw, loc, (self.line, 1)) if self.raw is not None else (self.line, 1)
+    def where(self, loc: Sequence[str | int] = (), *, at_key: bool = False) -> str:
+        """``file:line:col`` of ``loc`` inside the record (its key with ``at_key``; the record's own line
+        where positions are not known)."""
+        line, col = position(self.raw, loc, (self.line, 1), at_key=at_key) if self.raw is not None else (self.line, 1)
         return f"{self.source}:{line}:{col}"
 
     @property
@@ -203,35 +204,52 @@ def _json_positions(loaded: Any, doc: Any) -> Any:
 
 
 def check(record: Record) -> list[RecordProblem]:
-    """What in ``record`` does not follow the profile, at its position (at most :data:`MAX_ERRORS`)."""
+    """What in ``record`` does not follow the profile, at its position (at most :data:`MAX_ERRORS`).
+
+    The fields missing from one mapping are one problem.
+    """
     errors = sorted(_validator().iter_errors(record.data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [RecordProblem(record.where(list(e.absolute_path)), explain(e)) for e in errors[:MAX_ERRORS]]
+    missing: dict[tuple[str | int, ...], list[str]] = {}
+    found = []
+    for error in errors:
+        if error.validator == "required":
+            missing.setdefault(tuple(error.absolute_path), []).append(str(error.message).split("'")[1])
+            continue
+        loc, message = explain(error)
+        extra = _deepest(error).validator == "additionalProperties"  # shown at the key that should not be there
+        found.append(RecordProblem(record.where(loc, at_key=extra), message))
+    for holder, names in missing.items():
+        path = ".".join(str(p) for p in holder) or "the record"
+        fields = ", ".join(repr(n) for n in names)
+        verb = "is" if len(names) == 1 else "are"
+        message = f"{path}: {fields} {verb} required by the EOSC service profile v3"
+        found.append(RecordProblem(record.where(holder), message))
+    return found[:MAX_ERRORS]
 
 
-def explain(error: jsonschema.ValidationError) -> str:
-    """One schema error in words: the field's path and what the profile wants there."""
+def explain(error: jsonschema.ValidationError) -> tuple[list[str | int], str]:
+    """One schema error in words: where it is, the field's path and what the profile wants there."""
     error = _deepest(error)
-    path = ".".join(str(p) for p in error.absolute_path) or "the record"
+    loc: list[str | int] = list(error.absolute_path)
+    path = ".".join(str(p) for p in loc) or "the record"
     kind, value = error.validator, error.instance
-    if kind == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.message)
-        return f"{path}: '{missing}' is required by the EOSC service profile v3"
     if kind == "additionalProperties":
         known = list(error.schema.get("properties", {}))
         extra = sorted(set(value) - set(known)) if isinstance(value, dict) else []
         name = extra[0] if extra else "?"
-        return f"{path}: {name!r} is not a field of the EOSC service profile v3{did_you_mean(name, known)}"
+        close = did_you_mean(name, known)
+        return [*loc, name], f"{path}: {name!r} is not a field of the EOSC service profile v3{close}"
     if kind == "enum":
         close = did_you_mean(str(value), error.validator_value)
-        return f"{path}: {_short(value)} is not in the profile's vocabulary{close}"
+        return loc, f"{path}: {_short(value)} is not in the profile's vocabulary{close}"
     if kind == "pattern":
         what = "an e-mail address" if "@" in str(error.validator_value) else "an absolute URL (https://…)"
-        return f"{path}: {_short(value)} is not {what}"
+        return loc, f"{path}: {_short(value)} is not {what}"
     if kind in ("minItems", "minLength"):
-        return f"{path}: must not be empty"
+        return loc, f"{path}: must not be empty"
     if kind == "type":
-        return f"{path}: {_short(value)} is not {_article(error.validator_value)}"
-    return f"{path}: {error.message}"
+        return loc, f"{path}: {_short(value)} is not {_article(error.validator_value)}"
+    return loc, f"{path}: {error.message}"
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
