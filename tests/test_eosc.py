@@ -377,3 +377,22 @@ def test_text_a_terminal_would_act_on_is_escaped_on_standard_output(sms: Path, t
         assert done.returncode == 0
         assert not set(done.stdout) & {"\x1b", "\x07", "\u202e", "\u2066"}
         assert read(done.stdout) == record
+
+
+def test_a_service_made_in_fitsm_says_what_it_needs_for_the_export(sms: Path) -> None:
+    assert fitsm("import", "eosc", CORPUS / "genome-annotation.json", cwd=sms).returncode == 0
+    made = fitsm("new", "service", "lab-notebook", "--no-input", "--title", "Lab notebook", cwd=sms)
+    assert made.returncode == 0, made.stderr
+    path = sms / "services" / "lab-notebook.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("lifecycle_status: proposed", "lifecycle_status: live"),
+                    encoding="utf-8")
+    catalogue = sms / "services" / "eosc.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "    - lab-notebook\n", encoding="utf-8")
+    done = fitsm("export", "eosc", "-f", "json", cwd=sms)
+    assert done.returncode == 1
+    assert "lab-notebook: spec.x-eosc-id: the service has no EOSC id" in done.stderr
+    assert ("lab-notebook: service: 'webpage', 'scientificDomains', 'categories', 'targetUsers', "
+            "'languageAvailabilities', 'trl', 'orderType' are required by the EOSC service profile v3 (fill in "
+            "spec.links.webpage, spec.scientific_domains, spec.categories, spec.target_users, "
+            "spec.x-eosc-languageAvailabilities, spec.trl, spec.order_type)") in done.stderr
+    assert [r["service"]["id"] for r in json.loads(done.stdout)] == ["helix-node:services:genome-annotation"]

@@ -58,21 +58,30 @@ def record_of(doc: Doc) -> tuple[dict[str, Any], list[str]]:
     known = {PREFIX + f for f in service_fields()} | {PREFIX + "bundle-id"}
     problems += [f"spec.{k}: not a field of the EOSC service profile v3"
                  f"{did_you_mean(k.removeprefix(PREFIX), service_fields())}" for k in extensions if k not in known]
-    if not problems:
-        checked = Record(doc.path, doc.line, record)
-        problems = [_in_fitsm_terms(p.message) for p in check(checked)]
+    checked = Record(doc.path, doc.line, record)
+    for problem in check(checked):
+        message = _in_fitsm_terms(problem.message, has_id="id" in record["service"])
+        if message:
+            problems.append(message)
     return record, problems
 
 
-def _in_fitsm_terms(message: str) -> str:
-    """A schema message about ``service.<field>`` with the Service field to fix added."""
+def _in_fitsm_terms(message: str, *, has_id: bool) -> str | None:
+    """A schema message about ``service.<field>`` with the Service field to fix; None for a missing id,
+    which :func:`~fitsm_kit.interop.eosc_mapping.to_eosc` has already said in FitSM terms."""
     path, _, rest = message.partition(": ")
     parts = path.split(".")
+    if parts == ["service"] and rest.endswith("required by the EOSC service profile v3"):
+        fields = [f for f in rest.split("'")[1::2] if f != "id"]
+        if not fields:
+            return None
+        verb = "is" if len(fields) == 1 else "are"
+        return (f"{path}: {', '.join(map(repr, fields))} {verb} required by the EOSC service profile v3 (fill in "
+                f"{', '.join(fitsm_place(f) for f in fields)})")
+    if parts == ["id"] and not has_id:
+        return None
     if parts[:1] == ["service"] and len(parts) >= 2:
         return f"{path} ({fitsm_place(parts[1])}): {rest}"
-    if parts == ["service"] and "'" in rest:
-        missing = rest.split("'")[1]
-        return f"{rest} (fill in {fitsm_place(missing)})"
     return message
 
 

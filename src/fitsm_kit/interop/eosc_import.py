@@ -62,7 +62,6 @@ class Write:
     action: str  # "create" | "update" | "unchanged"
     text: str = ""
     changes: list[str] = field(default_factory=list)  # what changed: "spec.tagline changed"
-    source: str = ""  # the record (file:line) it comes from
 
 
 @dataclass
@@ -166,17 +165,16 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
         existing = by_eosc.get(eosc_id)
         if existing is not None:
             _count(result, record, mapped)
-            result.writes.append(_update_service(result, existing, mapped, record))
+            result.writes.append(_update_service(result, existing, mapped))
             continue
         doc_id = next((c for c in id_candidates(eosc_id, str(record.data["service"]["name"])) if ids.free(c)
                        and not _file_taken(root, config, sms, c)), None)
         if doc_id is None:
-            result.problems.append(RecordProblem(record.where(("service", "id")), _no_id(eosc_id, record, ids)))
+            result.problems.append(RecordProblem(record.where(("service", "id")), _no_id(eosc_id, record)))
             result.skipped += 1
             continue
         _count(result, record, mapped)
-        write = Write(target(root, "Service", ids.take(doc_id), sms, config), "Service", doc_id, "create",
-                      source=record.where())
+        write = Write(target(root, "Service", ids.take(doc_id), sms, config), "Service", doc_id, "create")
         new_services.append((write, mapped, node_of(eosc_id), record))
     suppliers = _suppliers(result, root, config, sms, ids, {n for _, _, n, _ in new_services if n is not None})
     for write, mapped, node, _record in new_services:
@@ -222,7 +220,7 @@ def _file_taken(root: Path, config: Config, sms: Sms, doc_id: str) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def _no_id(eosc_id: str, record: Record, ids: _Ids) -> str:
+def _no_id(eosc_id: str, record: Record) -> str:
     tried = id_candidates(eosc_id, str(record.data["service"]["name"]))
     if not tried:
         return (f"cannot make a FitSM id from EOSC id {eosc_id!r} or the name (ids need a letter or digit a-z, 0-9); "
@@ -294,6 +292,8 @@ def _suppliers(result: Plan, root: Path, config: Config, sms: Sms, ids: _Ids, no
             doc = sms.get(slug(node), "Supplier") if slug(node) else None
         if doc is not None:
             out[node] = doc.id
+            result.notes.append(f"the new services of EOSC node {node!r} name the Supplier {doc.id} ({doc.path}) "
+                                "as their supplier")
             continue
         doc_id = next((c for c in (slug(node), f"eosc-{slug(node)}") if slug(node) and ids.free(c)), None)
         if doc_id is None:
@@ -355,7 +355,7 @@ def _catalogue(result: Plan, root: Path, config: Config, sms: Sms, catalogue: st
     result.writes.append(_edit(result, doc, add, [("spec", "services")]))
 
 
-def _update_service(result: Plan, doc: Doc, mapped: Mapped, record: Record) -> Write:
+def _update_service(result: Plan, doc: Doc, mapped: Mapped) -> Write:
     def owned(node: CommentedMap) -> list[str]:
         changes: list[str] = []
         for field_key in OWNED:
@@ -374,9 +374,7 @@ def _update_service(result: Plan, doc: Doc, mapped: Mapped, record: Record) -> W
                 changes.append(f"spec.{key} changed")
         return changes
 
-    write = _edit(result, doc, owned, [*OWNED, *(("spec", k) for k in mapped.extensions)])
-    write.source = record.where()
-    return write
+    return _edit(result, doc, owned, [*OWNED, *(("spec", k) for k in mapped.extensions)])
 
 
 _GONE = object()
