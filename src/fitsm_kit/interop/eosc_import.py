@@ -374,10 +374,29 @@ def _update_service(result: Plan, doc: Doc, mapped: Mapped) -> Write:
                 changes.append(f"spec.{key} changed")
         return changes
 
+    if _same(doc.raw, mapped):  # the loaded document already says it: no round trip (ruamel is ~40x slower)
+        return Write(result.root / doc.path, doc.kind, doc.id, "unchanged")
     return _edit(result, doc, owned, [*OWNED, *(("spec", k) for k in mapped.extensions)])
 
 
 _GONE = object()
+
+
+def _same(data: Any, mapped: Mapped) -> bool:
+    """Whether the document (as the checker loaded it) holds exactly the owned fields ``mapped`` gives."""
+    for key in OWNED:
+        parent = data
+        for part in key[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        old = parent.get(key[-1], _GONE) if isinstance(parent, dict) else _GONE
+        new = mapped.values.get(key, _GONE)
+        if (old is _GONE) != (new is _GONE) or (old is not _GONE and plain(old) != new):
+            return False
+    spec = data.get("spec") if isinstance(data, dict) else None
+    if not isinstance(spec, dict):
+        return False
+    carried = {str(k): plain(v) for k, v in spec.items() if str(k).startswith(PREFIX) and str(k) != NODE}
+    return carried == mapped.extensions
 
 
 def _set(node: CommentedMap, key: tuple[str, ...], value: Any) -> list[str]:
