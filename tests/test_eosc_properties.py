@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
@@ -143,3 +143,46 @@ def test_what_the_import_writes_reads_back_as_the_same_text(values: dict[str, An
         node["spec"][key] = styled(value)
     second = next(iter_documents(edited(node)))
     assert isinstance(second, tuple) and plain(second[1]) == {"spec": {"keep": "me", **values}}
+
+
+FRAGMENTS = ["\x1b]0;title\x07", "\x1b[2J", "\r", "\n", "\n::error file=a::forged\n", "::warning::x", "##[error]v1",
+             "%0A::error::x", "\u202e", "\u2066", "\u2028", "\x85", "\x9b31m", ":", "../", "[bold]x[/bold]", ":smile:",
+             "é", "日本", "---", "TODO"]
+FUZZ = st.lists(st.sampled_from(FRAGMENTS) | st.text(st.characters(codec="utf-8", exclude_characters="\x00"),
+                                                     max_size=8), min_size=1, max_size=6).map("".join)
+# no shrinking: a failure is reported as found (shrinking through import and export takes minutes)
+INERT = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+                 phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_inert(text: str) -> None:
+    for line in text.splitlines():
+        assert not line.lstrip().startswith("::") and "##[" not in line, line
+    assert not set(text) & {"\x1b", "\x07", "\r", "\x85", "\x9b", "\u202e", "\u2066", "\u2028"}, repr(text)
+
+
+@INERT
+@example({"id": "n:\x1b]0;t\x07", "name": "x", "tagline": "##[error]v1", "tag": "\n::error file=a::forged\n",
+          "trl": "\u202e", "webpage": "::warning::x"}, True)  # a workflow command in a literal block (found)
+@given(st.fixed_dictionaries({"id": FUZZ, "name": FUZZ, "tagline": FUZZ, "tag": FUZZ, "trl": FUZZ, "webpage": FUZZ}),
+       st.booleans())
+def test_record_text_reaches_the_terminal_inert(fuzz: dict[str, str], valid: bool) -> None:
+    """Fuzzed ids, names and values (valid records and records the profile refuses): import and export
+    never crash and print nothing a terminal or a CI runner would act on."""
+    record = json.loads((REPO / "tests" / "data" / "eosc" / "genome-annotation.json").read_text(encoding="utf-8"))
+    service = record["service"]
+    record["id"] = service["id"] = fuzz["id"]
+    service["name"], service["tagline"], service["tags"] = fuzz["name"], fuzz["tagline"], [fuzz["tag"]]
+    if not valid:
+        service["trl"], service["webpage"], service[fuzz["name"]] = fuzz["trl"], fuzz["webpage"], fuzz["tag"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = new_sms(Path(tmp))
+        source = Path(tmp) / "record.json"
+        source.write_text(json.dumps(record), encoding="utf-8")
+        code, out, err = run("import", "eosc", source, "--sms", root)
+        assert code in (0, 1), err
+        assert_inert(out + err)
+        for fmt in ("yaml", "json"):
+            code, out, err = run("export", "eosc", "--sms", root, "--format", fmt)
+            assert code in (0, 2), err  # 2: nothing was imported, so there is no catalogue
+            assert_inert(out + err)

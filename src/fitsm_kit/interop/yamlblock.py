@@ -34,21 +34,25 @@ def _printable(char: str) -> bool:
 
 
 def literal(text: str) -> bool:
-    """Whether ``text`` (several lines) reads back exactly from a literal block scalar."""
+    """Whether ``text`` (several lines) reads back exactly from a literal block scalar, and none of its lines
+    could act as a CI workflow command (``::cmd`` at the start of a line, ``##[`` anywhere)."""
     lines = text.rstrip("\n").split("\n")
     content = [line for line in lines if line]
     return (len(lines) > 1 and bool(content) and not content[0].startswith(" ")
-            and all(not line.endswith(" ") for line in lines) and all(_printable(c) for c in text if c != "\n"))
+            and all(not line.endswith(" ") and not line.lstrip().startswith("::") for line in lines)
+            and "##[" not in text and all(_printable(c) for c in text if c != "\n"))
 
 
 def _text(value: str) -> str:
-    """A one-line scalar, with characters a terminal acts on escaped inside double quotes."""
+    """A one-line scalar, with characters a terminal acts on escaped inside double quotes, and the ``#`` of
+    ``##[`` (a workflow command wherever a CI runner reads it) as ``\\x23``."""
     written = scalar(value)
-    if all(_printable(c) for c in value):
+    if all(_printable(c) for c in value) and "##[" not in value:
         return written
     written = written if written.startswith('"') else quoted(value)
-    return "".join(c if _printable(c) or c in '"\\' else f"\\u{ord(c):04X}" if ord(c) <= 0xFFFF
-                   else f"\\U{ord(c):08X}" for c in written)
+    escaped = "".join(c if _printable(c) or c in '"\\' else f"\\u{ord(c):04X}" if ord(c) <= 0xFFFF
+                      else f"\\U{ord(c):08X}" for c in written)
+    return escaped.replace("##[", "#\\x23[")
 
 
 def _block(value: str, indent: int) -> list[str]:
