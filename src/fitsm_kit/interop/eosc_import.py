@@ -297,7 +297,7 @@ def _suppliers(result: Plan, root: Path, config: Config, sms: Sms, ids: _Ids, no
             continue
         doc_id = next((c for c in (slug(node), f"eosc-{slug(node)}") if slug(node) and ids.free(c)), None)
         if doc_id is None:
-            result.notes.append(f"no Supplier for EOSC node {node!r}: no free id can be made from it")
+            result.notes.append(f"no Supplier for EOSC node {node!r}: no valid, free id can be made from its name")
             continue
         path = target(root, "Supplier", ids.take(doc_id), sms, config)
         if path.exists() or path.is_symlink():
