@@ -54,8 +54,10 @@ def _import_report(result: object, dry_run: bool) -> None:
 
     assert isinstance(result, Plan)
     would = "would " if dry_run else ""
-    names = {"create": f"{would}create", "update": f"{would}update", "unchanged": "unchanged"}
+    names = {"create": f"{would}create", "update": f"{would}update"}
     for w in result.writes:
+        if w.action == "unchanged":
+            continue  # counted in the summary: a re-import of 1,000 records would list 1,000 lines
         rel = safe(str(display_root(w.path)))
         line = f"  {names[w.action]:<16} {rel} ({w.kind} {safe(w.doc_id)})"
         if w.changes:
@@ -64,11 +66,14 @@ def _import_report(result: object, dry_run: bool) -> None:
     for problem in result.problems:
         _say(f"  skipped          {safe(str(problem))}", err)
     changed = sum(w.action != "unchanged" for w in result.writes)
+    same = len(result.writes) - changed
     imported = result.records - result.skipped
     if changed:
-        done = f"{_count(changed, 'document')} {'to write' if dry_run else 'written'}"
+        done = f"{_count(changed, 'document')} {'to write' if dry_run else 'written'}" + (
+            f", {same} up to date" if same else "")
     else:
-        done = "nothing changed, every document is up to date" if result.writes else "no document to write"
+        done = (f"nothing changed, every document is up to date ({_count(same, 'document')})" if same
+                else "no document to write")
     summary = (f"{imported} of {_count(result.records, 'EOSC record')} from {_count(result.files, 'file')} imported: "
                + done)
     if result.kept or result.mapped:

@@ -8,6 +8,6 @@ a catalogue's live services as records; :mod:`yamlblock` writes the YAML both us
 
 A stage above ``scaffold``: it writes documents with scaffold's rules (place, id checks, schema copies,
 never over a file) and reads the SMS through ``engine``. May import ``scaffold``, ``engine``, ``sms``,
-``model`` and the top-level modules; never ``cli``, ``site``, ``evaluation``, ``output``, ``rules`` or
-``gitcontrol``.
+``model`` and the top-level modules; never ``cli``, ``site``, ``evaluation`` or ``output``, and not ``rules``
+or ``gitcontrol`` directly (the engine it reads through uses them).
 """
