@@ -397,3 +397,31 @@ def test_a_service_made_in_fitsm_says_what_it_needs_for_the_export(sms: Path) ->
             "spec.links.webpage, spec.scientific_domains, spec.categories, spec.target_users, "
             "spec.x-eosc-languageAvailabilities, spec.trl, spec.order_type)") in done.stderr
     assert [r["service"]["id"] for r in json.loads(done.stdout)] == ["helix-node:services:genome-annotation"]
+
+
+def test_comment_lines_below_a_field_the_import_removes_or_replaces_stay(sms: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(CORPUS / "hpc-gateway.yaml", data)
+    assert fitsm("import", "eosc", data, cwd=sms).returncode == 0
+    path = sms / "services" / "hpc-gateway.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  customers: []\n" in text and "\n  trl: 9\n" in text
+    text = text.replace("\n  customers: []\n", "\n  # customers: the three partner universities, from 2027\n"
+                        "  customers: []\n")
+    text = text.replace("\n  trl: 9\n", "\n\n  # TRL as assessed in the 2025 review\n  trl: 9\n")
+    path.write_text(text, encoding="utf-8")
+    # upstream the tagline goes (the comment below it stays) and the tags change (the comment below the list stays)
+    record = (data / "hpc-gateway.yaml").read_text(encoding="utf-8")
+    tagline = '  tagline: "Batch computing on three Nordic supercomputers: one portal, one allocation"\n'
+    record = record.replace(tagline, "")
+    record = record.replace("    - Slurm\n", "    - Slurm\n    - GPUs\n")
+    (data / "hpc-gateway.yaml").write_text(record, encoding="utf-8")
+    done = fitsm("import", "eosc", data, cwd=sms)
+    assert done.returncode == 0 and "spec.tagline removed; spec.tags changed" in done.stdout, done.stdout
+    after = path.read_text(encoding="utf-8")
+    assert ("  customer_facing: true\n  # customers: the three partner universities, from 2027\n"
+            "  customers: []\n") in after
+    assert "    - GPUs\n\n  # TRL as assessed in the 2025 review\n  trl: 9\n" in after
+    exported = fitsm("export", "eosc", "-f", "json", cwd=sms)
+    assert json.loads(exported.stdout) == records_in(data / "hpc-gateway.yaml")

@@ -33,7 +33,7 @@ from fitsm_kit.engine.load import read_sms
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.interop.eosc_mapping import BY_FIELD, CARRIED, OWNED, PREFIX, SERVICE_ID, Mapped, to_fitsm
 from fitsm_kit.interop.eosc_profile import Record, RecordProblem, check, input_files, plain, read_records
-from fitsm_kit.interop.yamlblock import dump, edited, round_trip, styled
+from fitsm_kit.interop.yamlblock import drop, dump, edited, replace, round_trip, styled
 from fitsm_kit.model.base import API_VERSION
 from fitsm_kit.scaffold.new import ID_PATTERN, ensure_schema, schema_ref, target
 from fitsm_kit.scaffold.templating import validate, write_new
@@ -363,14 +363,14 @@ def _update_service(result: Plan, doc: Doc, mapped: Mapped) -> Write:
         spec = node["spec"]
         for key in [k for k in spec if str(k).startswith(PREFIX) and str(k) != NODE]:
             if key not in mapped.extensions:
-                del spec[key]
+                drop(spec, key)
                 changes.append(f"spec.{key} removed")
         for key, value in mapped.extensions.items():
             if key not in spec:
                 spec.insert(len(spec), key, styled(value))
                 changes.append(f"spec.{key} added")
             elif plain(spec[key]) != value:
-                spec[key] = styled(value)
+                replace(spec, key, styled(value))
                 changes.append(f"spec.{key} changed")
         return changes
 
@@ -415,16 +415,16 @@ def _set(node: CommentedMap, key: tuple[str, ...], value: Any) -> list[str]:
     if value is None:
         if old is _GONE:
             return []
-        del parent[key[-1]]
+        drop(parent, key[-1])
         if len(key) > 2 and not parent:  # links emptied by the import: drop it
-            del node[key[0]][key[1]]
+            drop(node[key[0]], key[1])
         return [f"{name} removed"]
     if old is _GONE:
         _insert(parent, key[-1], styled(value))
         return [f"{name} added"]
     if plain(old) == value:
         return []
-    parent[key[-1]] = styled(value)
+    replace(parent, key[-1], styled(value))
     return [f"{name} changed"]
 
 

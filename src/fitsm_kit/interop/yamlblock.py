@@ -17,7 +17,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from fitsm_kit.escape import safe
 from fitsm_kit.yamltext import quoted, scalar
@@ -140,3 +142,72 @@ def edited(document: Any) -> str:
     round_trip().dump(document, out)
     text = out.getvalue()
     return text[: -len("...\n")] if text.endswith("\n...\n") else text  # ruamel ends a '|+' document with '...'
+
+
+# ruamel.yaml keeps the comment lines that follow an entry with the entry's last value (in the comment after
+# a mapping value, index 2, or after a list item, index 0): removing or replacing that value would take the
+# user's comment about the *next* field with it. These move those lines to where they still come next.
+
+def _last(container: Any, key: Any) -> tuple[Any, Any]:
+    """Where the comment after the entry ``container[key]`` is kept: its last nested value (block style)."""
+    value = container[key]
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        container, key = value, (list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+        value = container[key]
+    return container, key
+
+
+def _slot(container: Any) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _take(container: Any, key: Any) -> str:
+    """Remove and return the comment lines below the entry (its own end-of-line comment stays)."""
+    holder, at = _last(container, key)
+    items = holder.ca.items.get(at)
+    token = items[_slot(holder)] if items else None
+    if token is None:
+        return ""
+    own, newline, rest = str(token.value).partition("\n")
+    if not rest.strip():
+        return ""
+    token.value = own + newline
+    return rest
+
+
+def _give(container: Any, key: Any, lines: str) -> None:
+    """Put comment lines below the entry ``container[key]``."""
+    holder, at = _last(container, key)
+    items = holder.ca.items.setdefault(at, [None, None, None, None])
+    token = items[_slot(holder)]
+    if token is None:
+        items[_slot(holder)] = CommentToken("\n" + lines, CommentMark(0), None)
+    else:
+        token.value = (token.value if token.value.endswith("\n") else token.value + "\n") + lines
+
+
+def replace(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Set ``mapping[key]`` to ``value`` (styled), keeping the comment lines below the old value."""
+    lines = _take(mapping, key)
+    mapping[key] = value
+    if lines:
+        _give(mapping, key, lines)
+
+
+def drop(mapping: CommentedMap, key: str) -> None:
+    """Remove ``key``; the comment lines below it go below the entry before it (or above the first one)."""
+    keys = list(mapping)
+    at = keys.index(key)
+    lines = _take(mapping, key)
+    del mapping[key]
+    if not lines:
+        return
+    if at > 0:
+        _give(mapping, keys[at - 1], lines)
+        return
+    if mapping.ca.comment is None:
+        mapping.ca.comment = [None, []]
+    if mapping.ca.comment[1] is None:
+        mapping.ca.comment[1] = []
+    mapping.ca.comment[1].append(CommentToken(lines.lstrip(" "), CommentMark(len(lines) - len(lines.lstrip(" "))),
+                                              None))
