@@ -425,3 +425,25 @@ def test_comment_lines_below_a_field_the_import_removes_or_replaces_stay(sms: Pa
     assert "    - GPUs\n\n  # TRL as assessed in the 2025 review\n  trl: 9\n" in after
     exported = fitsm("export", "eosc", "-f", "json", cwd=sms)
     assert json.loads(exported.stdout) == records_in(data / "hpc-gateway.yaml")
+
+
+def test_new_services_join_an_existing_catalogue_which_keeps_its_own(sms: Path) -> None:
+    (sms / "services").mkdir(exist_ok=True)
+    catalogue = sms / "services" / "research.yaml"
+    catalogue.write_text(
+        "apiVersion: fitsm.eu/v1\nkind: ServiceCatalogue\n"
+        "metadata: {id: research, title: Research services, owner: sms-manager, status: draft}\n"
+        "spec:\n  audience: All research groups   # agreed 2026-01\n  services: [compute-classic]\n", encoding="utf-8")
+    done = fitsm("import", "eosc", CORPUS / "genome-annotation.json", "--catalogue", "research", cwd=sms)
+    assert done.returncode == 0, done.stderr
+    assert "services/research.yaml (ServiceCatalogue research): spec.services: added genome-annotation" in done.stdout
+    assert catalogue.read_text(encoding="utf-8") == (
+        "apiVersion: fitsm.eu/v1\nkind: ServiceCatalogue\n"
+        "metadata: {id: research, title: Research services, owner: sms-manager, status: draft}\n"
+        "spec:\n  audience: All research groups   # agreed 2026-01\n"
+        "  services: [compute-classic, genome-annotation]\n")
+    assert not (sms / "services" / "eosc.yaml").exists()
+    exported = fitsm("export", "eosc", "--catalogue", "research", "-f", "json", cwd=sms)
+    assert exported.returncode == 1  # compute-classic is not a Service: reported, the rest exported
+    assert "compute-classic: no Service of that id" in exported.stderr
+    assert json.loads(exported.stdout) == records_in(CORPUS / "genome-annotation.json")
