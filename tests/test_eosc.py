@@ -447,3 +447,12 @@ def test_new_services_join_an_existing_catalogue_which_keeps_its_own(sms: Path) 
     assert exported.returncode == 1  # compute-classic is not a Service: reported, the rest exported
     assert "compute-classic: no Service of that id" in exported.stderr
     assert json.loads(exported.stdout) == records_in(CORPUS / "genome-annotation.json")
+
+
+def test_a_file_where_the_new_catalogue_would_go_stops_the_import_before_any_write(sms: Path) -> None:
+    (sms / "services").mkdir(exist_ok=True)
+    (sms / "services" / "eosc.yaml").write_text("# notes about EOSC, not a document\n", encoding="utf-8")
+    before = snapshot(sms)
+    done = fitsm("import", "eosc", CORPUS, cwd=sms)
+    assert done.returncode == 2 and "services/eosc.yaml exists and is not the ServiceCatalogue 'eosc'" in done.stderr
+    assert snapshot(sms) == before

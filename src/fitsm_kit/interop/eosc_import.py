@@ -332,6 +332,9 @@ def _catalogue(result: Plan, root: Path, config: Config, sms: Sms, catalogue: st
     doc = sms.get(catalogue, "ServiceCatalogue")
     if doc is None:
         path = target(root, "ServiceCatalogue", catalogue, sms, config)
+        if path.exists() or path.is_symlink():  # found before anything is written
+            raise FitsmError(f"{path} exists and is not the ServiceCatalogue {catalogue!r}; it was left unchanged "
+                             "(name another catalogue with --catalogue, or move the file away)")
         spec = {"audience": "TODO: who this catalogue is for, e.g. the users of the EOSC EU Node",
                 "services": list(dict.fromkeys(services))}
         document = _envelope(root, path, "ServiceCatalogue", catalogue, "EOSC service catalogue", DOC_OWNER,
