@@ -26,4 +26,5 @@ def test_wheel_contains_schemas_templates_and_catalogue(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"fitsm_kit/schemas/{schema_file(k)}" for k in KINDS} <= names
     assert "fitsm_kit/data/requirements.yaml" in names
+    assert "fitsm_kit/data/eosc-service-v3.schema.json" in names  # fitsm import / export eosc
     assert any(n.startswith("fitsm_kit/templates/") for n in names)

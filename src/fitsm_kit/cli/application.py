@@ -16,12 +16,12 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from fitsm_kit import __version__
-from fitsm_kit.cli import check, evaluation, git, reference, scaffold, site
+from fitsm_kit.cli import check, evaluation, git, interop, reference, scaffold, site
 from fitsm_kit.cli.common import EXIT_BUG, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ISSUES_URL, app, bug, err, out
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.escape import safe_lines
 
-COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site)  # importing them registers the commands
+COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site, interop)  # importing them registers the commands
 
 
 def _version(value: bool) -> None:
