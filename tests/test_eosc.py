@@ -105,8 +105,10 @@ def test_import_gives_documents_the_checker_loads_without_schema_or_evidence_err
     assert [f for f in found if f["rule"] in BROKEN] == []
     rules = {f["rule"] for f in found}
     assert {"placeholder-text", "live-service-has-sla"} <= rules  # what is left to do, reported
-    owners = [f for f in found if f["rule"] == "placeholder-text" and "the service owner" in f["message"]]
+    owners = [f for f in found if f["rule"] == "unresolved-reference" and "placeholder" in f["message"]
+              and "the service owner" in f["message"]]
     assert len(owners) == 7  # the owner is a TODO the checker flags, never an invented person
+    assert {f["requirement"] for f in owners} == {"PR1.1"}  # once, under the requirement that asks for it
     drafts = [yaml.safe_load(snapshot(sms)[rel]) for rel in written]
     assert {d["metadata"]["status"] for d in drafts} == {"draft"}
     service = yaml.safe_load((sms / "services/hpc-gateway.yaml").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fitsm_kit.engine.collect import Collector
 from fitsm_kit.engine.validate import field_requirement
+from fitsm_kit.rules.placeholders import PLACEHOLDER
 from fitsm_kit.sms.index import Sms, references
 from fitsm_kit.sms.positions import position
 
@@ -21,7 +22,9 @@ def check_references(sms: Sms, out: Collector) -> None:
             if (target is not None and (not kinds or target.kind in kinds)) or ref.target in sms.invalid_ids:
                 continue  # resolved, or its target is already reported as invalid
             expected = " or ".join(kinds) if kinds else "document"
-            if target is None:
+            if target is None and PLACEHOLDER.match(ref.target):
+                message = f"still to be filled in: {ref.target!r} is a placeholder, not the id of a {expected}"
+            elif target is None:
                 message = f"{ref.target!r} does not name any {expected} in the SMS"
             else:
                 message = f"{ref.target!r} is a {target.kind}, expected {expected}"

@@ -9,6 +9,7 @@ from typing import Any
 from fitsm_kit.findings import Severity
 from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.sms.index import references
 from fitsm_kit.sms.loader import YList, YMap
 
 # A value that *starts* with the marker is a placeholder; "TODO" inside a sentence is the author's text.
@@ -43,9 +44,14 @@ def placeholder_text(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     A placeholder is a text value that starts with ``TODO``; the generated documents use them for
     content only the service provider can write (goals, commitments, contacts, descriptions). A
-    document is not complete, and so not ready for approval, while it holds one.
+    document is not complete, and so not ready for approval, while it holds one. A placeholder where
+    an id belongs (``owner: TODO``) is reported once, as the unresolved reference it is, under the
+    requirement that asks for that reference.
     """
+    refs = {ref.loc for ref in references(doc.model)}
     for loc, text in placeholders(doc.raw):
+        if loc in refs:
+            continue
         shown = " ".join(text.split())
         if len(shown) > _SHOWN:
             shown = shown[: _SHOWN - 1] + "…"
