@@ -4,7 +4,8 @@ Records are generated from the shipped profile schema (hypothesis-jsonschema): e
 present, missing or null, the whole vocabularies, arbitrary Unicode text. Each example imports a batch
 of records into a real SMS on disk with the real ``fitsm`` entry point (in this process: a subprocess
 per example would make the property too slow to run often) and exports them again; a second property
-re-imports changed records over the first and checks that the export then gives the changed ones.
+re-imports changed records over the first and checks that the export then gives the changed ones; a
+third adds fields the profile does not have (real records carry some) and checks they come back too.
 """
 
 from __future__ import annotations
@@ -126,6 +127,44 @@ def test_a_new_import_of_changed_records_exports_the_changed_records(records: li
         assert by_id(exported(root)) == by_id(changed)
 
 
+FIELDS = set(SCHEMA["definitions"]["service"]["properties"]) | {"id", "service"}
+# fields the profile does not have, as real records carry them (EGI's add 'classification'): camelCase or
+# snake_case names; values of any JSON type, nested keys of any text
+NAME = st.from_regex(r"\A[a-z][A-Za-z0-9_]{0,11}\Z").filter(lambda n: n not in FIELDS)
+VALUE = st.recursive(st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False,
+                     allow_infinity=False) | st.text(st.characters(codec="utf-8"), max_size=20),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(st.characters(codec="utf-8"),
+                                                                                     max_size=8), inner, max_size=3),
+                     max_leaves=8)
+EXTRA = st.dictionaries(NAME, VALUE, max_size=3)
+
+
+@settings(SETTINGS, max_examples=15)
+@given(BATCH, st.data())
+def test_fields_outside_the_profile_come_back_too(records: list[dict[str, Any]], data: st.DataObject) -> None:
+    """Records with fields the profile does not have, in the service and in the bundle: imported (never left
+    out for them) and exported as they came; what is left once they are taken out follows the profile."""
+    for record in records:
+        record["service"].update(data.draw(EXTRA))
+        record.update(data.draw(EXTRA))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = new_sms(Path(tmp))
+        source = Path(tmp) / "records.json"
+        source.write_text(json.dumps(records), encoding="utf-8")
+        code, out, err = run("import", "eosc", source, "--sms", root)
+        assert code == 0, out + err
+        code, out, err = run("export", "eosc", "--sms", root, "--format", "json")
+        assert code == 0, err
+        back = json.loads(out)
+        assert by_id(back) == by_id(records)
+        for record in back:
+            known = {k: v for k, v in record.items() if k in FIELDS}
+            known["service"] = {k: v for k, v in record["service"].items() if k in FIELDS}
+            jsonschema.validate(known, SCHEMA)
+        code, out, _ = run("import", "eosc", source, "--sms", root)
+        assert code == 0 and "nothing changed" in out
+
+
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.lists(
     st.sampled_from(["a", " ", "\n", "\t", "-", ":", "#", "\"", "'", "\\", "|", ">", "\u202e", "\x85", "\u2028", "é",
                      "0", "1.10", "no", "~", "---", "...", "\r"]), max_size=12).map("".join)
@@ -164,17 +203,20 @@ def assert_inert(text: str) -> None:
 @INERT
 @example({"id": "n:\x1b]0;t\x07", "name": "x", "tagline": "##[error]v1", "tag": "\n::error file=a::forged\n",
           "trl": "\u202e", "webpage": "::warning::x"}, True)  # a workflow command in a literal block (found)
+# the name of a field outside the profile is a key of the exported record (found: keys were not escaped)
+@example({"id": "n:x", "name": "\u202e##[error]", "tagline": "t", "tag": "v", "trl": "x", "webpage": "y"}, True)
 @given(st.fixed_dictionaries({"id": FUZZ, "name": FUZZ, "tagline": FUZZ, "tag": FUZZ, "trl": FUZZ, "webpage": FUZZ}),
        st.booleans())
 def test_record_text_reaches_the_terminal_inert(fuzz: dict[str, str], valid: bool) -> None:
-    """Fuzzed ids, names and values (valid records and records the profile refuses): import and export
-    never crash and print nothing a terminal or a CI runner would act on."""
+    """Fuzzed ids, names, values and the name of a field outside the profile (valid records and records the
+    profile refuses): import and export never crash and print nothing a terminal or a CI runner would act on."""
     record = json.loads((REPO / "tests" / "data" / "eosc" / "genome-annotation.json").read_text(encoding="utf-8"))
     service = record["service"]
     record["id"] = service["id"] = fuzz["id"]
     service["name"], service["tagline"], service["tags"] = fuzz["name"], fuzz["tagline"], [fuzz["tag"]]
+    service[fuzz["name"]] = fuzz["tag"]  # a field outside the profile: kept, reported and written back
     if not valid:
-        service["trl"], service["webpage"], service[fuzz["name"]] = fuzz["trl"], fuzz["webpage"], fuzz["tag"]
+        service["trl"], service["webpage"] = fuzz["trl"], fuzz["webpage"]
     with tempfile.TemporaryDirectory() as tmp:
         root = new_sms(Path(tmp))
         source = Path(tmp) / "record.json"

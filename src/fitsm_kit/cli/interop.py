@@ -82,7 +82,11 @@ def _import_report(result: object, dry_run: bool) -> None:
         _say("Mapped to FitSM fields: " + ", ".join(mapped))
         if kept:
             _say("Kept as extension fields (no FitSM meaning, or a detail the FitSM field does not hold; "
-                 "fitsm export eosc writes them back): " + ", ".join(sorted(kept)))
+                 "fitsm export eosc writes them back): " + safe(", ".join(sorted(kept))))
+    if result.unknown:
+        unknown = [f"{name} -> {place} ({n})" for (name, place), n in sorted(result.unknown.items())]
+        _say("Not fields of the EOSC service profile v3, kept as they are in extension fields (fitsm export eosc "
+             "writes them back): " + safe(", ".join(unknown)))
     for item in result.todo:
         _say(f"To fill in: {safe(item)}")
     for note in result.notes:

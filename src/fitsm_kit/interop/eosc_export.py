@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from fitsm_kit.engine.load import read_sms
 from fitsm_kit.errors import FitsmError, did_you_mean, io_error
 from fitsm_kit.escape import inert_json
 from fitsm_kit.interop.eosc_mapping import OWNED, PREFIX, fitsm_place, to_eosc
-from fitsm_kit.interop.eosc_profile import Record, check, plain, read_records, service_fields
+from fitsm_kit.interop.eosc_profile import Record, check, plain, read_records, service_fields, unknown_fields
 from fitsm_kit.interop.yamlblock import dump
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.index import Doc
@@ -37,6 +38,7 @@ class Export:
     records: list[tuple[Doc, dict[str, Any]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # live services that make no valid record
     notes: list[str] = field(default_factory=list)
+    unknown: Counter[str] = field(default_factory=Counter)  # field outside the profile -> records that have it
 
 
 def _value(doc: Doc, key: tuple[str, ...]) -> Any:
@@ -55,9 +57,6 @@ def record_of(doc: Doc) -> tuple[dict[str, Any], list[str]]:
     extensions = {str(k): plain(v) for k, v in spec.items() if str(k).startswith(PREFIX)}
     values = {key: _value(doc, key) for key in OWNED}
     record, problems = to_eosc(values, extensions)
-    known = {PREFIX + f for f in service_fields()} | {PREFIX + "bundle-id"}
-    problems += [f"spec.{k}: not a field of the EOSC service profile v3"
-                 f"{did_you_mean(k.removeprefix(PREFIX), service_fields())}" for k in extensions if k not in known]
     checked = Record(doc.path, doc.line, record)
     for problem in check(checked):
         message = _in_fitsm_terms(problem.message, has_id="id" in record["service"])
@@ -122,7 +121,18 @@ def collect(root: Path, config: Config, today: dt.date, catalogue: str) -> Expor
             continue
         seen[eosc_id] = service.id
         result.records.append((service, record))
+        result.unknown.update({".".join(str(p) for p in path[:2]) for path in unknown_fields(record)})
+    if result.unknown:
+        fields = [f"{name} ({n}){_close(name)}" for name, n in sorted(result.unknown.items())]
+        result.notes.append("not fields of the EOSC service profile v3, written back as the services' x-eosc- fields "
+                            f"hold them: {', '.join(fields)}")
     return result
+
+
+def _close(name: str) -> str:
+    """A hint for a field outside the profile whose name is close to one of its own (a typo in x-eosc-…)."""
+    part, _, rest = name.partition(".")
+    return did_you_mean(rest, service_fields()) if part == "service" and "." not in rest else ""
 
 
 def render(records: list[dict[str, Any]], fmt: str) -> str:

@@ -31,8 +31,26 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from fitsm_kit.atomic import write_atomic
 from fitsm_kit.engine.load import read_sms
 from fitsm_kit.errors import FitsmError, io_error
-from fitsm_kit.interop.eosc_mapping import BY_FIELD, CARRIED, OWNED, PREFIX, SERVICE_ID, Mapped, to_fitsm
-from fitsm_kit.interop.eosc_profile import Record, RecordProblem, check, input_files, plain, read_records
+from fitsm_kit.interop.eosc_mapping import (
+    BUNDLE,
+    BY_FIELD,
+    CARRIED,
+    OWNED,
+    PREFIX,
+    SERVICE_ID,
+    Mapped,
+    to_fitsm,
+    uncarried,
+)
+from fitsm_kit.interop.eosc_profile import (
+    Record,
+    RecordProblem,
+    check,
+    input_files,
+    plain,
+    read_records,
+    unknown_fields,
+)
 from fitsm_kit.interop.yamlblock import drop, dump, edited, replace, round_trip, styled
 from fitsm_kit.model.base import API_VERSION
 from fitsm_kit.scaffold.new import ID_PATTERN, ensure_schema, schema_ref, target
@@ -76,6 +94,7 @@ class Plan:
     problems: list[RecordProblem] = field(default_factory=list)
     mapped: Counter[str] = field(default_factory=Counter)  # EOSC field -> records that have it
     kept: Counter[str] = field(default_factory=Counter)  # x-eosc- field -> records that keep it
+    unknown: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field not in the profile, kept in) -> n
     todo: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     schemas: set[str] = field(default_factory=set)  # kinds of the new documents (their schema copies)
@@ -144,7 +163,7 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
     seen: dict[str, Record] = {}
     new_services: list[tuple[Write, Mapped, str | None, Record]] = []
     for record in records:
-        problems = check(record)
+        problems = check(record) or _uncarried(record)
         if problems:
             result.problems += problems
             result.skipped += 1
@@ -192,6 +211,12 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
     return result
 
 
+def _uncarried(record: Record) -> list[RecordProblem]:
+    return [RecordProblem(record.where(("service", name)), f"service.{name}: a field outside the EOSC service profile "
+                          f"v3 named bundle-… cannot be kept (its x-eosc- name, {PREFIX}{name}, is the bundle's)")
+            for name in uncarried(record.data)]
+
+
 def _check_catalogue_id(sms: Sms, catalogue: str) -> None:
     if not ID_PATTERN.match(catalogue) or len(catalogue) > 100:
         raise FitsmError(f"--catalogue {catalogue!r} is not a valid id: use lower-case letters, digits, '.', '_' and "
@@ -232,6 +257,15 @@ def _count(result: Plan, record: Record, mapped: Mapped) -> None:
     service = record.data["service"]
     result.mapped.update(f for f in BY_FIELD if service.get(f) is not None)
     result.kept.update(list(mapped.extensions))
+    result.unknown.update(set(map(unknown_field, unknown_fields(record.data))))
+
+
+def unknown_field(path: tuple[str | int, ...]) -> tuple[str, str]:
+    """A field outside the profile as the report names it (``service.categories[].note``), and the extension
+    field that keeps it (``spec.x-eosc-categories``)."""
+    name = "".join("[]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    kept = f"{PREFIX}{path[1]}" if path[0] == "service" else f"{BUNDLE}{path[0]}"
+    return name, f"spec.{kept}"
 
 
 def _service_text(root: Path, path: Path, doc_id: str, mapped: Mapped, supplier: str | None, review: bool) -> str:
@@ -364,7 +398,7 @@ def _update_service(result: Plan, doc: Doc, mapped: Mapped) -> Write:
         for field_key in OWNED:
             changes += _set(node, field_key, mapped.values.get(field_key))
         spec = node["spec"]
-        for key in [k for k in spec if str(k).startswith(PREFIX) and str(k) != NODE]:
+        for key in [k for k in spec if str(k).startswith(PREFIX)]:
             if key not in mapped.extensions:
                 drop(spec, key)
                 changes.append(f"spec.{key} removed")
@@ -398,7 +432,7 @@ def _same(data: Any, mapped: Mapped) -> bool:
     spec = data.get("spec") if isinstance(data, dict) else None
     if not isinstance(spec, dict):
         return False
-    carried = {str(k): plain(v) for k, v in spec.items() if str(k).startswith(PREFIX) and str(k) != NODE}
+    carried = {str(k): plain(v) for k, v in spec.items() if str(k).startswith(PREFIX)}
     return carried == mapped.extensions
 
 

@@ -8,7 +8,9 @@ logo, languages, …) are kept as ``x-eosc-<field>`` extension fields of the spe
 ignores. Where the FitSM form cannot give a mapped value back exactly (a field written as null, a
 subcategory outside its category), the record's own value is kept as ``x-eosc-<field>`` as well, and
 export uses it as long as the FitSM field still says the same; once the user changes the FitSM field,
-its new value is exported. So import followed by export gives every record back unchanged.
+its new value is exported. Fields the profile does not have (real records carry some, e.g. EGI's
+``classification``) are kept the same way: ``x-eosc-<field>`` for the service's, ``x-eosc-bundle-<field>``
+for the bundle's. So import followed by export gives every record back unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from fitsm_kit.errors import did_you_mean
 from fitsm_kit.interop.eosc_profile import service_fields, vocabulary
 
 PREFIX = "x-eosc-"
-BUNDLE_ID = "x-eosc-bundle-id"  # the bundle's id, kept only where it differs from the service's
+BUNDLE = "x-eosc-bundle-"  # a field of the bundle itself, next to its id and service
+BUNDLE_ID = BUNDLE + "id"  # the bundle's id, kept only where it differs from the service's
 SERVICE_ID = "x-eosc-id"
 
 
@@ -206,8 +209,15 @@ def _as_eosc(mapping: Mapping, value: Any) -> tuple[bool, Any]:
     return True, mapping.to_eosc(value)
 
 
+def uncarried(record: dict[str, Any]) -> list[str]:
+    """Fields outside the profile that cannot be kept: a service field named ``bundle-…`` would read back as a
+    field of the bundle (``x-eosc-bundle-…``)."""
+    known = set(service_fields())
+    return [name for name in record["service"] if name not in known and name.startswith("bundle-")]
+
+
 def to_fitsm(record: dict[str, Any]) -> Mapped:
-    """The Service fields for one record that follows the profile."""
+    """The Service fields for one record that follows the profile (and has no :func:`uncarried` field)."""
     service = record["service"]
     values: dict[tuple[str, ...], Any] = {}
     shadows: dict[str, Any] = {}
@@ -226,6 +236,9 @@ def to_fitsm(record: dict[str, Any]) -> Mapped:
             extensions[PREFIX + name] = shadows[name]
         if name == "id" and record["id"] != service["id"]:
             extensions[BUNDLE_ID] = record["id"]
+    known = set(service_fields())
+    extensions.update((PREFIX + name, value) for name, value in service.items() if name not in known)
+    extensions.update((BUNDLE + name, value) for name, value in record.items() if name not in ("id", "service"))
     return Mapped(values, extensions, tuple(shadows))
 
 
@@ -260,4 +273,14 @@ def to_eosc(values: dict[tuple[str, ...], Any], extensions: dict[str, Any]) -> t
         problems.append(f"spec.{SERVICE_ID}: the service has no EOSC id (add one, e.g. "
                         f"'{SERVICE_ID}: my-node:services:name'; records made by fitsm import eosc have it)")
     record = {"id": extensions.get(BUNDLE_ID, service.get("id")), "service": service}
+    known = set(service_fields())
+    for key, value in extensions.items():  # fields the profile does not have, written back as they came
+        if key.startswith(BUNDLE) and key != BUNDLE_ID:
+            name = key.removeprefix(BUNDLE)
+            if name in record:
+                problems.append(f"spec.{key}: the bundle's {name} is made from the Service; remove this field")
+            else:
+                record[name] = value
+        elif key.startswith(PREFIX) and key.removeprefix(PREFIX) not in known and key != BUNDLE_ID:
+            service[key.removeprefix(PREFIX)] = value
     return record, problems

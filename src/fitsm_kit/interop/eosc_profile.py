@@ -6,7 +6,8 @@ catalogue API (``{total, from, to, results: [...]}``). YAML files are read with 
 1.2, bounded, positions); JSON files with :mod:`json` (duplicate keys refused), taking positions from
 the loader where it reads the same data. A file that does not parse is a :class:`FitsmError` naming the
 file and line; a record that does not follow the profile is a :class:`RecordProblem`, and the rest of
-the records go on.
+the records go on. A field the profile does not have is not a problem: real records carry such fields
+(EGI's records add ``classification``), and the import keeps them (:func:`unknown_fields` finds them).
 """
 
 from __future__ import annotations
@@ -39,7 +40,16 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(schema())
+    """The profile less its ``additionalProperties: false``: fields it does not have are carried, not errors."""
+    return jsonschema.Draft7Validator(_open(schema()))
+
+
+def _open(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _open(v) for k, v in node.items() if not (k == "additionalProperties" and v is False)}
+    if isinstance(node, list):
+        return [_open(v) for v in node]
+    return node
 
 
 def service_fields() -> list[str]:
@@ -74,10 +84,9 @@ class Record:
     data: dict[str, Any]
     raw: Any = None  # the loaded node with positions, where there is one
 
-    def where(self, loc: Sequence[str | int] = (), *, at_key: bool = False) -> str:
-        """``file:line:col`` of ``loc`` inside the record (its key with ``at_key``; the record's own line
-        where positions are not known)."""
-        line, col = position(self.raw, loc, (self.line, 1), at_key=at_key) if self.raw is not None else (self.line, 1)
+    def where(self, loc: Sequence[str | int] = ()) -> str:
+        """``file:line:col`` of ``loc`` inside the record (the record's own line where positions are not known)."""
+        line, col = position(self.raw, loc, (self.line, 1)) if self.raw is not None else (self.line, 1)
         return f"{self.source}:{line}:{col}"
 
     @property
@@ -109,6 +118,29 @@ def plain(value: Any) -> Any:
     if isinstance(value, float):
         return float(value)
     return str(value)
+
+
+def unknown_fields(data: Any) -> list[tuple[str | int, ...]]:
+    """Where ``data`` (a record that passes :func:`check`) has a field the profile does not: its paths, e.g.
+    ``("service", "classification")`` or ``("service", "categories", 0, "note")``, in the record's order."""
+    return _unknown(schema(), data, ())
+
+
+def _unknown(node: dict[str, Any], value: Any, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    while "$ref" in node:  # "#/definitions/NAME", the only kind of reference the profile uses
+        node = schema()["definitions"][node["$ref"].rsplit("/", 1)[-1]]
+    for option in node.get("anyOf", []):  # a nullable field: the option of the value's type
+        if option.get("type") in ("object", "array") or "$ref" in option:
+            found = _unknown(option, value, path)
+            if found or isinstance(value, (dict, list)):
+                return found
+    if isinstance(value, dict) and "properties" in node:
+        known = node["properties"]
+        return [p for key, item in value.items()
+                for p in ([(*path, key)] if key not in known else _unknown(known[key], item, (*path, key)))]
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [p for i, item in enumerate(value) for p in _unknown(node["items"], item, (*path, i))]
+    return []
 
 
 def input_files(paths: Sequence[Path]) -> list[Path]:
@@ -186,11 +218,15 @@ def _json(path: Path, data: bytes) -> Any:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise FitsmError(f"{path}:{line}: not UTF-8 text (save it as UTF-8)") from None
+
+    def no_constants(name: str) -> Any:  # NaN and Infinity: Python reads them, JSON has no such numbers
+        raise ValueError(f"{name} is not a JSON number")
+
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as e:
         raise FitsmError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    except ValueError as e:  # a duplicate key; json does not say where
+    except ValueError as e:  # a duplicate key or NaN; json does not say where
         raise FitsmError(f"{path}: not valid JSON: {e}") from None
     except RecursionError:
         raise FitsmError(f"{path}: nested too deeply to read") from None
@@ -216,8 +252,7 @@ def check(record: Record) -> list[RecordProblem]:
             missing.setdefault(tuple(error.absolute_path), []).append(str(error.message).split("'")[1])
             continue
         loc, message = explain(error)
-        extra = _deepest(error).validator == "additionalProperties"  # shown at the key that should not be there
-        found.append(RecordProblem(record.where(loc, at_key=extra), message))
+        found.append(RecordProblem(record.where(loc), message))
     for holder, names in missing.items():
         path = ".".join(str(p) for p in holder) or "the record"
         fields = ", ".join(repr(n) for n in names)
@@ -233,12 +268,6 @@ def explain(error: jsonschema.ValidationError) -> tuple[list[str | int], str]:
     loc: list[str | int] = list(error.absolute_path)
     path = ".".join(str(p) for p in loc) or "the record"
     kind, value = error.validator, error.instance
-    if kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
-        extra = sorted(set(value) - set(known)) if isinstance(value, dict) else []
-        name = extra[0] if extra else "?"
-        close = did_you_mean(name, known)
-        return [*loc, name], f"{path}: {name!r} is not a field of the EOSC service profile v3{close}"
     if kind == "enum":
         close = did_you_mean(str(value), error.validator_value)
         return loc, f"{path}: {_short(value)} is not in the profile's vocabulary{close}"

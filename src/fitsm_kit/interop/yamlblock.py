@@ -80,13 +80,13 @@ def _lines(value: Any, indent: int, path: Path, out: list[str], notes: Mapping[P
     if isinstance(value, dict) and value:
         if head.endswith("- "):  # a mapping in a list starts on the dash's line
             first, *rest = list(value.items())
-            _lines(first[1], indent, (*path, first[0]), out, notes, head + f"{scalar(first[0])}:")
+            _lines(first[1], indent, (*path, first[0]), out, notes, head + f"{_text(str(first[0]))}:")
             for key, item in rest:
-                _lines(item, indent, (*path, key), out, notes, " " * indent + f"{scalar(key)}:")
+                _lines(item, indent, (*path, key), out, notes, " " * indent + f"{_text(str(key))}:")
             return
         out.append(head + note)
         for key, item in value.items():
-            _lines(item, indent + 2, (*path, key), out, notes, " " * (indent + 2) + f"{scalar(key)}:")
+            _lines(item, indent + 2, (*path, key), out, notes, " " * (indent + 2) + f"{_text(str(key))}:")
         return
     if isinstance(value, list) and value:
         out.append(head + note)
@@ -107,7 +107,7 @@ def dump(data: Mapping[str, Any], *, header: Sequence[str] = (), notes: Mapping[
     above it, ``notes`` end-of-line comments at the given paths."""
     out = [f"# {line}".rstrip() for line in header]
     for key, value in data.items():
-        _lines(value, 0, (key,), out, notes or {}, f"{scalar(key)}:")
+        _lines(value, 0, (key,), out, notes or {}, f"{_text(str(key))}:")
     return "\n".join(out) + "\n"
 
 
