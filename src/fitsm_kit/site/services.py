@@ -47,14 +47,15 @@ def _catalogue(site: Site) -> Iterator[Page]:
     def row(s: Doc, page: str) -> list[object]:
         agreed = [sla.id for sla in site.slas_of(s.id) if site.in_force(sla)]
         return [link(s.title, page_of(s), page), summary(s), ", ".join(s.spec.categories),
-                ", ".join(s.spec.target_users), access(s), s.spec.trl or "", site.refs(agreed, page)]
+                ", ".join(s.spec.scientific_domains), ", ".join(s.spec.target_users), access(s), s.spec.trl or "",
+                ", ".join(s.spec.tags), site.refs(agreed, page)]
 
     sections = []
     for cat in site.of_kind("ServiceCatalogue"):
         live = [s for s in (site.docs.get(i) for i in cat.spec.services or ())
                 if s is not None and s.kind == "Service" and s.spec.lifecycle_status is Lifecycle.LIVE]
-        shown, more = paged_table(live, row, ["Service", "Summary", "Categories", "For", "Access", "TRL",
-                                              "SLAs in force"], CATALOGUE,
+        shown, more = paged_table(live, row, ["Service", "Summary", "Categories", "Domains", "For", "Access", "TRL",
+                                              "Tags", "SLAs in force"], CATALOGUE,
                                   f"catalogue-{cat.id}", f"Service catalogue: {cat.title}",
                                   "No live services in this catalogue.")
         yield from more
