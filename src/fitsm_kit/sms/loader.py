@@ -9,9 +9,7 @@ code runs. See the README's design notes for the measurements behind this choice
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +18,13 @@ from typing import Any, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+# re-exported: read and reported here as before the move to the lighter files module
+from fitsm_kit.sms.files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from fitsm_kit.sms.files import LoadProblem as LoadProblem
+from fitsm_kit.sms.files import read_file as read_file
+
 Pos = tuple[int, int]  # 1-based line and column
 
-# The composer needs up to ~330 bytes of memory per byte of hostile input (measured with `{a,a,a,...}`),
-# so 2 MiB keeps one file under ~700 MiB; see docs/threat-model.md for every limit and why.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES_PER_FILE = 1_000_000  # after alias expansion; bounds "billion laughs"
 MAX_PARSE_DEPTH = 1000  # what libyaml >= 0.2.6 enforces itself; checked first on older versions
@@ -66,17 +66,6 @@ class YFloat(float):
     """A float that remembers how it was written (``1.10`` is not ``1.1`` as a version)."""
 
     source: str
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    """Something that stops a file or one of its documents from loading."""
-
-    line: int
-    col: int
-    message: str
-    fix: str
-    error: OSError | None = None  # the file could not be read at all (permissions, I/O): not a finding
 
 
 @dataclass
@@ -381,26 +370,6 @@ def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | No
     finally:
         loader.dispose()
     return None
-
-
-def read_file(path: Path) -> bytes | LoadProblem:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, else why not; never blocks on a FIFO."""
-    try:
-        # O_NONBLOCK: opening a FIFO named *.yaml would otherwise wait for a writer forever
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb", buffering=0) as file:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return LoadProblem(1, 1, "not a regular file", "replace it with a YAML file")
-            data = file.read() if info.st_size <= MAX_FILE_BYTES else b""
-    except OSError as err:
-        return LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
-                           "check the file's permissions and that it exists", err)
-    size = max(info.st_size, len(data))  # it may have grown while it was read
-    if size > MAX_FILE_BYTES:
-        return LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
-                           "split it into smaller documents")
-    return data
 
 
 def load_file(path: Path, display: str) -> LoadedFile:
