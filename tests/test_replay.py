@@ -181,8 +181,8 @@ def _mutate(root: Path, rng: random.Random) -> None:
         elif choice == 1:
             docs[i] = docs[i].replace("status: approved", "status: draft", 1)
         elif choice == 2:
-            docs[i] = re.sub(r"20\d\d-\d\d-\d\d", f"20{rng.randrange(20, 30)}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}",
-                             docs[i], count=1)
+            date = f"20{rng.randrange(20, 30)}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}"
+            docs[i] = re.sub(r"20\d\d-\d\d-\d\d", date, docs[i], count=1)
         elif choice == 3:
             docs[i] = re.sub(r"owner: [a-z-]+", f"owner: {rng.choice(['alice-martin', 'nobody', 'bob-keller'])}",
                              docs[i], count=1)
