@@ -1,8 +1,9 @@
 """Per-document history: which documents each commit created, changed, re-stamped or deleted.
 
 One ``git log --raw`` lists the commits with the blobs each changed, and one ``git cat-file --batch``
-reads those blobs and the commit objects while the log still streams in (:mod:`.gitlog`); each blob is
-read into its documents as ``fitsm check`` reads them (:mod:`.docread`). Comparing a commit's documents
+reads those blobs and the commit objects (:mod:`.gitlog`); each blob is read into its documents as
+``fitsm check`` reads them (:mod:`.docread`), a version that differs from the next newer one in one
+``key: value`` line derived from it. Comparing a commit's documents
 before and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or
 deleted, so a document is followed by its id across renames, moves between files and files holding
 several documents. Merge commits are diffed against their first parent: what a merged pull request
@@ -42,7 +43,7 @@ from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 4  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 5  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
@@ -83,27 +84,29 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
         args.append(f"--relative={prefix}/")
     args += [head, "--not", base.head] if base is not None else [head]
 
+    chosen: dict[str, bool] = {}  # a path recurs in many commits
+
     def selected(path: str) -> bool:
-        return is_sms_path(path, exclude)
+        if path not in chosen:
+            chosen[path] = is_sms_path(path, exclude)
+        return chosen[path]
 
     raw: dict[str, Raw] = {}
     objects = Objects(top)
+    log = popen_git(top, *args)
     try:
-        log = popen_git(top, *args)
-        try:
-            assert log.stdout is not None
-            for item in parse_log(log.stdout):
-                raw[item.sha] = item
-                objects.want(item.sha)
-                for old, new, old_path, new_path in item.entries:
-                    if selected(old_path):
-                        objects.want(old)
-                    if selected(new_path):
-                        objects.want(new)
-        finally:
-            wait_git(log, top, "log")
+        assert log.stdout is not None
+        for item in parse_log(log.stdout):
+            raw[item.sha] = item
+            objects.want(item.sha)
+            for old, new, old_path, new_path in item.entries:
+                if selected(new_path):
+                    objects.want(new)
+                if selected(old_path):  # the log runs newest first: the newer version is the base of the older
+                    objects.want(old, new if selected(new_path) else None)
     finally:
-        documents, commits = objects.close()
+        wait_git(log, top, "log")
+    documents, commits = objects.read()
     order = commit_order(head, raw, base.head if base is not None else None)
     if order is None:
         return None

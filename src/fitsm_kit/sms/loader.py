@@ -30,6 +30,7 @@ MAX_NODES_PER_FILE = 1_000_000  # after alias expansion; bounds "billion laughs"
 MAX_PARSE_DEPTH = 1000  # what libyaml >= 0.2.6 enforces itself; checked first on older versions
 
 _CParser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ONE_LINE_STYLES = (None, "", "'", '"')  # plain (libyaml says "", pure Python None), quoted; not | or >
 _PLAIN = "?plain"
 _TAG = "tag:yaml.org,2002:"
 
@@ -146,11 +147,19 @@ def _pos(node: Node) -> Pos:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Builder:
-    """Turns one document's node graph into YMap / YList / scalars."""
+# line (0-based) -> (the block mapping, the key, the key's column) of a line that holds one entry of a block
+# mapping whose key is plain and whose value is a plain or quoted scalar on that same line
+Lines = dict[int, tuple["YMap", str, int]]
 
-    def __init__(self) -> None:
+
+class _Builder:
+    """Turns one document's node graph into YMap / YList / scalars; with ``lines``, also records which lines
+    hold a whole ``key: scalar`` entry of a block mapping (what history needs to derive a version whose only
+    change is such a line, see :mod:`fitsm_kit.gitcontrol.docread`)."""
+
+    def __init__(self, lines: Lines | None = None) -> None:
         self.count = 0
+        self.lines = lines
 
     def build(self, node: Node, depth: int = 0) -> Any:
         # This walk is the loader's hot path (every node of every file): plain scalars are handled
@@ -184,6 +193,7 @@ class _Builder:
         self._check_tag(node, "map")
         mapping = YMap(_pos(node))
         key_pos, value_pos = mapping.key_pos, mapping.value_pos
+        lines = self.lines if self.lines is not None and not node.flow_style else None
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 raise _LoadError(key_node, "a mapping key must be a plain value", "use a string key")
@@ -202,6 +212,9 @@ class _Builder:
             key_pos[key] = (mark.line + 1, mark.column + 1)
             mark = value_node.start_mark
             value_pos[key] = (mark.line + 1, mark.column + 1)
+            if (lines is not None and type(value_node) is ScalarNode and value_node.style in _ONE_LINE_STYLES
+                    and key_node.tag == _PLAIN and key_node.start_mark.line == value_node.end_mark.line):
+                lines[mark.line] = (mapping, key, key_node.start_mark.column)
         if self.count > MAX_NODES_PER_FILE:
             self._too_many(node)
         return mapping
@@ -344,8 +357,30 @@ def _document_starts(text: str) -> list[Pos]:
     return starts
 
 
-def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | None]:
-    """Yield the documents of ``text``; return where a syntax error stopped the parser, if one did."""
+def clean_documents(text: str) -> tuple[list[Any], list[Lines]] | None:
+    """The data of every document of ``text`` and, per document, its :data:`Lines`, exactly as
+    :func:`iter_documents` loads them; None when anything in ``text`` does not load cleanly (a syntax error,
+    a bad tag, a duplicate key, a limit), where :func:`iter_documents` would report or recover."""
+    if too_deep(text) is not None:
+        return None
+    documents: list[Any] = []
+    lines: list[Lines] = []
+    parse = _parse(text, lines)
+    try:
+        while True:
+            item = next(parse)
+            if isinstance(item, LoadProblem):
+                return None
+            documents.append(item[1])
+    except StopIteration as stop:
+        if stop.value is not None:
+            return None  # a syntax error ended the parse
+    return documents, lines
+
+
+def _parse(text: str, lines: list[Lines] | None = None) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | None]:
+    """Yield the documents of ``text``; return where a syntax error stopped the parser, if one did. With
+    ``lines``, each document's :data:`Lines` are appended to it."""
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -353,7 +388,11 @@ def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | No
             if node is None:  # pragma: no cover - check_node guarantees a node
                 break
             try:
-                yield (_pos(node)[0], _Builder().build(node))
+                if lines is None:
+                    yield (_pos(node)[0], _Builder().build(node))
+                    continue
+                lines.append({})
+                yield (_pos(node)[0], _Builder(lines[-1]).build(node))
             except _LoadError as err:
                 yield LoadProblem(*err.pos, err.message, err.fix)
             except RecursionError:
