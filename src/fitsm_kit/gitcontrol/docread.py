@@ -209,29 +209,23 @@ def _version(text: str, pieces: list[_Piece]) -> Version:
 
 def _changed_line(old: str, new: str) -> tuple[int, int, int]:
     """Where ``old`` and ``new`` differ within one line: its start, and its end in each; (-1, -1, -1) when they
-    differ across lines (or not at all). Common ends are found by halving: slice comparisons run in C."""
-    limit = min(len(old), len(new))
-    low, high = 0, limit  # the common prefix is at least low and at most high characters long
+    differ across lines (or not at all). The common start is found by halving (slice comparisons run in C),
+    then the rest after the line must be the same."""
+    if old == new:
+        return -1, -1, -1
+    low, high = 0, min(len(old), len(new))  # the common prefix is at least low and at most high characters long
     while low < high:
         mid = (low + high + 1) // 2
         if old[low:mid] == new[low:mid]:
             low = mid
         else:
             high = mid - 1
-    prefix = low
-    low, high = 0, limit - prefix  # the same for the common suffix, not overlapping the prefix
-    while low < high:
-        mid = (low + high + 1) // 2
-        if old[len(old) - mid:len(old) - low] == new[len(new) - mid:len(new) - low]:
-            low = mid
-        else:
-            high = mid - 1
-    old_mid, new_mid = old[prefix:len(old) - low], new[prefix:len(new) - low]
-    if old_mid == new_mid or "\n" in old_mid or "\n" in new_mid:
+    start = old.rfind("\n", 0, low) + 1
+    old_end, new_end = old.find("\n", low), new.find("\n", low)
+    old_end, new_end = len(old) if old_end < 0 else old_end, len(new) if new_end < 0 else new_end
+    if old[old_end:] != new[new_end:]:
         return -1, -1, -1
-    start = old.rfind("\n", 0, prefix) + 1
-    old_end, new_end = old.find("\n", prefix), new.find("\n", prefix)
-    return start, old_end if old_end >= 0 else len(old), new_end if new_end >= 0 else len(new)
+    return start, old_end, new_end
 
 
 # on a changed line: anchors, aliases and tags (whose meaning reaches other lines), and every character
