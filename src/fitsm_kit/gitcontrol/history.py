@@ -154,10 +154,18 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         before: dict[str, tuple[DocState, str]] = {}
         after: dict[str, tuple[DocState, str]] = {}
         for old, new, old_path, new_path in item.entries:
+            was_docs, now_docs = blobs.get(old, ()), blobs.get(new, ())
+            if len(item.entries) == 1 and _same_ids(was_docs, now_docs) and selected(old_path) and selected(new_path):
+                # the usual commit: one file, the same documents before and after; only those that differ
+                # can be a change (an equal state is none), which is what comparing them all would find
+                for old_doc, new_doc in zip(was_docs, now_docs):  # noqa: B905 - the same length
+                    if old_doc != new_doc:
+                        before[old_doc.id], after[new_doc.id] = (old_doc, old_path), (new_doc, new_path)
+                continue
             if selected(old_path):
-                before.update((d.id, (d, old_path)) for d in blobs.get(old, ()))
+                before.update((d.id, (d, old_path)) for d in was_docs)
             if selected(new_path):
-                after.update((d.id, (d, new_path)) for d in blobs.get(new, ()))
+                after.update((d.id, (d, new_path)) for d in now_docs)
         found: list[tuple[str, str, str, str | None, str]] = []
         for doc_id in before.keys() | after.keys():
             was, now = before.get(doc_id), after.get(doc_id)
@@ -180,3 +188,11 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         index = len(history.commits) - 1
         for doc_id, what, path, version, content in sorted(found):
             docs.setdefault(doc_id, []).append(Change(index, what, path, version, content))
+
+
+def _same_ids(was: tuple[DocState, ...], now: tuple[DocState, ...]) -> bool:
+    """Whether two versions of a file hold the same documents (ids, in the same order, each once)."""
+    if len(was) != len(now):
+        return False
+    ids = [d.id for d in was]
+    return ids == [d.id for d in now] and len(set(ids)) == len(ids)
