@@ -55,27 +55,34 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env=env(root.parent), check=True, capture_output=True)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """The bundled example in a Git repository (history rules on), committed, with one staged change."""
-    root = tmp_path / "acme"
-    shutil.copytree(EXAMPLES / "acme", root)
-    with (root / "fitsm.yaml").open("a", encoding="utf-8") as config:
-        config.write("document_control:\n  git: true\n")
+def example_repo(tmp_path: Path, name: str) -> Path:
+    """A bundled example in a Git repository (history rules on), committed, with one staged change."""
+    root = tmp_path / name
+    shutil.copytree(EXAMPLES / name, root)
+    config = root / "fitsm.yaml"
+    text = config.read_text(encoding="utf-8").replace("document_control: {git: false}\n", "")
+    config.write_text(text + "\ndocument_control:\n  git: true\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Import")
-    policy = root / "general" / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8") + "# staged\n", encoding="utf-8")
+    target = sorted(p for p in root.rglob("*.yaml") if p.name != "fitsm.yaml")[0]
+    target.write_text(target.read_text(encoding="utf-8") + "# staged\n", encoding="utf-8")
     git(root, "add", "-A")
     return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return example_repo(tmp_path, "acme")
 
 
 def same(a: Output, b: Output) -> bool:
     return (a.code, a.out, a.err) == (b.code, b.out, b.err)
 
 
-def test_a_second_run_replays_what_the_full_command_prints(repo: Path) -> None:
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "fitsm.yaml").is_file()))
+def test_a_second_run_replays_what_the_full_command_prints(tmp_path: Path, example: str) -> None:
+    repo = example_repo(tmp_path, example)
     first = fitsm(repo)
     assert not first.replayed and first.code == 1 and "approved-in-git" in first.out
     second = fitsm(repo)

@@ -135,7 +135,8 @@ class Reader:
     """Reads file versions into their documents, parsing each distinct document text once."""
 
     def __init__(self) -> None:
-        self._pieces: dict[str, tuple[DocState, ...] | None] = {}  # None: the piece has a problem
+        # every piece text read, without its data (which a derivation changes): shared by the versions
+        self._pieces: dict[str, _Piece] = {}
         self._files: dict[str, tuple[DocState, ...]] = {}
 
     def documents(self, data: bytes) -> tuple[DocState, ...]:
@@ -159,14 +160,13 @@ class Reader:
             return Version(text, None, self._whole(text))
         pieces: list[_Piece] = []
         for piece in _pieces(text):
-            try:
-                pieces.append(_Piece(piece, self._pieces[piece]))
-            except KeyError:
-                parsed = _parse(piece)
-                self._pieces[piece] = parsed.states
-                pieces.append(parsed)
-            if pieces[-1].states is None:
+            known = self._pieces.get(piece)
+            if known is None:
+                known = _parse(piece)
+                self._pieces[piece] = known if known.data is None else _Piece(piece, known.states)
+            if known.states is None:
                 return Version(text, None, self._whole(text))
+            pieces.append(known)
         return _version(text, pieces)
 
     def _whole(self, text: str) -> tuple[DocState, ...]:
@@ -191,15 +191,15 @@ class Reader:
         piece = pieces[index]
         at = start - offset
         new_text = piece.text[:at] + new_line + piece.text[at + len(old_line):]
-        if new_text in self._pieces and self._pieces[new_text] is None:
+        known = self._pieces.get(new_text)
+        if known is not None and known.states is None:
             return None  # (cannot happen when the derivation holds; parsed, the piece speaks for itself)
         derived = _derive_piece(piece, piece.text.count("\n", 0, at), old_line, new_line)
         if derived is None:
             return None
-        states = self._pieces.get(new_text)
-        if states is None:
-            states = self._pieces[new_text] = _states([(0, derived)])
-        new_piece = _Piece(new_text, states, derived, piece.lines)
+        if known is None:
+            known = self._pieces[new_text] = _Piece(new_text, _states([(0, derived)]))
+        new_piece = _Piece(new_text, known.states, derived, piece.lines)
         return _version(text, [*pieces[:index], new_piece, *pieces[index + 1:]])
 
 
