@@ -18,7 +18,7 @@ from per file, at most :data:`~fitsm_kit.sms.loader.MAX_SYNTAX_ERRORS` times).
 
 Most versions differ from the next one in a single line, and most such lines are one ``key: value``
 entry (a title, a date, a status). History reads each file's versions newest first and hands
-:meth:`Reader.documents` the version read before (``base``); when the only difference is one such line,
+:meth:`Reader.read` the version read before (``base``); when the only difference is one such line,
 the older version's data is the newer one's with that one value replaced, and it is derived so, without
 parsing the document again. That holds because libyaml reads left to right: the text before the line is
 the same, so every token before it is; the line is one entry of a block mapping (the loader recorded it
