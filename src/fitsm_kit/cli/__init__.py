@@ -21,7 +21,8 @@ __all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run"]
 
 def run() -> NoReturn:
     """The ``fitsm`` command. ``fitsm --version`` answers before typer, rich, pydantic or any stage is
-    imported (~0.2 s of imports that a pre-commit hook or script asking for the version would wait for)."""
+    imported (~0.2 s of imports that a pre-commit hook or script asking for the version would wait for), and
+    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`)."""
     if sys.argv[1:] == ["--version"]:
         from fitsm_kit import __version__
 
@@ -35,6 +36,10 @@ def run() -> NoReturn:
             os.write(2, f"fitsm: error: {io_error('write to', 'standard output', cause)}\n".encode())
             os._exit(2)
         os._exit(0)
+    if sys.argv[1:2] == ["check"]:
+        from fitsm_kit.cli.fast import replay_or_record
+
+        replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run
     from fitsm_kit.cli.application import run as run_app
 
     run_app()

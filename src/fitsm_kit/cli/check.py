@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
+from fitsm_kit.cli import fast
 from fitsm_kit.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -34,7 +35,7 @@ from fitsm_kit.escape import safe
 from fitsm_kit.findings import Result, Severity
 from fitsm_kit.output import FORMATTERS
 from fitsm_kit.sms.config import Config, config_name, find_root, load_config
-from fitsm_kit.sms.discovery import read_sources
+from fitsm_kit.sms.discovery import Source, read_sources
 
 MATRIX_FORMATS = ("text", "json")
 
@@ -85,7 +86,9 @@ def check_command(
 
         root = find_root(path)
         changed = changes.changed_files(root, changed_since)  # checks REF first: a bad one is exit 2
-    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on, approval_base=changed_since)
+    sources: list[Source] = []
+    result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on, approval_base=changed_since,
+                              seen=sources)
     if changed_since is not None:
         result = _pull_request(root, result, config, changed_since, changed, no_cache=no_cache,
                                summary=chosen == "markdown")
@@ -100,7 +103,9 @@ def check_command(
     else:
         _emit(result, chosen, output, path, config)
     notices(result.notices)
-    raise typer.Exit(_exit_code(result, config))
+    code = _exit_code(result, config)
+    fast.finish(config.exclude, sources, code)  # a run with the same inputs prints this again (cli.fast)
+    raise typer.Exit(code)
 
 
 @app.command("status")
@@ -141,8 +146,10 @@ def baseline_command(
 
 
 def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: list[str] | None,
-             no_cache: bool, *, fail_on: str | None = None, approval_base: str | None = None) -> tuple[Result, Config]:
-    """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result."""
+             no_cache: bool, *, fail_on: str | None = None, approval_base: str | None = None,
+             seen: list[Source] | None = None) -> tuple[Result, Config]:
+    """Check the SMS that holds ``path`` with its config and the flags, or reuse the cached result; the files
+    it read are added to ``seen``."""
     root = find_root(path)
     file_config = load_config(root)
     config = config_with_flags(file_config, as_of=parse_date(as_of), select=split(select), ignore=split(ignore),
@@ -150,6 +157,8 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
     today = config.as_of or dt.date.today()
     display = display_root(root)
     sources = read_sources(root, config.exclude)  # the bytes the key covers are the bytes checked
+    if seen is not None:
+        seen.extend(sources)
     cache_key = None if no_cache else cache.key(root, config, today, " ".join(sys.argv[1:]), sources)
     result = cache.load(display, cache_key)
     if result is None:

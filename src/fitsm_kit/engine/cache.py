@@ -1,7 +1,8 @@
 """The result cache: an SMS that has not changed is not checked twice.
 
 The key covers everything a result depends on: fitsm-kit's own code, the effective configuration,
-the date that counts as today, the bytes of every document file and the Git state (HEAD and index).
+the date that counts as today, the bytes of every document file and the Git state (HEAD, refs, index and
+what ``git status`` reports, see :func:`fitsm_kit.engine.replay.git_state`).
 The cache lives where no commit can plant it — inside the repository's ``.git`` directory, or in the
 user's cache directory outside Git — because a forged cached result in a pull request would otherwise
 let a broken SMS pass CI. A ``.git`` can still come from elsewhere (an archive, a CI cache), so the file
@@ -11,7 +12,6 @@ used only when the seal holds. Files are JSON (never pickle or marshal) and writ
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from fitsm_kit import __version__, sealed
-from fitsm_kit.errors import io_error
+from fitsm_kit.engine.replay import code_fingerprint, git_state
+from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.findings import Finding, Result, Severity
 from fitsm_kit.gitcontrol.repo import cache_dir
 from fitsm_kit.sms.config import CONFIG_NAME, Config, config_path
@@ -30,7 +31,6 @@ from fitsm_kit.sms.discovery import Source
 from fitsm_kit.sms.loader import LoadProblem, read_file
 
 _FORMAT = 2  # 2: Result.no_evidence
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[Source]) -> str | None:
@@ -40,7 +40,7 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
     ``options`` carries whatever else shapes the result (the command line), so no flag is forgotten.
     """
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{options}\0".encode())
+    digest.update(f"{_FORMAT}\0{__version__}\0{code_fingerprint()}\0{options}\0".encode())
     digest.update(f"{config.model_dump_json()}\0{as_of.isoformat()}\0".encode())
     config_bytes = read_file(config_path(root) or root / CONFIG_NAME)
     if isinstance(config_bytes, LoadProblem):
@@ -53,8 +53,8 @@ def key(root: Path, config: Config, as_of: dt.date, options: str, sources: list[
         digest.update(f"\0{source.rel}\0{source.link}\0".encode("utf-8", "surrogateescape"))
         digest.update(source.data)
     try:
-        digest.update(_git_state(root, config.document_control.default_branch).encode("utf-8", "surrogateescape"))
-    except OSError:
+        digest.update(git_state(root).encode("utf-8", "surrogateescape"))
+    except (OSError, FitsmError):
         return None  # the Git state cannot be read: nothing would say when a cached result went stale
     return digest.hexdigest()
 
@@ -63,7 +63,7 @@ def ref_key(sha: str, prefix: str, options: str) -> str:
     """The cache key of a check of the SMS at ``prefix`` in commit ``sha`` (pull-request mode's comparison):
     the commit fixes its files and its history; ``options`` carries the configuration flags and the date."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{_FORMAT}\0{__version__}\0{_code_fingerprint()}\0{sha}\0{prefix}\0{options}".encode())
+    digest.update(f"{_FORMAT}\0{__version__}\0{code_fingerprint()}\0{sha}\0{prefix}\0{options}".encode())
     return digest.hexdigest()
 
 
@@ -115,52 +115,6 @@ def store(root: Path, cache_key: str | None, result: Result, name: str = "last-c
 def _context(root: Path, cache_key: str) -> str:
     """What a sealed result is bound to: this SMS (its real path) and the exact key of its inputs."""
     return f"result\0{_FORMAT}\0{root.resolve()}\0{cache_key}"
-
-
-def _code_fingerprint() -> str:
-    """Changes whenever fitsm-kit's code changes, also in an editable install without a version bump."""
-    stats = sorted((str(p.relative_to(_PACKAGE)), p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml"))
-    return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
-
-
-def _git_state(root: Path, default_branch: str | None) -> str:
-    """HEAD, the branch it points to, the default branch's refs (whether a change is pending approval
-    depends on them) and the index, read from files (no subprocess on the fast path)."""
-    git_dir = cache_dir(root).parent
-    if git_dir.name != ".git" and not _is_file(git_dir / "HEAD"):
-        return "no-git"
-    common = git_dir
-    with contextlib.suppress(OSError):  # a linked worktree keeps its branches in the common directory
-        common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
-
-    def read(path: Path) -> str:
-        try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    parts = [read(git_dir / "HEAD"), read(common / "packed-refs"), read(git_dir / "shallow")]
-    head = parts[0].strip()
-    if head.startswith("ref:"):
-        parts.append(read(git_dir / head[4:].strip()) or read(common / head[4:].strip()))
-    branches = [b for b in (default_branch, "main", "master") if b]
-    parts += [read(common / "refs" / "remotes" / "origin" / "HEAD"),
-              *(read(common / where / b) for b in branches for where in ("refs/heads", "refs/remotes/origin"))]
-    index = os.environ.get("GIT_INDEX_FILE") or str(git_dir / "index")
-    try:
-        st = os.stat(index)
-        parts.append(f"{index}:{st.st_mtime_ns}:{st.st_size}")
-    except OSError:
-        parts.append("no-index")
-    return "\0".join(parts)
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # an unreadable cache directory outside Git: there is no Git state to read
-        return False
 
 
 def _encode(value: Any) -> Any:

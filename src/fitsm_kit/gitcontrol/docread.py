@@ -15,6 +15,20 @@ and starts the next one afresh, so each piece parses as it does in the whole fil
 differ, the whole file is parsed instead: a file with a directive line (``%YAML``, ``%TAG``, which apply
 to the document after them), or one where any piece does not parse cleanly (syntax errors are recovered
 from per file, at most :data:`~fitsm_kit.sms.loader.MAX_SYNTAX_ERRORS` times).
+
+Most versions differ from the next one in a single line, and most such lines are one ``key: value``
+entry (a title, a date, a status). History reads each file's versions newest first and hands
+:meth:`Reader.read` the version read before (``base``); when the only difference is one such line,
+the older version's data is the newer one's with that one value replaced, and it is derived so, without
+parsing the document again. That holds because libyaml reads left to right: the text before the line is
+the same, so every token before it is; the line is one entry of a block mapping (the loader recorded it
+from the parser's own marks: :data:`~fitsm_kit.sms.loader.Lines`) whose key and ``: `` are unchanged; the
+new value is a single-line plain or quoted scalar with no anchor, alias or tag (no ``&``, ``*``, ``!`` on
+the line), not a block scalar, and loads as a scalar by itself (through the loader, so it resolves exactly
+as in the file); and the next line is indented no deeper than the key, so no value continues onto it.
+Then the token stream differs in that one scalar, and so does the data. Anything else is parsed.
+``tests/test_history_derive.py`` checks derived states against parsed ones over the examples' edits and
+generated YAML.
 """
 
 from __future__ import annotations
@@ -23,9 +37,20 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from fitsm_kit.sms.loader import MAX_FILE_BYTES, LoadProblem, decode, iter_documents
+from fitsm_kit.sms.loader import (
+    MAX_FILE_BYTES,
+    Lines,
+    LoadProblem,
+    YList,
+    YMap,
+    clean_documents,
+    decode,
+    iter_documents,
+    resolve_plain,
+)
 
 
 class DocState(NamedTuple):
@@ -37,15 +62,28 @@ class DocState(NamedTuple):
     full: str  # fingerprint of all the loaded data
 
 
-# A directive applies to the document after it; where any line break (YAML counts CR, NEL, LS and PS
-# too) is followed by "%", pieces would not parse as the file does.
-_DIRECTIVE = re.compile(r"(?:\A|[\n\r\x85\u2028\u2029])%")
+def _has_directive(text: str) -> bool:
+    """Whether a line starts with ``%`` (a directive applies to the document after it, so pieces would not
+    parse as the file does); YAML counts CR, NEL, LS and PS as line breaks too. Each ``%`` is looked at
+    (SMS files have few): a regular expression search over every file version took a second on a long
+    history."""
+    at = text.find("%")
+    while at >= 0:
+        if at == 0 or text[at - 1] in _BREAKS:
+            return True
+        at = text.find("%", at + 1)
+    return False
+
+
+_BREAKS = "\n\r\x85\u2028\u2029"
 
 
 def document_state(data: Any) -> DocState | None:
     """The id, version and fingerprints of one loaded document; None when it has no ``metadata.id``.
 
-    The id is what the check indexes it by (a string ``metadata.id``, valid or not).
+    The id is what the check indexes it by (a string ``metadata.id``, valid or not). ``content`` hashes the
+    data without ``metadata.review``; ``full`` is ``content`` when there is no review entry, else a hash of
+    the same text followed by the review's (one serialisation of the document, not two).
     """
     metadata = data.get("metadata") if isinstance(data, dict) else None
     doc_id = metadata.get("id") if isinstance(metadata, dict) else None
@@ -54,56 +92,189 @@ def document_state(data: Any) -> DocState | None:
     assert isinstance(metadata, dict)
     version = metadata.get("version")
     version = getattr(version, "source", version)  # numbers keep the text they were written as
-    full = _digest(data)
     if "review" in metadata:
-        data = {**data, "metadata": {k: v for k, v in metadata.items() if k != "review"}}
-        content = _digest(data)
+        rest = {**data, "metadata": {k: v for k, v in metadata.items() if k != "review"}}
+        text = _json(rest)
+        content = _hash(text)
+        full = _hash(f"{text}\0review\0{_json(metadata['review'])}")  # JSON holds no NUL: one way to read it
     else:
-        content = full
+        content = full = _hash(_json(data))
     return DocState(doc_id, version if isinstance(version, str) else None, content, full)
 
 
-def _digest(data: Any) -> str:
+def _json(data: Any) -> str:
     # Loaded data holds only dicts with string keys, lists, strings, numbers, booleans and None; keys are
     # sorted because a mapping's order is not its content.
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+@dataclass
+class _Piece:
+    """One piece of a file version (its text up to the next ``---``) and what it holds."""
+
+    text: str
+    states: tuple[DocState, ...] | None  # None: it does not parse cleanly by itself
+    data: Any = None  # the loaded data when the piece is one document parsed or derived here (else None)
+    lines: Lines | None = None  # that document's one-entry lines
+
+
+@dataclass
+class Version:
+    """A file version as read: its text and pieces (None when read whole), kept as the base of the next."""
+
+    text: str
+    pieces: list[_Piece] | None
+    states: tuple[DocState, ...]
 
 
 class Reader:
     """Reads file versions into their documents, parsing each distinct document text once."""
 
     def __init__(self) -> None:
-        self._pieces: dict[str, tuple[DocState, ...] | None] = {}  # None: the piece has a problem
+        # every piece text read, without its data (which a derivation changes): shared by the versions
+        self._pieces: dict[str, _Piece] = {}
         self._files: dict[str, tuple[DocState, ...]] = {}
 
     def documents(self, data: bytes) -> tuple[DocState, ...]:
         """The documents of one file version that the check would load, in file order."""
+        return self.read(data).states
+
+    def read(self, data: bytes, base: Version | None = None) -> Version:
+        """One file version; ``base``, another version of the same file read before (the next newer one),
+        lets a version that differs from it in one ``key: value`` line be derived rather than parsed. The
+        base's data is taken over (changed in place): pass each base once."""
         if len(data) > MAX_FILE_BYTES:
-            return ()  # the check refuses the file
+            return Version("", None, ())  # the check refuses the file
         text, _ = decode(data)
         if text is None:
-            return ()  # not UTF-8 or binary: the check loads nothing from it
-        if "%" in text and _DIRECTIVE.search(text):  # the test for "%" first: it is ~100 times faster
-            return self._whole(text)
-        found: list[DocState] = []
+            return Version("", None, ())  # not UTF-8 or binary: the check loads nothing from it
+        if base is not None and base.pieces is not None:  # the base has no directive line, nor has the change
+            derived = self._derive(text, base.text, base.pieces)
+            if derived is not None:
+                return derived
+        if _has_directive(text):
+            return Version(text, None, self._whole(text))
+        pieces: list[_Piece] = []
         for piece in _pieces(text):
-            try:
-                docs = self._pieces[piece]
-            except KeyError:
-                docs = self._pieces[piece] = _parse(piece)
-            if docs is None:
-                return self._whole(text)
-            found.extend(docs)
-        return tuple(found)
+            known = self._pieces.get(piece)
+            if known is None:
+                known = _parse(piece)
+                self._pieces[piece] = known if known.data is None else _Piece(piece, known.states)
+            if known.states is None:
+                return Version(text, None, self._whole(text))
+            pieces.append(known)
+        return _version(text, pieces)
 
     def _whole(self, text: str) -> tuple[DocState, ...]:
         if text not in self._files:
             self._files[text] = _states(item for item in iter_documents(text) if not isinstance(item, LoadProblem))
         return self._files[text]
 
+    def _derive(self, text: str, old: str, pieces: list[_Piece]) -> Version | None:
+        """``text`` as ``old`` (read into ``pieces``) with one line changed, when that change can be derived."""
+        start, old_end, new_end = _changed_line(old, text)
+        if start < 0:
+            return None
+        old_line, new_line = old[start:old_end], text[start:new_end]
+        if old_line.startswith(("---", "...")) or new_line.startswith(("---", "...")):
+            return None  # a document marker moves the pieces
+        index = offset = 0
+        while index < len(pieces) and offset + len(pieces[index].text) <= start:
+            offset += len(pieces[index].text)
+            index += 1
+        if index == len(pieces):
+            return None
+        piece = pieces[index]
+        at = start - offset
+        new_text = piece.text[:at] + new_line + piece.text[at + len(old_line):]
+        known = self._pieces.get(new_text)
+        if known is not None and known.states is None:
+            return None  # (cannot happen when the derivation holds; parsed, the piece speaks for itself)
+        derived = _derive_piece(piece, piece.text.count("\n", 0, at), old_line, new_line)
+        if derived is None:
+            return None
+        if known is None:
+            known = self._pieces[new_text] = _Piece(new_text, _states([(0, derived)]))
+        new_piece = _Piece(new_text, known.states, derived, piece.lines)
+        return _version(text, [*pieces[:index], new_piece, *pieces[index + 1:]])
 
-_AFTER_MARKER = ("", " ", "\t", "\n")
+
+def _version(text: str, pieces: list[_Piece]) -> Version:
+    return Version(text, pieces, tuple(state for piece in pieces for state in piece.states or ()))
+
+
+def _changed_line(old: str, new: str) -> tuple[int, int, int]:
+    """Where ``old`` and ``new`` differ within one line: its start, and its end in each; (-1, -1, -1) when they
+    differ across lines (or not at all). The common start is found by halving (slice comparisons run in C),
+    then the rest after the line must be the same."""
+    if old == new:
+        return -1, -1, -1
+    low, high = 0, min(len(old), len(new))  # the common prefix is at least low and at most high characters long
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[low:mid] == new[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    start = old.rfind("\n", 0, low) + 1
+    old_end, new_end = old.find("\n", low), new.find("\n", low)
+    old_end, new_end = len(old) if old_end < 0 else old_end, len(new) if new_end < 0 else new_end
+    if old[old_end:] != new[new_end:]:
+        return -1, -1, -1
+    return start, old_end, new_end
+
+
+# on a changed line: anchors, aliases and tags (whose meaning reaches other lines), and every character
+# that YAML reads as a line break or libyaml refuses outright
+_NOT_ON_A_DERIVED_LINE = frozenset("&*!\t\r\x85\u2028\u2029\ufeff")
+
+
+def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> Any:
+    """The data of ``piece`` with ``old_line`` (its line number ``line``) replaced by ``new_line``, derived
+    from the piece's data (changed in place), or None when the change is not one value of a one-entry line."""
+    if piece.data is None or piece.lines is None or line not in piece.lines:
+        return None
+    mapping, key, column = piece.lines[line]
+    head = f"{old_line[:column]}{key}:"
+    if not new_line.startswith(head) or not old_line.startswith(head) or new_line[len(head):len(head) + 1] != " ":
+        return None
+    if _NOT_ON_A_DERIVED_LINE.intersection(new_line) or _NOT_ON_A_DERIVED_LINE.intersection(old_line):
+        return None
+    value_text = new_line[len(head):]  # as written: str.strip() would also take spaces YAML keeps (U+00A0)
+    if not value_text.strip(" ") or value_text.lstrip(" ")[0] in "|>#":
+        return None  # a block scalar, or an empty value (which a more indented next line would fill)
+    rest = piece.text.split("\n", line + 2)
+    if len(rest) > line + 2 or (len(rest) == line + 2 and rest[line + 1]):  # a next line, not the end
+        following = rest[line + 1]
+        depth = len(following) - len(following.lstrip(" "))
+        if depth > column or not following.strip():
+            return None
+    simple = _SIMPLE.match(value_text)
+    if simple is not None:  # most values: a word, a date, a number, a short sentence
+        plain, double, single_quoted = simple.group("plain", "double", "single")
+        mapping[key] = resolve_plain(plain) if plain is not None else double if double is not None else single_quoted
+        return piece.data
+    loaded = clean_documents(f"k:{value_text}\n")  # the rest as the loader reads them, by themselves
+    if loaded is None or len(loaded[0]) != 1:
+        return None
+    single = loaded[0][0]
+    if not isinstance(single, YMap) or list(single) != ["k"] or isinstance(single["k"], (YMap, YList)):
+        return None
+    mapping[key] = single["k"]
+    return piece.data
+
+
+# A value the loader would read without its parser: after the blanks, a plain scalar of ASCII letters,
+# digits and ``_ .,/()+-`` that starts with a letter, digit or ``_`` (so no indicator, no ``: ``, no `` #``;
+# YAML drops the blanks around it and the loader resolves it with resolve_plain), or a quoted scalar of
+# printable characters without quotes or backslashes inside (so nothing is escaped or folded), then blanks.
+_SIMPLE = re.compile(r" +(?:(?P<plain>[A-Za-z0-9_][A-Za-z0-9_ .,/()+-]*?)"
+                     r"|\"(?P<double>[^\"\\\x00-\x1f\x7f-\x9f\ufffe\uffff]*)\""
+                     r"|'(?P<single>[^'\x00-\x1f\x7f-\x9f\ufffe\uffff]*)') *\Z")
 
 
 def _pieces(text: str) -> list[str]:
@@ -120,11 +291,22 @@ def _pieces(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(cuts, cuts[1:])]  # noqa: B905 - one shorter by design
 
 
-def _parse(piece: str) -> tuple[DocState, ...] | None:
-    items = list(iter_documents(piece))
-    if any(isinstance(item, LoadProblem) for item in items):
-        return None
-    return _states(item for item in items if not isinstance(item, LoadProblem))
+_AFTER_MARKER = ("", " ", "\t", "\n")
+
+
+# line breaks other than LF (YAML counts them, so the parser's line numbers would not be the text's)
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def _parse(piece: str) -> _Piece:
+    loaded = clean_documents(piece)
+    if loaded is None:
+        return _Piece(piece, None)
+    documents, lines = loaded
+    states = _states((0, data) for data in documents)
+    if len(documents) == 1 and not any(c in piece for c in _OTHER_BREAKS):
+        return _Piece(piece, states, documents[0], lines[0])
+    return _Piece(piece, states)
 
 
 def _states(items: Iterable[tuple[int, Any]]) -> tuple[DocState, ...]:

@@ -3,26 +3,26 @@
 Only hex object names come from ``git log`` (``--format=%H %P`` with ``-z --raw``): every text of a
 commit (author, dates, message) is read from the commit object itself, which ``git cat-file --batch``
 sends with its length, so nothing a commit holds can end one record and start another. With ``-z``, each
-raw entry's path ends at a NUL, and a path cannot hold one. One ``git cat-file --batch`` reads commits
-and blobs while the log still streams in (a thread reads its answers), so git and Python work side by
-side; each blob is read into its documents by :class:`fitsm_kit.gitcontrol.docread.Reader`.
+raw entry's path ends at a NUL, and a path cannot hold one. One ``git cat-file --batch`` then reads the
+commits and blobs the log named (git unpacks while Python parses what it already sent); each blob is read
+into its documents by :class:`fitsm_kit.gitcontrol.docread.Reader`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import sys
-import threading
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol.docread import DocState, Reader
+from fitsm_kit.gitcontrol.docread import DocState, Reader, Version
 from fitsm_kit.gitcontrol.repo import popen_git, wait_git
 
 LOG_FORMAT = "%H %P"
@@ -116,29 +116,44 @@ def parse_log(stream: IO[bytes]) -> Iterator[Raw]:
 
 
 class Objects:
-    """Commit objects, and the documents in each blob, read by one ``git cat-file --batch`` while the log
-    is still being parsed: a thread reads its answers, so git and Python work side by side."""
+    """Commit objects, and the documents in each blob, read by one ``git cat-file --batch`` once the log has
+    named them all, in the order asked.
+
+    One thread reads everything: with a second thread reading cat-file's answers while the first parsed the
+    log, each answer waited for the interpreter lock (measured: 3 s of 9 s on 20,000 commits). Asking for a
+    blob together with the blob of the next newer version of the same file (``base``, asked before it) lets
+    the reader derive a version that differs from it in one line instead of parsing it
+    (:class:`~fitsm_kit.gitcontrol.docread.Reader`).
+    """
 
     def __init__(self, top: Path) -> None:
         self.top = top
-        self.documents: dict[str, tuple[DocState, ...]] = {}
-        self._reader = Reader()
-        self.commits: dict[str, bytes] = {}
+        self._order: list[str] = []
         self._asked = {NO_BLOB}
-        self._failed: BaseException | None = None
-        self._proc = popen_git(top, "cat-file", "--batch")
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
+        self._base: dict[str, str] = {}
 
-    def want(self, sha: str) -> None:
+    def want(self, sha: str, base: str | None = None) -> None:
+        """Ask for the object ``sha``; ``base``: a blob asked before, the next newer version of the same file."""
         if sha not in self._asked:
             self._asked.add(sha)
-            assert self._proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):  # cat-file stopped: close() says why
-                self._proc.stdin.write(f"{sha}\n".encode())
+            self._order.append(sha)
+            if base is not None and base in self._asked and base != NO_BLOB:
+                self._base[sha] = base
 
-    def _read(self) -> None:
-        out = self._proc.stdout
+    def read(self) -> tuple[dict[str, tuple[DocState, ...]], dict[str, bytes]]:
+        """The documents of each blob asked for and each commit object."""
+        documents: dict[str, tuple[DocState, ...]] = {}
+        commits: dict[str, bytes] = {}
+        if not self._order:
+            return documents, commits
+        reader = Reader()
+        needed = set(self._base.values())
+        versions: dict[str, Version] = {}  # read, and the base of a blob not read yet
+        with tempfile.TemporaryFile() as asked:
+            asked.write("".join(f"{sha}\n" for sha in self._order).encode())
+            asked.seek(0)
+            proc = popen_git(self.top, "cat-file", "--batch", "--buffer", stdin=asked)  # all asked: no flushes
+        out = proc.stdout
         assert out is not None
         try:
             while header := out.readline():
@@ -147,23 +162,18 @@ class Objects:
                     continue
                 size = int(fields[2])
                 data = out.read(size + 1)[:size]
+                sha = fields[0].decode()
                 if fields[1] == b"commit":
-                    self.commits[fields[0].decode()] = data
-                else:
-                    self.documents[fields[0].decode()] = self._reader.documents(data)
-        except BaseException as e:  # noqa: BLE001 - handed to close(), in the thread that can report it
-            self._failed = e
-
-    def close(self) -> tuple[dict[str, tuple[DocState, ...]], dict[str, bytes]]:
-        """Wait for the answers to everything asked; the documents of each blob and each commit object."""
-        assert self._proc.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self._proc.stdin.close()
-        self._thread.join()
-        wait_git(self._proc, self.top, "cat-file")
-        if self._failed is not None:
-            raise self._failed
-        return self.documents, self.commits
+                    commits[sha] = data
+                    continue
+                base = self._base.get(sha)
+                version = reader.read(data, versions.pop(base, None) if base is not None else None)
+                documents[sha] = version.states
+                if sha in needed:
+                    versions[sha] = version
+        finally:
+            wait_git(proc, self.top, "cat-file")
+        return documents, commits
 
 
 def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
@@ -205,15 +215,26 @@ def _ident(sha: str, what: str, value: bytes) -> tuple[str, str, str]:
 
 def _iso_date(sha: str, what: str, seconds: str, zone: str) -> str:
     try:
-        sign = -1 if zone[:1] == "-" else 1
-        if len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
-            raise ValueError(zone)
-        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        moment = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=int(seconds))
-        return moment.astimezone(dt.timezone(offset)).isoformat()
+        return _iso(seconds, zone)
     except (ValueError, OverflowError):
         raise UnreadableCommit(f"commit {sha}: its {what} date ({seconds} {zone}) is outside the supported range "
                                "(years 1 to 9999); rewrite the commit with a real date") from None
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@functools.lru_cache(maxsize=4096)  # a commit's author and committer dates are mostly the same
+def _iso(seconds: str, zone: str) -> str:
+    return (_EPOCH + dt.timedelta(seconds=int(seconds))).astimezone(_zone(zone)).isoformat()
+
+
+@functools.lru_cache(maxsize=256)
+def _zone(zone: str) -> dt.timezone:
+    if len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
+        raise ValueError(zone)
+    offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
+    return dt.timezone(-offset if zone[0] == "-" else offset)
 
 
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")

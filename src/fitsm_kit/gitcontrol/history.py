@@ -1,8 +1,9 @@
 """Per-document history: which documents each commit created, changed, re-stamped or deleted.
 
 One ``git log --raw`` lists the commits with the blobs each changed, and one ``git cat-file --batch``
-reads those blobs and the commit objects while the log still streams in (:mod:`.gitlog`); each blob is
-read into its documents as ``fitsm check`` reads them (:mod:`.docread`). Comparing a commit's documents
+reads those blobs and the commit objects (:mod:`.gitlog`); each blob is read into its documents as
+``fitsm check`` reads them (:mod:`.docread`), a version that differs from the next newer one in one
+``key: value`` line derived from it. Comparing a commit's documents
 before and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or
 deleted, so a document is followed by its id across renames, moves between files and files holding
 several documents. Merge commits are diffed against their first parent: what a merged pull request
@@ -42,7 +43,7 @@ from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 4  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 5  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
@@ -83,27 +84,29 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
         args.append(f"--relative={prefix}/")
     args += [head, "--not", base.head] if base is not None else [head]
 
+    chosen: dict[str, bool] = {}  # a path recurs in many commits
+
     def selected(path: str) -> bool:
-        return is_sms_path(path, exclude)
+        if path not in chosen:
+            chosen[path] = is_sms_path(path, exclude)
+        return chosen[path]
 
     raw: dict[str, Raw] = {}
     objects = Objects(top)
+    log = popen_git(top, *args)
     try:
-        log = popen_git(top, *args)
-        try:
-            assert log.stdout is not None
-            for item in parse_log(log.stdout):
-                raw[item.sha] = item
-                objects.want(item.sha)
-                for old, new, old_path, new_path in item.entries:
-                    if selected(old_path):
-                        objects.want(old)
-                    if selected(new_path):
-                        objects.want(new)
-        finally:
-            wait_git(log, top, "log")
+        assert log.stdout is not None
+        for item in parse_log(log.stdout):
+            raw[item.sha] = item
+            objects.want(item.sha)
+            for old, new, old_path, new_path in item.entries:
+                if selected(new_path):
+                    objects.want(new)
+                if selected(old_path):  # the log runs newest first: the newer version is the base of the older
+                    objects.want(old, new if selected(new_path) else None)
     finally:
-        documents, commits = objects.close()
+        wait_git(log, top, "log")
+    documents, commits = objects.read()
     order = commit_order(head, raw, base.head if base is not None else None)
     if order is None:
         return None
@@ -151,10 +154,18 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         before: dict[str, tuple[DocState, str]] = {}
         after: dict[str, tuple[DocState, str]] = {}
         for old, new, old_path, new_path in item.entries:
+            was_docs, now_docs = blobs.get(old, ()), blobs.get(new, ())
+            if len(item.entries) == 1 and _same_ids(was_docs, now_docs) and selected(old_path) and selected(new_path):
+                # the usual commit: one file, the same documents before and after; only those that differ
+                # can be a change (an equal state is none), which is what comparing them all would find
+                for old_doc, new_doc in zip(was_docs, now_docs):  # noqa: B905 - the same length
+                    if old_doc != new_doc:
+                        before[old_doc.id], after[new_doc.id] = (old_doc, old_path), (new_doc, new_path)
+                continue
             if selected(old_path):
-                before.update((d.id, (d, old_path)) for d in blobs.get(old, ()))
+                before.update((d.id, (d, old_path)) for d in was_docs)
             if selected(new_path):
-                after.update((d.id, (d, new_path)) for d in blobs.get(new, ()))
+                after.update((d.id, (d, new_path)) for d in now_docs)
         found: list[tuple[str, str, str, str | None, str]] = []
         for doc_id in before.keys() | after.keys():
             was, now = before.get(doc_id), after.get(doc_id)
@@ -177,3 +188,11 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         index = len(history.commits) - 1
         for doc_id, what, path, version, content in sorted(found):
             docs.setdefault(doc_id, []).append(Change(index, what, path, version, content))
+
+
+def _same_ids(was: tuple[DocState, ...], now: tuple[DocState, ...]) -> bool:
+    """Whether two versions of a file hold the same documents (ids, in the same order, each once)."""
+    if len(was) != len(now):
+        return False
+    ids = [d.id for d in was]
+    return ids == [d.id for d in now] and len(set(ids)) == len(ids)

@@ -20,6 +20,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from fitsm_kit.errors import FitsmError
 
@@ -98,14 +99,15 @@ def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, st
     return done.stdout
 
 
-def popen_git(cwd: Path, *args: str) -> subprocess.Popen[bytes]:
-    """Start ``git ARGS`` in ``cwd`` with pipes for stdin, stdout and stderr, to stream what it says.
+def popen_git(cwd: Path, *args: str, stdin: IO[bytes] | int = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    """Start ``git ARGS`` in ``cwd`` with pipes for stdout and stderr (and stdin, unless ``stdin`` is a file
+    to read), to stream what it says.
 
     Finish with :func:`wait_git`. Its stderr is read only at the end: git says little there.
     """
     try:
         return subprocess.Popen(git_command(cwd, *args), cwd=cwd, env=git_env(),
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError, io_error
-from fitsm_kit.sms.config import CONFIG_NAME, DEFAULT_EXCLUDE
-from fitsm_kit.sms.loader import LoadProblem, read_file
+from fitsm_kit.sms.files import LoadProblem, read_file
+from fitsm_kit.sms.root import CONFIG_NAME, DEFAULT_EXCLUDE
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ code runs. See the README's design notes for the measurements behind this choice
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +18,19 @@ from typing import Any, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+# re-exported: read and reported here as before the move to the lighter files module
+from fitsm_kit.sms.files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from fitsm_kit.sms.files import LoadProblem as LoadProblem
+from fitsm_kit.sms.files import read_file as read_file
+
 Pos = tuple[int, int]  # 1-based line and column
 
-# The composer needs up to ~330 bytes of memory per byte of hostile input (measured with `{a,a,a,...}`),
-# so 2 MiB keeps one file under ~700 MiB; see docs/threat-model.md for every limit and why.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES_PER_FILE = 1_000_000  # after alias expansion; bounds "billion laughs"
 MAX_PARSE_DEPTH = 1000  # what libyaml >= 0.2.6 enforces itself; checked first on older versions
 
 _CParser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ONE_LINE_STYLES = (None, "", "'", '"')  # plain (libyaml says "", pure Python None), quoted; not | or >
 _PLAIN = "?plain"
 _TAG = "tag:yaml.org,2002:"
 
@@ -66,17 +67,6 @@ class YFloat(float):
     """A float that remembers how it was written (``1.10`` is not ``1.1`` as a version)."""
 
     source: str
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    """Something that stops a file or one of its documents from loading."""
-
-    line: int
-    col: int
-    message: str
-    fix: str
-    error: OSError | None = None  # the file could not be read at all (permissions, I/O): not a finding
 
 
 @dataclass
@@ -157,11 +147,19 @@ def _pos(node: Node) -> Pos:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Builder:
-    """Turns one document's node graph into YMap / YList / scalars."""
+# line (0-based) -> (the block mapping, the key, the key's column) of a line that holds one entry of a block
+# mapping whose key is plain and whose value is a plain or quoted scalar on that same line
+Lines = dict[int, tuple["YMap", str, int]]
 
-    def __init__(self) -> None:
+
+class _Builder:
+    """Turns one document's node graph into YMap / YList / scalars; with ``lines``, also records which lines
+    hold a whole ``key: scalar`` entry of a block mapping (what history needs to derive a version whose only
+    change is such a line, see :mod:`fitsm_kit.gitcontrol.docread`)."""
+
+    def __init__(self, lines: Lines | None = None) -> None:
         self.count = 0
+        self.lines = lines
 
     def build(self, node: Node, depth: int = 0) -> Any:
         # This walk is the loader's hot path (every node of every file): plain scalars are handled
@@ -195,6 +193,7 @@ class _Builder:
         self._check_tag(node, "map")
         mapping = YMap(_pos(node))
         key_pos, value_pos = mapping.key_pos, mapping.value_pos
+        lines = self.lines if self.lines is not None and not node.flow_style else None
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 raise _LoadError(key_node, "a mapping key must be a plain value", "use a string key")
@@ -213,6 +212,9 @@ class _Builder:
             key_pos[key] = (mark.line + 1, mark.column + 1)
             mark = value_node.start_mark
             value_pos[key] = (mark.line + 1, mark.column + 1)
+            if (lines is not None and type(value_node) is ScalarNode and value_node.style in _ONE_LINE_STYLES
+                    and key_node.tag == _PLAIN and key_node.start_mark.line == value_node.end_mark.line):
+                lines[mark.line] = (mapping, key, key_node.start_mark.column)
         if self.count > MAX_NODES_PER_FILE:
             self._too_many(node)
         return mapping
@@ -355,8 +357,30 @@ def _document_starts(text: str) -> list[Pos]:
     return starts
 
 
-def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | None]:
-    """Yield the documents of ``text``; return where a syntax error stopped the parser, if one did."""
+def clean_documents(text: str) -> tuple[list[Any], list[Lines]] | None:
+    """The data of every document of ``text`` and, per document, its :data:`Lines`, exactly as
+    :func:`iter_documents` loads them; None when anything in ``text`` does not load cleanly (a syntax error,
+    a bad tag, a duplicate key, a limit), where :func:`iter_documents` would report or recover."""
+    if too_deep(text) is not None:
+        return None
+    documents: list[Any] = []
+    lines: list[Lines] = []
+    parse = _parse(text, lines)
+    try:
+        while True:
+            item = next(parse)
+            if isinstance(item, LoadProblem):
+                return None
+            documents.append(item[1])
+    except StopIteration as stop:
+        if stop.value is not None:
+            return None  # a syntax error ended the parse
+    return documents, lines
+
+
+def _parse(text: str, lines: list[Lines] | None = None) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | None]:
+    """Yield the documents of ``text``; return where a syntax error stopped the parser, if one did. With
+    ``lines``, each document's :data:`Lines` are appended to it."""
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -364,7 +388,11 @@ def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | No
             if node is None:  # pragma: no cover - check_node guarantees a node
                 break
             try:
-                yield (_pos(node)[0], _Builder().build(node))
+                if lines is None:
+                    yield (_pos(node)[0], _Builder().build(node))
+                    continue
+                lines.append({})
+                yield (_pos(node)[0], _Builder(lines[-1]).build(node))
             except _LoadError as err:
                 yield LoadProblem(*err.pos, err.message, err.fix)
             except RecursionError:
@@ -381,26 +409,6 @@ def _parse(text: str) -> Generator[tuple[int, Any] | LoadProblem, None, Pos | No
     finally:
         loader.dispose()
     return None
-
-
-def read_file(path: Path) -> bytes | LoadProblem:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, else why not; never blocks on a FIFO."""
-    try:
-        # O_NONBLOCK: opening a FIFO named *.yaml would otherwise wait for a writer forever
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb", buffering=0) as file:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return LoadProblem(1, 1, "not a regular file", "replace it with a YAML file")
-            data = file.read() if info.st_size <= MAX_FILE_BYTES else b""
-    except OSError as err:
-        return LoadProblem(1, 1, f"cannot read file: {err.strerror or err}",
-                           "check the file's permissions and that it exists", err)
-    size = max(info.st_size, len(data))  # it may have grown while it was read
-    if size > MAX_FILE_BYTES:
-        return LoadProblem(1, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
-                           "split it into smaller documents")
-    return data
 
 
 def load_file(path: Path, display: str) -> LoadedFile:

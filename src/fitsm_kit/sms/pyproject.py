@@ -8,11 +8,6 @@ from typing import Any
 
 from fitsm_kit.errors import FitsmError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 PYPROJECT = "pyproject.toml"
 TABLE = "[tool.fitsm]"
 
@@ -29,6 +24,11 @@ def tool_table(path: Path) -> Any:
         raise FitsmError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
     if "fitsm" not in text:
         return None
+    # imported here: most SMS have no pyproject.toml, and a replayed check should not pay for the parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -1,0 +1,230 @@
+"""Replaying a check: when no input of ``fitsm check`` changed, print what the last run printed.
+
+A pre-commit hook or an editor runs the same ``fitsm check`` again and again. Even with the result cache
+(:mod:`.cache`) such a run imported the command-line framework, the pydantic models and every rule
+(~0.3 s) before it found its cached result. This module lets :mod:`fitsm_kit.cli` answer from a record of
+the last run's output — its standard output and error, in the order written, and its exit code — having
+imported only what reads the inputs: no pydantic, no YAML parser, no rule, no typer, no rich.
+
+The record is used only when its key matches, and the key covers every input of the run:
+
+- the program: fitsm-kit's version and code (every ``.py`` / ``.yaml`` file of the package, by size and
+  modification time), the installed distributions (names and versions in ``site-packages``), Python;
+- the invocation: the arguments, the working directory, the whole environment (locale, colours, CI
+  variables, ``GIT_INDEX_FILE``, ``FITSM_CACHE_KEY``…), which standard streams are terminals and their size;
+- the date that counts as today (the configuration's ``as_of`` and ``--as-of`` are in the bytes and
+  arguments above);
+- the SMS: its root, the bytes of ``fitsm.yaml``, ``pyproject.toml`` and ``fitsm-baseline.json`` there, and
+  the name, link status and bytes of every SMS file (discovered with the exclusions the configuration
+  gave the recorded run: the configuration's bytes are in the key, so they are the same);
+- Git: HEAD, the branch it names, every branch and remote ref, packed refs, replace refs, grafts, the
+  shallow list, the index (path, size, modification time) and what ``git status`` reports below the SMS
+  (staged, modified and untracked files, after every ignore rule).
+
+The full run takes a :func:`snapshot` of everything but the SMS files before it starts and again after
+it printed; the record is stored only when both agree (nothing changed under the run), and its key
+hashes exactly the SMS bytes that run checked. Like the result cache, the record lives inside ``.git``
+(or the user's cache directory) and is sealed with the per-user key (:mod:`fitsm_kit.sealed`), so a
+record copied from elsewhere is never replayed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitsm_kit import __version__, sealed
+from fitsm_kit.errors import FitsmError
+from fitsm_kit.gitcontrol.repo import cache_dir, run_git, work_tree
+from fitsm_kit.sms.discovery import Source, read_sources
+from fitsm_kit.sms.files import LoadProblem, read_file
+from fitsm_kit.sms.pyproject import PYPROJECT
+from fitsm_kit.sms.root import CONFIG_NAME
+
+FORMAT = 1
+NAME = "last-output.json"
+BASELINE = "fitsm-baseline.json"  # engine.baseline.FILE; a test keeps them equal (importing it costs)
+_PACKAGE = Path(__file__).resolve().parent.parent  # fitsm_kit
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a run printed: (stream, text) in the order written (1 standard output, 2 standard error), and
+    its exit code."""
+
+    chunks: tuple[tuple[int, str], ...]
+    code: int
+
+
+def code_fingerprint() -> str:
+    """Changes whenever fitsm-kit's code or data changes, also in an editable install without a version bump."""
+    stats = sorted((str(p.relative_to(_PACKAGE)), p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".txt"))
+    return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
+
+
+def snapshot(root: Path, argv: Sequence[str]) -> str | None:
+    """The digest of every input of ``fitsm ARGV`` but the SMS files; None when part of it cannot be read
+    (then nothing is recorded or replayed)."""
+    try:
+        parts = [str(FORMAT), __version__, code_fingerprint(), _distributions(), sys.version, sys.executable,
+                 json.dumps(list(argv)), os.getcwd(), json.dumps(sorted(os.environ.items())), _terminals(),
+                 dt.date.today().isoformat(), str(root.resolve())]
+        for name in (CONFIG_NAME, PYPROJECT, BASELINE):
+            parts.append(_file(root / name))
+        parts.append(git_state(root))
+    except (OSError, ValueError, FitsmError):
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def key(state: str, exclude: Sequence[str], sources: Sequence[Source]) -> str | None:
+    """The key of a run with inputs ``state`` (a :func:`snapshot`) that checked ``sources``; None when a file
+    could not be read (its bytes are not known, so nothing is recorded)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{state}\0{json.dumps(list(exclude))}\0".encode())
+    for source in sources:
+        if source.data is None:
+            return None
+        digest.update(f"\0{source.rel}\0{source.link}\0{len(source.data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(source.data)
+    return digest.hexdigest()
+
+
+def load(root: Path, state: str) -> Output | None:
+    """The recorded output of the last run on this SMS when its key matches a run with inputs ``state`` (a
+    :func:`snapshot`) and the SMS files as they are now; None otherwise."""
+    try:
+        data = sealed.unseal(_context(root), (cache_dir(root) / NAME).read_bytes())
+        if data is None:
+            return None
+        record = json.loads(data.decode("ascii"))
+        exclude = [str(p) for p in record["exclude"]]
+        sources = read_sources(root, exclude)
+        if key(state, exclude, sources) != record["key"]:
+            return None
+        chunks = tuple((int(fd), str(text)) for fd, text in record["chunks"])
+        if any(fd not in (1, 2) for fd, _ in chunks):
+            return None
+        return Output(chunks, int(record["code"]))
+    except Exception:  # noqa: BLE001 - a missing, old, damaged or unreadable record is a miss: the full run decides
+        return None
+
+
+def store(root: Path, record_key: str, exclude: Sequence[str], output: Output) -> None:
+    """Record ``output`` under ``record_key``; any failure only means the next run is a full one."""
+    payload = {"key": record_key, "exclude": list(exclude), "chunks": [list(c) for c in output.chunks],
+               "code": output.code}
+    blob = sealed.seal(_context(root), json.dumps(payload).encode("ascii"))  # ASCII: lone surrogates survive
+    if blob is None:
+        return
+    tmp = None
+    try:
+        directory = cache_dir(root)
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / f".{NAME}.{os.getpid()}.tmp"
+        tmp.write_bytes(blob)
+        os.replace(tmp, directory / NAME)
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _context(root: Path) -> str:
+    return f"replay\0{FORMAT}\0{root.resolve()}"
+
+
+def _file(path: Path) -> str:
+    """A file's bytes as a string for the key (hex), or why it has none."""
+    if not path.exists() and not path.is_symlink():
+        return "absent"
+    data = read_file(path)
+    if isinstance(data, LoadProblem):
+        raise OSError(f"{path}: {data.message}")
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _distributions() -> str:
+    """The names (with versions) of the distributions installed where Python finds packages."""
+    names = []
+    for entry in sys.path:
+        if entry.endswith("-packages") and os.path.isdir(entry):
+            names += sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info", ".pth")))
+    return "\n".join(names)
+
+
+def _terminals() -> str:
+    """Which standard streams are terminals, and the size of those that are: colours and widths follow them."""
+    parts = []
+    for fd in (0, 1, 2):
+        try:
+            parts.append(f"{fd}:{os.get_terminal_size(fd)}" if os.isatty(fd) else f"{fd}:-")
+        except OSError:
+            parts.append(f"{fd}:?")
+    return " ".join(parts)
+
+
+def git_state(root: Path) -> str:
+    """HEAD, every branch and remote ref, packed and replace refs, grafts, the shallow list and the index,
+    read from files, and what ``git status`` reports below the SMS. Every ref, not only the default
+    branch's: which branch is the default comes from the configuration, which this module does not parse.
+    The result cache (:mod:`.cache`) keys on it too."""
+    git_dir = cache_dir(root).parent
+    if git_dir.name != ".git" and not _is_file(git_dir / "HEAD"):
+        return "no-git"
+    common = git_dir
+    with contextlib.suppress(OSError):  # a linked worktree keeps its branches in the common directory
+        common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    parts = [f"{git_dir}", _text(git_dir / "HEAD"), _text(common / "packed-refs"), _text(common / "shallow"),
+             _text(git_dir / "shallow"), _text(common / "info" / "grafts")]
+    head = parts[1].strip()
+    if head.startswith("ref:"):
+        parts.append(_text(git_dir / head[4:].strip()) or _text(common / head[4:].strip()))
+    for where in ("refs/heads", "refs/remotes", "refs/replace"):
+        for directory, _, files in sorted(os.walk(common / where)):
+            parts += [f"{directory}/{name}={_text(Path(directory, name))}" for name in sorted(files)]
+    index = os.environ.get("GIT_INDEX_FILE") or str(git_dir / "index")
+    try:
+        st = os.stat(index)  # a relative GIT_INDEX_FILE is relative to the working directory, in the key
+        parts.append(f"{index}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}")
+    except OSError:
+        parts.append("no-index")
+    parts.append(_status(root))
+    return "\0".join(parts)
+
+
+def _status(root: Path) -> str:
+    """What git reports as changed below the SMS: staged, modified and untracked files that are not ignored
+    (history counts them as uncommitted changes). Asked from git, as history asks it, rather than modelled:
+    ignore rules come from many files and settings."""
+    top = work_tree(root)
+    if top is None:
+        return "no-work-tree"
+    real = root.resolve()
+    where = real.relative_to(top).as_posix() if real != top else "."
+    out = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", where)
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # an unreadable cache directory outside Git: there is no Git state to read
+        return False
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
