@@ -223,3 +223,14 @@ def test_a_random_history_replays_the_full_output(tmp_path: Path, seed: int) -> 
     assert not first.replayed and second.replayed
     assert same(second, first)
     assert same(fitsm(root, "--format", "json", "--no-cache"), first)
+
+
+def test_a_notice_about_a_damaged_cache_is_not_replayed_once_the_cache_is_rebuilt(repo: Path) -> None:
+    first = fitsm(repo)
+    shutil.rmtree(repo.parent / "config")  # another user's key: the history cache no longer verifies
+    rebuilt = fitsm(repo)
+    assert not rebuilt.replayed and "does not verify" in rebuilt.err
+    again = fitsm(repo)  # the history cache was rebuilt with this key: nothing to warn about any more
+    assert not again.replayed and "does not verify" not in again.err
+    assert (again.code, again.out) == (first.code, first.out)
+    assert fitsm(repo).replayed  # and that run, with no notice about caches, is replayed next time

@@ -104,7 +104,8 @@ def check_command(
         _emit(result, chosen, output, path, config)
     notices(result.notices)
     code = _exit_code(result, config)
-    fast.finish(config.exclude, sources, code)  # a run with the same inputs prints this again (cli.fast)
+    if not about_caches(result):
+        fast.finish(config.exclude, sources, code)  # a run with the same inputs prints this again (cli.fast)
     raise typer.Exit(code)
 
 
@@ -175,8 +176,17 @@ def check_at(path: Path, as_of: str | None, select: list[str] | None, ignore: li
             LEFT_FOR_EXIT.append(sms)
         except RuleCrash as crash:
             bug(f"rule {crash.rule} crashed", crash.__cause__)
-        notices([said] if (said := cache.store(root, cache_key, result)) else [])
+        if not about_caches(result):
+            notices([said] if (said := cache.store(root, cache_key, result)) else [])
     return result, config
+
+
+def about_caches(result: Result) -> bool:
+    """Whether ``result`` carries a notice about this run's caches, which a replayed or cached result would
+    repeat when it no longer holds (the damaged history cache is rebuilt by this run)."""
+    from fitsm_kit.gitcontrol.histcache import CACHE_NOTICE
+
+    return any(n.startswith(CACHE_NOTICE) for n in result.notices)
 
 
 def _pull_request(root: Path, result: Result, config: Config, ref: str, changed: set[str], *, no_cache: bool,

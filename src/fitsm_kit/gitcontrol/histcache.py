@@ -36,6 +36,10 @@ from fitsm_kit.gitcontrol.gitlog import Commit
 from fitsm_kit.gitcontrol.history import FORMAT, Change, History, build
 from fitsm_kit.gitcontrol.repo import run_git
 
+# How a notice about this run's history cache begins: a fact about the cache, not the SMS, so a result that
+# carries one is not stored for replay (the next run finds the cache rebuilt).
+CACHE_NOTICE = "the history cache "
+
 KEEP = 4  # history files kept: the current one and a few recent commits (other branches, the last push)
 _CANDIDATES = 8  # cached commits tried as a base, newest first
 _NAME = re.compile(r"history-([0-9a-f]{24})-([0-9a-f]{40}(?:[0-9a-f]{24})?)\.json\Z")
@@ -115,7 +119,7 @@ class _Cache:
             return None
         history = _decode(sealed.unseal(self.context(head), blob))
         if history is None or history.head != head:
-            notices.append(f"the history cache {path.name} does not verify (damaged, or sealed with another key): "
+            notices.append(f"{CACHE_NOTICE}{path.name} does not verify (damaged, or sealed with another key): "
                            "ignored, and history read from Git; to share the cache between CI runs, see "
                            "FITSM_CACHE_KEY in the README")
             return None
