@@ -317,6 +317,12 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
                 yield Problem(doc, ("spec", "targets", i), f"target {target.id} is evaluated per signatory in "
                               f"{last.id}, but not for {', '.join(left)}", f"add a result for {target.id} for each "
                               "signatory (fitsm evaluate --monitoring gives one per signatory)")
+        if any(r.service for r in mine):  # evaluated per service: then for every service the target names
+            named = target.services or (doc.spec.services if doc.kind == "SLA" else [])
+            if left := sorted(set(named) - {r.service for r in mine}):
+                yield Problem(doc, ("spec", "targets", i), f"target {target.id} is evaluated per service in "
+                              f"{last.id}, but not for {', '.join(left)}", f"add a result for {target.id} for each "
+                              "service (fitsm evaluate --monitoring gives one per service)")
 
 
 @rule("PR2.3", "sla-evaluated", kinds=("SLA",), evidence=agreements_in_force("SLA"),
@@ -327,7 +333,8 @@ def sla_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     The evaluation interval is the shortest ``period`` of the SLA's targets (default ``P1M``). The
     latest AgreementEvaluation's period must end within one interval (plus grace) of ``--as-of``, and
     it must have a result for every target. A new SLA is due its first evaluation one interval after
-    its validity starts.
+    its validity starts. A target evaluated per service (results with ``service``) has a result for every
+    service it names (``targets[].services``, else the services the SLA lists).
     """
     yield from evaluation_problems(doc, ctx)
 
