@@ -125,9 +125,12 @@ def roles_intact(*roles: Role) -> Evidence:
 
 def either(*groups: set[str] | None) -> set[str] | None:
     """The union of some holders, or None when any of them cannot be told."""
-    if any(g is None for g in groups):
-        return None
-    return set().union(*groups)  # type: ignore[arg-type]
+    union: set[str] = set()
+    for group in groups:
+        if group is None:
+            return None
+        union |= group
+    return union
 
 
 def top_management(ctx: Context) -> set[str]:
@@ -163,13 +166,12 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
                          what: str) -> Iterator[Problem]:
     """``doc`` records a recent attestation of ``requirement`` by one of ``accepted`` (described as ``who``).
 
-    ``accepted`` None: who may attest cannot be told (see :func:`holders`); the attestations are checked
-    for existence only.
-
     An attestation (``metadata.attestations``: requirement, statement, by, role, on) is a person's
     recorded statement that a requirement needing judgement is met. The latest attestation by an
     accepted person counts; it must say in which role it is given, and it holds for the document's
     review interval (12 months when it has none) plus the grace period. ``what`` is what it attests.
+    ``accepted`` None: who may attest cannot be told (see :func:`holders`); only that one is recorded is
+    checked.
     """
     found = [(i, a) for i, a in enumerate(doc.model.metadata.attestations) if a.requirement == requirement]
     entry = f"requirement: {requirement}, statement, by, role, on"

@@ -48,8 +48,9 @@ def placeholder_text(doc: Doc, ctx: Context) -> Iterator[Problem]:
     an id belongs (``owner: TODO``) is reported once, as the unresolved reference it is, under the
     requirement that asks for that reference.
     """
-    refs = {ref.loc for ref in references(doc.model)}
-    for loc, text in placeholders(doc.raw):
+    found = placeholders(doc.raw)
+    refs = {ref.loc for ref in references(doc.model)} if found else set()
+    for loc, text in found:
         if loc in refs:
             continue
         shown = " ".join(text.split())
