@@ -80,6 +80,15 @@ def new_sms(base: Path) -> Path:
     return root
 
 
+def import_into_new_sms(tmp: str, records: Any, name: str = "records.json") -> tuple[Path, int, str, str]:
+    """A new SMS under ``tmp`` and what ``fitsm import eosc`` said of ``records`` written there as JSON."""
+    root = new_sms(Path(tmp))
+    source = Path(tmp) / name
+    source.write_text(json.dumps(records), encoding="utf-8")
+    code, out, err = run("import", "eosc", source, "--sms", root)
+    return root, code, out, err
+
+
 def exported(root: Path) -> list[dict[str, Any]]:
     code, out, err = run("export", "eosc", "--sms", root, "--format", "json")
     assert code == 0, err
@@ -93,14 +102,11 @@ def exported(root: Path) -> list[dict[str, Any]]:
 @given(BATCH)
 def test_import_then_export_gives_every_record_back(records: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = new_sms(Path(tmp))
-        source = Path(tmp) / "records.json"
-        source.write_text(json.dumps(records), encoding="utf-8")
-        code, out, err = run("import", "eosc", source, "--sms", root)
+        root, code, out, err = import_into_new_sms(tmp, records)
         assert code == 0, out + err
         assert by_id(exported(root)) == by_id(records)
         before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
-        code, out, _ = run("import", "eosc", source, "--sms", root)
+        code, out, _ = run("import", "eosc", Path(tmp) / "records.json", "--sms", root)  # the same again
         assert code == 0 and "nothing changed" in out
         assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
 
@@ -148,10 +154,7 @@ def test_fields_outside_the_profile_come_back_too(records: list[dict[str, Any]],
         record["service"].update(data.draw(EXTRA))
         record.update(data.draw(EXTRA))
     with tempfile.TemporaryDirectory() as tmp:
-        root = new_sms(Path(tmp))
-        source = Path(tmp) / "records.json"
-        source.write_text(json.dumps(records), encoding="utf-8")
-        code, out, err = run("import", "eosc", source, "--sms", root)
+        root, code, out, err = import_into_new_sms(tmp, records)
         assert code == 0, out + err
         code, out, err = run("export", "eosc", "--sms", root, "--format", "json")
         assert code == 0, err
@@ -161,7 +164,7 @@ def test_fields_outside_the_profile_come_back_too(records: list[dict[str, Any]],
             known = {k: v for k, v in record.items() if k in FIELDS}
             known["service"] = {k: v for k, v in record["service"].items() if k in FIELDS}
             jsonschema.validate(known, SCHEMA)
-        code, out, _ = run("import", "eosc", source, "--sms", root)
+        code, out, _ = run("import", "eosc", Path(tmp) / "records.json", "--sms", root)  # the same again
         assert code == 0 and "nothing changed" in out
 
 
@@ -218,10 +221,7 @@ def test_record_text_reaches_the_terminal_inert(fuzz: dict[str, str], valid: boo
     if not valid:
         service["trl"], service["webpage"] = fuzz["trl"], fuzz["webpage"]
     with tempfile.TemporaryDirectory() as tmp:
-        root = new_sms(Path(tmp))
-        source = Path(tmp) / "record.json"
-        source.write_text(json.dumps(record), encoding="utf-8")
-        code, out, err = run("import", "eosc", source, "--sms", root)
+        root, code, out, err = import_into_new_sms(tmp, record, "record.json")
         assert code in (0, 1), err
         assert_inert(out + err)
         for fmt in ("yaml", "json"):
