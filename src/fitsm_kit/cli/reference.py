@@ -9,8 +9,6 @@ import typer
 
 from fitsm_kit.cli.common import app, complete_kinds, out, requirement_key
 from fitsm_kit.errors import FitsmError, did_you_mean
-from fitsm_kit.model import catalogue
-from fitsm_kit.rules.structural import STRUCTURAL
 
 
 @app.command("explain")
@@ -18,7 +16,9 @@ def explain_command(
     requirement: Annotated[str, typer.Argument(help="A requirement ID (PR2.2) or a rule name.")],
 ) -> None:
     """Print a requirement's FitSM-1 text, the rules that check it and the evidence they accept."""
+    from fitsm_kit.model import catalogue
     from fitsm_kit.rules import REGISTRY
+    from fitsm_kit.rules.structural import STRUCTURAL
 
     reqs = catalogue.requirements()
     if requirement in REGISTRY or requirement in STRUCTURAL:
@@ -54,6 +54,7 @@ def explain_command(
 def rules_command() -> None:
     """List every rule with its requirement and summary."""
     from fitsm_kit.rules import REGISTRY
+    from fitsm_kit.rules.structural import STRUCTURAL
 
     for name, (req, summary) in STRUCTURAL.items():
         out.print(f"{req:<6} {name:<36} {summary}", markup=False)

@@ -16,6 +16,7 @@ from fitsm_kit.engine.selection import rule_requirements, selected
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
+from fitsm_kit.gitcontrol.reading import Begun
 from fitsm_kit.model.base import Status
 from fitsm_kit.rules.base import REGISTRY, Context, Rule, run
 from fitsm_kit.sms.config import Config, config_name
@@ -37,31 +38,33 @@ def check(root: Path, config: Config, as_of: dt.date) -> Result:
 
 
 def check_sms(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None = None, *,
-              approval_base: str | None = None) -> tuple[Sms, Result]:
+              approval_base: str | None = None, history: Begun | None = None) -> tuple[Sms, Result]:
     """:func:`check`, and the SMS index it built (for commands that show the SMS too, like render).
 
     ``sources``: the SMS files as the caller already read them (see :func:`load_sms`).
     ``approval_base``: the branch a pull request targets; changes on HEAD are pending approval against
     it (without it: against the default branch, when HEAD is not on it).
+    ``history``: what :func:`fitsm_kit.gitcontrol.reading.start` returned for ``root`` and ``config``, when
+    the caller began reading history before importing this module (used when a selected rule needs it).
     """
     # The SMS is a large tree of objects without reference cycles: the cyclic collector would rescan it
     # again and again as it grows (half of the load time at 5,000 documents) and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, config, as_of, sources, approval_base)
+        return _check(root, config, as_of, sources, approval_base, history)
     finally:
         if collecting:
             gc.enable()
 
 
 def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | None,
-           approval_base: str | None) -> tuple[Sms, Result]:
+           approval_base: str | None, history: Begun | None) -> tuple[Sms, Result]:
     out = Collector(config_name(root))
     chosen = [r for r in REGISTRY.values() if selected(r.name, r.requirement, config.select, config.ignore)]
     chosen.sort(key=lambda r: r.history)  # rules that need Git history last, while it is read
     git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen),
-                                  base=approval_base)
+                                  base=approval_base, started=history)
     sms, files = load_sms(root, config, as_of, out, sources)
     check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)

@@ -1,33 +1,29 @@
 """Document control from Git: what rules and ``fitsm history`` know about each document's history.
 
 :func:`for_check` decides whether history can be trusted (degraded modes become one notice each, never
-wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`start` and
-:func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
+wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`.reading.start`
+and :func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
 accept Git evidence call ``ctx.history.last_review(doc_id)`` (None when there is no Git evidence).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol import branch, histcache, history
-from fitsm_kit.gitcontrol import repo as gitrepo
+from fitsm_kit.gitcontrol import branch, history
 from fitsm_kit.gitcontrol.branch import BranchState
 from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.evidence import Event, People, events, pull_request
 from fitsm_kit.gitcontrol.history import Change, Commit
-from fitsm_kit.gitcontrol.repo import cache_dir
+from fitsm_kit.gitcontrol.reading import SKIPPED, Begun, Started, start
 from fitsm_kit.gitcontrol.signatures import TRUSTED, KeyRing, Signature, keyring, verify
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import is_sms_path
 from fitsm_kit.sms.index import Sms
 from fitsm_kit.sms.loader import LoadProblem, read_file
-
-FULL_HISTORY_FIX = "fetch the full history: actions/checkout with fetch-depth: 0 (GitLab CI: GIT_DEPTH: 0)"
 
 
 @dataclass(frozen=True)
@@ -146,17 +142,19 @@ class HistorySource:
     """The history rules read as ``ctx.history``.
 
     With ``prefetch`` reading starts at once, before the SMS is loaded (a cache miss is built on another
-    core); without, when a rule first asks: a check whose selected rules never do runs no git and gives
-    no notice about Git.
+    core), unless ``started`` (what :func:`~.reading.start` returned for ``root`` and ``config``) shows it
+    began earlier; without ``prefetch``, when a rule first asks: a check whose selected rules never do runs
+    no git and gives no notice about Git.
     """
 
-    def __init__(self, root: Path, config: Config, *, prefetch: bool = False, base: str | None = None) -> None:
+    def __init__(self, root: Path, config: Config, *, prefetch: bool = False, base: str | None = None,
+                 started: Begun | None = None) -> None:
         self.root, self.config, self.base = root, config, base
         self.notices: tuple[str, ...] = ()
-        self._started: tuple[_Started | None, tuple[str, ...]] | None = None
+        self._started = started if prefetch else None
         self._history: GitHistory | None = None
         self._done = False
-        if prefetch:
+        if prefetch and started is None:
             self._started = start(root, config)
 
     def get(self, sms: Sms) -> GitHistory | None:
@@ -167,18 +165,6 @@ class HistorySource:
             self._done = True
         return self._history
 
-
-@dataclass(frozen=True)
-class _Started:
-    root: Path
-    prefix: str
-    state: gitrepo.RepoState
-    data: Callable[[], history.History]
-    changed: Callable[[], tuple[str, ...]]  # paths (relative to the Git top) that differ from HEAD
-    exclude: tuple[str, ...]  # the configuration's exclude globs: history reads the files check reads
-
-
-_SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
 
 
 def for_check(root: Path, sms: Sms, *, explicit: bool = False, base: str | None = None
@@ -193,37 +179,7 @@ def for_check(root: Path, sms: Sms, *, explicit: bool = False, base: str | None 
     return finish(started, sms, base, signatures=explicit) if started is not None else (None, notices)
 
 
-def start(root: Path, config: Config, *, explicit: bool = False) -> tuple[_Started | None, tuple[str, ...]]:
-    """Decide whether history can be trusted, and begin reading it; else None and the notice why not."""
-    setting = config.document_control.git
-    if setting is False:
-        return None, ()
-    top = gitrepo.work_tree(root)
-    if top is None:
-        return None, (f"not a Git repository: {_SKIPPED}; keep the SMS in Git ('git init', then commit it)",)
-    real = root.resolve()
-    prefix = real.relative_to(top).as_posix() if real != top else ""
-    if setting == "auto" and prefix and not explicit:
-        return None, (f"Git history not used: the SMS is in a subdirectory ({prefix}) of its Git repository, whose "
-                      f"history may be another project's; set document_control.git: true in the SMS's "
-                      "fitsm.yaml to check approvals from it",)
-    try:
-        state = gitrepo.repo_state(top)
-        if not state.head:
-            return None, (f"no commits yet: {_SKIPPED}; commit the SMS",)
-        if state.shallow:
-            return None, (f"shallow clone: the Git history is incomplete, so {_SKIPPED} rather than reported with "
-                          f"wrong dates; {FULL_HISTORY_FIX}, or run 'git fetch --unshallow'",)
-        data = histcache.start(top, prefix, state.head, cache_dir(root), config.exclude)
-        changed = gitrepo.changed_paths(top, prefix)
-    except history.UnreadableCommit:
-        raise
-    except FitsmError as e:
-        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
-    return _Started(root, prefix, state, data, changed, tuple(config.exclude)), ()
-
-
-def finish(started: _Started, sms: Sms, base: str | None = None, *, signatures: bool = False
+def finish(started: Started, sms: Sms, base: str | None = None, *, signatures: bool = False
            ) -> tuple[GitHistory | None, tuple[str, ...]]:
     """The history :func:`start` began reading, and the notices about its state.
 
@@ -237,7 +193,7 @@ def finish(started: _Started, sms: Sms, base: str | None = None, *, signatures: 
     except history.UnreadableCommit:
         raise  # one crafted commit must not switch document control off: exit 2, naming it
     except FitsmError as e:
-        return None, (f"Git history could not be read ({e}): {_SKIPPED}",)
+        return None, (f"Git history could not be read ({e}): {SKIPPED}",)
     notices = list(data.notices)
     try:
         where = branch.state(state.top, prefix, sms.config.document_control.default_branch, base)
