@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fitsm_kit.engine.load import read_sms
-from fitsm_kit.evaluation.evaluate import business_minutes, evaluate, measure_availability
+from fitsm_kit.evaluation.evaluate import TargetResult, business_minutes, evaluate, measure_availability
 from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
 from fitsm_kit.model.service import Hours, Target
 from fitsm_kit.model.timeline import UTC, agreed_time, local_period, minutes
@@ -108,6 +108,42 @@ def _corporate_sla_response(responded: dt.datetime) -> tuple[float | None, bool 
     result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [ticket])
     [response] = [r for r in result.results if r.target.id == "first-response"]
     return response.measured, response.met
+
+
+def _corporate_sla_tickets(*tickets: tuple[str, dt.datetime | None, dt.datetime]) -> TargetResult:
+    """The first-response result (2 working days, support Mon–Fri 09–17 Vienna) of tickets (id, first response
+    or None when the data shows none yet, opened) in October 2026."""
+    root = EXAMPLES / "federation"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    data = [Ticket(i, "dc-cloud-compute", "high", opened.astimezone(UTC), responded and responded.astimezone(UTC),
+                   None, "t") for i, responded, opened in tickets]
+    agreement = sms.get("dc-corporate-sla", "SLA")
+    assert agreement is not None
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, data)
+    [response] = [r for r in result.results if r.target.id == "first-response"]
+    return response
+
+
+FRIDAY_4PM = dt.datetime(2026, 10, 23, 16, 0, tzinfo=VIENNA)
+NEXT_FRIDAY = dt.datetime(2026, 10, 30, 10, 0, tzinfo=VIENNA)  # five working days later
+
+
+def test_a_ticket_still_unanswered_past_its_target_is_a_missed_target() -> None:
+    # T-1 has no first response in the data; T-2 shows the data reaches the next Friday, by when T-1 was late
+    result = _corporate_sla_tickets(("T-1", None, FRIDAY_4PM), ("T-2", NEXT_FRIDAY, NEXT_FRIDAY))
+    assert result.met is False and result.measured is not None and result.measured > 2
+    assert "slowest T-1 (still open at" in result.detail
+
+
+def test_an_unanswered_ticket_not_yet_late_leaves_the_target_not_measured() -> None:
+    # the only ticket has no first response yet, and the data holds nothing later than its opening
+    result = _corporate_sla_tickets(("T-1", None, FRIDAY_4PM))
+    assert (result.met, result.measured) == (None, None)
+    assert result.detail.startswith("not measured: 1 ticket(s) still open") and "T-1" in result.detail
+    # a ticket answered late decides it, whatever the open one does
+    monday = dt.datetime(2026, 10, 26, 9, 0, tzinfo=VIENNA)
+    late = _corporate_sla_tickets(("T-1", None, NEXT_FRIDAY), ("T-2", NEXT_FRIDAY, monday))
+    assert late.met is False and late.measured == 4.13 and "slowest T-2:" in late.detail
 
 
 def test_two_working_days_from_friday_are_met_by_tuesday_at_the_same_hour() -> None:

@@ -77,6 +77,8 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
                                                 for s, c in scope)]
     period = local_period(first, last, spec.service_hours.timezone)
+    newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
+                 default=None)  # the ticket data was exported no earlier than this
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
@@ -109,7 +111,8 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
             hours = spec.support.hours or spec.service_hours
             mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
                     and (target.priority is None or t.priority == target.priority)]
-            results.append(_ticket_times(target, hours, mine))
+            assert newest is not None or not mine
+            results.append(_ticket_times(target, hours, mine, newest))
         else:  # said in the record rather than left out: the check then names what is missing
             what = f"{target.metric} in {target.unit}" if target.metric != "other" else "targets of metric other"
             results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
@@ -211,18 +214,40 @@ def _taken(target: Target, hours: Hours, start: dt.datetime, end: dt.datetime) -
     return business_minutes(hours, start, end) / _UNIT_MINUTES[target.unit]
 
 
-def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket]) -> TargetResult:
-    times = []
+def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: dt.datetime | None) -> TargetResult:
+    """The slowest of ``tickets`` against ``target``.
+
+    A ticket the data shows still open (no first response, or not resolved) counts from its opening to
+    ``newest``, the latest time in the ticket data, which was exported no earlier: past the target by then, it
+    is missed whatever happened later; not yet, its outcome is unknown, and so is the target's unless another
+    ticket missed it. Skipping open tickets would record a target as met while a ticket was overdue.
+    """
+    times: list[tuple[float, str]] = []
+    late_open: set[str] = set()  # open in the data and already past the target at its newest time
+    waiting: list[str] = []  # open in the data, not past the target yet
     for t in tickets:
         end = t.first_response if target.metric == "response-time" else t.resolved
-        if end is not None:
-            times.append((_taken(target, hours, t.opened, end), t.id))
-    if not times:  # the ticket data holds none: nothing was late, but nothing was measured either
+        if end is None:
+            assert newest is not None  # the ticket's own opening time is in the data
+            end = newest
+            if _taken(target, hours, t.opened, end) <= target.value:
+                waiting.append(t.id)
+                continue
+            late_open.add(t.id)
+        times.append((_taken(target, hours, t.opened, end), t.id))
+    if not times and not waiting:  # the ticket data holds none: nothing was late, but nothing was measured either
         which = f" of priority {target.priority}" if target.priority else ""
         return TargetResult(target, None, True, f"no tickets{which} in the period in the ticket data")
-    worst, ticket = max(times)
+    worst, ticket = max(times, default=(0.0, ""))
+    if worst <= target.value and waiting:
+        shown = ", ".join(waiting[:3]) + (", …" if len(waiting) > 3 else "")
+        return TargetResult(target, None, None, f"not measured: {len(waiting)} ticket(s) still open in the ticket "
+                            f"data and not yet past the target ({shown}); evaluate again from an export made "
+                            "after they were answered")
     met = worst <= target.value
     # shown to 2 decimals, never rounded across the target: 2.004 working days against 2 is missed
     worst = min(round(worst, 2), target.value) if met else math.ceil(worst * 100) / 100
-    return TargetResult(target, worst, met,
-                        f"{len(times)} ticket(s); slowest {ticket}: {worst:g} {target.unit}")
+    still = f" (still open at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least)" \
+        if ticket in late_open and newest is not None else ""
+    return TargetResult(target, worst, met, f"{len(times) + len(waiting)} ticket(s); slowest {ticket}{still}: "
+                                            f"{worst:g} {target.unit}")
