@@ -10,6 +10,7 @@ broken (no id, no kind, no status) is left out; its id still counts as defined.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Iterator
@@ -150,11 +151,9 @@ def _report_missing(out: Collector, path: str, raw: YMap, cls: type[Envelope], m
         section = getattr(model, part)
         if not isinstance(section, BaseModel):
             continue
-        for name, info in type(section).model_fields.items():
-            extra = info.json_schema_extra
-            if not (isinstance(extra, dict) and extra.get(REQUIRED)) or getattr(section, name) is not None:
+        for name, info, stand_in in _required_evidence(type(section)):
+            if getattr(section, name) is not None:
                 continue
-            stand_in = getattr(type(section), "alternatives", {}).get(name)
             if stand_in is not None and getattr(section, stand_in):
                 continue  # another field stands in for it (an OLA template's signatories)
             key = info.alias or name
@@ -166,6 +165,15 @@ def _report_missing(out: Collector, path: str, raw: YMap, cls: type[Envelope], m
             out.add(path, position(raw, (part, key), raw.pos), "evidence-field",
                     f"{cls.__name__} has no '{part}.{key}' ({claimed[0]} asks for it)",
                     f"add {key}: {what[0].lower()}{what[1:]}", requirement=claimed[0], document=doc_id)
+
+
+@functools.cache
+def _required_evidence(cls: type[BaseModel]) -> tuple[tuple[str, FieldInfo, str | None], ...]:
+    """The required evidence fields of a model (once per class, not per document): each field's name, its
+    info, and the field that may stand in for it."""
+    stand_ins: dict[str, str] = getattr(cls, "alternatives", {})
+    return tuple((name, info, stand_ins.get(name)) for name, info in cls.model_fields.items()
+                 if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(REQUIRED))
 
 
 def _evidence_fix(fix: str, info: FieldInfo) -> str:

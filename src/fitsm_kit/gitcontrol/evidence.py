@@ -85,6 +85,8 @@ class People:
         self.by_handle: dict[str, str] = {}
         self.ids: set[str] = set()
         self._identities: dict[str, str | None] = {}
+        self._authors: dict[tuple[str, str], str] = {}
+        self._groups: dict[tuple[str, ...], tuple[str, ...]] = {}
         for doc in sms.of_kind("Person"):
             spec = doc.spec
             self.ids.add(doc.id)
@@ -120,7 +122,16 @@ class People:
 
     def author(self, commit: Commit) -> str:
         """The Person id of the commit's author, else "Name <email>"."""
-        return self.email(commit.email) or f"{commit.author} <{commit.email}>"
+        key = (commit.author, commit.email)  # the same few authors wrote thousands of commits
+        if key not in self._authors:
+            self._authors[key] = self.email(commit.email) or f"{commit.author} <{commit.email}>"
+        return self._authors[key]
+
+    def group(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Trailer values as Person ids (a value no Person matches as itself), each once, in order."""
+        if values not in self._groups:  # the same approvers recur in thousands of commits
+            self._groups[values] = tuple(dict.fromkeys(self.identity(v) or v for v in values))
+        return self._groups[values]
 
 
 @dataclass(frozen=True)
@@ -157,18 +168,13 @@ def events(changes: list[tuple[Change, Commit]], people: People) -> list[Event]:
             found.append(Event(kind, commit, change.commit, by, how, content))  # noqa: B023 (called at once)
 
         approvers = commit.trailer("approved-by")
-        pr = pull_request(commit)
         if approvers:
-            add("approval", _who(approvers, people), "Approved-by trailer")
-        elif pr and commit.merge:
+            add("approval", people.group(tuple(approvers)), "Approved-by trailer")
+        elif commit.merge and (pr := pull_request(commit)):
             add("approval", (people.author(commit),), f"merged pull request {pr}")
         reviewers = commit.trailer("reviewed-by")
         if reviewers:
-            add("review", _who(reviewers, people), "Reviewed-by trailer")
+            add("review", people.group(tuple(reviewers)), "Reviewed-by trailer")
         elif change.what == "named" and not approvers:
             add("review", (people.author(commit),), "Fitsm-Review trailer")
     return found
-
-
-def _who(values: list[str], people: People) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(people.identity(v) or v for v in values))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -86,9 +87,22 @@ class Interval:
 
 def parse_interval(text: str) -> Interval:
     """Parse an ISO-8601 date duration; raise ValueError with a hint when it is not one."""
-    match = _FORM.match(text) if isinstance(text, str) and len(text) <= 64 else None
+    if not isinstance(text, str):
+        raise ValueError(_not_a_duration(text))
+    return _parse_interval(text)
+
+
+def _not_a_duration(text: object) -> str:
+    return f"{text!r} is not an ISO-8601 duration such as P12M, P1Y, P2W, P30D or PT8H"
+
+
+# A check parses the same few intervals (P12M, the grace period) tens of thousands of times, once per
+# document validated and per date a rule computes; an Interval is immutable, so each text is parsed once.
+@functools.lru_cache(maxsize=1024)
+def _parse_interval(text: str) -> Interval:
+    match = _FORM.match(text) if len(text) <= 64 else None
     if not match:
-        raise ValueError(f"{text!r} is not an ISO-8601 duration such as P12M, P1Y, P2W, P30D or PT8H")
+        raise ValueError(_not_a_duration(text))
     if not _BOUNDED.match(text):
         raise ValueError(f"{text!r} has more digits than a planned interval needs (at most {_LIMITS})")
     years, months, weeks, days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())

@@ -40,6 +40,16 @@ def _latest_approvals(record: Record) -> list[Event]:
     return [e for e in record.approvals if e.content == latest]
 
 
+def _allowed(ctx: Context, doc: Doc) -> tuple[set[str], str]:
+    """:func:`allowed_approvers` of ``doc`` (not to be changed), once per kind, owner and process: thousands of
+    approved documents share a few answers."""
+    key = (doc.kind, doc.owner, getattr(doc.spec, "code", None))
+    known: dict[tuple[str, str | None, object], tuple[set[str], str]] = ctx.memo("allowed-approvers", dict)
+    if key not in known:
+        known[key] = allowed_approvers(ctx.sms, doc)
+    return known[key]
+
+
 def _names(ids: set[str] | tuple[str, ...]) -> str:
     return ", ".join(sorted(ids))
 
@@ -77,7 +87,7 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
                       "trailer or merged pull request changed it)")
         return
-    allowed, who = allowed_approvers(ctx.sms, doc)
+    allowed, who = _allowed(ctx, doc)
     by = {p for e in approvals for p in e.by}
     last = approvals[-1]
     where = f"{last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}"
@@ -140,7 +150,7 @@ def _pending_message(ctx: Context, history: GitHistory, doc: Doc, record: Record
         shown = "; ".join(found[:_SHOWN_DIFFERENCES])
         more = len(found) - _SHOWN_DIFFERENCES
         what = (shown + (f"; and {more} more" if more > 0 else "")) or "changed (formatting only)"
-    allowed, who = allowed_approvers(ctx.sms, doc)
+    allowed, who = _allowed(ctx, doc)
     author = record.versions[-1].author if record.versions and not record.pending else None
     others = allowed - {author} if author else allowed
     not_author = f"; not {author}, who changed it" if author in allowed else ""

@@ -212,9 +212,23 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if (due := ctx.overdue(last.spec.date, interval)) is not None:
         yield Problem(doc, ("spec", "evaluation_interval"), f"last evaluated {last.spec.date} ({last.id}), "
                       f"interval {interval}: the next evaluation fell due {due}")
-    agreements = {a.id for a in ctx.sms.of_kind("OLA", "UA") if doc.id in a.spec.parties and in_force(a, ctx)}
+    agreements = _agreed_in_force(ctx).get(doc.id, set())
     basis = [ctx.sms.get(b, "AgreementEvaluation") for b in last.spec.basis]
     if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")
+
+
+def _agreed_in_force(ctx: Context) -> dict[str, set[str]]:
+    """Per supplier, the ids of the OLAs / UAs in force that it agreed (built once, not per supplier)."""
+
+    def build() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for agreement in ctx.sms.of_kind("OLA", "UA"):
+            if in_force(agreement, ctx):
+                for party in agreement.spec.parties:
+                    found.setdefault(party, set()).add(agreement.id)
+        return found
+
+    return ctx.memo("agreed-in-force", build)
