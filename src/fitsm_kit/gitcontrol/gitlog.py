@@ -198,19 +198,28 @@ def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
     text = message.decode("utf-8", "surrogateescape")
     subject, _, body = text.strip("\n").partition("\n\n")
     keep_body = body if "merge request" in body.lower() else ""
-    # interned, as authors recur across thousands of commits
-    return Commit(sha, len(parents) > 1, sys.intern(name), sys.intern(email), authored, committed,
+    return Commit(sha, len(parents) > 1, name, email, authored, committed,
                   " ".join(subject.split("\n")).strip(), trailers(text), keep_body)
 
 
 def _ident(sha: str, what: str, value: bytes) -> tuple[str, str, str]:
     """Name, email and ISO 8601 date of ``Name <email> SECONDS +HHMM``, read from the right."""
-    text = value.decode("utf-8", "surrogateescape")
-    lt, gt = text.find("<"), text.rfind(">")
-    when = text[gt + 1:].split() if gt >= 0 else []
-    if lt < 0 or gt < lt or len(when) != 2:
+    gt = value.rfind(b">")  # an ASCII byte: where it is in the bytes, it is in their text
+    person = _person(value[:gt + 1]) if gt >= 0 else None
+    when = value[gt + 1:].decode("utf-8", "surrogateescape").split()
+    if person is None or len(when) != 2:
         raise UnreadableCommit(f"commit {sha}: its {what} line cannot be read; run 'git fsck'")
-    return text[:lt].strip(), text[lt + 1:gt].strip(), _iso_date(sha, what, when[0], when[1])
+    return person[0], person[1], _iso_date(sha, what, when[0], when[1])
+
+
+@functools.lru_cache(maxsize=4096)  # authors and committers recur across thousands of commits
+def _person(who: bytes) -> tuple[str, str] | None:
+    """Name and email of ``Name <email>``; None without a ``<``. Interned, as they recur in the history."""
+    text = who.decode("utf-8", "surrogateescape")
+    lt = text.find("<")
+    if lt < 0:
+        return None
+    return sys.intern(text[:lt].strip()), sys.intern(text[lt + 1:-1].strip())
 
 
 def _iso_date(sha: str, what: str, seconds: str, zone: str) -> str:
@@ -249,11 +258,17 @@ def trailers(message: str) -> tuple[tuple[str, str], ...]:
     start = len(lines)
     while start > 0 and lines[start - 1].strip():
         start -= 1
-    if start == 0 or not any(line.strip() == "" for line in lines[:start]):
+    if start == 0:
         return ()  # the subject paragraph alone has no trailers
+    return _trailer_lines("\n".join(lines[start:]))
+
+
+@functools.lru_cache(maxsize=1024)  # commits of one workflow end in the same paragraph (Approved-by: ...)
+def _trailer_lines(paragraph: str) -> tuple[tuple[str, str], ...]:
+    """The trailers of a message's last paragraph (after its subject), as :func:`trailers` describes."""
     found: list[list[str]] = []
     others = generated = 0
-    for line in lines[start:]:
+    for line in paragraph.split("\n"):
         if line[:1] in (" ", "\t") and found:
             found[-1][1] += " " + line.strip()
             continue
@@ -267,5 +282,3 @@ def trailers(message: str) -> tuple[tuple[str, str], ...]:
     if others and not (generated and len(found) * 3 >= others):
         return ()
     return tuple((key, value) for key, value in found if value)
-
-

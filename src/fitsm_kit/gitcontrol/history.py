@@ -43,7 +43,7 @@ from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 5  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 6  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
