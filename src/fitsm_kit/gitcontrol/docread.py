@@ -181,7 +181,7 @@ def _scalar(value: Any) -> str:
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring  # '"...", escaped as JSON, non-ASCII kept
 
 
-@dataclass
+@dataclass(slots=True)  # two are made for each version derived
 class _Piece:
     """One piece of a file version (its text up to the next ``---``) and what it holds."""
 
@@ -264,7 +264,7 @@ class Reader:
         known = self._pieces.get(new_text)
         if known is not None and known.states is None:
             return None  # (cannot happen when the derivation holds; parsed, the piece speaks for itself)
-        changed = _derive_piece(piece, piece.text.count("\n", 0, at), old_line, new_line)
+        changed = _derive_piece(piece, at, old_line, new_line)
         if changed is None:
             return None
         assert piece.tree is not None  # kept with the data
@@ -306,10 +306,12 @@ def _changed_line(old: str, new: str) -> tuple[int, int, int]:
 _NOT_ON_A_DERIVED_LINE = frozenset("&*!\t\r\x85\u2028\u2029\ufeff")
 
 
-def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> tuple[YMap, str] | None:
-    """Replace ``old_line`` (line number ``line``) of ``piece`` by ``new_line`` in the piece's data (changed in
-    place) and return the mapping and key whose value changed, or None when the change is not one value of a
-    one-entry line."""
+def _derive_piece(piece: _Piece, at: int, old_line: str, new_line: str) -> tuple[YMap, str] | None:
+    """Replace ``old_line`` (at offset ``at`` of the piece's text) by ``new_line`` in the piece's data (changed
+    in place) and return the mapping and key whose value changed, or None when the change is not one value of
+    a one-entry line."""
+    text = piece.text
+    line = text.count("\n", 0, at)
     if piece.data is None or piece.lines is None or line not in piece.lines:
         return None
     mapping, key, column = piece.lines[line]
@@ -321,9 +323,10 @@ def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> tup
     value_text = new_line[len(head):]  # as written: str.strip() would also take spaces YAML keeps (U+00A0)
     if not value_text.strip(" ") or value_text.lstrip(" ")[0] in "|>#":
         return None  # a block scalar, or an empty value (which a more indented next line would fill)
-    rest = piece.text.split("\n", line + 2)
-    if len(rest) > line + 2 or (len(rest) == line + 2 and rest[line + 1]):  # a next line, not the end
-        following = rest[line + 1]
+    end = at + len(old_line)  # the line break after the line, or the end of the piece
+    following_end = text.find("\n", end + 1) if end < len(text) else -1
+    following = text[end + 1:following_end] if following_end >= 0 else text[end + 1:]
+    if following_end >= 0 or following:  # a next line, not the end
         depth = len(following) - len(following.lstrip(" "))
         if depth > column or not following.strip():
             return None

@@ -21,6 +21,7 @@ is ~100x slower (GitPython issues #240, #378; measured in the README's design no
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,18 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
         return History(head)
     if base is not None and base.head == head:
         return base
+    # Tens of thousands of versions, states and commits, and no reference cycle among them: the cyclic
+    # collector would rescan them again and again as they grow and free nothing (a quarter of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(top, prefix, head, exclude, base)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: History | None) -> History | None:
     args = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent",
             f"--format={LOG_FORMAT}"]
     if prefix:
@@ -147,6 +160,14 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
            selected: Callable[[str], bool]) -> None:
     """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named."""
     docs = history.documents
+    ids: dict[str, tuple[str, ...] | None] = {}  # blob -> the ids of its documents; None when one recurs
+
+    def unique_ids(blob: str) -> tuple[str, ...] | None:
+        if blob not in ids:  # a blob is mostly in two commits: the one that made it, the one that changed it
+            found = tuple(d.id for d in blobs.get(blob, ()))
+            ids[blob] = found if len(set(found)) == len(found) else None
+        return ids[blob]
+
     for item in raw:
         if item.sha not in objects:
             raise UnreadableCommit(f"commit {item.sha}: its object is missing; run 'git fsck'")
@@ -155,9 +176,11 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         after: dict[str, tuple[DocState, str]] = {}
         for old, new, old_path, new_path in item.entries:
             was_docs, now_docs = blobs.get(old, ()), blobs.get(new, ())
-            if len(item.entries) == 1 and _same_ids(was_docs, now_docs) and selected(old_path) and selected(new_path):
-                # the usual commit: one file, the same documents before and after; only those that differ
-                # can be a change (an equal state is none), which is what comparing them all would find
+            if (len(item.entries) == 1 and (same := unique_ids(old)) is not None and same == unique_ids(new)
+                    and selected(old_path) and selected(new_path)):
+                # the usual commit: one file, the same documents (ids, in the same order, each once) before
+                # and after; only those that differ can be a change (an equal state is none), which is what
+                # comparing them all would find
                 for old_doc, new_doc in zip(was_docs, now_docs):  # noqa: B905 - the same length
                     if old_doc != new_doc:
                         before[old_doc.id], after[new_doc.id] = (old_doc, old_path), (new_doc, new_path)
@@ -189,10 +212,3 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         for doc_id, what, path, version, content in sorted(found):
             docs.setdefault(doc_id, []).append(Change(index, what, path, version, content))
 
-
-def _same_ids(was: tuple[DocState, ...], now: tuple[DocState, ...]) -> bool:
-    """Whether two versions of a file hold the same documents (ids, in the same order, each once)."""
-    if len(was) != len(now):
-        return False
-    ids = [d.id for d in was]
-    return ids == [d.id for d in now] and len(set(ids)) == len(ids)
