@@ -270,7 +270,9 @@ def test_histories_with_and_without_derivation_are_identical(tmp_path: Path, mon
 
     monkeypatch.setattr(docread, "_derive_piece", counting)
     with_derivation = history_module.build(top, "", head)
-    assert used[0] >= 10  # the one-value edits were derived (other edits, and values like 'a: b', are parsed)
+    # the one-value edits were derived (other edits, and values like 'a: b', are parsed; so is a version whose
+    # text is also a file's newest, which is read first, while git log runs: 9 here, 17 without reading ahead)
+    assert used[0] >= 5
     monkeypatch.setattr(docread, "_derive_piece", lambda *args: None)
     without = history_module.build(top, "", head)
     assert with_derivation is not None and without is not None

@@ -318,7 +318,7 @@ def _derive_piece(piece: _Piece, at: int, old_line: str, new_line: str) -> tuple
     head = f"{old_line[:column]}{key}:"
     if not new_line.startswith(head) or not old_line.startswith(head) or new_line[len(head):len(head) + 1] != " ":
         return None
-    if _NOT_ON_A_DERIVED_LINE.intersection(new_line) or _NOT_ON_A_DERIVED_LINE.intersection(old_line):
+    if not _NOT_ON_A_DERIVED_LINE.isdisjoint(new_line) or not _NOT_ON_A_DERIVED_LINE.isdisjoint(old_line):
         return None
     value_text = new_line[len(head):]  # as written: str.strip() would also take spaces YAML keeps (U+00A0)
     if not value_text.strip(" ") or value_text.lstrip(" ")[0] in "|>#":

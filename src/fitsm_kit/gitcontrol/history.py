@@ -22,6 +22,7 @@ is ~100x slower (GitPython issues #240, #378; measured in the README's design no
 from __future__ import annotations
 
 import gc
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ from fitsm_kit.gitcontrol.gitlog import (
     read_commit,
     trailers,
 )
-from fitsm_kit.gitcontrol.repo import popen_git, wait_git
+from fitsm_kit.gitcontrol.repo import popen_git, run_git, wait_git
 from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
@@ -106,10 +107,15 @@ def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: Hi
 
     raw: dict[str, Raw] = {}
     objects = Objects(top)
-    log = popen_git(top, *args)
-    try:
-        assert log.stdout is not None
-        for item in parse_log(log.stdout):
+    with tempfile.TemporaryFile() as listed:
+        log = popen_git(top, *args, stdout=listed)  # into a file: git does not wait for this process meanwhile
+        try:
+            if base is None:  # the newest files are read while git log runs (git on one core, this on the other)
+                objects.read_ahead(_newest_blobs(top, prefix, head, selected))
+        finally:
+            wait_git(log, top, "log")
+        listed.seek(0)
+        for item in parse_log(listed):
             raw[item.sha] = item
             objects.want(item.sha)
             for old, new, old_path, new_path in item.entries:
@@ -117,8 +123,6 @@ def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: Hi
                     objects.want(new)
                 if selected(old_path):  # the log runs newest first: the newer version is the base of the older
                     objects.want(old, new if selected(new_path) else None)
-    finally:
-        wait_git(log, top, "log")
     documents, commits = objects.read()
     order = commit_order(head, raw, base.head if base is not None else None)
     if order is None:
@@ -127,6 +131,20 @@ def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: Hi
     history.head = head
     _apply(history, [raw[sha] for sha in order], documents, commits, selected)
     return history
+
+
+def _newest_blobs(top: Path, prefix: str, head: str, selected: Callable[[str], bool]) -> list[str]:
+    """The blobs of the SMS files below ``prefix`` at ``head`` (none when git cannot list them: the log then
+    names them all the same, this only reads them sooner)."""
+    listing = run_git(top, "ls-tree", "-r", "-z", f"{head}:{prefix}", may_fail=True)
+    blobs = []
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if len(fields) == 3 and fields[0] in (b"100644", b"100755") and fields[1] == b"blob" \
+                and selected(path.decode("utf-8", "surrogateescape")):
+            blobs.append(fields[2].decode())
+    return blobs
 
 
 def commit_order(head: str, raw: dict[str, Raw], base: str | None) -> list[str] | None:
@@ -160,14 +178,6 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
            selected: Callable[[str], bool]) -> None:
     """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named."""
     docs = history.documents
-    ids: dict[str, tuple[str, ...] | None] = {}  # blob -> the ids of its documents; None when one recurs
-
-    def unique_ids(blob: str) -> tuple[str, ...] | None:
-        if blob not in ids:  # a blob is mostly in two commits: the one that made it, the one that changed it
-            found = tuple(d.id for d in blobs.get(blob, ()))
-            ids[blob] = found if len(set(found)) == len(found) else None
-        return ids[blob]
-
     for item in raw:
         if item.sha not in objects:
             raise UnreadableCommit(f"commit {item.sha}: its object is missing; run 'git fsck'")
@@ -176,11 +186,9 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         after: dict[str, tuple[DocState, str]] = {}
         for old, new, old_path, new_path in item.entries:
             was_docs, now_docs = blobs.get(old, ()), blobs.get(new, ())
-            if (len(item.entries) == 1 and (same := unique_ids(old)) is not None and same == unique_ids(new)
-                    and selected(old_path) and selected(new_path)):
-                # the usual commit: one file, the same documents (ids, in the same order, each once) before
-                # and after; only those that differ can be a change (an equal state is none), which is what
-                # comparing them all would find
+            if len(item.entries) == 1 and _same_ids(was_docs, now_docs) and selected(old_path) and selected(new_path):
+                # the usual commit: one file, the same documents before and after; only those that differ
+                # can be a change (an equal state is none), which is what comparing them all would find
                 for old_doc, new_doc in zip(was_docs, now_docs):  # noqa: B905 - the same length
                     if old_doc != new_doc:
                         before[old_doc.id], after[new_doc.id] = (old_doc, old_path), (new_doc, new_path)
@@ -212,3 +220,10 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         for doc_id, what, path, version, content in sorted(found):
             docs.setdefault(doc_id, []).append(Change(index, what, path, version, content))
 
+
+def _same_ids(was: tuple[DocState, ...], now: tuple[DocState, ...]) -> bool:
+    """Whether two versions of a file hold the same documents (ids, in the same order, each once)."""
+    if len(was) != len(now):
+        return False
+    ids = [d.id for d in was]
+    return ids == [d.id for d in now] and len(set(ids)) == len(ids)
