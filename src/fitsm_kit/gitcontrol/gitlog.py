@@ -3,9 +3,10 @@
 Only hex object names come from ``git log`` (``--format=%H %P`` with ``-z --raw``): every text of a
 commit (author, dates, message) is read from the commit object itself, which ``git cat-file --batch``
 sends with its length, so nothing a commit holds can end one record and start another. With ``-z``, each
-raw entry's path ends at a NUL, and a path cannot hold one. One ``git cat-file --batch`` then reads the
-commits and blobs the log named (git unpacks while Python parses what it already sent); each blob is read
-into its documents by :class:`fitsm_kit.gitcontrol.docread.Reader`.
+raw entry's path ends at a NUL, and a path cannot hold one. ``git cat-file --batch`` reads the blobs of
+the newest files while the log runs, and then the commits and blobs the log named (git unpacks while Python
+parses what it already sent); each blob is read into its documents by
+:class:`fitsm_kit.gitcontrol.docread.Reader`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Per-document history: which documents each commit created, changed, re-stamped or deleted.
 
-One ``git log --raw`` lists the commits with the blobs each changed, and one ``git cat-file --batch``
-reads those blobs and the commit objects (:mod:`.gitlog`); each blob is read into its documents as
+One ``git log --raw`` lists the commits with the blobs each changed, and ``git cat-file --batch`` reads
+those blobs and the commit objects (:mod:`.gitlog`): the files at HEAD while the log still runs, the rest
+after it; each blob is read into its documents as
 ``fitsm check`` reads them (:mod:`.docread`), a version that differs from the next newer one in one
 ``key: value`` line derived from it. Comparing a commit's documents
 before and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or
