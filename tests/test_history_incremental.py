@@ -143,6 +143,44 @@ def test_incremental_history_equals_a_full_build(seed: int, tmp_path: Path, monk
     assert len(list(cache.glob("history-*.json"))) <= histcache.KEEP
 
 
+@pytest.mark.parametrize("prefix", ["", "sms"])
+def test_reading_the_newest_files_ahead_changes_nothing(prefix: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full build reads the files at HEAD while git log runs; the history equals one read in log order
+    only: with the SMS in a subdirectory or not, an excluded file, a link, a file whose content is an older
+    version of another one, renames and deletions."""
+    repo = Repo(tmp_path / "repo", random.Random(11))
+    for _ in range(20):
+        repo.step()
+    under = f"{prefix}/" if prefix else ""
+    if prefix:
+        (repo.root / prefix).mkdir()
+        for folder in sorted(p.name for p in repo.root.iterdir() if p.name.startswith("d")):
+            (repo.root / folder).rename(repo.root / prefix / folder)
+        repo.commit("the SMS into a subdirectory")
+    for step in range(10):
+        path = repo.rng.choice(repo.files(under))
+        path.write_text(path.read_text(encoding="utf-8").replace("text: t", f"text: s{step}", 1), encoding="utf-8")
+        repo.commit(f"edit {step}")
+    first = repo.files(under)[0]
+    older = first.read_text(encoding="utf-8")
+    first.write_text(older.replace("text: t", "text: changed", 1), encoding="utf-8")
+    (first.parent / "copy.yaml").write_text(older, encoding="utf-8")  # its newest = the other's older version
+    (first.parent / "skipped.yaml").write_text("kind: Policy\nmetadata:\n  id: skipped\n", encoding="utf-8")
+    (first.parent / "link.yaml").symlink_to(first.name)
+    (repo.root / "outside.yaml").write_text("kind: Policy\nmetadata:\n  id: outside\n", encoding="utf-8")
+    repo.commit("copy, link, excluded")
+    top, head = repo.root.resolve(), repo.head()
+    exclude = ("**/skipped.yaml",)
+    newest = history_module._newest_blobs(top, prefix, head, lambda path: path.endswith(".yaml"))
+    assert len(newest) == len(repo.files(under)) - 1  # every file at HEAD below the prefix, not the link
+    ahead = history_module.build(top, prefix, head, exclude)
+    monkeypatch.setattr(history_module, "_newest_blobs", lambda *args: [])
+    _same(history_module.build(top, prefix, head, exclude), ahead)  # type: ignore[arg-type]
+    assert ahead is not None and "skipped" not in ahead.documents
+    assert ("outside" in ahead.documents) == (not prefix)
+
+
 def test_a_history_off_the_first_parent_chain_is_not_extended(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "sms", random.Random(7))
     repo.step()

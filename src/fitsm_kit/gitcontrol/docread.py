@@ -5,7 +5,9 @@ History reads every version of every SMS file Git holds. Each version goes throu
 recovery from syntax errors, so a document history counts is a document the check would load, with the
 same id and data. A document's fingerprint is taken from its loaded data, so quoting, flow or block
 style, key order, line breaks and comments are not changes; ``content`` leaves out ``metadata.review``
-(recording a review is not a content change), ``full`` keeps it.
+(recording a review is not a content change), ``full`` keeps it. It is a hash tree (:class:`_Tree`): each
+mapping and sequence is hashed from its entries, so a version that differs in one value is hashed again
+only along the path from that value to the top, not whole.
 
 Parsing every version would cost minutes on a long history, and most versions of a multi-document file
 differ in one document. So a version is split at its ``---`` lines into documents, and a document whose
@@ -26,7 +28,9 @@ from the parser's own marks: :data:`~fitsm_kit.sms.loader.Lines`) whose key and 
 new value is a single-line plain or quoted scalar with no anchor, alias or tag (no ``&``, ``*``, ``!`` on
 the line), not a block scalar, and loads as a scalar by itself (through the loader, so it resolves exactly
 as in the file); and the next line is indented no deeper than the key, so no value continues onto it.
-Then the token stream differs in that one scalar, and so does the data. Anything else is parsed.
+Then the token stream differs in that one scalar, and so does the data. A document with an anchor is not
+derived (an alias is a copy of the anchored value: a change there is a change in each copy). Anything else
+is parsed.
 ``tests/test_history_derive.py`` checks derived states against parsed ones over the examples' edits and
 generated YAML.
 """
@@ -36,7 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -81,38 +85,103 @@ _BREAKS = "\n\r\x85\u2028\u2029"
 def document_state(data: Any) -> DocState | None:
     """The id, version and fingerprints of one loaded document; None when it has no ``metadata.id``.
 
-    The id is what the check indexes it by (a string ``metadata.id``, valid or not). ``content`` hashes the
-    data without ``metadata.review``; ``full`` is ``content`` when there is no review entry, else a hash of
-    the same text followed by the review's (one serialisation of the document, not two).
+    The id is what the check indexes it by (a string ``metadata.id``, valid or not).
     """
-    metadata = data.get("metadata") if isinstance(data, dict) else None
-    doc_id = metadata.get("id") if isinstance(metadata, dict) else None
-    if not isinstance(doc_id, str) or not doc_id:
-        return None
-    assert isinstance(metadata, dict)
-    version = metadata.get("version")
-    version = getattr(version, "source", version)  # numbers keep the text they were written as
-    if "review" in metadata:
-        rest = {**data, "metadata": {k: v for k, v in metadata.items() if k != "review"}}
-        text = _json(rest)
-        content = _hash(text)
-        full = _hash(f"{text}\0review\0{_json(metadata['review'])}")  # JSON holds no NUL: one way to read it
-    else:
-        content = full = _hash(_json(data))
-    return DocState(doc_id, version if isinstance(version, str) else None, content, full)
+    return _Tree(data).state(data) if isinstance(data, dict) else None
 
 
-def _json(data: Any) -> str:
-    # Loaded data holds only dicts with string keys, lists, strings, numbers, booleans and None; keys are
-    # sorted because a mapping's order is not its content.
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+class _Tree:
+    """The fingerprint of every mapping and sequence of one document, and the one each is in.
+
+    A mapping's fingerprint hashes its entries in key order (a mapping's order is not its content), a
+    sequence's its items in order; a scalar enters as its JSON text, a mapping or sequence as ``#`` and its
+    fingerprint (no JSON scalar starts with ``#``, and each part ends where the next starts: the text is read
+    one way only). The document's ``full`` fingerprint is its top mapping's; ``content`` is the same with
+    ``metadata`` taken without its ``review`` entry (recording a review is not a content change). Each entry's
+    text is kept: when one value changes (:meth:`changed`), only that entry and the entries on its path to the
+    top are written again, and only the mappings and sequences on that path hashed again. Loaded data holds
+    only mappings with string keys, sequences, strings, numbers, booleans and null, and each mapping or
+    sequence once (the loader builds an alias's copy anew).
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.parts: dict[int, Any] = {}  # id of a mapping -> {key: entry text} in key order; of a sequence -> [text]
+        self.hashes: dict[int, str] = {}  # id of a mapping or sequence -> "#" and its fingerprint
+        self.parents: dict[int, tuple[Any, Any]] = {}  # id of a mapping or sequence -> (the one it is in, where)
+        self._fill(data)
+
+    def _fill(self, node: Any) -> str:
+        # the hot path of reading a document (every entry of every document parsed): scalars inline
+        parts: Any
+        if isinstance(node, dict):
+            parts = {}
+            for key in sorted(node):
+                value = node[key]
+                if type(value) is str:
+                    parts[key] = f"{_encode_str(key)}:{_encode_str(value)}"
+                    continue
+                if isinstance(value, (dict, list)):
+                    self.parents[id(value)] = (node, key)
+                    part = self._fill(value)
+                else:
+                    part = _scalar(value)
+                parts[key] = f"{_encode_str(key)}:{part}"
+        else:
+            parts = []
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    self.parents[id(value)] = (node, index)
+                    parts.append(self._fill(value))
+                else:
+                    parts.append(_scalar(value))
+        self.parts[id(node)] = parts
+        fingerprint = self.hashes[id(node)] = _hash(node, parts)
+        return fingerprint
+
+    def changed(self, mapping: dict[str, Any], key: str) -> None:
+        """Hash again after ``mapping[key]``, a scalar, was replaced."""
+        node, where, part = mapping, key, _scalar(mapping[key])
+        while node is not None:
+            parts = self.parts[id(node)]
+            parts[where] = f"{_encode_str(where)}:{part}" if isinstance(node, dict) else part
+            part = self.hashes[id(node)] = _hash(node, parts)
+            node, where = self.parents.get(id(node), (None, None))
+
+    def state(self, data: dict[str, Any]) -> DocState | None:
+        """The state of the document ``data`` (the top of this tree)."""
+        metadata = data.get("metadata")
+        doc_id = metadata.get("id") if isinstance(metadata, dict) else None
+        if not isinstance(doc_id, str) or not doc_id:
+            return None
+        assert isinstance(metadata, dict)
+        version = metadata.get("version")
+        version = getattr(version, "source", version)  # numbers keep the text they were written as
+        full = content = self.hashes[id(data)]
+        if "review" in metadata:  # the same entries, metadata's without review
+            reviewless = _hash(metadata, {k: v for k, v in self.parts[id(metadata)].items() if k != "review"})
+            content = _hash(data, {**self.parts[id(data)], "metadata": f"{_encode_str('metadata')}:{reviewless}"})
+        return DocState(doc_id, version if isinstance(version, str) else None, content[1:], full[1:])
 
 
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+def _hash(node: Any, parts: Any) -> str:
+    """``#`` and the fingerprint of a mapping or a sequence from the texts of its entries (in order)."""
+    text = "{" + ",".join(parts.values()) if isinstance(node, dict) else "[" + ",".join(parts)
+    return "#" + hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
-@dataclass
+def _scalar(value: Any) -> str:
+    """A scalar as JSON writes it."""
+    if type(value) is str:
+        return _encode_str(value)  # most values
+    if value is None or type(value) is bool:
+        return "null" if value is None else "true" if value else "false"
+    return json.dumps(value)  # a number, as Python writes it
+
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # '"...", escaped as JSON, non-ASCII kept
+
+
+@dataclass(slots=True)  # two are made for each version derived
 class _Piece:
     """One piece of a file version (its text up to the next ``---``) and what it holds."""
 
@@ -120,6 +189,7 @@ class _Piece:
     states: tuple[DocState, ...] | None  # None: it does not parse cleanly by itself
     data: Any = None  # the loaded data when the piece is one document parsed or derived here (else None)
     lines: Lines | None = None  # that document's one-entry lines
+    tree: _Tree | None = None  # and the fingerprints of its mappings and sequences
 
 
 @dataclass
@@ -194,12 +264,15 @@ class Reader:
         known = self._pieces.get(new_text)
         if known is not None and known.states is None:
             return None  # (cannot happen when the derivation holds; parsed, the piece speaks for itself)
-        derived = _derive_piece(piece, piece.text.count("\n", 0, at), old_line, new_line)
-        if derived is None:
+        changed = _derive_piece(piece, at, old_line, new_line)
+        if changed is None:
             return None
+        assert piece.tree is not None  # kept with the data
+        piece.tree.changed(*changed)
         if known is None:
-            known = self._pieces[new_text] = _Piece(new_text, _states([(0, derived)]))
-        new_piece = _Piece(new_text, known.states, derived, piece.lines)
+            state = piece.tree.state(piece.data)
+            known = self._pieces[new_text] = _Piece(new_text, (state,) if state is not None else ())
+        new_piece = _Piece(new_text, known.states, piece.data, piece.lines, piece.tree)
         return _version(text, [*pieces[:index], new_piece, *pieces[index + 1:]])
 
 
@@ -233,23 +306,27 @@ def _changed_line(old: str, new: str) -> tuple[int, int, int]:
 _NOT_ON_A_DERIVED_LINE = frozenset("&*!\t\r\x85\u2028\u2029\ufeff")
 
 
-def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> Any:
-    """The data of ``piece`` with ``old_line`` (its line number ``line``) replaced by ``new_line``, derived
-    from the piece's data (changed in place), or None when the change is not one value of a one-entry line."""
+def _derive_piece(piece: _Piece, at: int, old_line: str, new_line: str) -> tuple[YMap, str] | None:
+    """Replace ``old_line`` (at offset ``at`` of the piece's text) by ``new_line`` in the piece's data (changed
+    in place) and return the mapping and key whose value changed, or None when the change is not one value of
+    a one-entry line."""
+    text = piece.text
+    line = text.count("\n", 0, at)
     if piece.data is None or piece.lines is None or line not in piece.lines:
         return None
     mapping, key, column = piece.lines[line]
     head = f"{old_line[:column]}{key}:"
     if not new_line.startswith(head) or not old_line.startswith(head) or new_line[len(head):len(head) + 1] != " ":
         return None
-    if _NOT_ON_A_DERIVED_LINE.intersection(new_line) or _NOT_ON_A_DERIVED_LINE.intersection(old_line):
+    if not _NOT_ON_A_DERIVED_LINE.isdisjoint(new_line) or not _NOT_ON_A_DERIVED_LINE.isdisjoint(old_line):
         return None
     value_text = new_line[len(head):]  # as written: str.strip() would also take spaces YAML keeps (U+00A0)
     if not value_text.strip(" ") or value_text.lstrip(" ")[0] in "|>#":
         return None  # a block scalar, or an empty value (which a more indented next line would fill)
-    rest = piece.text.split("\n", line + 2)
-    if len(rest) > line + 2 or (len(rest) == line + 2 and rest[line + 1]):  # a next line, not the end
-        following = rest[line + 1]
+    end = at + len(old_line)  # the line break after the line, or the end of the piece
+    following_end = text.find("\n", end + 1) if end < len(text) else -1
+    following = text[end + 1:following_end] if following_end >= 0 else text[end + 1:]
+    if following_end >= 0 or following:  # a next line, not the end
         depth = len(following) - len(following.lstrip(" "))
         if depth > column or not following.strip():
             return None
@@ -257,7 +334,7 @@ def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> Any
     if simple is not None:  # most values: a word, a date, a number, a short sentence
         plain, double, single_quoted = simple.group("plain", "double", "single")
         mapping[key] = resolve_plain(plain) if plain is not None else double if double is not None else single_quoted
-        return piece.data
+        return mapping, key
     loaded = clean_documents(f"k:{value_text}\n")  # the rest as the loader reads them, by themselves
     if loaded is None or len(loaded[0]) != 1:
         return None
@@ -265,7 +342,7 @@ def _derive_piece(piece: _Piece, line: int, old_line: str, new_line: str) -> Any
     if not isinstance(single, YMap) or list(single) != ["k"] or isinstance(single["k"], (YMap, YList)):
         return None
     mapping[key] = single["k"]
-    return piece.data
+    return mapping, key
 
 
 # A value the loader would read without its parser: after the blanks, a plain scalar of ASCII letters,
@@ -294,8 +371,10 @@ def _pieces(text: str) -> list[str]:
 _AFTER_MARKER = ("", " ", "\t", "\n")
 
 
-# line breaks other than LF (YAML counts them, so the parser's line numbers would not be the text's)
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+# line breaks other than LF (YAML counts them, so the parser's line numbers would not be the text's), and
+# anchors: the loader builds each alias's copy of an anchored value anew, so a value changed on a line of
+# the anchored one would change each copy (and the loader's lines name only one of them)
+_NOT_DERIVED_FROM = ("\r", "\x85", "\u2028", "\u2029", "&")
 
 
 def _parse(piece: str) -> _Piece:
@@ -303,10 +382,11 @@ def _parse(piece: str) -> _Piece:
     if loaded is None:
         return _Piece(piece, None)
     documents, lines = loaded
-    states = _states((0, data) for data in documents)
-    if len(documents) == 1 and not any(c in piece for c in _OTHER_BREAKS):
-        return _Piece(piece, states, documents[0], lines[0])
-    return _Piece(piece, states)
+    if len(documents) == 1 and isinstance(documents[0], dict) and not any(c in piece for c in _NOT_DERIVED_FROM):
+        tree = _Tree(documents[0])
+        state = tree.state(documents[0])
+        return _Piece(piece, (state,) if state is not None else (), documents[0], lines[0], tree)
+    return _Piece(piece, _states((0, data) for data in documents))
 
 
 def _states(items: Iterable[tuple[int, Any]]) -> tuple[DocState, ...]:

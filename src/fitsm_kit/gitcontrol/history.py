@@ -1,7 +1,8 @@
 """Per-document history: which documents each commit created, changed, re-stamped or deleted.
 
-One ``git log --raw`` lists the commits with the blobs each changed, and one ``git cat-file --batch``
-reads those blobs and the commit objects (:mod:`.gitlog`); each blob is read into its documents as
+One ``git log --raw`` lists the commits with the blobs each changed, and ``git cat-file --batch`` reads
+those blobs and the commit objects (:mod:`.gitlog`): the files at HEAD while the log still runs, the rest
+after it; each blob is read into its documents as
 ``fitsm check`` reads them (:mod:`.docread`), a version that differs from the next newer one in one
 ``key: value`` line derived from it. Comparing a commit's documents
 before and after tells which documents it created, changed, re-stamped (``metadata.review`` only) or
@@ -21,6 +22,8 @@ is ~100x slower (GitPython issues #240, #378; measured in the README's design no
 
 from __future__ import annotations
 
+import gc
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +41,12 @@ from fitsm_kit.gitcontrol.gitlog import (
     read_commit,
     trailers,
 )
-from fitsm_kit.gitcontrol.repo import popen_git, wait_git
+from fitsm_kit.gitcontrol.repo import popen_git, run_git, wait_git
 from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 5  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 6  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
@@ -78,6 +81,18 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
         return History(head)
     if base is not None and base.head == head:
         return base
+    # Tens of thousands of versions, states and commits, and no reference cycle among them: the cyclic
+    # collector would rescan them again and again as they grow and free nothing (a quarter of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(top, prefix, head, exclude, base)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: History | None) -> History | None:
     args = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent",
             f"--format={LOG_FORMAT}"]
     if prefix:
@@ -93,10 +108,15 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
 
     raw: dict[str, Raw] = {}
     objects = Objects(top)
-    log = popen_git(top, *args)
-    try:
-        assert log.stdout is not None
-        for item in parse_log(log.stdout):
+    with tempfile.TemporaryFile() as listed:
+        log = popen_git(top, *args, stdout=listed)  # into a file: git does not wait for this process meanwhile
+        try:
+            if base is None:  # the newest files are read while git log runs (git on one core, this on the other)
+                objects.read_ahead(_newest_blobs(top, prefix, head, selected))
+        finally:
+            wait_git(log, top, "log")
+        listed.seek(0)
+        for item in parse_log(listed):
             raw[item.sha] = item
             objects.want(item.sha)
             for old, new, old_path, new_path in item.entries:
@@ -104,8 +124,6 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
                     objects.want(new)
                 if selected(old_path):  # the log runs newest first: the newer version is the base of the older
                     objects.want(old, new if selected(new_path) else None)
-    finally:
-        wait_git(log, top, "log")
     documents, commits = objects.read()
     order = commit_order(head, raw, base.head if base is not None else None)
     if order is None:
@@ -114,6 +132,20 @@ def build(top: Path, prefix: str, head: str, exclude: Iterable[str] = (), base: 
     history.head = head
     _apply(history, [raw[sha] for sha in order], documents, commits, selected)
     return history
+
+
+def _newest_blobs(top: Path, prefix: str, head: str, selected: Callable[[str], bool]) -> list[str]:
+    """The blobs of the SMS files below ``prefix`` at ``head`` (none when git cannot list them: the log then
+    names them all the same, this only reads them sooner)."""
+    listing = run_git(top, "ls-tree", "-r", "-z", f"{head}:{prefix}", may_fail=True)
+    blobs = []
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if len(fields) == 3 and fields[0] in (b"100644", b"100755") and fields[1] == b"blob" \
+                and selected(path.decode("utf-8", "surrogateescape")):
+            blobs.append(fields[2].decode())
+    return blobs
 
 
 def commit_order(head: str, raw: dict[str, Raw], base: str | None) -> list[str] | None:

@@ -99,15 +99,16 @@ def run_git(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, st
     return done.stdout
 
 
-def popen_git(cwd: Path, *args: str, stdin: IO[bytes] | int = subprocess.PIPE) -> subprocess.Popen[bytes]:
+def popen_git(cwd: Path, *args: str, stdin: IO[bytes] | int = subprocess.PIPE,
+              stdout: IO[bytes] | int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     """Start ``git ARGS`` in ``cwd`` with pipes for stdout and stderr (and stdin, unless ``stdin`` is a file
-    to read), to stream what it says.
+    to read; stdout, unless ``stdout`` is a file to write), to stream what it says.
 
     Finish with :func:`wait_git`. Its stderr is read only at the end: git says little there.
     """
     try:
         return subprocess.Popen(git_command(cwd, *args), cwd=cwd, env=git_env(),
-                                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
     except OSError as e:
         raise FitsmError(f"git could not be run: {e.strerror or e}") from None
 
