@@ -90,3 +90,12 @@ def test_binary_bom_and_crlf_files(tmp_path: Path) -> None:
     loaded = load_file(bom, "bom.yaml")
     assert not loaded.problems
     assert loaded.documents[0][1] == {"a": 1, "b": 2}
+
+
+def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:
+    # the decoder counts from after the BOM: counted in the whole file, the line and the byte were wrong
+    for prefix in (b"", "\ufeff".encode()):
+        bad = tmp_path / "bad.yaml"
+        bad.write_bytes(prefix + b"a: 1\nb: 2\nc: caf\xe9\nd: 4\n")
+        [problem] = load_file(bad, "bad.yaml").problems
+        assert (problem.line, problem.message) == (3, "file is not valid UTF-8 (byte 0xe9)")

@@ -251,8 +251,9 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
+        bad = err.object  # the bytes after a BOM: err.start counts from there, not from the file's start
+        line = bad[: err.start].count(b"\n") + 1
+        return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{bad[err.start]:02x})",
                                  "save the file as UTF-8")
     return text.replace("\r\n", "\n") if "\r" in text else text, None  # looking first is 10x faster
 
