@@ -183,3 +183,33 @@ def test_a_default_sla_without_a_catalogue_is_evaluated_over_every_live_service(
     [availability] = [r for r in result.results if r.target.id == "availability"]
     assert availability.measured is not None and availability.measured < 100
     assert "720 minutes down" in availability.detail
+
+
+def _bio_sla(first: dt.date, last: dt.date, outages: list[OutageRecord], tickets: list[Ticket] | None = None
+             ) -> dict[str, TargetResult]:
+    """The results of acme's SLA with the bio institute (in force from 2026-05-01, 24x7 Berlin, 99.5 %)."""
+    root = EXAMPLES / "acme"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    agreement = sms.get("sla-bio-institute", "SLA")
+    assert agreement is not None
+    return {r.target.id: r for r in evaluate(sms, agreement, first, last, outages, tickets).results}
+
+
+def test_only_the_days_the_agreement_was_in_force_are_measured() -> None:
+    before = OutageRecord("cloud-compute", None, utc(2026, 4, 20, 8), utc(2026, 4, 20, 20), False, "o")
+    during = OutageRecord("cloud-compute", None, utc(2026, 5, 4, 8), utc(2026, 5, 4, 9), False, "o")
+    late_before = Ticket("T-0", "cloud-compute", "high", utc(2026, 4, 28, 8), utc(2026, 4, 29, 8), None, "t")
+    results = _bio_sla(dt.date(2026, 4, 16), dt.date(2026, 5, 15), [before, during], [late_before])
+    availability = results["availability"]
+    # 15 days of 24 h from 2026-05-01 (Berlin), one hour down; the April outage was before the SLA applied
+    assert availability.measured == round(100 * (15 * 1440 - 60) / (15 * 1440), 4) and availability.met
+    assert availability.detail.endswith("over 2026-05-01..2026-05-15, the part of the period the agreement was "
+                                        "in force")
+    # a ticket raised before the SLA applied is not held to its 2-hour response
+    assert results["response-high"].detail.startswith("no tickets of priority high")
+
+
+def test_an_agreement_not_in_force_in_the_period_is_not_measured() -> None:
+    results = _bio_sla(dt.date(2026, 3, 1), dt.date(2026, 3, 31), [])
+    assert {(r.met, r.measured) for r in results.values()} == {(None, None)}
+    assert results["availability"].detail == "not measured: the agreement was not in force in 2026-03-01..2026-03-31"

@@ -15,6 +15,7 @@ per signatory for an OLA template. Their figure is recorded over one from outage
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -68,10 +69,34 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
              outages: list[OutageRecord] | None, tickets: list[Ticket] | None,
              monitored: monitoring.Monitoring | None = None) -> Evaluation:
     """Each target of ``agreement`` for the period; ``None`` data (no source at all) leaves a target not
-    measured: absence of data is never a met target."""
+    measured: absence of data is never a met target. Only the days of the period the agreement was in force
+    count (its targets did not apply before its validity started or after it ended)."""
     spec: AgreementSpec = agreement.spec
     if spec.service_hours is None or spec.support is None or not spec.targets:
         return Evaluation(agreement, first, last, ())  # nothing agreed to measure against (reported by check)
+    start, end = in_force(spec, first, last)
+    if start > end:
+        why = f"not measured: the agreement was not in force in {first}..{last}"
+        return Evaluation(agreement, first, last, tuple(TargetResult(t, None, None, why) for t in spec.targets))
+    results = _evaluate(sms, agreement, start, end, outages, tickets, monitored)
+    if (start, end) != (first, last):
+        part = f"; over {start}..{end}, the part of the period the agreement was in force"
+        results = tuple(dataclasses.replace(r, detail=r.detail + part) for r in results)
+    return Evaluation(agreement, first, last, results)
+
+
+def in_force(spec: AgreementSpec, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of ``first``..``last`` within the agreement's validity (start after end: none of them)."""
+    if spec.validity is None:
+        return first, last
+    return max(first, spec.validity.start), min(last, spec.validity.end or last)
+
+
+def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: list[OutageRecord] | None,
+              tickets: list[Ticket] | None, monitored: monitoring.Monitoring | None) -> tuple[TargetResult, ...]:
+    """:func:`evaluate` over ``first``..``last``, days the agreement was in force."""
+    spec: AgreementSpec = agreement.spec
+    assert spec.service_hours is not None and spec.support is not None and spec.targets
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
     relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
@@ -117,7 +142,7 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
             what = f"{target.metric} in {target.unit}" if target.metric != "other" else "targets of metric other"
             results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
                                                             "record the result by hand"))
-    return Evaluation(agreement, first, last, tuple(results))
+    return tuple(results)
 
 
 def parties(agreement: Doc, last: dt.date) -> list[str]:
