@@ -195,6 +195,24 @@ def test_a_second_identical_import_changes_no_byte(sms: Path) -> None:
             "documents).") in done.stdout
 
 
+def test_a_reimport_names_the_services_whose_records_are_gone_and_leaves_them(sms: Path, tmp_path: Path) -> None:
+    assert fitsm("import", "eosc", CORPUS, cwd=sms).returncode == 0
+    before = snapshot(sms)
+    data = tmp_path / "data"
+    shutil.copytree(CORPUS, data)
+    withdrawn = sorted(data.iterdir())[0]
+    gone = [r["service"]["id"] for r in records_in(withdrawn)]
+    withdrawn.unlink()
+    done = fitsm("import", "eosc", data, cwd=sms)
+    assert done.returncode == 0, done.stderr
+    assert snapshot(sms) == before  # nothing the user has is removed or changed
+    [note] = [line for line in done.stdout.splitlines() if "carry an EOSC id that no record here has" in line]
+    assert note.startswith(f"Check: {len(gone)} service(s) of the SMS")
+    assert "retire them (spec.lifecycle_status); the import left them as they are" in note
+    # the full corpus again: every service has its record
+    assert "no record here" not in fitsm("import", "eosc", CORPUS, cwd=sms).stdout
+
+
 def test_reimport_updates_only_owned_fields_and_keeps_the_users_edits(sms: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(CORPUS, data)

@@ -208,6 +208,13 @@ def plan(root: Path, config: Config, today: dt.date, paths: Sequence[Path], cata
         result.notes.append("new services are 'live' (their records are published in an EOSC catalogue): change "
                             "lifecycle_status where a service is not offered yet")
     _catalogue(result, root, config, sms, catalogue, [w.doc_id for w, _, _, _ in new_services])
+    named = {str(r.data["service"]["id"]) for r in records
+             if isinstance(r.data, dict) and isinstance(r.data.get("service"), dict) and "id" in r.data["service"]}
+    if gone := sorted(doc.id for eosc_id, doc in by_eosc.items() if eosc_id not in named):
+        result.notes.append(f"{len(gone)} service(s) of the SMS carry an EOSC id that no record here has "
+                            f"({', '.join(gone[:5])}{', …' if len(gone) > 5 else ''}): if their records were "
+                            "withdrawn from the catalogue, retire them (spec.lifecycle_status); the import left "
+                            "them as they are")
     return result
 
 
