@@ -199,7 +199,8 @@ def test_only_the_days_the_agreement_was_in_force_are_measured() -> None:
     before = OutageRecord("cloud-compute", None, utc(2026, 4, 20, 8), utc(2026, 4, 20, 20), False, "o")
     during = OutageRecord("cloud-compute", None, utc(2026, 5, 4, 8), utc(2026, 5, 4, 9), False, "o")
     late_before = Ticket("T-0", "cloud-compute", "high", utc(2026, 4, 28, 8), utc(2026, 4, 29, 8), None, "t")
-    results = _bio_sla(dt.date(2026, 4, 16), dt.date(2026, 5, 15), [before, during], [late_before])
+    in_may = Ticket("T-1", "cloud-compute", "low", utc(2026, 5, 6, 8), utc(2026, 5, 6, 9), None, "t")
+    results = _bio_sla(dt.date(2026, 4, 16), dt.date(2026, 5, 15), [before, during], [late_before, in_may])
     availability = results["availability"]
     # 15 days of 24 h from 2026-05-01 (Berlin), one hour down; the April outage was before the SLA applied
     assert availability.measured == round(100 * (15 * 1440 - 60) / (15 * 1440), 4) and availability.met
@@ -213,3 +214,21 @@ def test_an_agreement_not_in_force_in_the_period_is_not_measured() -> None:
     results = _bio_sla(dt.date(2026, 3, 1), dt.date(2026, 3, 31), [])
     assert {(r.met, r.measured) for r in results.values()} == {(None, None)}
     assert results["availability"].detail == "not measured: the agreement was not in force in 2026-03-01..2026-03-31"
+
+
+def test_ticket_data_without_a_ticket_in_the_period_measures_nothing() -> None:
+    # an export of another month: nothing in it was late, but nothing shows it covers October either
+    september = Ticket("T-9", "dc-cloud-compute", "high", utc(2026, 9, 10, 8), utc(2026, 9, 10, 9), None, "t")
+    root = EXAMPLES / "federation"
+    sms = read_sms(root, load_config(root), dt.date(2026, 11, 15))
+    agreement = sms.get("dc-corporate-sla", "SLA")
+    assert agreement is not None
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [september])
+    [response] = [r for r in result.results if r.target.id == "first-response"]
+    assert (response.met, response.measured) == (None, None)
+    assert response.detail.startswith("not measured: the ticket data has no ticket opened in 2026-10-01..2026-10-31")
+    # a ticket of the period, of a service the SLA does not cover, shows the export covers it: none was late
+    october = Ticket("T-10", "another-service", "low", utc(2026, 10, 5, 8), utc(2026, 10, 5, 9), None, "t")
+    result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [september, october])
+    [response] = [r for r in result.results if r.target.id == "first-response"]
+    assert response.met is True and response.detail == "no tickets in the period in the ticket data"

@@ -129,6 +129,12 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
             if tickets is None:
                 results.append(TargetResult(target, None, None, NO_TICKET_DATA))
                 continue
+            if not any(period[0] <= t.opened < period[1] for t in tickets):
+                # an export of another month would otherwise make every ticket target met: nothing late
+                results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
+                                            f"opened in {first}..{last}, so nothing shows it covers the period; "
+                                            "export the period's tickets"))
+                continue
             if target.unit in WORKING_UNITS and spec.support.hours is None:
                 results.append(TargetResult(target, None, None, "not measured: working time needs the agreement's "
                                             "support hours (spec.support.hours)"))
