@@ -104,6 +104,7 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     period = local_period(first, last, spec.service_hours.timezone)
     newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
+    in_period = [t for t in tickets or () if period[0] <= t.opened < period[1]]
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
@@ -129,7 +130,7 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
             if tickets is None:
                 results.append(TargetResult(target, None, None, NO_TICKET_DATA))
                 continue
-            if not any(period[0] <= t.opened < period[1] for t in tickets):
+            if not in_period:
                 # an export of another month would otherwise make every ticket target met: nothing late
                 results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
                                             f"opened in {first}..{last}, so nothing shows it covers the period; "
@@ -140,7 +141,7 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                             "support hours (spec.support.hours)"))
                 continue
             hours = spec.support.hours or spec.service_hours
-            mine = [t for t in tickets if t.service in services and t.opened >= period[0] and t.opened < period[1]
+            mine = [t for t in in_period if t.service in services
                     and (target.priority is None or t.priority == target.priority)]
             assert newest is not None or not mine
             results.append(_ticket_times(target, hours, mine, newest))
@@ -258,14 +259,15 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
     waiting: list[str] = []  # open in the data, not past the target yet
     for t in tickets:
         end = t.first_response if target.metric == "response-time" else t.resolved
+        stop = end if end is not None else newest
+        assert stop is not None  # the ticket's own opening time is in the data
+        taken = _taken(target, hours, t.opened, stop)
         if end is None:
-            assert newest is not None  # the ticket's own opening time is in the data
-            end = newest
-            if _taken(target, hours, t.opened, end) <= target.value:
+            if taken <= target.value:
                 waiting.append(t.id)
                 continue
             late_open.add(t.id)
-        times.append((_taken(target, hours, t.opened, end), t.id))
+        times.append((taken, t.id))
     if not times and not waiting:  # the ticket data holds none: nothing was late, but nothing was measured either
         which = f" of priority {target.priority}" if target.priority else ""
         return TargetResult(target, None, True, f"no tickets{which} in the period in the ticket data")
@@ -278,7 +280,7 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
     met = worst <= target.value
     # shown to 2 decimals, never rounded across the target: 2.004 working days against 2 is missed
     worst = min(round(worst, 2), target.value) if met else math.ceil(worst * 100) / 100
-    still = f" (still open at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least)" \
+    still = f" (still open at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least this)" \
         if ticket in late_open and newest is not None else ""
     return TargetResult(target, worst, met, f"{len(times) + len(waiting)} ticket(s); slowest {ticket}{still}: "
                                             f"{worst:g} {target.unit}")
