@@ -180,6 +180,17 @@ def test_an_anchored_value_is_parsed_not_derived() -> None:
         assert derived(new, text) == parsed(text)
 
 
+def test_a_value_inside_a_merge_key_is_parsed_not_derived() -> None:
+    """A value changed in a mapping merged with ``<<`` (no anchor needed when it is written inline) is copied
+    into the mapping that merges it: read as parsed."""
+    text = "metadata:\n  id: a\n  <<:\n    title: t1\n    status: draft\nspec:\n  x: 1\n"
+    for value in ["t2", "'q'", "7"]:
+        new = text.replace("title: t1", f"title: {value}")
+        assert parsed(new) != parsed(text)
+        assert derived(text, new) == parsed(new)
+        assert derived(new, text) == parsed(text)
+
+
 def test_fingerprints_read_the_data_not_its_writing() -> None:
     """Key order, quoting and flow or block style are not changes; a value's type, nesting or place is;
     ``content`` leaves out metadata.review, ``full`` keeps it."""

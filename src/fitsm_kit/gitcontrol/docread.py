@@ -371,10 +371,11 @@ def _pieces(text: str) -> list[str]:
 _AFTER_MARKER = ("", " ", "\t", "\n")
 
 
-# line breaks other than LF (YAML counts them, so the parser's line numbers would not be the text's), and
-# anchors: the loader builds each alias's copy of an anchored value anew, so a value changed on a line of
-# the anchored one would change each copy (and the loader's lines name only one of them)
-_NOT_DERIVED_FROM = ("\r", "\x85", "\u2028", "\u2029", "&")
+# line breaks other than LF (YAML counts them, so the parser's line numbers would not be the text's),
+# anchors (the loader builds each alias's copy of an anchored value anew, so a value changed on a line of
+# the anchored one would change each copy, and the loader's lines name only one of them) and merge keys
+# (a merged value is copied into the mapping that merges it; its line names the mapping it came from)
+_NOT_DERIVED_FROM = ("\r", "\x85", "\u2028", "\u2029", "&", "<<")
 
 
 def _parse(piece: str) -> _Piece:

@@ -58,11 +58,16 @@ def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
     if not isinstance(meta, CommentedMap) or meta.fa.flow_style():
         raise FitsmError(f"{where}: metadata is not a block mapping; set metadata.review by hand")
     lines = chunk.split("\n")
-    keys = list(meta.keys())
+    own = dict(meta.non_merged_items())  # not what a merge key ('<<: *defaults') brings: that is written elsewhere
+    if not own:
+        raise FitsmError(f"{where}: metadata has no entry of its own; set metadata.review by hand")
+    keys = list(own)
     indent = " " * meta.lc.key(keys[0])[1]
-    review: Any = meta.get("review")
+    review: Any = own.get("review")
     if review is None:
-        review = CommentedMap()
+        # a review that a merge key brings is copied into the document's own entry, which overrides it
+        merged = meta.get("review")
+        review = CommentedMap(merged.items() if isinstance(merged, CommentedMap) else ())
         review.fa.set_flow_style()
         start = stop = _block_end(lines, meta.lc.key(keys[-1])[0], len(indent))
     elif not isinstance(review, CommentedMap):

@@ -33,6 +33,7 @@ _CParser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ONE_LINE_STYLES = (None, "", "'", '"')  # plain (libyaml says "", pure Python None), quoted; not | or >
 _PLAIN = "?plain"
 _TAG = "tag:yaml.org,2002:"
+MERGE_KEY = "<<"  # plain, not quoted: a quoted '<<' is an ordinary key
 
 
 class YMap(dict[str, Any]):
@@ -147,6 +148,11 @@ def _pos(node: Node) -> Pos:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _duplicate(key_node: ScalarNode, first: Pos) -> NoReturn:
+    raise _LoadError(key_node, f"duplicate key {key_node.value!r} (first defined on line {first[0]})",
+                     "remove one of the two entries")
+
+
 # line (0-based) -> (the block mapping, the key, the key's column) of a line that holds one entry of a block
 # mapping whose key is plain and whose value is a plain or quoted scalar on that same line
 Lines = dict[int, tuple["YMap", str, int]]
@@ -194,15 +200,20 @@ class _Builder:
         mapping = YMap(_pos(node))
         key_pos, value_pos = mapping.key_pos, mapping.value_pos
         lines = self.lines if self.lines is not None and not node.flow_style else None
+        merge: tuple[Node, Node] | None = None  # the merge key and its value
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 raise _LoadError(key_node, "a mapping key must be a plain value", "use a string key")
             if key_node.tag != _PLAIN:
                 self._scalar(key_node)  # validates an explicit tag on the key
             key = key_node.value  # keys are always read as written: `1.10:` and `NO:` stay text
+            if key == MERGE_KEY and key_node.tag == _PLAIN:
+                if merge is not None:
+                    _duplicate(key_node, _pos(merge[0]))
+                merge = (key_node, value_node)  # merged once the mapping's own keys are known: they win
+                continue
             if key in mapping:
-                raise _LoadError(key_node, f"duplicate key {key!r} (first defined on line {key_pos[key][0]})",
-                                 "remove one of the two entries")
+                _duplicate(key_node, key_pos[key])
             if type(value_node) is ScalarNode and value_node.tag == _PLAIN:
                 self.count += 1
                 mapping[key] = resolve_plain(value_node.value)
@@ -215,9 +226,34 @@ class _Builder:
             if (lines is not None and type(value_node) is ScalarNode and value_node.style in _ONE_LINE_STYLES
                     and key_node.tag == _PLAIN and key_node.start_mark.line == value_node.end_mark.line):
                 lines[mark.line] = (mapping, key, key_node.start_mark.column)
+        if merge is not None:
+            self._merge(mapping, merge[1], depth)
         if self.count > MAX_NODES_PER_FILE:
             self._too_many(node)
         return mapping
+
+    def _merge(self, mapping: YMap, node: Node, depth: int) -> None:
+        """YAML's merge key: ``<<: *defaults`` (or a list of such mappings) adds each key of the merged
+        mapping that ``mapping`` does not set itself, an earlier mapping of the list winning over a later
+        one. YAML 1.2 dropped it, but PyYAML, ruamel.yaml, GitLab CI and Compose all read it so, and an SMS
+        written by their users does too; read as a plain key it was an unknown field, and the fields it
+        merged (an approval) were missing from the document."""
+        if type(node) is SequenceNode:
+            self._check_tag(node, "seq")
+            sources = node.value
+        else:
+            sources = [node]
+        for source_node in sources:
+            if type(source_node) is not MappingNode:
+                raise _LoadError(source_node, "a merge key ('<<') takes a mapping or a list of mappings",
+                                 "merge an anchored mapping ('<<: *name') or write the fields out")
+            source = self.build(source_node, depth)
+            for key, value in source.items():
+                if key not in mapping:
+                    self.count += 1
+                    mapping[key] = value
+                    mapping.key_pos[key] = source.key_pos[key]  # where the merged entry is written
+                    mapping.value_pos[key] = source.value_pos[key]
 
     def _too_many(self, node: Node) -> NoReturn:
         raise _LoadError(node, f"document has more than {MAX_NODES_PER_FILE:,} nodes (after alias expansion)",
@@ -268,6 +304,9 @@ def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
     if "\t" in source_line[:col]:
         return LoadProblem(line, col, "YAML syntax error: tab character in indentation",
                            "indent with spaces, not tabs")
+    if problem == "found undefined alias":
+        return LoadProblem(line, col, message, "define the anchor (&name) earlier in this document: an anchor "
+                           "does not reach past the '---' that ends its document")
     return LoadProblem(line, col, message, "fix the YAML syntax at this position")
 
 
