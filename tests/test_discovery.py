@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from fitsm_kit.sms.discovery import discover
+
+from conftest import Run
 
 
 def test_discover_skips_hidden_built_config_and_excluded_files(tmp_path: Path) -> None:
@@ -18,3 +22,21 @@ def test_discover_skips_hidden_built_config_and_excluded_files(tmp_path: Path) -
                                          "svc/one.yaml", "svc/deep/two.yaml"]
     assert all(path == tmp_path / rel for rel, path in found)
     assert [rel for rel, _ in discover(tmp_path, [])][:3] == ["a.yaml", "b.yml", "drafts/d.yaml"]
+
+
+def test_a_tool_configuration_in_the_tree_is_named_with_how_to_leave_it_out(
+        tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """An SMS repository also holds other YAML (a Compose file for the site preview, an Ansible playbook):
+    the finding says to exclude it, not to add a kind to it; excluded, the SMS checks clean."""
+    root = tmp_path / "sms"
+    shutil.copytree(Path(__file__).parent / "conformity" / "sms" / "uni-hpc", root)
+    (root / "tools").mkdir()
+    (root / "tools" / "compose.yml").write_text("services:\n  preview: {image: squidfunk/mkdocs-material}\n",
+                                               encoding="utf-8")
+    result = fitsm("check", root, "--no-cache")
+    assert result.code == 1
+    assert "tools/compose.yml:1:1: GR2.4 document has no 'kind' (nor 'apiVersion') [document-shape]" in result.out
+    assert "list it under 'exclude' in fitsm.yaml" in result.out
+    config = root / "fitsm.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "exclude: [tools/**]\n", encoding="utf-8")
+    assert fitsm("check", root, "--no-cache").code == 0

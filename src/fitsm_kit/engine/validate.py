@@ -42,7 +42,11 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         where = position(data, ("kind",), data.pos)
-        if kind is None:
+        if kind is None and "apiVersion" not in data:  # not written as an SMS document at all
+            out.add(path, where, "document-shape", "document has no 'kind' (nor 'apiVersion')",
+                    "if this file is not part of the SMS (a CI or tool configuration), list it under 'exclude' "
+                    "in fitsm.yaml; otherwise add 'apiVersion: fitsm.eu/v1' and e.g. 'kind: SLA'")
+        elif kind is None:
             out.add(path, where, "document-shape", "document has no 'kind'", "add e.g. 'kind: SLA'")
         else:
             out.add(path, where, "unknown-kind", f"unknown kind {kind!r}{did_you_mean(str(kind), KINDS)}",
