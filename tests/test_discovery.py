@@ -40,3 +40,13 @@ def test_a_tool_configuration_in_the_tree_is_named_with_how_to_leave_it_out(
     config = root / "fitsm.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "exclude: [tools/**]\n", encoding="utf-8")
     assert fitsm("check", root, "--no-cache").code == 0
+
+
+def test_a_kind_key_written_in_capitals_is_named(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    root = tmp_path / "sms"
+    shutil.copytree(Path(__file__).parent / "conformity" / "sms" / "uni-hpc", root)
+    path = root / "docs" / "agreements" / "sla" / "physics-sla.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: SLA\n", "Kind: SLA\n", 1), encoding="utf-8")
+    result = fitsm("check", root, "--no-cache")
+    assert ("physics-sla.yaml:1:1: GR2.4 document has no 'kind' (it has 'Kind'; keys are lower case) "
+            "[document-shape]\n    fix: write 'kind' for 'Kind'") in result.out

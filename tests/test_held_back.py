@@ -27,10 +27,10 @@ def status(fitsm: Callable[..., Run], root: Path) -> tuple[dict[str, dict[str, A
     return rows, findings
 
 
-def variant(tmp_path: Path, old: str, new: str) -> Path:
+def variant(tmp_path: Path, old: str, new: str, file: str = "governance.yaml") -> Path:
     root = tmp_path / "sms"
     shutil.copytree(BASE, root)
-    path = root / "governance.yaml"
+    path = root / file
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -63,3 +63,35 @@ def test_the_policy_approved_by_someone_else_is_still_a_finding(fitsm: Callable[
                                                                       "approved_by: marek.novotny")))
     assert rows["GR1.2"]["state"] == "findings"
     assert any(f["rule"] == "policy-approved-by-sms-owner" for f in findings)
+
+
+CLIMATE = "  id: dc-sla-vo-climate\n"
+
+
+def test_an_sla_that_cannot_be_read_leaves_what_its_rules_judge_undetermined(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    """The SLA's id is refused (ids are lower case), so the document is left out: the SLA rules judged the
+    other SLAs only, and the report that names the SLA cannot be checked against it. Neither is satisfied."""
+    rows, findings = status(fitsm, variant(tmp_path, CLIMATE, CLIMATE.replace("dc-sla", "DC-SLA"),
+                                           "agreements/slas.yaml"))
+    assert [(f["requirement"], f["rule"]) for f in findings] == [("GR2.4", "schema")]
+    assert rows["PR2.2"]["state"] == "no-evidence"
+    assert rows["PR2.2"]["note"] == "SLA in agreements/slas.yaml could not be read"
+    assert rows["PR8.1"]["state"] == "satisfied"  # the suppliers' rules do not read SLAs
+
+
+def test_a_file_that_does_not_parse_leaves_the_kinds_it_holds_undetermined(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    rows, findings = status(fitsm, variant(tmp_path, CLIMATE, CLIMATE + "  title: [unclosed\n",
+                                           "agreements/slas.yaml"))
+    assert [f["rule"] for f in findings] == ["yaml-syntax"]
+    assert rows["PR2.2"]["state"] == "no-evidence"
+    assert "SLA in agreements/slas.yaml could not be read" in rows["PR2.2"]["note"]
+
+
+def test_an_approval_dated_with_a_time_is_one_finding_not_a_missing_approval(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    old = "  approval: {approved_by: marek.novotny, approved_on: 2026-03-10}\n"
+    rows, findings = status(fitsm, variant(tmp_path, old, old.replace("2026-03-10", "2026-03-10T14:02:11Z"),
+                                           "agreements/slas.yaml"))
+    assert [(f["requirement"], f["rule"], f["line"]) for f in findings] == [("GR2.4", "schema", 32)]

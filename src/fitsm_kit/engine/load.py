@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fitsm_kit.engine.collect import Collector
 from fitsm_kit.engine.validate import raw_id, validate
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import Source, read_sources
 from fitsm_kit.sms.index import Sms
@@ -35,10 +37,15 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
             out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
         if loaded.problems:  # ids this file defines are not missing: the file is broken (one finding, above)
             sms.invalid_ids.update(claimed_ids(source.data))
+            _unread(sms, source.rel, claimed_kinds(source.data))
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:
-                sms.invalid_ids.add(raw_id(data))
+                if isinstance(data, dict):
+                    _unread(sms, source.rel, [v for k, v in data.items() if k.lower() == "kind"])
+                # references written in lower case name it too: ids are lower case, so 'SLA-2026' is
+                # refused and its references to 'sla-2026' are the same one mistake, not dangling
+                sms.invalid_ids.update({raw_id(data), raw_id(data).lower()})
             else:
                 clash = sms.add(doc)
                 if clash is not None:
@@ -74,6 +81,23 @@ def claimed_ids(data: bytes) -> set[str]:
         elif line[:1] not in (b" ", b"\t", b"#", b""):
             in_metadata = False
     return found
+
+
+_KIND = re.compile(rb"^kind:[ \t]*[\"']?(?P<kind>[A-Za-z]+)", re.MULTILINE)
+
+
+def claimed_kinds(data: bytes) -> list[str]:
+    """The kinds a file that does not parse appears to hold, as written (``kind:`` lines at the top level)."""
+    return [m.group("kind").decode("ascii") for m in _KIND.finditer(data)]
+
+
+def _unread(sms: Sms, rel: str, written: Sequence[object]) -> None:
+    """Note that ``rel`` holds documents of the kinds ``written`` (in any case: ``Sla`` is an SLA) that could
+    not be read."""
+    for value in written:
+        kind = next((k for k in KINDS if isinstance(value, str) and k.lower() == value.lower()), None)
+        if kind is not None:
+            sms.unread.setdefault(kind, set()).add(rel)
 
 
 def read_sms(root: Path, config: Config, as_of: dt.date) -> Sms:

@@ -14,13 +14,21 @@ from fitsm_kit.sms.index import Sms, references
 from fitsm_kit.sms.positions import position
 
 
-def check_references(sms: Sms, out: Collector) -> None:
+def check_references(sms: Sms, out: Collector) -> list[tuple[str, str]]:
+    """Report the references that name nothing; return the requirements of those whose target could not be
+    read, with why: whether they hold is not known, so those requirements are not shown as satisfied."""
+    held_back: list[tuple[str, str]] = []
     for doc in sms.docs:
         for ref in references(doc.model):
             target = sms.by_id.get(ref.target)
             kinds = ref.ref.kinds
-            if (target is not None and (not kinds or target.kind in kinds)) or ref.target in sms.invalid_ids:
-                continue  # resolved, or its target is already reported as invalid
+            if target is not None and (not kinds or target.kind in kinds):
+                continue
+            claimed = field_requirement(type(doc.model), ref.loc, doc.raw)
+            requirement = claimed[0] if claimed else ref.ref.requirement
+            if ref.target in sms.invalid_ids:  # already reported where it is broken
+                held_back.append((requirement, f"{ref.target!r}, which {doc.id} names, could not be read"))
+                continue
             expected = " or ".join(kinds) if kinds else "document"
             if target is None and PLACEHOLDER.match(ref.target):
                 message = f"still to be filled in: {ref.target!r} is a placeholder, not the id of a {expected}"
@@ -28,7 +36,6 @@ def check_references(sms: Sms, out: Collector) -> None:
                 message = f"{ref.target!r} does not name any {expected} in the SMS"
             else:
                 message = f"{ref.target!r} is a {target.kind}, expected {expected}"
-            claimed = field_requirement(type(doc.model), ref.loc, doc.raw)
             out.add(doc.path, position(doc.raw, ref.loc), "unresolved-reference", message,
-                    f"use the id of an existing {expected}",
-                    requirement=claimed[0] if claimed else ref.ref.requirement, document=doc.id)
+                    f"use the id of an existing {expected}", requirement=requirement, document=doc.id)
+    return held_back

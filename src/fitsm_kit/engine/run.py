@@ -66,7 +66,7 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
     git = doccontrol.HistorySource(root, config, prefetch=any(r.history for r in chosen),
                                   base=approval_base, started=history)
     sms, files = load_sms(root, config, as_of, out, sources)
-    check_references(sms, out)
+    unresolved = check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
     for rule in chosen:
         try:
@@ -89,22 +89,30 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
                        excluded_processes=excluded_processes(sms), notices=git.notices + bounded_notices,
                        checks=tuple(name for name, req in rule_requirements().items()
                                     if selected(name, req, config.select, config.ignore)),
-                       no_evidence=_without_evidence(chosen, ctx))
+                       no_evidence=_without_evidence(chosen, ctx, unresolved))
 
 
-def _without_evidence(chosen: list[Rule], ctx: Context) -> tuple[tuple[str, str], ...]:
+def _without_evidence(chosen: list[Rule], ctx: Context,
+                      unresolved: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """The requirements none of whose rules had anything to check, or one of whose rules could not judge,
     with what is missing.
 
     Absence of evidence is not conformity: no services means PR1.1 was not checked, not that it holds;
-    a policy approval that cannot be compared with a broken SMS owner assignment was not checked either.
+    a policy approval that cannot be compared with a broken SMS owner assignment was not checked either,
+    nor were the SLAs of a file that does not parse, nor a reference to one of them (``unresolved``).
     """
     missing: dict[str, list[str | None]] = {}
     blocked: dict[str, list[str]] = {}
+    for requirement, reason in unresolved:
+        blocked.setdefault(requirement, []).append(reason)
     for rule in chosen:
         missing.setdefault(rule.requirement, []).append(rule.evidence(ctx) if rule.evidence else None)
         if rule.intact is not None and (broken := rule.intact(ctx)):
             blocked.setdefault(rule.requirement, []).append(broken)
+        for kind in rule.kinds:
+            if kind in ctx.sms.unread:
+                files = ", ".join(sorted(ctx.sms.unread[kind]))
+                blocked.setdefault(rule.requirement, []).append(f"{kind} in {files} could not be read")
     notes: dict[str, list[str]] = {req: [n for n in found if n] for req, found in missing.items() if all(found)}
     for req, reasons in blocked.items():
         notes[req] = [*notes.get(req, []), *reasons]

@@ -42,12 +42,8 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         where = position(data, ("kind",), data.pos)
-        if kind is None and "apiVersion" not in data:  # not written as an SMS document at all
-            out.add(path, where, "document-shape", "document has no 'kind' (nor 'apiVersion')",
-                    "if this file is not part of the SMS (a CI or tool configuration), list it under 'exclude' "
-                    "in fitsm.yaml; otherwise add 'apiVersion: fitsm.eu/v1' and e.g. 'kind: SLA'")
-        elif kind is None:
-            out.add(path, where, "document-shape", "document has no 'kind'", "add e.g. 'kind: SLA'")
+        if kind is None:
+            out.add(path, where, "document-shape", *_no_kind(data))
         else:
             out.add(path, where, "unknown-kind", f"unknown kind {kind!r}{did_you_mean(str(kind), KINDS)}",
                     f"use one of: {', '.join(sorted(KINDS))}")
@@ -81,6 +77,18 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
         _report_missing(out, path, data, cls, model, reported, doc_id)
         return Doc(path, line, data, model, tuple(cut))
     return None
+
+
+def _no_kind(data: YMap) -> tuple[str, str]:
+    """The message and fix for a document without ``kind``: written in other case, or no SMS document at all."""
+    written = next((k for k in data if k.lower() == "kind"), None)
+    if written is not None:
+        return f"document has no 'kind' (it has {written!r}; keys are lower case)", f"write 'kind' for {written!r}"
+    if "apiVersion" not in data:  # not written as an SMS document: a Compose file, a playbook
+        return ("document has no 'kind' (nor 'apiVersion')",
+                "if this file is not part of the SMS (a CI or tool configuration), list it under 'exclude' in "
+                "fitsm.yaml; otherwise add 'apiVersion: fitsm.eu/v1' and e.g. 'kind: SLA'")
+    return "document has no 'kind'", "add e.g. 'kind: SLA'"
 
 
 def raw_id(data: Any) -> str:

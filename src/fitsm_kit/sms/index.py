@@ -78,6 +78,9 @@ class Sms:
     by_id: dict[str, Doc] = field(default_factory=dict)
     by_kind: dict[str, list[Doc]] = field(default_factory=dict)
     invalid_ids: set[str] = field(default_factory=set)  # documents that exist but failed validation
+    # kind -> files holding a document of that kind that could not be read (a syntax error, a broken
+    # envelope): the rules of the kind judged without it, so their requirements are not shown as satisfied
+    unread: dict[str, set[str]] = field(default_factory=dict)
     _lookups: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: Doc) -> Doc | None:
