@@ -213,6 +213,18 @@ def test_waiver_references_are_checked(sms: Path, fitsm: Callable[..., Run]) -> 
     assert [f["document"] for f in data["waived"]] == ["sms-scope"]  # the waiver still applies
 
 
+def test_a_waiver_approved_by_no_person_of_the_sms_waives_nothing(sms: Path, fitsm: Callable[..., Run]) -> None:
+    """Not even the dangling reference that names its approver, which a waiver of all GR2.4 findings covered."""
+    write(sms, waiver(target="requirement: GR2.4", documents="[]").replace("approved_by: alice-martin",
+                                                                          "approved_by: a-martin"))
+    code, data = report(fitsm, sms)
+    assert code == 1
+    assert [(f["path"], f["message"]) for f in data["findings"]] == [
+        (SCOPE, f"{AUDITOR!r} does not name any Person in the SMS"),
+        (WAIVERS, "'a-martin' does not name any Person in the SMS")]
+    assert data["waived"] == []
+
+
 def test_severity_override_applies_to_waiver_findings(sms: Path, fitsm: Callable[..., Run]) -> None:
     config = sms / "fitsm.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "severity: {waiver-unused: info}\nfail_on: warning\n",

@@ -44,6 +44,8 @@ def apply(findings: Iterable[Finding], sms: Sms, config: Config, as_of: dt.date)
         spec: WaiverSpec = doc.spec
         if doc.model.metadata.status in _NOT_IN_FORCE or spec.approved_on > as_of:
             continue
+        if sms.get(spec.approved_by, "Person") is None:
+            continue  # approved by no one the SMS knows (reported as a dangling reference): not accepted
         if spec.expires < as_of:
             problems.append(_finding(doc, ("spec", "expires"), EXPIRED, Severity.ERROR,
                                      f"waiver {doc.id} for {_target(spec)} expired on {spec.expires}; "
