@@ -77,6 +77,9 @@ def test_an_sla_that_cannot_be_read_leaves_what_its_rules_judge_undetermined(
     assert [(f["requirement"], f["rule"]) for f in findings] == [("GR2.4", "schema")]
     assert rows["PR2.2"]["state"] == "no-evidence"
     assert rows["PR2.2"]["note"] == "SLA in agreements/slas.yaml could not be read"
+    # the availability plan's requirement for that SLA cannot be compared with it
+    assert rows["PR4.1"]["state"] == "no-evidence"
+    assert rows["PR4.1"]["note"] == "'dc-sla-vo-climate' could not be read (named by dc-acp)"
     assert rows["PR8.1"]["state"] == "satisfied"  # the suppliers' rules do not read SLAs
 
 
