@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from fitsm_kit.gitcontrol.branch import default_branch
 from gitsms import PEOPLE, GitSms, isolated_env, no_user_git_config
 
 from conftest import EXAMPLES, REPO, Run
@@ -236,3 +237,24 @@ def test_the_default_branch_is_configurable(team: Team, fitsm: Callable[..., Run
     # on the branch that now records approvals, the unapproved change is an error
     code, found = check(fitsm, dev.root)
     assert (code, verdicts(found)) == UNAPPROVED
+
+
+def test_the_default_branch_is_found_in_one_git_call_as_exactly_as_before(tmp_path: Path) -> None:
+    """main, else master, where a branch or origin's copy of it points to a commit; a branch below the name
+    (main/old) is not the branch, and origin's copy is the ref pending changes are compared with."""
+    env = isolated_env(tmp_path)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path / "r", env=env, check=True, capture_output=True)
+
+    (tmp_path / "r").mkdir()
+    git("init", "-q", "-b", "main/old")
+    git("-c", "user.name=a", "-c", "user.email=a@b.example", "commit", "-q", "--allow-empty", "-m", "one")
+    assert default_branch(tmp_path / "r", None) == ("", "")  # refs/heads/main/old is not main
+    git("branch", "master")
+    assert default_branch(tmp_path / "r", None) == ("master", "master")
+    git("update-ref", "refs/remotes/origin/main", "HEAD")
+    assert default_branch(tmp_path / "r", None) == ("main", "origin/main")
+    git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")  # origin/HEAD names trunk
+    assert default_branch(tmp_path / "r", None) == ("trunk", "")
+    assert default_branch(tmp_path / "r", "master") == ("master", "master")
