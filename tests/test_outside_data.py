@@ -1,0 +1,383 @@
+"""`fitsm evaluate` and `fitsm report` with data as outside tools export it (a trust audit).
+
+The SMS here is its own (Nordlicht Data: mail and vault services, an SLA, a UA and an OLA), in a real Git
+repository; the data files are written as Request Tracker, Jira, Zammad, GLPI, OTRS, a status page and ARGO
+write them (byte order marks, CRLF, quoted line breaks, time zones, semicolons, text percentages). Every test
+states the true record for its input and reads the YAML that `fitsm evaluate` writes, or the exit 2 it gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gitsms import isolated_env
+
+from conftest import Run
+
+AGREEMENTS = """\
+apiVersion: fitsm.eu/v1
+kind: SLA
+metadata: {id: sla-lab, title: SLA with the lab, owner: ina, status: approved}
+spec:
+  type: specific
+  customer: lab
+  services: [nd-mail, nd-vault]
+  validity: {start: 2026-01-01, end: 2027-12-31}
+  service_hours: {always: true, timezone: Europe/Vienna}
+  support:
+    contact: desk@nordlicht.example
+    hours:
+      timezone: Europe/Vienna
+      windows: [{days: [mon, tue, wed, thu, fri], start: "08:00", end: "17:00"}]
+  targets:
+    - {id: avail, metric: availability, value: 99.5, unit: "%", period: P1M}
+    - {id: resp-p1, metric: response-time, value: 4, unit: working-hours, priority: P1}
+    - {id: fix-p1, metric: resolution-time, value: 2, unit: working-days, priority: P1}
+    - {id: resp-p2, metric: response-time, value: 1, unit: days, priority: P2}
+    - {id: tickets-count, metric: other, value: 10, unit: count, direction: at-most}
+---
+apiVersion: fitsm.eu/v1
+kind: UA
+metadata: {id: ua-fibre, title: UA with Fibre Co, owner: ina, status: approved}
+spec:
+  supplier: fibre-co
+  supports: [{service: nd-mail, component: uplink}]
+  validity: {start: 2026-01-01}
+  service_hours: {always: true, timezone: UTC}
+  support: {contact: noc@fibre.example, hours: {always: true, timezone: UTC}}
+  targets:
+    - {id: avail, metric: availability, value: 99.9, unit: "%", period: P1M}
+    - {id: rel, metric: reliability, value: 99, unit: "%", period: P1M}
+    - {id: resp, metric: response-time, value: 30, unit: minutes, priority: P1}
+"""
+
+def service(sid: str, title: str, component: str, supplier: str) -> str:
+    return (f"apiVersion: fitsm.eu/v1\nkind: Service\n"
+            f"metadata: {{id: {sid}, title: {title}, owner: ina, status: approved}}\n"
+            f"spec:\n  description: {title} for the lab.\n  lifecycle_status: live\n  customer_facing: true\n"
+            f"  components: [{{id: {component}, description: {component}, supplier: {supplier}}}]\n")
+
+
+SERVICES = service("nd-mail", "Mail", "uplink", "fibre-co") + "---\n" + service("nd-vault", "Vault", "disk", "ops-team")
+
+PARTIES = """\
+apiVersion: fitsm.eu/v1
+kind: Supplier
+metadata: {id: fibre-co, title: Fibre Co, owner: ina, status: approved}
+spec: {organisation: Fibre Co, type: external}
+---
+apiVersion: fitsm.eu/v1
+kind: Supplier
+metadata: {id: ops-team, title: Operations team, owner: ina, status: approved}
+spec: {organisation: Nordlicht operations, type: internal}
+---
+apiVersion: fitsm.eu/v1
+kind: Customer
+metadata: {id: lab, title: The lab, owner: ina, status: approved}
+spec: {organisation: Lab}
+---
+apiVersion: fitsm.eu/v1
+kind: ReportSpecification
+metadata: {id: rep-lab, title: Lab service report, owner: ina, status: approved}
+spec:
+  purpose: Show the lab how its services did.
+  audience: [lab]
+  frequency: P1M
+  covers: [sla-lab/avail, sla-lab/resp-p1, sla-lab/fix-p1, ua-fibre/avail]
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    env = isolated_env(root.parent) | {"GIT_AUTHOR_NAME": "Ina", "GIT_AUTHOR_EMAIL": "ina@nordlicht.example",
+                                       "GIT_COMMITTER_NAME": "Ina", "GIT_COMMITTER_EMAIL": "ina@nordlicht.example",
+                                       "GIT_AUTHOR_DATE": "2026-12-01T09:00:00+01:00",
+                                       "GIT_COMMITTER_DATE": "2026-12-01T09:00:00+01:00"}
+    return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def sms(tmp_path: Path) -> Path:
+    """Nordlicht's SMS, committed in a Git repository; data files go to tmp_path/data."""
+    root = tmp_path / "nordlicht"
+    files = {"fitsm.yaml": "as_of: 2026-12-05\nmonitoring:\n  names: {FIBRE-CO-AS: fibre-co}\n",
+             "services/services.yaml": SERVICES, "agreements/agreements.yaml": AGREEMENTS,
+             "parties/parties.yaml": PARTIES}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Nordlicht SMS")
+    return root
+
+
+def data(sms: Path, name: str, content: str | bytes) -> Path:
+    """A data file next to the SMS, written byte for byte as given (str: UTF-8, line ends as written)."""
+    path = sms.parent / "data" / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def record(sms: Path, agreement: str, label: str = "2026-11") -> dict[str, Any]:
+    doc = yaml.safe_load((sms / "evaluations" / f"eval-{agreement}-{label}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def results(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """target id (and service / supplier when given) -> the result as written."""
+    found = {}
+    for r in doc["spec"]["results"]:
+        key = "/".join(str(r[k]) for k in ("target", "service", "supplier") if k in r)
+        found[key] = {k: v for k, v in r.items() if k not in ("target", "service", "supplier")}
+    return found
+
+
+def evaluate(fitsm: Callable[..., Run], sms: Path, *args: str | Path, period: str = "2026-11") -> Run:
+    return fitsm("evaluate", sms, "--period", period, *args)
+
+
+# --- tickets ---------------------------------------------------------------------------------------------
+
+# Request Tracker's CSV as a saved search exports it: a byte order mark, CRLF, extra columns, a subject with a
+# line break inside quotes, times with offsets, a ticket not resolved (empty).
+RT = ("\ufeffid,Subject,service,priority,opened,first_response,resolved,Owner\r\n"
+      'RT-7,"Disk full\r\non /vault",nd-vault,P1,2026-11-03T09:00:00+01:00,2026-11-03T10:30:00+01:00,'
+      "2026-11-04T16:00:00+01:00,ina\r\n"
+      "RT-8,Quota,nd-mail,P2,2026-11-10T07:00:00Z,2026-11-10T08:00:00Z,,ina\r\n")
+
+
+def test_a_request_tracker_export_gives_the_true_times(sms: Path, fitsm: Callable[..., Run]) -> None:
+    tickets = data(sms, "rt-2026-11.csv", RT)
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets)
+    assert run.code == 0, run.err
+    doc = record(sms, "sla-lab")
+    got = results(doc)
+    # RT-7: Tuesday 09:00 to 10:30 Vienna is 1.5 support hours; resolved Wednesday 16:00 is 9 + 7 = 16 support
+    # hours of 9 a day: 1.78 working days (1.777… shown to 2 decimals, not rounded across the target)
+    assert got["resp-p1"] == {"measured": 1.5, "met": True}
+    assert got["fix-p1"] == {"measured": 1.78, "met": True}
+    assert got["resp-p2"] == {"measured": 0.04, "met": True}  # 1 of 24 hours
+    assert got["avail"] == {"note": "not measured: no outage data for the period"}
+    assert got["tickets-count"]["note"].startswith("not measured: fitsm evaluate does not measure targets of metric")
+    assert "met" not in got["avail"] and "met" not in got["tickets-count"]
+    source = doc["spec"]["source"]
+    assert source["files"] == [{"path": str(tickets.resolve()),
+                                "sha256": hashlib.sha256(tickets.read_bytes()).hexdigest()}]
+    assert source["as_of"].isoformat() == "2026-12-05"
+    assert source["generated_by"].startswith("fitsm evaluate --period 2026-11 --tickets rt-2026-11.csv (fitsm-kit")
+    assert (doc["spec"]["period_start"].isoformat(), doc["spec"]["period_end"].isoformat()) == \
+        ("2026-11-01", "2026-11-30")
+
+
+def test_times_without_an_offset_are_read_in_the_time_zone_given(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # Zammad's export without offsets, in the desk's local time: 16:00 to 16:30 Vienna is half a support hour
+    zammad = data(sms, "zammad.csv", "id,service,priority,opened,first_response,resolved\n"
+                                     "Z-1,nd-mail,P1,2026-11-03 16:00:00,2026-11-03 16:30:00,2026-11-03 16:45:00\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad, "--timezone", "Europe/Vienna",
+                   "--dry-run")
+    assert run.code == 0, run.err
+    [row] = [line for line in run.out.splitlines() if "resp-p1" in line]
+    assert [cell.strip() for cell in row.split("│")][5:7] == ["0.5", "yes"]
+    assert not (sms / "evaluations").exists()
+    # read as UTC (the default), the same text is 17:00 to 17:30 Vienna, after support hours: 0
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad).code == 0
+    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.0, "met": True}
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    # Jira's own columns: none of the ones fitsm reads
+    ("jira.csv", "Summary,Issue key,Issue id,Priority,Created,Resolved\r\n"
+                 '"Mail down",ND-101,10101,Highest,03/Nov/26 9:15 AM,03/Nov/26 11:00 AM\r\n',
+     "jira.csv:1: missing column(s) id, service, priority, opened"),
+    # GLPI's date format
+    ("glpi.csv", "id,service,priority,opened,first_response,resolved\n"
+                 "G-1,nd-mail,P1,03-11-2026 09:15,03-11-2026 10:00,\n",
+     "glpi.csv:2: '03-11-2026 09:15' is not an ISO 8601 date and time"),
+    # a time zone as a name after the time
+    ("otrs.csv", "id,service,priority,opened,first_response,resolved\n"
+                 "O-1,nd-mail,P1,2026-11-03 09:15:00 CET,,\n",
+     "otrs.csv:2: '2026-11-03 09:15:00 CET' is not an ISO 8601 date and time"),
+    ("empty.csv", "", "empty.csv:1: missing column(s)"),
+    ("binary.csv", bytes(range(256)) * 4, "binary.csv: not a readable UTF-8 CSV file"),
+    ("latin1.csv", "id,service,priority,opened\nä-1,nd-mail,P1,2026-11-03T09:00\n".encode("latin-1"),
+     "latin1.csv: not a readable UTF-8 CSV file"),
+])
+def test_an_export_fitsm_cannot_read_is_exit_2_naming_the_file_and_line(
+        sms: Path, fitsm: Callable[..., Run], name: str, content: str | bytes, said: str) -> None:
+    path = data(sms, name, content)
+    run = evaluate(fitsm, sms, "--tickets", path)
+    assert run.code == 2
+    assert said in run.err and str(path.parent) in run.err
+    assert not (sms / "evaluations").exists()
+
+
+def test_a_huge_line_is_exit_2_not_a_crash(sms: Path, fitsm: Callable[..., Run]) -> None:
+    path = data(sms, "huge.csv", "id,service,priority,opened,first_response,resolved\n"
+                                 + "X" * 2_000_000 + ",nd-mail,P1,2026-11-03T09:00:00+01:00,,\n")
+    run = evaluate(fitsm, sms, "--tickets", path)
+    assert run.code == 2 and "huge.csv" in run.err
+    assert not (sms / "evaluations").exists()
+
+
+def test_a_directory_or_missing_file_is_exit_2(sms: Path, fitsm: Callable[..., Run]) -> None:
+    folder = sms.parent / "data" / "tickets.csv"
+    folder.mkdir()
+    assert evaluate(fitsm, sms, "--tickets", folder).code == 2
+    run = evaluate(fitsm, sms, "--outages", sms.parent / "data" / "nowhere.csv")
+    assert run.code == 2 and "nowhere.csv: cannot read" in run.err
+
+
+def test_a_ticket_of_another_month_measures_nothing(sms: Path, fitsm: Callable[..., Run]) -> None:
+    october = data(sms, "october.csv", "id,service,priority,opened,first_response,resolved\n"
+                                       "J-1,nd-mail,P1,2026-10-03T09:00:00+02:00,2026-10-03T09:10:00+02:00,\n")
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", october).code == 0
+    got = results(record(sms, "sla-lab"))
+    for target in ("resp-p1", "fix-p1", "resp-p2"):
+        assert "met" not in got[target] and "measured" not in got[target]
+        assert got[target]["note"].startswith("not measured: the ticket data has no ticket opened in 2026-11-01")
+
+
+# --- outages ---------------------------------------------------------------------------------------------
+
+# A status page's incident list, re-keyed to fitsm's columns: planned maintenance mixed in, an outage from
+# October into November, two overlapping outages of one service, one into December.
+STATUS = ("service,component,start,end,planned,title\n"
+          "nd-mail,,2026-10-31T22:00:00+01:00,2026-11-01T02:00:00+01:00,false,Mail queue stuck\n"
+          "nd-mail,,2026-11-10T10:00:00+01:00,2026-11-10T12:00:00+01:00,false,Spam filter\n"
+          "nd-mail,,2026-11-10T11:00:00+01:00,2026-11-10T13:00:00+01:00,false,\"Mail, again\"\n"
+          "nd-vault,,2026-11-14T06:00:00+01:00,2026-11-14T10:00:00+01:00,true,Firmware update\n"
+          "nd-mail,uplink,2026-11-30T23:00:00+01:00,2026-12-01T03:00:00+01:00,no,Fibre cut\n")
+
+
+def test_a_status_page_outage_list_gives_the_true_availability(sms: Path, fitsm: Callable[..., Run]) -> None:
+    outages = data(sms, "status-2026-11.csv", STATUS)
+    run = evaluate(fitsm, sms, "--outages", outages)
+    assert run.code == 0, run.err
+    # SLA (24x7 Vienna, 43,200 minutes): 120 minutes of the outage from October, 10:00-13:00 once (180), the
+    # planned firmware update outside any declared maintenance window (240), and 23:00-24:00 of the fibre cut
+    # on the last day (60): 600 minutes, 98.6111 %
+    sla = results(record(sms, "sla-lab"))
+    assert sla["avail"] == {"measured": 98.6111, "met": False}
+    text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
+    assert "# avail: target 99.5 %; 43,200 agreed minutes, 600 minutes down" in text
+    # UA (uplink only, 24x7 UTC): 22:00-24:00 UTC of the fibre cut
+    assert results(record(sms, "ua-fibre"))["avail"] == {"measured": 99.7222, "met": False}
+
+
+def test_an_outage_without_an_end_is_exit_2(sms: Path, fitsm: Callable[..., Run]) -> None:
+    ongoing = data(sms, "ongoing.csv", "service,component,start,end,planned\n"
+                                       "nd-mail,,2026-11-10T10:00:00+01:00,,false\n")
+    run = evaluate(fitsm, sms, "--outages", ongoing)
+    assert run.code == 2 and "ongoing.csv:2:" in run.err
+    assert not (sms / "evaluations").exists()
+
+
+def test_a_placeholder_end_far_in_the_future_is_refused(sms: Path, fitsm: Callable[..., Run]) -> None:
+    placeholder = data(sms, "placeholder.csv", "service,component,start,end,planned\n"
+                                               "nd-mail,,2026-11-10T10:00:00+01:00,9999-12-31T00:00:00,false\n")
+    run = evaluate(fitsm, sms, "--outages", placeholder)
+    assert run.code == 2 and "placeholder.csv:2:" in run.err and "after 2026-12-05" in run.err
+
+
+# --- monitoring ------------------------------------------------------------------------------------------
+
+def test_argo_csv_with_text_percentages_and_a_blank_figure(sms: Path, fitsm: Callable[..., Run]) -> None:
+    argo = data(sms, "argo.csv", "month,site,availability,reliability,unknown\n"
+                                 "2026-11,FIBRE-CO-AS,99.95%,,0.01\n2026-10,FIBRE-CO-AS,90,90,0\n")
+    run = evaluate(fitsm, sms, "--agreement", "ua-fibre", "--monitoring", argo,
+                   "--monitoring-columns", "period=month,provider=site")
+    assert run.code == 0, run.err
+    got = results(record(sms, "ua-fibre"))
+    assert got["avail"] == {"measured": 99.95, "met": True}  # October's 90 % is another month
+    assert got["rel"] == {"note": f"not measured: no reliability figure for fibre-co in 2026-11 ({argo}:2)"}
+    assert got["resp"] == {"note": "not measured: no ticket data for the period"}
+
+
+def test_argo_unknown_as_text_is_exit_2(sms: Path, fitsm: Callable[..., Run]) -> None:
+    argo = data(sms, "argo.csv", "month,site,availability,reliability\n2026-11,FIBRE-CO-AS,UNKNOWN,99\n")
+    run = evaluate(fitsm, sms, "--monitoring", argo, "--monitoring-columns", "period=month,provider=site")
+    assert run.code == 2 and "argo.csv:2: column 'availability': 'UNKNOWN' is not a number" in run.err
+
+
+def test_argo_json_missing_a_month_of_the_quarter_is_not_measured(sms: Path, fitsm: Callable[..., Run]) -> None:
+    argo = data(sms, "argo.json", """{"results": [{"name": "NGI_X", "type": "NGI", "endpoints": [
+        {"name": "FIBRE-CO-AS", "type": "SITES", "results": [
+          {"timestamp": "2026-10", "availability": "99.2", "reliability": "99.5", "unknown": "0"},
+          {"timestamp": "2026-12", "availability": "99.99", "reliability": "99.99", "unknown": "0"}]}]}]}""")
+    run = evaluate(fitsm, sms, "--agreement", "ua-fibre", "--monitoring", argo, "--monitoring-columns",
+                   "period=timestamp,provider=SITES", "--as-of", "2027-01-10", period="2026-Q4")
+    assert run.code == 0, run.err
+    got = results(record(sms, "ua-fibre", "2026-q4"))
+    assert got["avail"] == {"note": "not measured: no monitoring row for fibre-co in 2026-11"}
+    assert got["rel"] == {"note": "not measured: no monitoring row for fibre-co in 2026-11"}
+
+
+# --- records ---------------------------------------------------------------------------------------------
+
+def test_a_second_run_for_the_period_keeps_the_first_record(sms: Path, fitsm: Callable[..., Run]) -> None:
+    first = data(sms, "rt.csv", RT)
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", first).code == 0
+    path = sms / "evaluations" / "eval-sla-lab-2026-11.yaml"
+    before = path.read_bytes()
+    git(sms, "add", "-A")
+    git(sms, "commit", "-q", "-m", "Evaluation of November")
+    late = data(sms, "late.csv", "id,service,priority,opened,first_response,resolved\n"
+                                 "L-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-09T09:00:00+01:00,\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", late)
+    assert run.code == 0 and f"kept existing {path}" in run.out
+    assert path.read_bytes() == before and git(sms, "status", "--porcelain") == ""
+    # a file of the user's at the record's path that is no evaluation is not replaced either
+    path.write_text("my notes, not YAML: [\n", encoding="utf-8")
+    evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", late)
+    assert path.read_text(encoding="utf-8") == "my notes, not YAML: [\n"
+
+
+def test_a_ticket_id_with_control_characters_and_ci_commands(sms: Path, fitsm: Callable[..., Run]) -> None:
+    evil = data(sms, "evil.csv", "id,service,priority,opened,first_response,resolved\n"
+                                 '"\x1b[31mEVIL\x1b[0m\n::error::pwned\n- {target: x, met: true}",nd-mail,P1,'
+                                 "2026-11-03T09:00:00+01:00,2026-11-06T09:00:00+01:00,\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", evil)
+    assert run.code == 0, run.err
+    assert "\x1b" not in run.out + run.err
+    assert not any(line.lstrip().startswith("::") for line in (run.out + run.err).splitlines())
+    text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
+    assert "\x1b" not in text
+    got = results(yaml.safe_load(text))
+    assert set(got) == {"avail", "resp-p1", "fix-p1", "resp-p2", "tickets-count"}  # no result smuggled in
+    assert got["resp-p1"] == {"measured": 27.0, "met": False}  # Tuesday 09:00 to Friday 09:00 Vienna
+
+
+def test_the_real_command_end_to_end(sms: Path) -> None:
+    """``python -m fitsm_kit`` as a user runs it: evaluate, then report, in a separate process each."""
+    outages = data(sms, "status.csv", STATUS)
+    tickets = data(sms, "rt.csv", RT)
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("GITHUB_ACTIONS", None)
+
+    def fitsm(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "fitsm_kit", *map(str, args)], cwd=sms, env=env,
+                              capture_output=True, text=True, check=False)
+
+    done = fitsm("evaluate", "--period", "2026-11", "--outages", outages, "--tickets", tickets)
+    assert done.returncode == 0, done.stderr
+    assert results(record(sms, "sla-lab"))["avail"] == {"measured": 98.6111, "met": False}
+    done = fitsm("report", "rep-lab", "--period", "2026-11")
+    assert done.returncode == 0, done.stderr
+    md = (sms / "reports" / "rep-lab" / "rep-lab-2026-11.md").read_text(encoding="utf-8")
+    assert "| sla-lab | avail |  | 99.5 % | 98.6111 | no | 2026-11-01 – 2026-11-30 |" in md
+    assert "| ua-fibre | avail |  | 99.9 % | 99.7222 | no | 2026-11-01 – 2026-11-30 |" in md
+    assert "| sla-lab | fix-p1 |  | 2 working-days | 1.78 | yes |" in md
+    again = fitsm("report", "rep-lab", "--period", "2026-11")
+    assert again.returncode == 2 and "never overwritten" in again.stderr
+
