@@ -381,3 +381,22 @@ def test_the_real_command_end_to_end(sms: Path) -> None:
     again = fitsm("report", "rep-lab", "--period", "2026-11")
     assert again.returncode == 2 and "never overwritten" in again.stderr
 
+
+
+# --- found in this audit: each test failed before its fix ------------------------------------------------
+
+def test_a_response_before_the_ticket_was_opened_is_exit_2(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # an OTRS export whose first_response is the customer's mail before the ticket was created: measured as 0
+    # and met before; no true time can be told from it
+    backwards = data(sms, "otrs.csv", "id,service,priority,opened,first_response,resolved\n"
+                                      "O-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-02T10:00:00+01:00,"
+                                      "2026-11-03T10:00:00+01:00\n")
+    run = evaluate(fitsm, sms, "--tickets", backwards)
+    assert run.code == 2
+    assert "otrs.csv:2: first_response 2026-11-02T09:00:00+00:00 is before opened 2026-11-03T08:00:00+00:00" \
+        in run.err
+    assert not (sms / "evaluations").exists()
+    resolved = data(sms, "resolved.csv", "id,service,priority,opened,first_response,resolved\n"
+                                         "O-2,nd-mail,P1,2026-11-03T09:00:00+01:00,,2026-11-01T10:00:00+01:00\n")
+    run = evaluate(fitsm, sms, "--tickets", resolved)
+    assert run.code == 2 and "resolved.csv:2: resolved 2026-11-01T09:00:00+00:00 is before opened" in run.err

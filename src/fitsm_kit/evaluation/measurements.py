@@ -73,10 +73,15 @@ def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
     for line, row in _rows(path, ("id", "service", "priority", "opened")):
         where = f"{path}:{line}"
         response, resolved = row.get("first_response") or "", row.get("resolved") or ""
-        tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(),
-                              _time(row["opened"], zone, where),
-                              _time(response, zone, where) if response.strip() else None,
-                              _time(resolved, zone, where) if resolved.strip() else None, where))
+        opened = _time(row["opened"], zone, where)
+        times = {name: _time(text, zone, where) if text.strip() else None
+                 for name, text in (("first_response", response), ("resolved", resolved))}
+        for name, time in times.items():
+            if time is not None and time < opened:  # counted as 0 it would be a met target from a wrong export
+                raise FitsmError(f"{where}: {name} {time.isoformat()} is before opened {opened.isoformat()}; "
+                                 "correct the export (a time before the ticket existed measures nothing)")
+        tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(), opened,
+                              times["first_response"], times["resolved"], where))
     return tickets
 
 
