@@ -400,3 +400,33 @@ def test_a_response_before_the_ticket_was_opened_is_exit_2(sms: Path, fitsm: Cal
                                          "O-2,nd-mail,P1,2026-11-03T09:00:00+01:00,,2026-11-01T10:00:00+01:00\n")
     run = evaluate(fitsm, sms, "--tickets", resolved)
     assert run.code == 2 and "resolved.csv:2: resolved 2026-11-01T09:00:00+00:00 is before opened" in run.err
+
+
+@pytest.mark.parametrize(("option", "name", "content", "said"), [
+    # GLPI's category title rather than the SMS id: every ticket target of sla-lab was met, none being its
+    ("--tickets", "glpi.csv", "id,service,priority,opened,first_response,resolved\n"
+                              "G-1,Mail Service,P1,2026-11-03T09:00:00+01:00,2026-11-09T10:00:00+01:00,\n",
+     "glpi.csv:2: service 'Mail Service' is no service of the SMS"),
+    # a status page's component name: 100 % availability and met, for an outage of two days
+    ("--outages", "status.csv", "service,component,start,end,planned\n"
+                                "Mail,,2026-11-10T10:00:00+01:00,2026-11-12T12:00:00+01:00,false\n",
+     "status.csv:2: service 'Mail' is no service of the SMS"),
+    # a component the service does not have: the UA on the uplink recorded 100 %
+    ("--outages", "uplink.csv", "service,component,start,end,planned\n"
+                                "nd-mail,uplink-2,2026-11-10T10:00:00+01:00,2026-11-12T12:00:00+01:00,false\n",
+     "uplink.csv:2: component 'uplink-2' is no component of service nd-mail; did you mean 'uplink'?"),
+])
+def test_a_name_the_sms_does_not_know_is_exit_2_not_a_met_target(
+        sms: Path, fitsm: Callable[..., Run], option: str, name: str, content: str, said: str) -> None:
+    path = data(sms, name, content)
+    run = evaluate(fitsm, sms, option, path)
+    assert run.code == 2
+    assert said in run.err
+    assert not (sms / "evaluations").exists()
+
+
+def test_rows_of_unknown_services_outside_the_period_do_not_matter(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # a service retired and deleted from the SMS long ago, in a full export of the desk's history
+    tickets = data(sms, "all.csv", RT + "OLD-1,nd-fax,P1,2025-02-03T09:00:00+01:00,2025-02-03T09:30:00+01:00,\n")
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets).code == 0
+    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 1.5, "met": True}

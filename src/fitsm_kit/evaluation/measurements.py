@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.model.measurement import OutageLog
 from fitsm_kit.model.timeline import UTC, aware
 from fitsm_kit.sms.index import Sms
@@ -117,3 +117,24 @@ def refuse_future(outages: list[OutageRecord], tickets: list[Ticket], as_of: dt.
         if end is not None and time >= end + dt.timedelta(days=1):  # a day's slack for time zones
             raise FitsmError(f"{where}: {time.isoformat()} is after {as_of} (--as-of); a measurement cannot come "
                              "from the future. Correct the time, or leave the field empty if it has not happened")
+
+
+def refuse_strangers(sms: Sms, outages: list[OutageRecord], tickets: list[Ticket], first: dt.date,
+                     last: dt.date) -> None:
+    """Refuse an outage or a ticket of the period (a day's slack for time zones) that names a service, or a
+    component of one, the SMS does not have: it would count for no agreement, and every target would be met
+    for want of it (a status page's "Mail" for ``nd-mail``). Rows of other times may name retired services."""
+    components = {d.id: {c.id for c in d.spec.components or ()} for d in sms.of_kind("Service")}
+    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), UTC)
+    end = dt.datetime.combine(last, dt.time(), UTC) + dt.timedelta(days=2)
+    named = [(o.source, o.service, o.component) for o in outages if o.start < end and o.end > start]
+    named += [(t.source, t.service, None) for t in tickets if start <= t.opened < end]
+    for where, service, component in named:
+        if service not in components:
+            raise FitsmError(f"{where}: service {service!r} is no service of the SMS{did_you_mean(service, components)}"
+                             "; write the services' SMS ids in the export, or leave out rows of other services "
+                             "(a name no agreement covers would leave its outages or tickets uncounted)")
+        if component is not None and component not in components[service]:
+            raise FitsmError(f"{where}: component {component!r} is no component of service {service}"
+                             f"{did_you_mean(component, components[service])}; write the component's id as "
+                             "spec.components of the service gives it, or leave the column empty")

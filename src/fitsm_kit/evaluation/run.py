@@ -19,6 +19,7 @@ from fitsm_kit.evaluation.measurements import (
     read_outages_csv,
     read_tickets_csv,
     refuse_future,
+    refuse_strangers,
 )
 from fitsm_kit.model.service import Provenance
 from fitsm_kit.sms.index import Doc, Sms
@@ -51,6 +52,7 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
     tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)] if ticket_files else None
     refuse_future(csv_outages, tickets or [], as_of)
+    refuse_strangers(sms, csv_outages, tickets or [], first, last)
     monitoring_files = list(monitored.files) if monitored else []
     files = [records.file_source(f, root) for f in [*outage_files, *ticket_files, *monitoring_files]]
     statements = ["no outages occurred in the period (--no-outages-occurred, stated by whoever ran the command)"] \
