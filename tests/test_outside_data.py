@@ -430,3 +430,33 @@ def test_rows_of_unknown_services_outside_the_period_do_not_matter(sms: Path, fi
     tickets = data(sms, "all.csv", RT + "OLD-1,nd-fax,P1,2025-02-03T09:00:00+01:00,2025-02-03T09:30:00+01:00,\n")
     assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets).code == 0
     assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 1.5, "met": True}
+
+
+def test_a_priority_spelt_otherwise_than_the_agreement_is_exit_2(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # Zammad writes 'p1' where the SLA says P1: the late ticket counted for no target, which was met
+    zammad = data(sms, "zammad.csv", "id,service,priority,opened,first_response,resolved\n"
+                                     "Z-1,nd-mail,p1,2026-11-03T09:00:00+01:00,2026-11-05T10:00:00+01:00,\n"
+                                     "Z-2,nd-mail,P2,2026-11-04T09:00:00+01:00,2026-11-04T10:00:00+01:00,\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad)
+    assert run.code == 2
+    assert "zammad.csv:2: priority 'p1' is not 'P1' as sla-lab's targets spell it" in run.err
+    assert not (sms / "evaluations").exists()
+
+
+def test_priorities_none_of_which_the_agreement_names_measure_nothing(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # OTRS's own priority names: the SLA's P1 and P2 targets were recorded as met, no ticket being 'P1'
+    otrs = data(sms, "otrs.csv", "id,service,priority,opened,first_response,resolved\n"
+                                 "O-1,nd-mail,5 very high,2026-11-03T09:00:00+01:00,2026-11-09T10:00:00+01:00,\n"
+                                 "O-2,nd-vault,3 normal,2026-11-04T09:00:00+01:00,2026-11-04T10:00:00+01:00,\n")
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", otrs).code == 0
+    got = results(record(sms, "sla-lab"))
+    why = ("not measured: no ticket in the ticket data has a priority its targets name (P1, P2); the data has "
+           "3 normal, 5 very high: export the priorities as the agreement names them")
+    assert got["resp-p1"] == got["fix-p1"] == got["resp-p2"] == {"note": why}
+    # a month with P2 tickets only is a month without P1 tickets: none was late (kept, see the README)
+    p2 = data(sms, "p2.csv", "id,service,priority,opened,first_response,resolved\n"
+                             "O-3,nd-mail,P2,2026-11-03T09:00:00+01:00,2026-11-03T10:00:00+01:00,\n")
+    (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").unlink()
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", p2).code == 0
+    got = results(record(sms, "sla-lab"))
+    assert got["resp-p1"] == {"met": True, "note": "no tickets of priority P1 in the period in the ticket data"}

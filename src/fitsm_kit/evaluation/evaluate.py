@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import monitoring
 from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
 from fitsm_kit.model.dates import parse_interval
@@ -105,6 +106,10 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
     in_period = [t for t in tickets or () if period[0] <= t.opened < period[1]]
+    ours = [t for t in in_period if t.service in services]
+    named = {t.priority for t in spec.targets if t.priority is not None}
+    _refuse_misspelt(agreement, ours, named)
+    spelt = {t.priority for t in tickets or ()}  # the priorities the export uses
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
@@ -141,8 +146,11 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                             "support hours (spec.support.hours)"))
                 continue
             hours = spec.support.hours or spec.service_hours
-            mine = [t for t in in_period if t.service in services
-                    and (target.priority is None or t.priority == target.priority)]
+            mine = [t for t in ours if target.priority is None or t.priority == target.priority]
+            if target.priority is not None and ours and not named & spelt:
+                # the export's own priority names: no ticket would count, and every target would be met
+                results.append(TargetResult(target, None, None, _foreign_priorities(tickets or [], named)))
+                continue
             assert newest is not None or not mine
             results.append(_ticket_times(target, hours, mine, newest))
         else:  # said in the record rather than left out: the check then names what is missing
@@ -150,6 +158,29 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
             results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
                                                             "record the result by hand"))
     return tuple(results)
+
+
+def _refuse_misspelt(agreement: Doc, tickets: list[Ticket], named: set[str]) -> None:
+    """Refuse a ticket whose priority is one the agreement's targets name, spelt otherwise ('p1' for 'P1'):
+    which was meant cannot be told, and the ticket would count for no target."""
+    def key(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+
+    spelt = {key(p): p for p in named}
+    for t in tickets:
+        meant = spelt.get(key(t.priority))
+        if meant is not None and meant != t.priority:
+            raise FitsmError(f"{t.source}: priority {t.priority!r} is not {meant!r} as {agreement.id}'s targets spell "
+                             "it; write the priorities in the export as the agreement does")
+
+
+def _foreign_priorities(tickets: list[Ticket], named: set[str]) -> str:
+    """Why no ticket target is measured from data that spells no priority as the agreement does. (Data that
+    spells some of them is taken at its word: a month without P1 tickets had none late.)"""
+    found = sorted({t.priority for t in tickets})
+    shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
+    return (f"not measured: no ticket in the ticket data has a priority its targets name "
+            f"({', '.join(sorted(named))}); the data has {shown}: export the priorities as the agreement names them")
 
 
 def parties(agreement: Doc, last: dt.date) -> list[str]:
