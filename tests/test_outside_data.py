@@ -460,3 +460,42 @@ def test_priorities_none_of_which_the_agreement_names_measure_nothing(sms: Path,
     assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", p2).code == 0
     got = results(record(sms, "sla-lab"))
     assert got["resp-p1"] == {"met": True, "note": "no tickets of priority P1 in the period in the ticket data"}
+
+
+def test_a_month_below_target_is_not_hidden_by_a_quarter(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # 4 hours down in October (44,700 minutes with the clocks going back): 99.4631 % in October, below the
+    # monthly 99.5 %; over the quarter (132,540 minutes) 99.8189 %, which was recorded as met
+    outages = data(sms, "q4.csv", "service,component,start,end,planned\n"
+                                  "nd-vault,disk,2026-10-12T10:00:00+02:00,2026-10-12T14:00:00+02:00,false\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--as-of", "2027-01-10",
+                   period="2026-Q4")
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab", "2026-q4"))["avail"] == {"measured": 99.4631, "met": False}
+    text = (sms / "evaluations" / "eval-sla-lab-2026-q4.yaml").read_text(encoding="utf-8")
+    assert ("# avail: target 99.5 %; least favourable of 3 months: 2026-10 (44,700 agreed minutes, 240 minutes "
+            "down); 2026-10 99.4631 %, 2026-11 100 %, 2026-12 100 %") in text
+
+
+def test_a_target_for_one_service_or_in_hours(sms: Path, fitsm: Callable[..., Run]) -> None:
+    agreements = sms / "agreements" / "agreements.yaml"
+    agreements.write_text(agreements.read_text(encoding="utf-8").replace(
+        "    - {id: tickets-count,",
+        "    - {id: vault-avail, metric: availability, value: 99.9, unit: \"%\", services: [nd-vault]}\n"
+        "    - {id: vault-resp, metric: response-time, value: 1, unit: hours, priority: P1, services: [nd-vault]}\n"
+        "    - {id: avail-hours, metric: availability, value: 700, unit: hours}\n"
+        "    - {id: tickets-count,"), encoding="utf-8")
+    outages = data(sms, "outages.csv", "service,component,start,end,planned\n"
+                                       "nd-mail,,2026-11-10T10:00:00+01:00,2026-11-10T12:00:00+01:00,false\n")
+    tickets = data(sms, "tickets.csv", "id,service,priority,opened,first_response,resolved\n"
+                                       "M-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-03T12:00:00+01:00,\n"
+                                       "V-1,nd-vault,P1,2026-11-04T09:00:00+01:00,2026-11-04T09:30:00+01:00,\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--tickets", tickets)
+    assert run.code == 0, run.err
+    got = results(record(sms, "sla-lab"))
+    # the mail outage and the mail ticket are not the vault's (they counted against its targets before)
+    assert got["vault-avail"] == {"measured": 100.0, "met": True}
+    assert got["vault-resp"] == {"measured": 0.5, "met": True}
+    assert got["avail"] == {"measured": 99.7222, "met": True}
+    # availability from outages is a percentage: 99.72 was compared with 700 hours and recorded as missed
+    assert got["avail-hours"] == {"note": "not measured: availability from outages is a percentage; the target is "
+                                          "in hours"}

@@ -100,8 +100,6 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     assert spec.service_hours is not None and spec.support is not None and spec.targets
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
-    relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
-                                                for s, c in scope)]
     period = local_period(first, last, spec.service_hours.timezone)
     newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
@@ -113,20 +111,29 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
+        # a target for some of the services (target.services) is measured on theirs only
+        mine_scope = [(s, c) for s, c in scope if not target.services or s in target.services]
+        relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
+                                                    for s, c in mine_scope)]
         if target.metric in monitoring.METRICS and from_monitoring:
             assert monitored is not None
             other = None
-            if target.metric == "availability" and outages is not None and scope:
-                other = measure_availability(target, spec.service_hours, period, relevant)
+            if target.metric == "availability" and outages is not None and mine_scope and target.unit == "%":
+                other = availability(target, spec.service_hours, first, last, relevant)
             results += _monitored(sms, agreement, target, first, last, monitored, other)
         elif target.metric == "availability":
+            if target.unit != "%":
+                results.append(TargetResult(target, None, None, "not measured: availability from outages is a "
+                                                                f"percentage; the target is in {target.unit}"))
+                continue
             if outages is None:
                 results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
                 continue
-            if not scope:  # no outage of nothing is no evidence of availability
-                results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"))
+            if not mine_scope:  # no outage of nothing is no evidence of availability
+                results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"
+                                            + (" the target names" if target.services else "")))
                 continue
-            results.append(measure_availability(target, spec.service_hours, period, relevant))
+            results.append(availability(target, spec.service_hours, first, last, relevant))
         elif target.metric in ("reliability", "unknown"):
             why = NO_MONITORING_DATA if monitored is None else \
                 f"not measured: the monitoring data has no row for {_measured_on(agreement, services, last)}"
@@ -146,7 +153,8 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                             "support hours (spec.support.hours)"))
                 continue
             hours = spec.support.hours or spec.service_hours
-            mine = [t for t in ours if target.priority is None or t.priority == target.priority]
+            mine = [t for t in ours if (target.priority is None or t.priority == target.priority)
+                    and (not target.services or t.service in target.services)]
             if target.priority is not None and ours and not named & spelt:
                 # the export's own priority names: no ticket would count, and every target would be met
                 results.append(TargetResult(target, None, None, _foreign_priorities(tickets or [], named)))
@@ -248,6 +256,38 @@ def _unmeasurable(target: Target, first: dt.date, last: dt.date) -> str | None:
     if first.day != 1 or following.day != 1:
         return (f"not measured: monitoring figures are monthly and {first}..{last} is not made of whole months")
     return None
+
+
+def availability(target: Target, hours: Hours, first: dt.date, last: dt.date,
+                 outages: list[OutageRecord]) -> TargetResult:
+    """Availability over ``first``..``last``; a target per month (P1M) over several months is measured in each
+    month and the least favourable counts, as from monitoring: the average of a quarter would record a month
+    below target as met."""
+    interval = parse_interval(target.period)
+    monthly = (interval.years, interval.months, interval.days, interval.seconds) == (0, 1, 0, 0)
+    parts = _months(first, last) if monthly else [(first, last)]
+    each = [(a, measure_availability(target, hours, local_period(a, b, hours.timezone), outages)) for a, b in parts]
+    if len(each) == 1:
+        return each[0][1]
+    measured = [(a, r) for a, r in each if r.measured is not None]  # a month without agreed time has no target
+    if not measured:
+        return TargetResult(target, None, None, "not measured: no agreed service time in the period")
+    pick = max if target.sense == "at-most" else min
+    month, worst = pick(measured, key=lambda m: m[1].measured or 0.0)
+    shown = ", ".join(f"{a:%Y-%m} {r.measured:g} %" if r.measured is not None else f"{a:%Y-%m} no agreed time"
+                      for a, r in each)
+    return dataclasses.replace(worst, detail=f"least favourable of {len(each)} months: {month:%Y-%m} "
+                                             f"({worst.detail}); {shown}")
+
+
+def _months(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """``first``..``last`` cut at month ends."""
+    parts = []
+    while first <= last:
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        parts.append((first, min(last, following - dt.timedelta(days=1))))
+        first = following
+    return parts
 
 
 def measure_availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
