@@ -499,3 +499,16 @@ def test_a_target_for_one_service_or_in_hours(sms: Path, fitsm: Callable[..., Ru
     # availability from outages is a percentage: 99.72 was compared with 700 hours and recorded as missed
     assert got["avail-hours"] == {"note": "not measured: availability from outages is a percentage; the target is "
                                           "in hours"}
+
+
+def test_ticket_data_of_one_month_measures_no_quarter(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # November's export, evaluated for the fourth quarter: October's and December's tickets are not in it,
+    # and the quarter's ticket targets were recorded as met from November's alone
+    tickets = data(sms, "rt-2026-11.csv", RT)
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets, "--as-of", "2027-01-10",
+                   period="2026-Q4")
+    assert run.code == 0, run.err
+    got = results(record(sms, "sla-lab", "2026-q4"))
+    why = ("not measured: the ticket data has no ticket opened in 2026-10, 2026-12, so nothing shows it covers "
+           "those months of 2026-10-01..2026-12-31; export the period's tickets")
+    assert got["resp-p1"] == got["fix-p1"] == got["resp-p2"] == {"note": why}

@@ -108,6 +108,9 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     named = {t.priority for t in spec.targets if t.priority is not None}
     _refuse_misspelt(agreement, ours, named)
     spelt = {t.priority for t in tickets or ()}  # the priorities the export uses
+    zone = spec.service_hours.timezone
+    uncovered = [a for a, b in _months(first, last)  # months of the period no ticket of the data was opened in
+                 if not any(p[0] <= t.opened < p[1] for p in [local_period(a, b, zone)] for t in in_period)]
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
@@ -147,6 +150,12 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                 results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
                                             f"opened in {first}..{last}, so nothing shows it covers the period; "
                                             "export the period's tickets"))
+                continue
+            if uncovered:  # an export of part of the period: the other months' late tickets are not in it
+                months = ", ".join(f"{a:%Y-%m}" for a in uncovered)
+                results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
+                                            f"opened in {months}, so nothing shows it covers those months of "
+                                            f"{first}..{last}; export the period's tickets"))
                 continue
             if target.unit in WORKING_UNITS and spec.support.hours is None:
                 results.append(TargetResult(target, None, None, "not measured: working time needs the agreement's "
