@@ -512,3 +512,22 @@ def test_ticket_data_of_one_month_measures_no_quarter(sms: Path, fitsm: Callable
     why = ("not measured: the ticket data has no ticket opened in 2026-10, 2026-12, so nothing shows it covers "
            "those months of 2026-10-01..2026-12-31; export the period's tickets")
     assert got["resp-p1"] == got["fix-p1"] == got["resp-p2"] == {"note": why}
+
+
+def test_a_ticket_twice_with_other_times_is_exit_2_and_twice_the_same_counts_once(
+        sms: Path, fitsm: Callable[..., Run]) -> None:
+    # a reopened ticket exported once per resolution: which resolution counts cannot be told from the rows
+    reopened = data(sms, "reopened.csv", "id,service,priority,opened,first_response,resolved\n"
+                                         "R-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-03T10:00:00+01:00,"
+                                         "2026-11-03T12:00:00+01:00\n"
+                                         "R-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-03T10:00:00+01:00,"
+                                         "2026-11-12T12:00:00+01:00\n")
+    run = evaluate(fitsm, sms, "--tickets", reopened)
+    assert run.code == 2
+    assert "reopened.csv:3: ticket 'R-1' again, with other fields than at" in run.err and "reopened.csv:2" in run.err
+    assert not (sms / "evaluations").exists()
+    # the same export given twice (or two overlapping exports): each ticket once
+    first, again = data(sms, "a.csv", RT), data(sms, "b.csv", RT)
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", first, "--tickets", again).code == 0
+    text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
+    assert "# resp-p1: target 4 working-hours; 1 ticket(s); slowest RT-7: 1.5 working-hours" in text

@@ -11,6 +11,7 @@ Times are ISO 8601; those without an offset are read in the given time zone.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,3 +139,15 @@ def refuse_strangers(sms: Sms, outages: list[OutageRecord], tickets: list[Ticket
             raise FitsmError(f"{where}: component {component!r} is no component of service {service}"
                              f"{did_you_mean(component, components[service])}; write the component's id as "
                              "spec.components of the service gives it, or leave the column empty")
+
+
+def distinct_tickets(tickets: list[Ticket]) -> list[Ticket]:
+    """Each ticket once: the same ticket twice with the same fields (an export given again) counts once; with
+    other fields (a reopened ticket exported once per resolution) which is right cannot be told."""
+    seen: dict[str, Ticket] = {}
+    for t in tickets:
+        first = seen.setdefault(t.id, t)
+        if first is not t and dataclasses.replace(first, source="") != dataclasses.replace(t, source=""):
+            raise FitsmError(f"{t.source}: ticket {t.id!r} again, with other fields than at {first.source}; keep one "
+                             "row per ticket (a reopened ticket: its first response and its last resolution)")
+    return list(seen.values())

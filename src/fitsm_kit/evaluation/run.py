@@ -15,6 +15,7 @@ from fitsm_kit.evaluation import monitoring, records
 from fitsm_kit.evaluation.evaluate import Evaluation, covered, evaluate
 from fitsm_kit.evaluation.measurements import (
     OutageRecord,
+    distinct_tickets,
     outages_from_sms,
     read_outages_csv,
     read_tickets_csv,
@@ -50,7 +51,8 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
         raise FitsmError("--no-outages-occurred states that there were no outages; it cannot go with --outages")
     logged = outages_from_sms(sms)
     csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
-    tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)] if ticket_files else None
+    tickets = distinct_tickets([t for f in ticket_files for t in read_tickets_csv(f, timezone)]) \
+        if ticket_files else None
     refuse_future(csv_outages, tickets or [], as_of)
     refuse_strangers(sms, csv_outages, tickets or [], first, last)
     monitoring_files = list(monitored.files) if monitored else []
