@@ -531,3 +531,37 @@ def test_a_ticket_twice_with_other_times_is_exit_2_and_twice_the_same_counts_onc
     assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", first, "--tickets", again).code == 0
     text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
     assert "# resp-p1: target 4 working-hours; 1 ticket(s); slowest RT-7: 1.5 working-hours" in text
+
+
+HOSTILE_TARGET = "x\n| forged | row |\n![t](http://evil.example/t.png) [click](http://evil.example) <script>"
+
+
+def test_report_cells_from_records_cannot_add_markdown_rows_links_or_formulas(
+        sms: Path, fitsm: Callable[..., Run]) -> None:
+    # a hand-written evaluation (records are edited by people) with a target name that breaks a Markdown
+    # table: before, its line breaks started new rows and paragraphs and the image was fetched by viewers
+    spec = sms / "parties" / "parties.yaml"
+    formula = "=cmd|' /C calc'!A0"
+    covers = f"covers: [{yaml.safe_dump(f'sla-lab/{HOSTILE_TARGET}').strip()}, \"sla-lab/{formula}\", "
+    spec.write_text(spec.read_text(encoding="utf-8").replace("covers: [", covers), encoding="utf-8")
+    (sms / "evaluations").mkdir()
+    (sms / "evaluations" / "eval-by-hand.yaml").write_text(yaml.safe_dump({
+        "apiVersion": "fitsm.eu/v1", "kind": "AgreementEvaluation",
+        "metadata": {"id": "eval-by-hand", "title": "By hand", "owner": "ina", "status": "recorded"},
+        "spec": {"agreement": "sla-lab", "period_start": "2026-11-01", "period_end": "2026-11-30",
+                 "results": [{"target": HOSTILE_TARGET, "measured": 1, "met": True},
+                             {"target": formula, "measured": 2, "met": True},
+                             {"target": "avail", "measured": 99.9, "met": True}]}}), encoding="utf-8")
+    run = fitsm("report", "rep-lab", "--sms", sms, "--period", "2026-11")
+    assert run.code == 0, run.err
+    folder = sms / "reports" / "rep-lab"
+    md = (folder / "rep-lab-2026-11.md").read_text(encoding="utf-8")
+    table = [line for line in md.splitlines() if line.startswith("| sla-lab")]
+    assert len(table) == 3 and all(line.endswith("| 2026-11-01 – 2026-11-30 |") for line in table)
+    assert "x \\| forged \\| row \\| \\!\\[t\\](http://evil.example/t.png) \\[click\\](http" in md
+    assert "<script>" not in md
+    assert "| sla-lab | avail |  | 99.5 % | 99.9 | yes |" in md
+    page = (folder / "rep-lab-2026-11.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    rows = (folder / "rep-lab-2026-11.csv").read_text(encoding="utf-8")
+    assert f"'{formula}" in rows and f",{formula}" not in rows
