@@ -565,3 +565,19 @@ def test_report_cells_from_records_cannot_add_markdown_rows_links_or_formulas(
     assert "<script>" not in page and "&lt;script&gt;" in page
     rows = (folder / "rep-lab-2026-11.csv").read_text(encoding="utf-8")
     assert f"'{formula}" in rows and f",{formula}" not in rows
+
+
+def test_availability_given_as_fractions_is_exit_2_unless_said(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # a monitoring export writing 0.995 for 99.5 %: recorded as 0.995 % measured and missed before
+    argo = data(sms, "argo-fractions.csv", "month,site,availability,reliability\n2026-11,FIBRE-CO-AS,0.9995,0.999\n")
+    columns = ("--monitoring", argo, "--monitoring-columns", "period=month,provider=site")
+    run = evaluate(fitsm, sms, "--agreement", "ua-fibre", *columns)
+    assert run.code == 2
+    assert ("argo-fractions.csv: every figure under 'availability' is between 0 and 1 (0.9995 at "
+            f"{argo}:2)") in run.err and "--monitoring-fraction availability" in run.err
+    assert not (sms / "evaluations").exists()
+    run = evaluate(fitsm, sms, "--agreement", "ua-fibre", *columns, "--monitoring-fraction", "availability",
+                   "--monitoring-fraction", "reliability")
+    assert run.code == 0, run.err
+    got = results(record(sms, "ua-fibre"))
+    assert got["avail"] == {"measured": 99.95, "met": True} and got["rel"] == {"measured": 99.9, "met": True}
