@@ -208,7 +208,12 @@ def test_times_without_an_offset_are_read_in_the_time_zone_given(sms: Path, fits
     ("otrs.csv", "id,service,priority,opened,first_response,resolved\n"
                  "O-1,nd-mail,P1,2026-11-03 09:15:00 CET,,\n",
      "otrs.csv:2: '2026-11-03 09:15:00 CET' is not an ISO 8601 date and time"),
-    ("empty.csv", "", "empty.csv:1: missing column(s)"),
+    ("empty.csv", "", "empty.csv: empty; the file needs a header row naming id, service, priority, opened"),
+    # OTRS / Excel in a German locale: semicolons
+    ("semicolons.csv", "id;service;priority;opened;first_response;resolved\r\n"
+                       "1;nd-mail;P1;2026-11-03 09:00;2026-11-03 10:00;\r\n",
+     "semicolons.csv:1: the header is one column, 'id;service;priority;opened;first_response;resolved': the file "
+     "is separated by ';'; fitsm reads comma-separated CSV, so export it with commas"),
     ("binary.csv", bytes(range(256)) * 4, "binary.csv: not a readable UTF-8 CSV file"),
     ("latin1.csv", "id,service,priority,opened\nä-1,nd-mail,P1,2026-11-03T09:00\n".encode("latin-1"),
      "latin1.csv: not a readable UTF-8 CSV file"),
@@ -226,7 +231,7 @@ def test_a_huge_line_is_exit_2_not_a_crash(sms: Path, fitsm: Callable[..., Run])
     path = data(sms, "huge.csv", "id,service,priority,opened,first_response,resolved\n"
                                  + "X" * 2_000_000 + ",nd-mail,P1,2026-11-03T09:00:00+01:00,,\n")
     run = evaluate(fitsm, sms, "--tickets", path)
-    assert run.code == 2 and "huge.csv" in run.err
+    assert run.code == 2 and "huge.csv:2: a field is longer than" in run.err
     assert not (sms / "evaluations").exists()
 
 
@@ -279,7 +284,7 @@ def test_an_outage_without_an_end_is_exit_2(sms: Path, fitsm: Callable[..., Run]
     ongoing = data(sms, "ongoing.csv", "service,component,start,end,planned\n"
                                        "nd-mail,,2026-11-10T10:00:00+01:00,,false\n")
     run = evaluate(fitsm, sms, "--outages", ongoing)
-    assert run.code == 2 and "ongoing.csv:2:" in run.err
+    assert run.code == 2 and "ongoing.csv:2: the outage has no end; give the time it ended" in run.err
     assert not (sms / "evaluations").exists()
 
 

@@ -58,6 +58,9 @@ def read_outages_csv(path: Path, zone: str = "UTC") -> list[OutageRecord]:
     records = []
     for line, row in _rows(path, ("service", "start", "end")):
         where = f"{path}:{line}"
+        if not row["end"].strip():  # still going on when exported: its downtime is not known yet
+            raise FitsmError(f"{where}: the outage has no end; give the time it ended (evaluate a period after "
+                             "its outages have ended)")
         start, end = _time(row["start"], zone, where), _time(row["end"], zone, where)
         if end <= start:
             raise FitsmError(f"{where}: the outage ends before it starts")
@@ -87,18 +90,31 @@ def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    reader = None
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            header = reader.fieldnames or []
+            if not header:
+                raise FitsmError(f"{path}: empty; the file needs a header row naming {', '.join(required)}")
+            if len(header) == 1 and (sep := next((s for s in ";\t|" if s in header[0]), None)):
+                raise FitsmError(f"{path}:1: the header is one column, {header[0]!r}: the file is separated by "
+                                 f"{sep!r}; fitsm reads comma-separated CSV, so export it with commas")
+            missing = [c for c in required if c not in header]
             if missing:
                 raise FitsmError(f"{path}:1: missing column(s) {', '.join(missing)}; "
                                  f"the header must name {', '.join(required)}")
             return [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
     except OSError as err:
         raise FitsmError(f"{path}: cannot read: {err.strerror or err}") from None
-    except (UnicodeDecodeError, csv.Error) as err:
+    except UnicodeDecodeError as err:
         raise FitsmError(f"{path}: not a readable UTF-8 CSV file ({err})") from None
+    except csv.Error as err:
+        line = f":{reader.line_num + 1}" if reader is not None else ""
+        if "field larger than field limit" in str(err):
+            raise FitsmError(f"{path}{line}: a field is longer than {csv.field_size_limit():,} characters; this is "
+                             "no ticket or outage export (or its quotes do not close)") from None
+        raise FitsmError(f"{path}{line}: not a readable CSV file ({err})") from None
 
 
 def _time(text: str, zone: str, where: str) -> dt.datetime:
