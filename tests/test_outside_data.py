@@ -342,10 +342,16 @@ def test_a_second_run_for_the_period_keeps_the_first_record(sms: Path, fitsm: Ca
     run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", late)
     assert run.code == 0 and f"kept existing {path}" in run.out
     assert path.read_bytes() == before and git(sms, "status", "--porcelain") == ""
-    # a file of the user's at the record's path that is no evaluation is not replaced either
-    path.write_text("my notes, not YAML: [\n", encoding="utf-8")
-    evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", late)
-    assert path.read_text(encoding="utf-8") == "my notes, not YAML: [\n"
+    # a file of the user's at the record's path that is no evaluation is not replaced, and the run does not say
+    # it kept a record (exit 0 and "kept existing" before, with no evaluation recorded anywhere)
+    for mine in ("my notes, not YAML: [\n", "apiVersion: fitsm.eu/v1\nkind: Note\nmetadata: {id: mine}\n"):
+        path.write_text(mine, encoding="utf-8")
+        run = evaluate(fitsm, sms, "--tickets", late)
+        assert run.code == 2 and "kept existing" not in run.out
+        assert (f"{path} exists and is not the evaluation of sla-lab for 2026-11-01..2026-11-30; nothing was "
+                "written") in run.err
+        assert path.read_text(encoding="utf-8") == mine
+        assert not (sms / "evaluations" / "eval-ua-fibre-2026-11.yaml").exists()  # no record of the others either
 
 
 def test_a_ticket_id_with_control_characters_and_ci_commands(sms: Path, fitsm: Callable[..., Run]) -> None:

@@ -62,7 +62,10 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
                 for e in sms.of_kind("AgreementEvaluation")}
     done = []
-    for doc in _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last):
+    agreements = _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last)
+    if write:
+        _refuse_taken(root, sms, [d for d in agreements if (d.id, first, last) not in recorded], first, last, label)
+    for doc in agreements:
         in_log = [o for o in logged if o.start.date() <= last and o.end.date() >= first]
         data = outage_files or no_outages or _covers(sms, doc, in_log)
         evaluation = evaluate(sms, doc, first, last, csv_outages + logged if data else None, tickets,
@@ -77,8 +80,20 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
                             as_of=as_of, files=[*(records.file_source(root / p, root) for p in logs), *files],
                             statements=statements)
         created = records.write_new(path, records.render(evaluation, label, source), root) if write else False
+        if write and not created:
+            raise FitsmError(f"{path} appeared while writing; it was not overwritten. Evaluate again")
         done.append(Recorded(evaluation, path, created))
     return done
+
+
+def _refuse_taken(root: Path, sms: Sms, docs: list[Doc], first: dt.date, last: dt.date, label: str) -> None:
+    """Refuse, before writing anything, when a record's path holds a file that is not that record (the user's
+    notes, an evaluation of another period): it is never replaced, and no evaluation would be recorded."""
+    for doc in docs:
+        path = records.destination(root, sms, doc.id, label)
+        if path.exists() or path.is_symlink():
+            raise FitsmError(f"{path} exists and is not the evaluation of {doc.id} for {first}..{last}; nothing was "
+                             "written. Move the file away and evaluate again")
 
 
 def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
