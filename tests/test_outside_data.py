@@ -592,3 +592,13 @@ def test_availability_given_as_fractions_is_exit_2_unless_said(sms: Path, fitsm:
     assert run.code == 0, run.err
     got = results(record(sms, "ua-fibre"))
     assert got["avail"] == {"measured": 99.95, "met": True} and got["rel"] == {"measured": 99.9, "met": True}
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "../../etc/passwd", "CET "])
+def test_a_time_zone_that_is_none_is_exit_2_naming_the_option(sms: Path, fitsm: Callable[..., Run], zone: str) -> None:
+    # an internal error (exit 3) before, or an error blaming the data's times
+    zammad = data(sms, "zammad.csv", "id,service,priority,opened,first_response,resolved\n"
+                                     "Z-1,nd-mail,P1,2026-11-03 16:00:00,2026-11-03 16:30:00,\n")
+    run = evaluate(fitsm, sms, "--tickets", zammad, "--timezone", zone)
+    assert run.code == 2
+    assert f"--timezone {zone!r} is not an IANA time zone such as Europe/Berlin or UTC" in run.err

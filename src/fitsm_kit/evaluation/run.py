@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fitsm_kit import __version__
 from fitsm_kit.errors import FitsmError, did_you_mean
@@ -47,6 +48,10 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     """
     first, last, label = records.parse_period(period, as_of)
     records.require_ended(first, last, label, as_of)
+    try:  # the agreements' zones are checked by the model; this one is the command line's
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FitsmError(f"--timezone {timezone!r} is not an IANA time zone such as Europe/Berlin or UTC") from None
     if no_outages and outage_files:
         raise FitsmError("--no-outages-occurred states that there were no outages; it cannot go with --outages")
     logged = outages_from_sms(sms)
