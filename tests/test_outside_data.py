@@ -602,3 +602,19 @@ def test_a_time_zone_that_is_none_is_exit_2_naming_the_option(sms: Path, fitsm: 
     run = evaluate(fitsm, sms, "--tickets", zammad, "--timezone", zone)
     assert run.code == 2
     assert f"--timezone {zone!r} is not an IANA time zone such as Europe/Berlin or UTC" in run.err
+
+
+def test_a_resolved_ticket_without_a_first_response_is_not_called_open(sms: Path, fitsm: Callable[..., Run]) -> None:
+    # Zammad leaves first_response empty when an agent closes a ticket without writing to the customer; the
+    # record said "still open" of a ticket the data shows resolved
+    zammad = data(sms, "zammad.csv", "id,service,priority,opened,first_response,resolved\n"
+                                     "X-1,nd-mail,P1,2026-11-03T09:00:00+01:00,,2026-11-03T09:30:00+01:00\n"
+                                     "X-2,nd-mail,P1,2026-11-20T09:00:00+01:00,2026-11-20T09:10:00+01:00,"
+                                     "2026-11-20T09:30:00+01:00\n")
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad).code == 0
+    text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
+    # no response in the data: counted to its newest time (Nov 20 08:30 UTC), 13 days of 9 support hours + 0.5
+    assert ("# resp-p1: target 4 working-hours; 2 ticket(s); slowest X-1 (resolved with no first response in the "
+            "data, counted at 2026-11-20 08:30 UTC, the newest time in the ticket data: at least this): 117.5 "
+            "working-hours") in text
+    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 117.5, "met": False}

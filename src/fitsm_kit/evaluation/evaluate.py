@@ -360,7 +360,9 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
     met = worst <= target.value
     # shown to 2 decimals, never rounded across the target: 2.004 working days against 2 is missed
     worst = min(round(worst, 2), target.value) if met else math.ceil(worst * 100) / 100
-    still = f" (still open at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least this)" \
+    closed = {t.id for t in tickets if t.resolved is not None}  # resolved, yet with no first response recorded
+    state = "resolved with no first response in the data, counted" if ticket in closed else "still open"
+    still = f" ({state} at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least this)" \
         if ticket in late_open and newest is not None else ""
     return TargetResult(target, worst, met, f"{len(times) + len(waiting)} ticket(s); slowest {ticket}{still}: "
                                             f"{worst:g} {target.unit}")
