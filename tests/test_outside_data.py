@@ -618,3 +618,19 @@ def test_a_resolved_ticket_without_a_first_response_is_not_called_open(sms: Path
             "data, counted at 2026-11-20 08:30 UTC, the newest time in the ticket data: at least this): 117.5 "
             "working-hours") in text
     assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 117.5, "met": False}
+
+
+def test_no_outages_occurred_against_an_outage_log_of_the_period_is_exit_2(
+        sms: Path, fitsm: Callable[..., Run]) -> None:
+    # the user's statement and the SMS's own log disagree: the record held both, the statement as theirs and
+    # the logged outage's downtime in the figure
+    (sms / "records").mkdir()
+    (sms / "records" / "outages.yaml").write_text(
+        "apiVersion: fitsm.eu/v1\nkind: OutageLog\nmetadata: {id: outages-nov, title: Outages, owner: ina, "
+        "status: recorded}\nspec:\n  timezone: Europe/Vienna\n  outages:\n"
+        "    - {service: nd-vault, start: 2026-11-14T06:00:00, end: 2026-11-14T10:00:00}\n", encoding="utf-8")
+    run = evaluate(fitsm, sms, "--no-outages-occurred")
+    assert run.code == 2
+    assert ("--no-outages-occurred states that no outage occurred in 2026-11-01..2026-11-30, but "
+            "records/outages.yaml (outage 1) records one of nd-vault") in run.err
+    assert not (sms / "evaluations").exists()

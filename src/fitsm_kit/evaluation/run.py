@@ -55,6 +55,12 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     if no_outages and outage_files:
         raise FitsmError("--no-outages-occurred states that there were no outages; it cannot go with --outages")
     logged = outages_from_sms(sms)
+    if no_outages:  # the statement would be recorded beside the log's downtime in the figure: which is true?
+        for o in logged:
+            if o.start.date() <= last and o.end.date() >= first:
+                raise FitsmError(f"--no-outages-occurred states that no outage occurred in {first}..{last}, but "
+                                 f"{o.source} records one of {o.service}; leave out the option (the log is the "
+                                 "period's outage data) or correct the log")
     csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
     tickets = distinct_tickets([t for f in ticket_files for t in read_tickets_csv(f, timezone)]) \
         if ticket_files else None
