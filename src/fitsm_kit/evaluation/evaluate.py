@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import monitoring
 from fitsm_kit.evaluation.measurements import OutageRecord, Ticket
 from fitsm_kit.model.dates import parse_interval
@@ -99,29 +100,43 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     assert spec.service_hours is not None and spec.support is not None and spec.targets
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
-    relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
-                                                for s, c in scope)]
     period = local_period(first, last, spec.service_hours.timezone)
     newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
     in_period = [t for t in tickets or () if period[0] <= t.opened < period[1]]
+    ours = [t for t in in_period if t.service in services]
+    named = {t.priority for t in spec.targets if t.priority is not None}
+    _refuse_misspelt(agreement, ours, named)
+    spelt = {t.priority for t in tickets or ()}  # the priorities the export uses
+    zone = spec.service_hours.timezone
+    uncovered = [a for a, b in _months(first, last)  # months of the period no ticket of the data was opened in
+                 if not any(p[0] <= t.opened < p[1] for p in [local_period(a, b, zone)] for t in in_period)]
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
+        # a target for some of the services (target.services) is measured on theirs only
+        mine_scope = [(s, c) for s, c in scope if not target.services or s in target.services]
+        relevant = [o for o in outages or [] if any(o.service == s and (c is None or o.component == c)
+                                                    for s, c in mine_scope)]
         if target.metric in monitoring.METRICS and from_monitoring:
             assert monitored is not None
             other = None
-            if target.metric == "availability" and outages is not None and scope:
-                other = measure_availability(target, spec.service_hours, period, relevant)
+            if target.metric == "availability" and outages is not None and mine_scope and target.unit == "%":
+                other = availability(target, spec.service_hours, first, last, relevant)
             results += _monitored(sms, agreement, target, first, last, monitored, other)
         elif target.metric == "availability":
+            if target.unit != "%":
+                results.append(TargetResult(target, None, None, "not measured: availability from outages is a "
+                                                                f"percentage; the target is in {target.unit}"))
+                continue
             if outages is None:
                 results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
                 continue
-            if not scope:  # no outage of nothing is no evidence of availability
-                results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"))
+            if not mine_scope:  # no outage of nothing is no evidence of availability
+                results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"
+                                            + (" the target names" if target.services else "")))
                 continue
-            results.append(measure_availability(target, spec.service_hours, period, relevant))
+            results.append(availability(target, spec.service_hours, first, last, relevant))
         elif target.metric in ("reliability", "unknown"):
             why = NO_MONITORING_DATA if monitored is None else \
                 f"not measured: the monitoring data has no row for {_measured_on(agreement, services, last)}"
@@ -136,13 +151,23 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                             f"opened in {first}..{last}, so nothing shows it covers the period; "
                                             "export the period's tickets"))
                 continue
+            if uncovered:  # an export of part of the period: the other months' late tickets are not in it
+                months = ", ".join(f"{a:%Y-%m}" for a in uncovered)
+                results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
+                                            f"opened in {months}, so nothing shows it covers those months of "
+                                            f"{first}..{last}; export the period's tickets"))
+                continue
             if target.unit in WORKING_UNITS and spec.support.hours is None:
                 results.append(TargetResult(target, None, None, "not measured: working time needs the agreement's "
                                             "support hours (spec.support.hours)"))
                 continue
             hours = spec.support.hours or spec.service_hours
-            mine = [t for t in in_period if t.service in services
-                    and (target.priority is None or t.priority == target.priority)]
+            mine = [t for t in ours if (target.priority is None or t.priority == target.priority)
+                    and (not target.services or t.service in target.services)]
+            if target.priority is not None and ours and not named & spelt:
+                # the export's own priority names: no ticket would count, and every target would be met
+                results.append(TargetResult(target, None, None, _foreign_priorities(tickets or [], named)))
+                continue
             assert newest is not None or not mine
             results.append(_ticket_times(target, hours, mine, newest))
         else:  # said in the record rather than left out: the check then names what is missing
@@ -150,6 +175,29 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
             results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
                                                             "record the result by hand"))
     return tuple(results)
+
+
+def _refuse_misspelt(agreement: Doc, tickets: list[Ticket], named: set[str]) -> None:
+    """Refuse a ticket whose priority is one the agreement's targets name, spelt otherwise ('p1' for 'P1'):
+    which was meant cannot be told, and the ticket would count for no target."""
+    def key(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+
+    spelt = {key(p): p for p in named}
+    for t in tickets:
+        meant = spelt.get(key(t.priority))
+        if meant is not None and meant != t.priority:
+            raise FitsmError(f"{t.source}: priority {t.priority!r} is not {meant!r} as {agreement.id}'s targets spell "
+                             "it; write the priorities in the export as the agreement does")
+
+
+def _foreign_priorities(tickets: list[Ticket], named: set[str]) -> str:
+    """Why no ticket target is measured from data that spells no priority as the agreement does. (Data that
+    spells some of them is taken at its word: a month without P1 tickets had none late.)"""
+    found = sorted({t.priority for t in tickets})
+    shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
+    return (f"not measured: no ticket in the ticket data has a priority its targets name "
+            f"({', '.join(sorted(named))}); the data has {shown}: export the priorities as the agreement names them")
 
 
 def parties(agreement: Doc, last: dt.date) -> list[str]:
@@ -219,6 +267,38 @@ def _unmeasurable(target: Target, first: dt.date, last: dt.date) -> str | None:
     return None
 
 
+def availability(target: Target, hours: Hours, first: dt.date, last: dt.date,
+                 outages: list[OutageRecord]) -> TargetResult:
+    """Availability over ``first``..``last``; a target per month (P1M) over several months is measured in each
+    month and the least favourable counts, as from monitoring: the average of a quarter would record a month
+    below target as met."""
+    interval = parse_interval(target.period)
+    monthly = (interval.years, interval.months, interval.days, interval.seconds) == (0, 1, 0, 0)
+    parts = _months(first, last) if monthly else [(first, last)]
+    each = [(a, measure_availability(target, hours, local_period(a, b, hours.timezone), outages)) for a, b in parts]
+    if len(each) == 1:
+        return each[0][1]
+    measured = [(a, r) for a, r in each if r.measured is not None]  # a month without agreed time has no target
+    if not measured:
+        return TargetResult(target, None, None, "not measured: no agreed service time in the period")
+    pick = max if target.sense == "at-most" else min
+    month, worst = pick(measured, key=lambda m: m[1].measured or 0.0)
+    shown = ", ".join(f"{a:%Y-%m} {r.measured:g} %" if r.measured is not None else f"{a:%Y-%m} no agreed time"
+                      for a, r in each)
+    return dataclasses.replace(worst, detail=f"least favourable of {len(each)} months: {month:%Y-%m} "
+                                             f"({worst.detail}); {shown}")
+
+
+def _months(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """``first``..``last`` cut at month ends."""
+    parts = []
+    while first <= last:
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        parts.append((first, min(last, following - dt.timedelta(days=1))))
+        first = following
+    return parts
+
+
 def measure_availability(target: Target, hours: Hours, period: Span, outages: list[OutageRecord]) -> TargetResult:
     agreed = agreed_time(hours, period)
     agreed_minutes = minutes(agreed)
@@ -280,7 +360,9 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
     met = worst <= target.value
     # shown to 2 decimals, never rounded across the target: 2.004 working days against 2 is missed
     worst = min(round(worst, 2), target.value) if met else math.ceil(worst * 100) / 100
-    still = f" (still open at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least this)" \
+    closed = {t.id for t in tickets if t.resolved is not None}  # resolved, yet with no first response recorded
+    state = "resolved with no first response in the data, counted" if ticket in closed else "still open"
+    still = f" ({state} at {newest:%Y-%m-%d %H:%M} UTC, the newest time in the ticket data: at least this)" \
         if ticket in late_open and newest is not None else ""
     return TargetResult(target, worst, met, f"{len(times) + len(waiting)} ticket(s); slowest {ticket}{still}: "
                                             f"{worst:g} {target.unit}")

@@ -11,11 +11,12 @@ Times are ISO 8601; those without an offset are read in the given time zone.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitsm_kit.errors import FitsmError
+from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.model.measurement import OutageLog
 from fitsm_kit.model.timeline import UTC, aware
 from fitsm_kit.sms.index import Sms
@@ -57,6 +58,9 @@ def read_outages_csv(path: Path, zone: str = "UTC") -> list[OutageRecord]:
     records = []
     for line, row in _rows(path, ("service", "start", "end")):
         where = f"{path}:{line}"
+        if not row["end"].strip():  # still going on when exported: its downtime is not known yet
+            raise FitsmError(f"{where}: the outage has no end; give the time it ended (evaluate a period after "
+                             "its outages have ended)")
         start, end = _time(row["start"], zone, where), _time(row["end"], zone, where)
         if end <= start:
             raise FitsmError(f"{where}: the outage ends before it starts")
@@ -73,26 +77,44 @@ def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
     for line, row in _rows(path, ("id", "service", "priority", "opened")):
         where = f"{path}:{line}"
         response, resolved = row.get("first_response") or "", row.get("resolved") or ""
-        tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(),
-                              _time(row["opened"], zone, where),
-                              _time(response, zone, where) if response.strip() else None,
-                              _time(resolved, zone, where) if resolved.strip() else None, where))
+        opened = _time(row["opened"], zone, where)
+        times = {name: _time(text, zone, where) if text.strip() else None
+                 for name, text in (("first_response", response), ("resolved", resolved))}
+        for name, time in times.items():
+            if time is not None and time < opened:  # counted as 0 it would be a met target from a wrong export
+                raise FitsmError(f"{where}: {name} {time.isoformat()} is before opened {opened.isoformat()}; "
+                                 "correct the export (a time before the ticket existed measures nothing)")
+        tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(), opened,
+                              times["first_response"], times["resolved"], where))
     return tickets
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    reader = None
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            header = reader.fieldnames or []
+            if not header:
+                raise FitsmError(f"{path}: empty; the file needs a header row naming {', '.join(required)}")
+            if len(header) == 1 and (sep := next((s for s in ";\t|" if s in header[0]), None)):
+                raise FitsmError(f"{path}:1: the header is one column, {header[0]!r}: the file is separated by "
+                                 f"{sep!r}; fitsm reads comma-separated CSV, so export it with commas")
+            missing = [c for c in required if c not in header]
             if missing:
                 raise FitsmError(f"{path}:1: missing column(s) {', '.join(missing)}; "
                                  f"the header must name {', '.join(required)}")
             return [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
     except OSError as err:
         raise FitsmError(f"{path}: cannot read: {err.strerror or err}") from None
-    except (UnicodeDecodeError, csv.Error) as err:
+    except UnicodeDecodeError as err:
         raise FitsmError(f"{path}: not a readable UTF-8 CSV file ({err})") from None
+    except csv.Error as err:
+        line = f":{reader.line_num + 1}" if reader is not None else ""
+        if "field larger than field limit" in str(err):
+            raise FitsmError(f"{path}{line}: a field is longer than {csv.field_size_limit():,} characters; this is "
+                             "no ticket or outage export (or its quotes do not close)") from None
+        raise FitsmError(f"{path}{line}: not a readable CSV file ({err})") from None
 
 
 def _time(text: str, zone: str, where: str) -> dt.datetime:
@@ -112,3 +134,36 @@ def refuse_future(outages: list[OutageRecord], tickets: list[Ticket], as_of: dt.
         if end is not None and time >= end + dt.timedelta(days=1):  # a day's slack for time zones
             raise FitsmError(f"{where}: {time.isoformat()} is after {as_of} (--as-of); a measurement cannot come "
                              "from the future. Correct the time, or leave the field empty if it has not happened")
+
+
+def refuse_strangers(sms: Sms, outages: list[OutageRecord], tickets: list[Ticket], first: dt.date,
+                     last: dt.date) -> None:
+    """Refuse an outage or a ticket of the period (a day's slack for time zones) that names a service, or a
+    component of one, the SMS does not have: it would count for no agreement, and every target would be met
+    for want of it (a status page's "Mail" for ``nd-mail``). Rows of other times may name retired services."""
+    components = {d.id: {c.id for c in d.spec.components or ()} for d in sms.of_kind("Service")}
+    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), UTC)
+    end = dt.datetime.combine(last, dt.time(), UTC) + dt.timedelta(days=2)
+    named = [(o.source, o.service, o.component) for o in outages if o.start < end and o.end > start]
+    named += [(t.source, t.service, None) for t in tickets if start <= t.opened < end]
+    for where, service, component in named:
+        if service not in components:
+            raise FitsmError(f"{where}: service {service!r} is no service of the SMS{did_you_mean(service, components)}"
+                             "; write the services' SMS ids in the export, or leave out rows of other services "
+                             "(a name no agreement covers would leave its outages or tickets uncounted)")
+        if component is not None and component not in components[service]:
+            raise FitsmError(f"{where}: component {component!r} is no component of service {service}"
+                             f"{did_you_mean(component, components[service])}; write the component's id as "
+                             "spec.components of the service gives it, or leave the column empty")
+
+
+def distinct_tickets(tickets: list[Ticket]) -> list[Ticket]:
+    """Each ticket once: the same ticket twice with the same fields (an export given again) counts once; with
+    other fields (a reopened ticket exported once per resolution) which is right cannot be told."""
+    seen: dict[str, Ticket] = {}
+    for t in tickets:
+        first = seen.setdefault(t.id, t)
+        if first is not t and dataclasses.replace(first, source="") != dataclasses.replace(t, source=""):
+            raise FitsmError(f"{t.source}: ticket {t.id!r} again, with other fields than at {first.source}; keep one "
+                             "row per ticket (a reopened ticket: its first response and its last resolution)")
+    return list(seen.values())

@@ -99,7 +99,23 @@ def read(path: Path, lay: Layout, fmt: str | None = None) -> list[Figure]:
         missing = ", ".join(lay.columns[m] for m in METRICS)
         raise FitsmError(f"{path}: no row has a figure under {missing}; name the columns with --monitoring-columns "
                          "(e.g. availability=A,reliability=R,unknown=U)")
+    _refuse_fractions(path, figures, lay)
     return figures
+
+
+def _refuse_fractions(path: Path, figures: list[Figure], lay: Layout) -> None:
+    """Refuse availability or reliability figures that are all between 0 and 1, not listed as fractions: 0.995
+    is 99.5 % written as a fraction, and read as 0.995 % it would be recorded as measured and missed. (Unknown
+    is left alone: 0.2 % unknown is an ordinary percentage.)"""
+    for metric in ("availability", "reliability"):
+        given = [(v, f.source) for f in figures if (v := f.values.get(metric)) is not None]
+        if metric in lay.fractions or not given or any(v > 1 for v, _ in given):
+            continue
+        inside = [(v, s) for v, s in given if 0 < v < 1]
+        if inside:
+            raise FitsmError(f"{path}: every figure under {lay.columns[metric]!r} is between 0 and 1 ({inside[0][0]:g} "
+                             f"at {inside[0][1]}): if they are fractions of 1, give --monitoring-fraction {metric} "
+                             "(or list it under monitoring.fractions in fitsm.yaml); as percentages they are below 1 %")
 
 
 def combine(figures: list[Figure]) -> list[Figure]:

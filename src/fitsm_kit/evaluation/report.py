@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,9 +162,15 @@ def delivery_path(root: Path, sms: Sms, report: Report) -> Path:
     return folder / f"delivery-{report.spec.id}-{report.label}.yaml"
 
 
+_MD_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_MD_MARK = re.compile(r"([\\`*_\[\]!|~])")
+
+
 def _md(text: str) -> str:
-    # Markdown passes HTML through: escape it, and the table separator
-    return html.escape(text, quote=False).replace("|", "\\|")
+    """``text`` as one line of Markdown that shows as written: Markdown passes HTML through (escaped), a line
+    break would end a table row or start a block (a space), and link, image, emphasis and table marks are
+    backslash-escaped."""
+    return _MD_MARK.sub(r"\\\1", html.escape(_MD_BREAK.sub(" ", text), quote=False))
 
 
 def _md_table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[str]:

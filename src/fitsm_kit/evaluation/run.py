@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fitsm_kit import __version__
 from fitsm_kit.errors import FitsmError, did_you_mean
@@ -15,10 +16,12 @@ from fitsm_kit.evaluation import monitoring, records
 from fitsm_kit.evaluation.evaluate import Evaluation, covered, evaluate
 from fitsm_kit.evaluation.measurements import (
     OutageRecord,
+    distinct_tickets,
     outages_from_sms,
     read_outages_csv,
     read_tickets_csv,
     refuse_future,
+    refuse_strangers,
 )
 from fitsm_kit.model.service import Provenance
 from fitsm_kit.sms.index import Doc, Sms
@@ -45,12 +48,24 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     """
     first, last, label = records.parse_period(period, as_of)
     records.require_ended(first, last, label, as_of)
+    try:  # the agreements' zones are checked by the model; this one is the command line's
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FitsmError(f"--timezone {timezone!r} is not an IANA time zone such as Europe/Berlin or UTC") from None
     if no_outages and outage_files:
         raise FitsmError("--no-outages-occurred states that there were no outages; it cannot go with --outages")
     logged = outages_from_sms(sms)
+    if no_outages:  # the statement would be recorded beside the log's downtime in the figure: which is true?
+        for o in logged:
+            if o.start.date() <= last and o.end.date() >= first:
+                raise FitsmError(f"--no-outages-occurred states that no outage occurred in {first}..{last}, but "
+                                 f"{o.source} records one of {o.service}; leave out the option (the log is the "
+                                 "period's outage data) or correct the log")
     csv_outages = [o for f in outage_files for o in read_outages_csv(f, timezone)]
-    tickets = [t for f in ticket_files for t in read_tickets_csv(f, timezone)] if ticket_files else None
+    tickets = distinct_tickets([t for f in ticket_files for t in read_tickets_csv(f, timezone)]) \
+        if ticket_files else None
     refuse_future(csv_outages, tickets or [], as_of)
+    refuse_strangers(sms, csv_outages, tickets or [], first, last)
     monitoring_files = list(monitored.files) if monitored else []
     files = [records.file_source(f, root) for f in [*outage_files, *ticket_files, *monitoring_files]]
     statements = ["no outages occurred in the period (--no-outages-occurred, stated by whoever ran the command)"] \
@@ -58,7 +73,10 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
                 for e in sms.of_kind("AgreementEvaluation")}
     done = []
-    for doc in _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last):
+    agreements = _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last)
+    if write:
+        _refuse_taken(root, sms, [d for d in agreements if (d.id, first, last) not in recorded], first, last, label)
+    for doc in agreements:
         in_log = [o for o in logged if o.start.date() <= last and o.end.date() >= first]
         data = outage_files or no_outages or _covers(sms, doc, in_log)
         evaluation = evaluate(sms, doc, first, last, csv_outages + logged if data else None, tickets,
@@ -73,8 +91,20 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
                             as_of=as_of, files=[*(records.file_source(root / p, root) for p in logs), *files],
                             statements=statements)
         created = records.write_new(path, records.render(evaluation, label, source), root) if write else False
+        if write and not created:
+            raise FitsmError(f"{path} appeared while writing; it was not overwritten. Evaluate again")
         done.append(Recorded(evaluation, path, created))
     return done
+
+
+def _refuse_taken(root: Path, sms: Sms, docs: list[Doc], first: dt.date, last: dt.date, label: str) -> None:
+    """Refuse, before writing anything, when a record's path holds a file that is not that record (the user's
+    notes, an evaluation of another period): it is never replaced, and no evaluation would be recorded."""
+    for doc in docs:
+        path = records.destination(root, sms, doc.id, label)
+        if path.exists() or path.is_symlink():
+            raise FitsmError(f"{path} exists and is not the evaluation of {doc.id} for {first}..{last}; nothing was "
+                             "written. Move the file away and evaluate again")
 
 
 def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
