@@ -342,6 +342,11 @@ def test_a_second_run_for_the_period_keeps_the_first_record(sms: Path, fitsm: Ca
     run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", late)
     assert run.code == 0 and f"kept existing {path}" in run.out
     assert path.read_bytes() == before and git(sms, "status", "--porcelain") == ""
+    # the table shows this run's results; that they are not what the kept record says is said, not left to guess
+    kept = f"{path} was kept: it records other results for sla-lab than the table shows, which were not recorded"
+    assert kept in " ".join(run.err.split())
+    again = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", first)  # the same data: the same results
+    assert again.code == 0 and f"kept existing {path}" in again.out and "was kept" not in again.err
     # a file of the user's at the record's path that is no evaluation is not replaced, and the run does not say
     # it kept a record (exit 0 and "kept existing" before, with no evaluation recorded anywhere)
     for mine in ("my notes, not YAML: [\n", "apiVersion: fitsm.eu/v1\nkind: Note\nmetadata: {id: mine}\n"):

@@ -80,7 +80,9 @@ def evaluate_command(
         if not dry_run:
             verb = "wrote" if item.created else "kept existing"
             out.print(f"{verb} {safe(str(item.path))}", markup=False)
-    said = []
+    said = [f"{safe(str(item.path))} was kept: it records other results for {safe(item.evaluation.agreement.id)} "
+            "than the table shows, which were not recorded (to record them, remove or rename that record and "
+            "evaluate again)" for item in done if item.differs]
     unmeasured = sum(r.met is None for item in done for r in item.evaluation.results)
     if unmeasured:
         said.append(f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "

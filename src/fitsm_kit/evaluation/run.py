@@ -34,6 +34,7 @@ class Recorded:
     evaluation: Evaluation
     path: Path
     created: bool  # False: a record for this agreement and period already existed and was kept
+    differs: bool = False  # the kept record holds other results than ``evaluation`` (which was not recorded)
 
 
 def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, outage_files: list[Path],
@@ -83,7 +84,7 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
                               monitored.data if monitored else None)
         existing = recorded.get((doc.id, first, last))
         if existing is not None:  # already recorded (perhaps by hand): keep it, never a second record
-            done.append(Recorded(evaluation, root / existing.path, False))
+            done.append(Recorded(evaluation, root / existing.path, False, _differs(existing, evaluation)))
             continue
         path = records.destination(root, sms, doc.id, label)
         logs = sorted({o.source.split(" (")[0] for o in in_log if _covers(sms, doc, [o])})
@@ -95,6 +96,17 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
             raise FitsmError(f"{path} appeared while writing; it was not overwritten. Evaluate again")
         done.append(Recorded(evaluation, path, created))
     return done
+
+
+def _differs(record: Doc, evaluation: Evaluation) -> bool:
+    """Whether a kept record holds other results (met, measured) than this run's evaluation."""
+    def key(target: str, service: str | None, supplier: str | None, met: bool | None,
+            measured: float | None) -> tuple[object, ...]:
+        return target, service, supplier, met, None if measured is None else round(measured, 6)
+
+    kept = {key(r.target, r.service, r.supplier, r.met, r.measured) for r in record.spec.results or ()}
+    now = {key(r.target.id, r.service, r.supplier, r.met, r.measured) for r in evaluation.results}
+    return kept != now
 
 
 def _refuse_taken(root: Path, sms: Sms, docs: list[Doc], first: dt.date, last: dt.date, label: str) -> None:
