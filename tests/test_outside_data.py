@@ -195,6 +195,33 @@ def test_times_without_an_offset_are_read_in_the_time_zone_given(sms: Path, fits
     assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.0, "met": True}
 
 
+def test_a_supplier_target_is_measured_only_from_the_tickets_passed_to_it(
+        sms: Path, fitsm: Callable[..., Run]) -> None:
+    """The desk answered RT-8 within the hour; that is not Fibre Co's response to the uplink ticket it got."""
+    desk = data(sms, "desk.csv", "id,service,priority,opened,first_response,resolved\n"
+                                 "D-1,nd-mail,P1,2026-11-03T09:00:00Z,2026-11-03T09:10:00Z,2026-11-03T12:00:00Z\n")
+    assert evaluate(fitsm, sms, "--agreement", "ua-fibre", "--tickets", desk).code == 0
+    assert results(record(sms, "ua-fibre"))["resp"] == {
+        "note": "not measured: the ticket data says of no ticket which supplier it was passed to (a supplier "
+                "column): the service desk's times are not fibre-co's"}
+    (sms / "evaluations" / "eval-ua-fibre-2026-11.yaml").unlink()
+
+    # the escalation to Fibre Co as its own row, timed from when it was passed to them: 09:15 to 10:05
+    both = data(sms, "both.csv", "id,service,priority,opened,first_response,resolved,supplier\n"
+                                 "D-1,nd-mail,P1,2026-11-03T09:00:00Z,2026-11-03T09:10:00Z,2026-11-03T12:00:00Z,\n"
+                                 "F-77,nd-mail,P1,2026-11-03T09:15:00Z,2026-11-03T10:05:00Z,2026-11-03T11:50:00Z,"
+                                 "fibre-co\n")
+    assert evaluate(fitsm, sms, "--tickets", both).code == 0
+    assert results(record(sms, "ua-fibre"))["resp"] == {"measured": 50.0, "met": False}
+    # the SLA is measured on the desk's row only: 10 minutes, not the supplier's 50
+    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.17, "met": True}
+
+    stranger = data(sms, "stranger.csv", "id,service,priority,opened,first_response,resolved,supplier\n"
+                                         "F-1,nd-mail,P1,2026-11-03T09:15:00Z,2026-11-03T10:05:00Z,,Fibre Co\n")
+    run = evaluate(fitsm, sms, "--tickets", stranger, "--dry-run")
+    assert run.code == 2 and "stranger.csv:2: supplier 'Fibre Co' is no supplier of the SMS" in run.err
+
+
 @pytest.mark.parametrize(("name", "content", "said"), [
     # Jira's own columns: none of the ones fitsm reads
     ("jira.csv", "Summary,Issue key,Issue id,Priority,Created,Resolved\r\n"

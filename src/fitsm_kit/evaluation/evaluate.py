@@ -4,9 +4,11 @@ Availability follows FitSM-0: (agreed service time − downtime during service t
 Agreed service time is the agreement's service hours within the period, in its time zone, less its
 declared maintenance windows; outages outside it do not count and overlapping outages count once.
 Response and resolution times count only support hours; a target is met when the slowest ticket of
-its priority is within it. Days are 24 hours of counted time; working hours and working days count the
-support hours as :mod:`fitsm_kit.model.workingtime` does (2 working days from Friday 17:00 end on Tuesday
-17:00 with Mon–Fri 08–18). A target this command cannot measure gets a not-measured result saying why.
+its priority is within it. An SLA's are the service desk's (ticket rows without a supplier), an OLA's or
+UA's the supplier's (rows naming the supplier the ticket was passed to). Days are 24 hours of counted
+time; working hours and working days count the support hours as :mod:`fitsm_kit.model.workingtime` does
+(2 working days from Friday 17:00 end on Tuesday 17:00 with Mon–Fri 08–18). A target this command cannot
+measure gets a not-measured result saying why.
 
 Availability, reliability and unknown status come from monthly monitoring reports (:mod:`monitoring`)
 when they have rows for the agreement: per service for an SLA, per supplier for an OLA / UA, one result
@@ -100,17 +102,6 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
     assert spec.service_hours is not None and spec.support is not None and spec.targets
     scope = covered(sms, agreement)
     services = {service for service, _ in scope}
-    period = local_period(first, last, spec.service_hours.timezone)
-    newest = max((x for t in tickets or () for x in (t.opened, t.first_response, t.resolved) if x is not None),
-                 default=None)  # the ticket data was exported no earlier than this
-    in_period = [t for t in tickets or () if period[0] <= t.opened < period[1]]
-    ours = [t for t in in_period if t.service in services]
-    named = {t.priority for t in spec.targets if t.priority is not None}
-    _refuse_misspelt(agreement, ours, named)
-    spelt = {t.priority for t in tickets or ()}  # the priorities the export uses
-    zone = spec.service_hours.timezone
-    uncovered = [a for a, b in _months(first, last)  # months of the period no ticket of the data was opened in
-                 if not any(p[0] <= t.opened < p[1] for p in [local_period(a, b, zone)] for t in in_period)]
     from_monitoring = monitored is not None and _monitors(monitored, agreement, services, last)
     results: list[TargetResult] = []
     for target in spec.targets:
@@ -145,36 +136,68 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
             if tickets is None:
                 results.append(TargetResult(target, None, None, NO_TICKET_DATA))
                 continue
-            if not in_period:
-                # an export of another month would otherwise make every ticket target met: nothing late
-                results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
-                                            f"opened in {first}..{last}, so nothing shows it covers the period; "
-                                            "export the period's tickets"))
-                continue
-            if uncovered:  # an export of part of the period: the other months' late tickets are not in it
-                months = ", ".join(f"{a:%Y-%m}" for a in uncovered)
-                results.append(TargetResult(target, None, None, f"not measured: the ticket data has no ticket "
-                                            f"opened in {months}, so nothing shows it covers those months of "
-                                            f"{first}..{last}; export the period's tickets"))
-                continue
-            if target.unit in WORKING_UNITS and spec.support.hours is None:
-                results.append(TargetResult(target, None, None, "not measured: working time needs the agreement's "
-                                            "support hours (spec.support.hours)"))
-                continue
-            hours = spec.support.hours or spec.service_hours
-            mine = [t for t in ours if (target.priority is None or t.priority == target.priority)
-                    and (not target.services or t.service in target.services)]
-            if target.priority is not None and ours and not named & spelt:
-                # the export's own priority names: no ticket would count, and every target would be met
-                results.append(TargetResult(target, None, None, _foreign_priorities(tickets or [], named)))
-                continue
-            assert newest is not None or not mine
-            results.append(_ticket_times(target, hours, mine, newest))
+            results += _ticket_results(agreement, target, first, last, tickets, services)
         else:  # said in the record rather than left out: the check then names what is missing
             what = f"{target.metric} in {target.unit}" if target.metric != "other" else "targets of metric other"
             results.append(TargetResult(target, None, None, f"not measured: fitsm evaluate does not measure {what}; "
                                                             "record the result by hand"))
     return tuple(results)
+
+
+def _ticket_results(agreement: Doc, target: Target, first: dt.date, last: dt.date, tickets: list[Ticket],
+                    services: set[str]) -> list[TargetResult]:
+    """A response or resolution target's results: for an SLA from the tickets of the service desk (rows
+    without a supplier), for an OLA / UA from the rows the data says were passed to its supplier, one result
+    per signatory of a template. The desk's response to customers is not a supplier's response."""
+    if isinstance(agreement.model, SLA):
+        subjects: list[tuple[str | None, list[Ticket]]] = [(None, [t for t in tickets if t.supplier is None])]
+    elif not any(t.supplier for t in tickets):
+        return [TargetResult(target, None, None, "not measured: the ticket data says of no ticket which supplier it "
+                             "was passed to (a supplier column): the service desk's times are not "
+                             f"{' or '.join(parties(agreement, last)) or 'the supplier'}'s")]
+    else:
+        subjects = [(p, [t for t in tickets if t.supplier == p]) for p in parties(agreement, last)]
+    template = bool(getattr(agreement.spec, "signatories", None))  # one result per signatory, naming it
+    newest = max((x for t in tickets for x in (t.opened, t.first_response, t.resolved) if x is not None),
+                 default=None)  # the ticket data was exported no earlier than this
+    return [dataclasses.replace(_ticket_result(agreement, target, first, last, pool, services, newest),
+                                supplier=supplier if template else None) for supplier, pool in subjects]
+
+
+def _ticket_result(agreement: Doc, target: Target, first: dt.date, last: dt.date, tickets: list[Ticket],
+                   services: set[str], newest: dt.datetime | None) -> TargetResult:
+    """A response or resolution target's result from ``tickets``; ``newest`` is the newest time in the whole
+    ticket data (it was exported no earlier than this)."""
+    spec: AgreementSpec = agreement.spec
+    assert spec.service_hours is not None and spec.support is not None and spec.targets
+    zone = spec.service_hours.timezone
+    period = local_period(first, last, zone)
+    in_period = [t for t in tickets if period[0] <= t.opened < period[1]]
+    ours = [t for t in in_period if t.service in services]
+    named = {t.priority for t in spec.targets if t.priority is not None}
+    _refuse_misspelt(agreement, ours, named)
+    spelt = {t.priority for t in tickets}  # the priorities the export uses
+    uncovered = [a for a, b in _months(first, last)  # months of the period no ticket of the data was opened in
+                 if not any(p[0] <= t.opened < p[1] for p in [local_period(a, b, zone)] for t in in_period)]
+    if not in_period:
+        # an export of another month would otherwise make every ticket target met: nothing late
+        return TargetResult(target, None, None, f"not measured: the ticket data has no ticket opened in "
+                            f"{first}..{last}, so nothing shows it covers the period; export the period's tickets")
+    if uncovered:  # an export of part of the period: the other months' late tickets are not in it
+        months = ", ".join(f"{a:%Y-%m}" for a in uncovered)
+        return TargetResult(target, None, None, f"not measured: the ticket data has no ticket opened in {months}, "
+                            f"so nothing shows it covers those months of {first}..{last}; export the period's tickets")
+    if target.unit in WORKING_UNITS and spec.support.hours is None:
+        return TargetResult(target, None, None, "not measured: working time needs the agreement's support hours "
+                            "(spec.support.hours)")
+    hours = spec.support.hours or spec.service_hours
+    mine = [t for t in ours if (target.priority is None or t.priority == target.priority)
+            and (not target.services or t.service in target.services)]
+    if target.priority is not None and ours and not named & spelt:
+        # the export's own priority names: no ticket would count, and every target would be met
+        return TargetResult(target, None, None, _foreign_priorities(tickets, named))
+    assert newest is not None or not mine
+    return _ticket_times(target, hours, mine, newest)
 
 
 def _refuse_misspelt(agreement: Doc, tickets: list[Ticket], named: set[str]) -> None:

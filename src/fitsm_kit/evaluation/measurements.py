@@ -41,6 +41,9 @@ class Ticket:
     first_response: dt.datetime | None
     resolved: dt.datetime | None
     source: str
+    # the supplier the ticket was passed to (the optional ``supplier`` column), timed from then: such a row
+    # measures that supplier's OLA / UA; a row without one, the service desk's SLA response to customers
+    supplier: str | None = None
 
 
 def outages_from_sms(sms: Sms) -> list[OutageRecord]:
@@ -85,7 +88,8 @@ def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
                 raise FitsmError(f"{where}: {name} {time.isoformat()} is before opened {opened.isoformat()}; "
                                  "correct the export (a time before the ticket existed measures nothing)")
         tickets.append(Ticket(row["id"].strip(), row["service"].strip(), row["priority"].strip(), opened,
-                              times["first_response"], times["resolved"], where))
+                              times["first_response"], times["resolved"], where,
+                              (row.get("supplier") or "").strip() or None))
     return tickets
 
 
@@ -138,14 +142,19 @@ def refuse_future(outages: list[OutageRecord], tickets: list[Ticket], as_of: dt.
 
 def refuse_strangers(sms: Sms, outages: list[OutageRecord], tickets: list[Ticket], first: dt.date,
                      last: dt.date) -> None:
-    """Refuse an outage or a ticket of the period (a day's slack for time zones) that names a service, or a
-    component of one, the SMS does not have: it would count for no agreement, and every target would be met
+    """Refuse an outage or a ticket of the period (a day's slack for time zones) that names a service, a
+    component of one or a supplier the SMS does not have: it would count for no agreement, and every target would be met
     for want of it (a status page's "Mail" for ``nd-mail``). Rows of other times may name retired services."""
     components = {d.id: {c.id for c in d.spec.components or ()} for d in sms.of_kind("Service")}
     start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), UTC)
     end = dt.datetime.combine(last, dt.time(), UTC) + dt.timedelta(days=2)
     named = [(o.source, o.service, o.component) for o in outages if o.start < end and o.end > start]
     named += [(t.source, t.service, None) for t in tickets if start <= t.opened < end]
+    suppliers = {d.id for d in sms.of_kind("Supplier")}
+    for t in tickets:
+        if t.supplier is not None and t.supplier not in suppliers and start <= t.opened < end:
+            raise FitsmError(f"{t.source}: supplier {t.supplier!r} is no supplier of the SMS"
+                             f"{did_you_mean(t.supplier, suppliers)}; write the Supplier's id in the supplier column")
     for where, service, component in named:
         if service not in components:
             raise FitsmError(f"{where}: service {service!r} is no service of the SMS{did_you_mean(service, components)}"
