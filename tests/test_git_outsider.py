@@ -580,3 +580,69 @@ def test_pull_request_mode_reports_the_change_and_fixes_nothing_it_did_not_fix(t
     assert json.loads(out)["fixed"] == []
     assert "compared with origin/main: 1 new finding, 0 fixed, 6 already there" in err
     assert code == 0, err
+
+
+# --- CODEOWNERS as GitHub and GitLab read it ------------------------------------------------------------------
+
+
+@pytest.fixture
+def clone(team: Team, tmp_path: Path) -> Team:
+    """A fresh clone of origin's main, to change without touching the shared history."""
+    fresh = Team(team.base, tmp_path / "lmdc-sms")
+    subprocess.run(["git", "clone", "-q", str(team.origin), str(fresh.work)], check=True, env=git_env(team.base),
+                   capture_output=True)
+    return fresh
+
+
+def codeowners(clone: Team, *args: str) -> tuple[int, str]:
+    code, out, err = fitsm(clone.work, "codeowners", *args, home=clone.base)
+    return code, out + err
+
+
+def test_github_codeowners_with_an_inline_comment_and_a_later_override(clone: Team) -> None:
+    assert codeowners(clone)[0] == 0
+    path = clone.work / ".github/CODEOWNERS"
+    text = path.read_text(encoding="utf-8")
+    assert "/agreements/olas.yaml @abello-lmdc\n" in text and "/org/policy.yaml @ingrid-s\n" in text
+    # GitHub's documented inline comment ("*.js @js-owner #This is an inline comment.") names no owner
+    path.write_text(text.replace("/org/policy.yaml @ingrid-s\n", "/org/policy.yaml @ingrid-s # SMS owner only\n"),
+                    encoding="utf-8")
+    code, out = codeowners(clone, "--check")
+    assert code == 0, out
+    # a later rule wins: yuki taking over the agreements folder is caught
+    path.write_text(path.read_text(encoding="utf-8") + "/agreements/ @ysato\n", encoding="utf-8")
+    code, out = codeowners(clone, "--check")
+    assert code == 1
+    assert "agreements/olas.yaml: owned by @ysato, expected @abello-lmdc" in out
+
+
+def with_gitlab_handles(clone: Team) -> None:
+    people = clone.work / "org/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    for handle in ("ingrid-s", "abello-lmdc", "truiz", "ysato"):
+        text = text.replace(f"  github: {handle}\n", f"  github: {handle}\n  gitlab: {handle}\n")
+    people.write_text(text, encoding="utf-8")
+
+
+def test_gitlab_reads_the_root_codeowners_first(clone: Team) -> None:
+    """GitLab uses the first of CODEOWNERS, docs/CODEOWNERS, .gitlab/CODEOWNERS: a root file another team
+    wrote makes the generated .gitlab/CODEOWNERS dead, and --check must say so."""
+    with_gitlab_handles(clone)
+    assert codeowners(clone, "--platform", "gitlab")[0] == 0
+    assert codeowners(clone, "--platform", "gitlab", "--check")[0] == 0
+    (clone.work / "CODEOWNERS").write_text("* @ysato\n", encoding="utf-8")
+    code, out = codeowners(clone, "--platform", "gitlab", "--check")
+    assert code == 1
+    assert "CODEOWNERS: org/policy.yaml: owned by @ysato, expected @ingrid-s" in out
+
+
+def test_an_optional_gitlab_section_requires_no_approval(clone: Team) -> None:
+    """GitLab: code owners of an optional section (``^[Section]``) need not approve, so they enforce nothing."""
+    with_gitlab_handles(clone)
+    assert codeowners(clone, "--platform", "gitlab")[0] == 0
+    path = clone.work / ".gitlab/CODEOWNERS"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n[FitSM documents]", "\n^[FitSM documents]"),
+                    encoding="utf-8")
+    code, out = codeowners(clone, "--platform", "gitlab", "--check")
+    assert code == 1
+    assert "org/policy.yaml: owned by nobody, expected @ingrid-s" in out
