@@ -219,6 +219,8 @@ IDENTITIES = {
     "tomas": ("Tomás Ruiz", "tomas.ruiz@lindqvist-marine.example"),
     "yuki": ("Yuki Sato", "yuki.sato@lindqvist-marine.example"),
     "github": ("GitHub", "noreply@github.com"),
+    # someone on GitLab whose username happens to be Aisha's GitHub handle
+    "gitlab-namesake": ("A. Bello", "5501-abello-lmdc@users.noreply.gitlab.com"),
 }
 
 
@@ -646,3 +648,60 @@ def test_an_optional_gitlab_section_requires_no_approval(clone: Team) -> None:
     code, out = codeowners(clone, "--platform", "gitlab", "--check")
     assert code == 1
     assert "org/policy.yaml: owned by nobody, expected @ingrid-s" in out
+
+
+# --- forged evidence ---------------------------------------------------------------------------------------
+
+
+def test_text_crafted_into_a_trailer_cannot_add_lines_to_ci_output(clone: Team) -> None:
+    """yuki pushes a policy change whose Approved-by value carries a workflow command, a percent-encoded line
+    break and a carriage return; GitHub annotations and the history must show it as text, on its own line."""
+    clone.edit("org/policy.yaml", "every major incident.", "every major outage.")
+    forged = "x%0A::error file=org/roles.yaml,line=1::roles approved\r::notice::ok <forged@example.org>"
+    clone.commit("forged", f"Policy wording\r::error::subject\n\nApproved-by: {forged}", who="yuki",
+                 when="2026-07-01T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "github", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    assert code == 1, err
+    commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    assert len(commands) == 6  # the six documents with findings, one annotation each
+    policy = next(line for line in commands if "file=org/policy.yaml" in line)
+    assert policy.startswith("::error file=org/policy.yaml,line=7,col=11,title=GR2.4 approved-in-git::"
+                             "approved by x%250A")
+    assert "\r" not in out
+    assert not [line for line in commands if line.startswith(("::error file=org/roles.yaml,line=1", "::notice::"))]
+    code, out, err = fitsm(clone.work, "history", "lmdc-policy", home=clone.base)
+    assert code == 0, err
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    assert "\r" not in out
+
+
+def test_a_file_name_that_is_a_glob_cannot_widen_codeowners(clone: Team) -> None:
+    """A service file literally named '*.yaml' would, written as a pattern, hand every service to its owners."""
+    (clone.work / "services/ocean-archive.yaml").rename(clone.work / "services/*.yaml")
+    code, out = codeowners(clone, "--stdout")
+    assert code == 2
+    assert "cannot write CODEOWNERS: the file name 'services/*.yaml' holds a character CODEOWNERS cannot express" in out
+
+
+def test_a_changed_since_ref_cannot_be_an_option(clone: Team) -> None:
+    code, out, err = fitsm(clone.work, "check", "--changed-since", "--output=/tmp/owned", "--as-of", AS_OF,
+                           home=clone.base)
+    assert code == 2
+    assert not Path("/tmp/owned").exists()
+
+
+def test_a_gitlab_noreply_address_is_not_a_github_handle(clone: Team) -> None:
+    """Aisha's handle abello-lmdc is hers on GitHub; on GitLab that username is someone else's, whose merges
+    carry 5501-abello-lmdc@users.noreply.gitlab.com. Their merge is not Aisha's approval."""
+    clone.propose("sla-faster", ("agreements/sla-oceanography.yaml", "value: 4, unit: hours", "value: 3, unit: hours"),
+                  "change", "SLA: 3 hours", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.merge("merge", "sla-faster", "Merge branch 'sla-faster' into 'main'\n\nSee merge request lmdc/sms!9",
+                who="gitlab-namesake", when="2026-07-02T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    assert code == 1, err
+    assert ("GR2.4", "approved-in-git", "error", "sla-oceanography",
+            f"approved by A. Bello <5501-abello-lmdc@users.noreply.gitlab.com> (merged pull request !9 in "
+            f"{clone.short('merge')} on 2026-07-02), who is not the SLM process manager or its owner"
+            ) in git_findings(out)
