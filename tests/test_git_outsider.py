@@ -382,6 +382,12 @@ def build(base: Path) -> Team:
     roles = re.sub(r"(?m)^    - \{(.*)\}$", lambda m: "    - " + "\n      ".join(m.group(1).split(", ")), roles)
     (team.work / "org/roles.yaml").write_text(roles, encoding="utf-8")
     team.commit("reformat", "roles: block style", who="yuki", when="2026-05-05T12:00:00+02:00")
+    team.push()
+    # PR #17: marek (SMS manager, who may approve the roles) changes them and merges his own pull request
+    team.propose("chm-manager", ("org/roles.yaml", "      process: CHM\n      person: truiz",
+                 "      process: CHM\n      person: ysato"), "pr17-branch", "yuki manages changes", who="marek",
+                 when="2026-05-06T09:00:00+02:00")
+    team.github_merge("pr17", 17, "chm-manager", who="marek-gh", when="2026-05-06T09:05:00+02:00")
     # yuki reorders the catalogue; his "Approved-by" is in the middle of the message, not in its trailers
     team.edit("catalogue.yaml", "services: [ocean-archive, model-runs]", "services: [model-runs, ocean-archive]")
     team.commit("mid-trailer", "Catalogue: list model runs first\n\n"
@@ -468,6 +474,10 @@ def test_on_main_every_unapproved_change_is_an_error_under_gr2_4_naming_its_evid
         # the revert, pushed straight to main, is a change nobody approved (README: a revert needs approval)
         ("GR2.4", "changed-after-approval", "error", "lmdc-slm",
          f"changed since its approval (merged pull request #16 in {s('pr16')} on 2026-04-11)"),
+        # a pull request merged by its own author: four eyes need a second person
+        ("GR2.4", "approved-in-git", "error", "lmdc-roles",
+         f"approved only by mnowak, the last author of the approved content (merged pull request #17 in {s('pr17')} "
+         "on 2026-05-06); a second person must approve"),
         # an approval dated two weeks before the change it would approve cannot be an approval of it
         ("GR2.4", "approved-in-git", "error", "ocean-archive",
          f"approved by mnowak (Approved-by trailer in {s('backdated')} on 2026-06-01), dated before the change it "
@@ -515,7 +525,8 @@ def test_squash_and_rebase_merges_record_authors_and_no_approver(team: Team, his
 
 def test_reformatting_and_a_revert(team: Team, history: dict[str, Any]) -> None:
     sha = team.shas
-    assert [v[0] for v in trail(history["lmdc-roles"], "versions")] == [sha["import"]]  # block style: same data
+    # block style is the same data: no version; marek's change is one
+    assert [v[0] for v in trail(history["lmdc-roles"], "versions")] == [sha["import"], sha["pr17-branch"]]
     slm = history["lmdc-slm"]
     assert [(v[0], v[2]) for v in trail(slm, "versions")] == [(sha["import"], "truiz"), (sha["pr16-branch"], "ysato"),
                                                             (sha["revert"], "mnowak")]
@@ -526,7 +537,7 @@ def test_status_counts_the_git_findings_against_gr2_4(run: Any) -> None:
     code, out, err = run("status", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select", GIT_RULES)
     assert code == 1, err
     row = next(r for r in json.loads(out)["requirements"] if r["id"] == "GR2.4")
-    assert (row["state"], row["findings"]) == ("findings", 6)
+    assert (row["state"], row["findings"]) == ("findings", 7)
 
 
 def test_a_shallow_clone_shows_no_evidence_not_conformity(team: Team, tmp_path: Path) -> None:
@@ -569,7 +580,8 @@ def test_on_a_branch_only_what_it_changed_is_pending_and_main_s_errors_stay_erro
     found = git_findings(out)
     assert PENDING in found
     assert sorted((f[1], f[2], f[3]) for f in found if f != PENDING) == [
-        ("approved-in-git", "error", "lmdc-policy"), ("approved-in-git", "error", "ocean-archive"),
+        ("approved-in-git", "error", "lmdc-policy"), ("approved-in-git", "error", "lmdc-roles"),
+        ("approved-in-git", "error", "ocean-archive"),
         ("approved-in-git", "error", "ola-storage"), ("changed-after-approval", "error", "lmdc-catalogue"),
         ("changed-after-approval", "error", "lmdc-slm"), ("changed-after-approval", "error", "ola-network")]
     assert code == 1, err
@@ -580,7 +592,7 @@ def test_pull_request_mode_reports_the_change_and_fixes_nothing_it_did_not_fix(t
                            AS_OF, "--no-cache", "--select", GIT_RULES, home=team.base)
     assert git_findings(out) == [PENDING]
     assert json.loads(out)["fixed"] == []
-    assert "compared with origin/main: 1 new finding, 0 fixed, 6 already there" in err
+    assert "compared with origin/main: 1 new finding, 0 fixed, 7 already there" in err
     assert code == 0, err
 
 
@@ -664,7 +676,7 @@ def test_text_crafted_into_a_trailer_cannot_add_lines_to_ci_output(clone: Team) 
                            GIT_RULES, home=clone.base)
     assert code == 1, err
     commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
-    assert len(commands) == 6  # the six documents with findings, one annotation each
+    assert len(commands) == 7  # the seven documents with findings, one annotation each
     policy = next(line for line in commands if "file=org/policy.yaml" in line)
     assert policy.startswith("::error file=org/policy.yaml,line=7,col=11,title=GR2.4 approved-in-git::"
                              "approved by x%250A")
