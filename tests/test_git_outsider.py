@@ -521,6 +521,8 @@ def test_squash_and_rebase_merges_record_authors_and_no_approver(team: Team, his
     # the rebased commit keeps tomas as author and his date; GitHub, its committer, is nobody's approval
     assert trail(archive, "versions")[1] == (sha["pr14"], "2026-02-20", "truiz", "services/ocean-archive.yaml")
     assert [a[0] for a in trail(archive, "approvals")] == [sha["import"], sha["backdated"]]
+    # marek's approval is dated before the change it would approve: shown, and shown as not counted
+    assert [(a["counted"], a["dated_before"]) for a in archive["approvals"]] == [(True, None), (False, sha["archive"])]
 
 
 def test_reformatting_and_a_revert(team: Team, history: dict[str, Any]) -> None:
@@ -601,10 +603,10 @@ def test_pull_request_mode_reports_the_change_and_fixes_nothing_it_did_not_fix(t
 
 @pytest.fixture
 def clone(team: Team, tmp_path: Path) -> Team:
-    """A fresh clone of origin's main, to change without touching the shared history."""
-    fresh = Team(team.base, tmp_path / "lmdc-sms")
-    subprocess.run(["git", "clone", "-q", str(team.origin), str(fresh.work)], check=True, env=git_env(team.base),
-                   capture_output=True)
+    """A copy of origin and a clone of it, to change and push to without touching the shared history."""
+    fresh = Team(tmp_path)
+    for args in (["--bare", str(team.origin), str(fresh.origin)], [str(fresh.origin), str(fresh.work)]):
+        subprocess.run(["git", "clone", "-q", *args], check=True, env=git_env(tmp_path), capture_output=True)
     return fresh
 
 
@@ -673,13 +675,13 @@ def test_text_crafted_into_a_trailer_cannot_add_lines_to_ci_output(clone: Team) 
     clone.commit("forged", f"Policy wording\r::error::subject\n\nApproved-by: {forged}", who="yuki",
                  when="2026-07-01T09:00:00+02:00")
     code, out, err = fitsm(clone.work, "check", "--format", "github", "--as-of", AS_OF, "--no-cache", "--select",
-                           GIT_RULES, home=clone.base)
+                           GIT_RULES + ",policy-approved-by-sms-owner", home=clone.base)
     assert code == 1, err
     commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
     assert len(commands) == 7  # the seven documents with findings, one annotation each
     policy = next(line for line in commands if "file=org/policy.yaml" in line)
-    assert policy.startswith("::error file=org/policy.yaml,line=7,col=11,title=GR2.4 approved-in-git::"
-                             "approved by x%250A")
+    assert policy.startswith("::error file=org/policy.yaml,line=7,col=11,title=GR1.2 policy-approved-by-sms-owner::"
+                             "the policy was approved in Git by x%250A")
     assert "\r" not in out
     assert not [line for line in commands if line.startswith(("::error file=org/roles.yaml,line=1", "::notice::"))]
     code, out, err = fitsm(clone.work, "history", "lmdc-policy", home=clone.base)
@@ -717,3 +719,28 @@ def test_a_gitlab_noreply_address_is_not_a_github_handle(clone: Team) -> None:
             f"approved by A. Bello <5501-abello-lmdc@users.noreply.gitlab.com> (merged pull request !9 in "
             f"{clone.short('merge')} on 2026-07-02), who is not the SLM process manager or its owner"
             ) in git_findings(out)
+
+
+@pytest.fixture(params=["", "  approval: {approved_by: isolberg, approved_on: 2026-07-02}\n"],
+                ids=["git-only", "metadata-claims-the-owner"])
+def approval_line(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_a_policy_merged_by_the_sms_manager_is_a_gr1_2_finding(clone: Team, approval_line: str) -> None:
+    """FitSM-1 GR1.2: the policy is approved by the SMS owner. Marek (SMS manager) merging a policy change is
+    that requirement's finding, as it is when metadata.approval names him (tests/conformity variant
+    policy-approved-by-sms-manager), not only a GR2.4 one; a metadata.approval naming the SMS owner does
+    not outweigh what Git records."""
+    clone.propose("policy-outages", ("org/policy.yaml", "every major incident.", "every major outage."), "change",
+                  "Policy: outages", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.edit("org/policy.yaml", '  version: "1"\n', '  version: "1"\n' + approval_line)
+    clone.commit("change", "Policy: outages", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.github_merge("merge", 18, "policy-outages", who="marek-gh", when="2026-07-02T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           "policy-approved-by-sms-owner,approved-in-git,changed-after-approval", home=clone.base)
+    assert code == 1, err
+    assert [f for f in git_findings(out) if f[3] == "lmdc-policy"] == [
+        ("GR1.2", "policy-approved-by-sms-owner", "error", "lmdc-policy",
+         f"the policy was approved in Git by mnowak (merged pull request #18 in {clone.short('merge')} on 2026-07-02), "
+         "who is not the SMS owner")]

@@ -78,10 +78,13 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
-        yield from _check_approval(ctx, doc, record, approvals)
+        # who approves the policy is GR1.2's evidence (policy-approved-by-sms-owner reads these approvals)
+        yield from _check_approval(ctx, doc, record, approvals, authority=doc.kind != "Policy")
 
 
-def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event], *, authority: bool = True
+                    ) -> Iterator[Problem]:
+    """What is wrong with the approval of ``doc``; ``authority``: also whether the approvers may approve it."""
     if not approvals and record.unverified:
         claim = record.unverified[-1]
         yield Problem(doc, ("metadata", "status"), "approved, but no approval of it is signed by the approver "
@@ -108,11 +111,11 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
     by = {p for e in approvals for p in e.by}
     last = approvals[-1]
     where = f"{last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}"
-    if not by & allowed:
+    if authority and not by & allowed:
         yield Problem(doc, ("metadata", "status"), f"approved by {_names(by)} ({where}), who is not {who}")
         return
     author = record.last_author(last)
-    if not (by & allowed) - {author}:
+    if not (by & allowed if authority else by) - {author}:
         yield Problem(doc, ("metadata", "status"), f"approved only by {author}, the last author of the approved "
                       f"content ({where}); a second person must approve", "have another of " + who + " approve it")
 
