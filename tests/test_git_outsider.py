@@ -744,3 +744,21 @@ def test_a_policy_merged_by_the_sms_manager_is_a_gr1_2_finding(clone: Team, appr
         ("GR1.2", "policy-approved-by-sms-owner", "error", "lmdc-policy",
          f"the policy was approved in Git by mnowak (merged pull request #18 in {clone.short('merge')} on 2026-07-02), "
          "who is not the SMS owner")]
+
+
+def test_moving_a_document_to_its_own_file_keeps_its_findings_known(clone: Team) -> None:
+    """A pull request that only splits ola-storage out of olas.yaml neither causes nor fixes the finding that
+    tomas merged it without the right to approve it: the finding moved with the document."""
+    clone.branch("split-olas")
+    network, storage = (clone.work / "agreements/olas.yaml").read_text(encoding="utf-8").split("---\n")
+    (clone.work / "agreements/olas.yaml").write_text(network, encoding="utf-8")
+    (clone.work / "agreements/ola-storage.yaml").write_text("# split out of olas.yaml\n" + storage, encoding="utf-8")
+    clone.commit("split", "One OLA per file", who="yuki", when="2026-07-01T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--changed-since", "origin/main", "--format", "json", "--as-of", AS_OF,
+                           "--no-cache", "--select", GIT_RULES, home=clone.base)
+    report = json.loads(out)
+    assert (report["findings"], report["fixed"]) == ([], [])
+    assert [(f["document"], f["path"]) for f in report["known"] if f["document"] == "ola-storage"] == [
+        ("ola-storage", "agreements/ola-storage.yaml")]
+    assert "compared with origin/main: 0 new findings, 0 fixed, 7 already there" in err
+    assert code == 0, err
