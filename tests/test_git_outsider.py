@@ -762,3 +762,16 @@ def test_moving_a_document_to_its_own_file_keeps_its_findings_known(clone: Team)
         ("ola-storage", "agreements/ola-storage.yaml")]
     assert "compared with origin/main: 0 new findings, 0 fixed, 7 already there" in err
     assert code == 0, err
+
+
+def test_the_sms_owner_cannot_approve_her_own_policy_change_with_a_stranger_as_second_approver(clone: Team) -> None:
+    clone.edit("org/policy.yaml", "every major incident.", "every major outage.")
+    clone.commit("change", "Policy: outages\n\nApproved-by: Ingrid Solberg <ingrid.solberg@lindqvist-marine.example>\n"
+                 "Approved-by: Audit Firm <partner@audit.example>", who="ingrid", when="2026-07-01T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           "policy-approved-by-sms-owner,approved-in-git", home=clone.base)
+    assert [f for f in git_findings(out) if f[3] == "lmdc-policy"] == [
+        ("GR2.4", "approved-in-git", "error", "lmdc-policy",
+         f"approved only by isolberg, the last author of the approved content (Approved-by trailer in "
+         f"{clone.short('change')} on 2026-07-01); a second person must approve")]
+    assert code == 1, err
