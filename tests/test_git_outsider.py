@@ -294,7 +294,7 @@ class Team:
 
 
 def build(base: Path) -> Team:
-    """LMDC's history, 2026 (the README of each step says who did what, and what FitSM-1 makes of it)."""
+    """LMDC's history in 2026: each step's comment says who did what; the tests say what FitSM-1 makes of it."""
     team = Team(base)
     env = git_env(base)
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(team.origin)], check=True, env=env)
@@ -497,7 +497,6 @@ def test_history_of_a_github_merge_a_comment_and_a_review(team: Team, history: d
 
 
 def test_history_of_gitlab_merges_and_of_documents_moved_between_files(team: Team, history: dict[str, Any]) -> None:
-    sha = history["lmdc-chm"], team.shas
     chm, sha = history["lmdc-chm"], team.shas
     assert chm["path"] == "processes/chm.yaml"
     # moved out of processes.yaml into its own file by yuki: no new version, the approval still stands
@@ -547,8 +546,8 @@ def test_a_shallow_clone_shows_no_evidence_not_conformity(team: Team, tmp_path: 
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{team.origin}", str(clone)], check=True,
                    env=git_env(team.base), capture_output=True)
-    code, out, err = fitsm(clone, "status", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select", GIT_RULES,
-                           home=team.base)
+    _, out, err = fitsm(clone, "status", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select", GIT_RULES,
+                        home=team.base)
     row = next(r for r in json.loads(out)["requirements"] if r["id"] == "GR2.4")
     assert row["state"] == "no-evidence", row
     assert row["note"].startswith("Git history not read (shallow clone)"), err
@@ -775,3 +774,12 @@ def test_the_sms_owner_cannot_approve_her_own_policy_change_with_a_stranger_as_s
          f"approved only by isolberg, the last author of the approved content (Approved-by trailer in "
          f"{clone.short('change')} on 2026-07-01); a second person must approve")]
     assert code == 1, err
+
+
+def test_an_approval_recorded_in_git_is_recorded(run: Any) -> None:
+    """LMDC keeps no metadata.approval: Git is the record. 'no approval is recorded' would be untrue for a
+    document whose approval Git records (approved-in-git judges it)."""
+    code, out, err = run("check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                         "approved-has-approval")
+    assert git_findings(out) == []
+    assert code == 0, err
