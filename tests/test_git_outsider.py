@@ -783,3 +783,20 @@ def test_an_approval_recorded_in_git_is_recorded(run: Any) -> None:
                          "approved-has-approval")
     assert git_findings(out) == []
     assert code == 0, err
+
+
+def test_a_tag_named_origin_main_cannot_stand_in_for_the_default_branch(clone: Team) -> None:
+    """git resolves 'origin/main' to a tag of that name before the remote-tracking branch. A tag pushed with
+    that name at the pull request's own head would make the change compare with itself: nothing new,
+    nothing pending, CI green. Pull-request mode refuses the ambiguous ref; the default branch is found by
+    its full name."""
+    clone.propose("sla-two-hours", ("agreements/sla-oceanography.yaml", "value: 4, unit: hours",
+                  "value: 2, unit: hours"), "change", "SLA: 2 hours", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.git("tag", "origin/main")
+    code, out, err = fitsm(clone.work, "check", "--changed-since", "origin/main", "--format", "json", "--as-of", AS_OF,
+                           "--no-cache", "--select", GIT_RULES, home=clone.base)
+    assert code == 2
+    assert "'origin/main' is ambiguous" in err
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    assert PENDING in git_findings(out), err

@@ -21,6 +21,7 @@ from typing import Any
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docdiff import find_document
 from fitsm_kit.gitcontrol.docread import DocState, documents
+from fitsm_kit.gitcontrol.reftree import commit_of
 from fitsm_kit.gitcontrol.repo import run_git
 
 FALLBACK_BRANCHES = ("main", "master")
@@ -70,12 +71,13 @@ def default_branch(top: Path, configured: str | None) -> str:
     return ""
 
 
-def _default_ref(top: Path, name: str) -> str:
-    """The ref that holds the default branch's latest state: origin's copy when there is one."""
-    for ref in (f"origin/{name}", name):
-        if _exists(top, f"refs/remotes/{ref}" if ref.startswith("origin/") else f"refs/heads/{ref}"):
-            return ref
-    return ""
+def _default_ref(top: Path, name: str) -> tuple[str, str]:
+    """The ref that holds the default branch's latest state: origin's copy when there is one, as shown
+    ("origin/main") and in full ("refs/remotes/origin/main": a tag of the short name must not stand in)."""
+    for ref, full in ((f"origin/{name}", f"refs/remotes/origin/{name}"), (name, f"refs/heads/{name}")):
+        if _exists(top, full):
+            return ref, full
+    return "", ""
 
 
 def state(top: Path, prefix: str, configured: str | None, base: str | None = None) -> BranchState:
@@ -83,13 +85,15 @@ def state(top: Path, prefix: str, configured: str | None, base: str | None = Non
     default = default_branch(top, configured)
     if base is None:
         branch = _git(top, "symbolic-ref", "-q", "--short", "HEAD")
-        ref = _default_ref(top, default) if default else ""
+        ref, full = _default_ref(top, default) if default else ("", "")
         if not ref or branch == default:
             return BranchState(default, True)
-        if not branch and _contains(top, ref):
+        if not branch and _contains(top, full):
             return BranchState(default, True)
         base = ref
-    merge_base = _git(top, "merge-base", "HEAD", base)
+    else:
+        full = commit_of(top, base)  # refuses a name git could read in two ways
+    merge_base = _git(top, "merge-base", "HEAD", full)
     if not merge_base:
         raise FitsmError(f"{base} and HEAD have no common history")
     changed = _changed(top, prefix, merge_base)
