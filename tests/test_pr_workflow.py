@@ -252,9 +252,9 @@ def test_the_default_branch_is_found_in_one_git_call_as_exactly_as_before(tmp_pa
     git("-c", "user.name=a", "-c", "user.email=a@b.example", "commit", "-q", "--allow-empty", "-m", "one")
     assert default_branch(tmp_path / "r", None) == ("", "")  # refs/heads/main/old is not main
     git("branch", "master")
-    assert default_branch(tmp_path / "r", None) == ("master", "master")
+    assert default_branch(tmp_path / "r", None) == ("master", "refs/heads/master")
     git("update-ref", "refs/remotes/origin/main", "HEAD")
-    assert default_branch(tmp_path / "r", None) == ("main", "origin/main")
+    assert default_branch(tmp_path / "r", None) == ("main", "refs/remotes/origin/main")
     git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")  # origin/HEAD names trunk
     assert default_branch(tmp_path / "r", None) == ("trunk", "")
-    assert default_branch(tmp_path / "r", "master") == ("master", "master")
+    assert default_branch(tmp_path / "r", "master") == ("master", "refs/heads/master")

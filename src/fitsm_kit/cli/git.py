@@ -58,8 +58,9 @@ def codeowners_command(
         help="Whose handles (Person spec.github / spec.gitlab) and which syntax.")] = "github",
     check: Annotated[bool, typer.Option("--check", help="Verify the existing CODEOWNERS instead of writing it; "
                                                         "exit 1 when a document file has other owners.")] = False,
-    file: Annotated[Path | None, typer.Option("--file", help="The CODEOWNERS file; default: the first that exists "
-                                                             "of .github/ (or .gitlab/), the root and docs/, else "
+    file: Annotated[Path | None, typer.Option("--file", help="The CODEOWNERS file; default: the one the platform "
+                                                             "reads (GitHub: the first of .github/, the root, docs/; "
+                                                             "GitLab: the root, docs/, .gitlab/), else "
                                                              ".github/CODEOWNERS (.gitlab/CODEOWNERS).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a CODEOWNERS that fitsm did not generate.")] = False,
     stdout: Annotated[bool, typer.Option("--stdout", help="Print the file instead of writing it.")] = False,
@@ -70,7 +71,7 @@ def codeowners_command(
 
     root, config, today = open_sms(path)
     top, owners = codeowners.plan(root, read_sms(root, config, today), platform)
-    target = file or codeowners.find(top, platform) or top / codeowners.LOCATIONS[platform][0]
+    target = file or codeowners.find(top, platform) or top / codeowners.WRITTEN[platform]
     shown = safe(str(display_root(target)))
     if check:
         if not target.is_file():

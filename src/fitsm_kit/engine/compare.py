@@ -50,16 +50,34 @@ def check_ref(root: Path, ref: str, config: Config, as_of: dt.date, *, no_cache:
 
 
 def _split(found: Iterable[Finding], known: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
-    """``found`` as (not in ``known``, in ``known``), matched by fingerprint, each known one once."""
+    """``found`` as (not in ``known``, in ``known``), matched by fingerprint, each known one once.
+
+    A finding about a document that the change moved to another file is the same finding: those left
+    unmatched are matched again by rule, document and message, leaving out the file.
+    """
+    found, known = list(found), list(known)
     left = Counter(f.fingerprint for f in known)
-    new, old = [], []
-    for f in found:
+    matched = [False] * len(found)
+    for i, f in enumerate(found):
         if left[f.fingerprint] > 0:
             left[f.fingerprint] -= 1
-            old.append(f)
-        else:
-            new.append(f)
-    return new, old
+            matched[i] = True
+    moved: Counter[str] = Counter()
+    for f in known:  # the known findings no found one matched
+        if left[f.fingerprint] > 0:
+            left[f.fingerprint] -= 1
+            if f.document:
+                moved[_anywhere(f)] += 1
+    for i, f in enumerate(found):
+        if not matched[i] and f.document and moved[_anywhere(f)] > 0:
+            moved[_anywhere(f)] -= 1
+            matched[i] = True
+    return [f for i, f in enumerate(found) if not matched[i]], [f for i, f in enumerate(found) if matched[i]]
+
+
+def _anywhere(f: Finding) -> str:
+    """The fingerprint of ``f`` in whichever file its document is."""
+    return dataclasses.replace(f, path="").fingerprint
 
 
 def compare(head: Result, ref: Result, ref_name: str) -> Result:

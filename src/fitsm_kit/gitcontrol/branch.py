@@ -21,6 +21,7 @@ from typing import Any
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docdiff import find_document
 from fitsm_kit.gitcontrol.docread import DocState, documents
+from fitsm_kit.gitcontrol.reftree import commit_of
 from fitsm_kit.gitcontrol.repo import run_git
 
 FALLBACK_BRANCHES = ("main", "master")
@@ -67,8 +68,9 @@ def _commit_refs(top: Path, names: list[str]) -> set[str]:
 
 
 def default_branch(top: Path, configured: str | None) -> tuple[str, str]:
-    """The name of the default branch (configured, else origin/HEAD's, else main or master that exists) and
-    the ref that holds its latest state: origin's copy when there is one ("" when there is none)."""
+    """The name of the default branch (configured, else origin/HEAD's, else main or master that exists) and,
+    in full, the ref that holds its latest state: origin's copy when there is one ("" when there is none; in
+    full, so that a tag named like the short name cannot stand in)."""
     name = configured or ""
     if not name:
         origin = _git(top, "symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD")
@@ -76,22 +78,24 @@ def default_branch(top: Path, configured: str | None) -> tuple[str, str]:
     found = _commit_refs(top, [name] if name else list(FALLBACK_BRANCHES))
     if not name:
         name = next((n for n in FALLBACK_BRANCHES if {f"refs/heads/{n}", f"refs/remotes/origin/{n}"} & found), "")
-    if f"refs/remotes/origin/{name}" in found:
-        return name, f"origin/{name}"
-    return name, name if f"refs/heads/{name}" in found else ""
+    full = next((r for r in (f"refs/remotes/origin/{name}", f"refs/heads/{name}") if r in found), "")
+    return name, full
 
 
 def state(top: Path, prefix: str, configured: str | None, base: str | None = None) -> BranchState:
     """Where HEAD is; ``base`` (a pull request's target) makes every change on HEAD pending against it."""
-    default, ref = default_branch(top, configured)
+    default, full = default_branch(top, configured)
     if base is None:
         branch = _git(top, "symbolic-ref", "-q", "--short", "HEAD")
+        ref = full.removeprefix("refs/remotes/").removeprefix("refs/heads/")  # as shown: "origin/main"
         if not ref or branch == default:
             return BranchState(default, True)
-        if not branch and _contains(top, ref):
+        if not branch and _contains(top, full):
             return BranchState(default, True)
         base = ref
-    merge_base = _git(top, "merge-base", "HEAD", base)
+    else:
+        full = commit_of(top, base)  # refuses a name git could read in two ways
+    merge_base = _git(top, "merge-base", "HEAD", full)
     if not merge_base:
         raise FitsmError(f"{base} and HEAD have no common history")
     changed = _changed(top, prefix, merge_base)

@@ -8,6 +8,7 @@ accept Git evidence call ``ctx.history.last_review(doc_id)`` (None when there is
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from fitsm_kit.gitcontrol.branch import BranchState
 from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.evidence import Event, People, events, pull_request
 from fitsm_kit.gitcontrol.history import Change, Commit
-from fitsm_kit.gitcontrol.reading import SKIPPED, Begun, Started, start
+from fitsm_kit.gitcontrol.reading import SKIPPED, Begun, Started, relied_on, start
 from fitsm_kit.gitcontrol.signatures import TRUSTED, KeyRing, Signature, keyring, verify
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import is_sms_path
@@ -56,12 +57,29 @@ class Record:
     def authors(self) -> list[str]:
         return list(dict.fromkeys(v.author for v in self.versions))
 
-    def last_author(self, event: Event) -> str | None:
-        """The author of the latest version at or before ``event`` that has the content it covers."""
+    def approved_version(self, event: Event) -> Version | None:
+        """The latest version at or before ``event`` that has the content it covers."""
         before = [v for v in self.versions if v.change.commit <= event.position]
         same = [v for v in before if v.change.content == event.content]
         chosen = same or before
-        return chosen[-1].author if chosen else None
+        return chosen[-1] if chosen else None
+
+    def last_author(self, event: Event) -> str | None:
+        """The author of :meth:`approved_version`."""
+        version = self.approved_version(event)
+        return version.author if version else None
+
+    def predates(self, event: Event) -> Version | None:
+        """The version ``event`` approves when the approval is dated before it was written, else None.
+
+        Both dates are claims of whoever committed, but they cannot both be true: an approval cannot be
+        given before the content exists, so such an approval is not evidence of approving it.
+        """
+        version = self.approved_version(event)
+        if version is None:
+            return None
+        approved = dt.datetime.fromisoformat(event.commit.committed)
+        return version if approved < dt.datetime.fromisoformat(version.commit.authored) else None
 
 
 class GitHistory:
@@ -129,9 +147,13 @@ class GitHistory:
         latest = sorted((*record.approvals, *record.reviews), key=lambda e: e.position)
         return latest[-1] if latest else None
 
-    def changed_on_branch(self, doc_id: str) -> bool:
-        """Whether this branch (not the default branch) changed the document's content: approval pending."""
-        if self.branch.on_default:
+    def changed_on_branch(self, doc_id: str, path: str) -> bool:
+        """Whether this branch (not the default branch) changed the document's content: approval pending.
+
+        ``path``: the document's file (SMS-relative). Only the files that differ from the merge base are read
+        there, so a document in any other file is as it was at the base: unchanged, whatever its verdict.
+        """
+        if self.branch.on_default or path not in self.branch.changed:
             return False
         record = self.record(doc_id)
         current = record.content if record is not None else ""
@@ -151,6 +173,8 @@ class HistorySource:
                  started: Begun | None = None) -> None:
         self.root, self.config, self.base = root, config, base
         self.notices: tuple[str, ...] = ()
+        # why history the SMS relies on could not be read (a shallow clone): its rules then judged nothing
+        self.unread: str | None = None
         self._started = started if prefetch else None
         self._history: GitHistory | None = None
         self._done = False
@@ -162,6 +186,8 @@ class HistorySource:
             started, self.notices = self._started or start(self.root, self.config)
             if started is not None:
                 self._history, self.notices = finish(started, sms, self.base)
+            if self._history is None and self.notices and relied_on(self.root, self.config):
+                self.unread = self.notices[0].split(":")[0]
             self._done = True
         return self._history
 

@@ -83,6 +83,8 @@ class People:
     def __init__(self, sms: Sms) -> None:
         self.by_email: dict[str, str] = {}
         self.by_handle: dict[str, str] = {}
+        # a noreply address names a user of one platform: the same handle on the other may be someone else's
+        self.on_platform: dict[tuple[str, str], str] = {}
         self.ids: set[str] = set()
         self._identities: dict[str, str | None] = {}
         self._authors: dict[tuple[str, str], str] = {}
@@ -93,16 +95,17 @@ class People:
             for email in (spec.email, *spec.emails):
                 if email:  # one left out (or cut out as invalid) is reported under GR2.4
                     self.by_email.setdefault(email.strip().lower(), doc.id)
-            for handle in (spec.github, spec.gitlab):
+            for platform, handle in (("github", spec.github), ("gitlab", spec.gitlab)):
                 if handle:
                     self.by_handle.setdefault(handle.strip().lstrip("@").lower(), doc.id)
+                    self.on_platform.setdefault((platform, handle.strip().lstrip("@").lower()), doc.id)
 
     def email(self, email: str) -> str | None:
         email = email.strip().lower()
         if email in self.by_email:
             return self.by_email[email]
         m = _NOREPLY.match(email)
-        return self.by_handle.get(m.group(1).lower()) if m else None
+        return self.on_platform.get((m.group(2).lower(), m.group(1).lower())) if m else None
 
     def identity(self, value: str) -> str | None:
         """A trailer value ("Name <email>", "@handle", a Person id) as a Person id."""

@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from fitsm_kit.sms.config import Config
 
-__all__ = ["FULL_HISTORY_FIX", "SKIPPED", "Begun", "Started", "start"]
+__all__ = ["FULL_HISTORY_FIX", "SKIPPED", "Begun", "Started", "relied_on", "start"]
 
 FULL_HISTORY_FIX = "fetch the full history: actions/checkout with fetch-depth: 0 (GitLab CI: GIT_DEPTH: 0)"
 SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
@@ -41,6 +41,13 @@ class Started:
 
 
 Begun = tuple[Started | None, tuple[str, ...]]  # history being read (None: not), and the notices why not
+
+
+def relied_on(root: Path, config: Config) -> bool:
+    """Whether the SMS keeps its approvals in Git: ``git: true``, or ``auto`` with the SMS at the top of a
+    repository. History that cannot be read then leaves GR2.4's Git rules unchecked, never satisfied."""
+    setting = config.document_control.git
+    return setting is True or (setting == "auto" and gitrepo.work_tree(root) == root.resolve())
 
 
 def start(root: Path, config: Config, *, explicit: bool = False) -> Begun:

@@ -27,6 +27,16 @@ def commit_of(root: Path, ref: str) -> str:
     if not sha:
         raise FitsmError(f"{ref!r}: no such commit in the repository of {root}; fetch it (in CI: check out with "
                          "full history, e.g. fetch-depth: 0)")
+    # git takes a tag before a branch of the same name: a tag 'origin/main' pushed at a pull request's head
+    # would make the change compare with itself. Names that git could read in two ways are refused.
+    candidates = [f"refs/{ref}", f"refs/tags/{ref}", f"refs/heads/{ref}", f"refs/remotes/{ref}"]
+    listed = run_git(root, "for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", "--end-of-options",
+                     *candidates, may_fail=True).decode("utf-8", "surrogateescape").splitlines()
+    commits = {fields[-1] for line in listed if (fields := line.split()) and fields[0] in candidates}
+    if len(commits) > 1:
+        names = ", ".join(line.split()[0] for line in listed if line.split()[0] in candidates)
+        raise FitsmError(f"{ref!r} is ambiguous: {names} name different commits; give the full name "
+                         f"(e.g. refs/remotes/{ref}) or delete the one that is not meant")
     return sha
 
 

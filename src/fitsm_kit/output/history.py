@@ -39,9 +39,12 @@ def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
         return {"date": e.date.isoformat(), "commit": e.commit.sha, "by": list(e.by), "evidence": e.how}
 
     def approval(e: Event, counted: bool) -> dict[str, Any]:
-        # verified: None when signatures were not checked (no signing key in the SMS, none required)
+        # verified: None when signatures were not checked (no signing key in the SMS, none required);
+        # dated_before: the version it approves, when the approval is dated before it (then it does not count)
+        early = record.predates(e) if record else None
         return event(e) | {"verified": None if e.verified is None else bool(e.verified),
-                           "signature": e.signature or None, "counted": counted}
+                           "signature": e.signature or None, "counted": counted and early is None,
+                           "dated_before": early.commit.sha if early else None}
 
     approvals = sorted([(e, True) for e in record.approvals] + [(e, False) for e in record.unverified],
                        key=lambda pair: pair[0].position) if record else []
@@ -92,7 +95,7 @@ def _text(items: list[dict[str, Any]]) -> list[str]:
         for title in ("approvals", "reviews"):
             out.append(f"  {title}:" if d[title] else f"  {title}: none in Git")
             out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']}"
-                       + _signature(e) + ")" for e in d[title])
+                       + _signature(e) + _early(e) + ")" for e in d[title])
         if d["uncommitted"]:
             out.append("  uncommitted changes in the working tree")
     return out
@@ -103,4 +106,11 @@ def _signature(event: dict[str, Any]) -> str:
     if event.get("verified") is None:
         return ""
     mark = "verified" if event["verified"] else "NOT verified"
-    return f"; {mark}: {event['signature']}" + ("" if event["counted"] else "; not counted, signatures are required")
+    required = event["counted"] or event["dated_before"]
+    return f"; {mark}: {event['signature']}" + ("" if required else "; not counted, signatures are required")
+
+
+def _early(event: dict[str, Any]) -> str:
+    """"; not counted: dated before …" for an approval dated before the version it approves; "" otherwise."""
+    early = event.get("dated_before")
+    return f"; not counted: dated before the change it approves, {early[:7]}" if early else ""

@@ -31,7 +31,7 @@ def _approved(ctx: Context, *, pending: bool = False) -> Iterator[tuple[Doc, Rec
         return
     for doc in ctx.sms.docs:
         record = history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
-        if record is not None and history.changed_on_branch(doc.id) == pending:
+        if record is not None and history.changed_on_branch(doc.id, doc.path) == pending:
             yield doc, record, _latest_approvals(record)
 
 
@@ -54,7 +54,14 @@ def _names(ids: set[str] | tuple[str, ...]) -> str:
     return ", ".join(sorted(ids))
 
 
-@rule("GR2.4", "approved-in-git", history=True,
+def _history_read(ctx: Context) -> str | None:
+    """Intact: the Git history the SMS relies on for approvals was read (else GR2.4 is "no-evidence")."""
+    if ctx.git is None or ctx.history is not None or ctx.git.unread is None:
+        return None
+    return f"Git history not read ({ctx.git.unread}): approvals in Git were not checked"
+
+
+@rule("GR2.4", "approved-in-git", history=True, intact=_history_read,
       fix="merge the change through a pull request approved by the right person, or add an 'Approved-by: "
           "Name <email>' trailer; 'fitsm codeowners' makes the platform ask them")
 def approved_in_git(ctx: Context) -> Iterator[Problem]:
@@ -71,10 +78,13 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
-        yield from _check_approval(ctx, doc, record, approvals)
+        # who approves the policy is GR1.2's evidence (policy-approved-by-sms-owner reads these approvals)
+        yield from _check_approval(ctx, doc, record, approvals, authority=doc.kind != "Policy")
 
 
-def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Event], *, authority: bool = True
+                    ) -> Iterator[Problem]:
+    """What is wrong with the approval of ``doc``; ``authority``: also whether the approvers may approve it."""
     if not approvals and record.unverified:
         claim = record.unverified[-1]
         yield Problem(doc, ("metadata", "status"), "approved, but no approval of it is signed by the approver "
@@ -87,12 +97,23 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
                       "trailer or merged pull request changed it)")
         return
+    dated = [e for e in approvals if record.predates(e) is None]
+    if not dated:
+        last, version = approvals[-1], record.predates(approvals[-1])
+        assert version is not None
+        yield Problem(doc, ("metadata", "status"), f"approved by {_names(last.by)} ({last.how} in "
+                      f"{last.commit.sha[:7]} on {last.date.isoformat()}), dated before the change it approves "
+                      f"({version.commit.sha[:7]} on {version.commit.authored[:10]}): Git records no approval of "
+                      "this content after it was written", "have it approved again, with the true date")
+        return
+    approvals = dated
     allowed, who = _allowed(ctx, doc)
     by = {p for e in approvals for p in e.by}
     last = approvals[-1]
     where = f"{last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}"
     if not by & allowed:
-        yield Problem(doc, ("metadata", "status"), f"approved by {_names(by)} ({where}), who is not {who}")
+        if authority:  # else another requirement's rule reports who approved it
+            yield Problem(doc, ("metadata", "status"), f"approved by {_names(by)} ({where}), who is not {who}")
         return
     author = record.last_author(last)
     if not (by & allowed) - {author}:
@@ -100,7 +121,7 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
                       f"content ({where}); a second person must approve", "have another of " + who + " approve it")
 
 
-@rule("GR2.4", "changed-after-approval", history=True,
+@rule("GR2.4", "changed-after-approval", history=True, intact=_history_read,
       fix="have the change approved (a reviewed pull request, or an Approved-by trailer), or set status: "
           "in-review while the document is revised")
 def changed_after_approval(ctx: Context) -> Iterator[Problem]:

@@ -114,15 +114,19 @@ def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     yield from review_problems(doc, ctx)
 
 
-@rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS),
+@rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS), history=True,
       fix="add metadata.approval with approved_by and approved_on, or set status to draft")
 def approved_has_approval(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A document with ``status: approved`` records who approved it and when.
 
     GR2.4 asks that documented information be controlled, starting with "creation and approval".
-    Evidence: ``metadata.approval`` with ``approved_by`` (a Person) and ``approved_on``.
+    Evidence: ``metadata.approval`` with ``approved_by`` (a Person) and ``approved_on``, or an approval
+    of it recorded in Git (``approved-in-git`` judges that one).
     """
     meta = doc.model.metadata
     # an approval cut out as invalid (a date written with a time) is recorded, and reported where it is wrong
-    if meta.status is Status.APPROVED and meta.approval is None and not doc.incomplete("metadata", "approval"):
+    if meta.status is not Status.APPROVED or meta.approval is not None or doc.incomplete("metadata", "approval"):
+        return
+    record = ctx.history.record(doc.id) if ctx.history is not None else None
+    if not (record and record.approvals):
         yield Problem(doc, ("metadata", "status"), "status is approved but no approval is recorded")

@@ -80,14 +80,15 @@ def policy_defined(ctx: Context) -> Iterator[Problem]:
                       "merge the policies into one")
 
 
-@rule("GR1.2", "policy-approved-by-sms-owner", intact=roles_intact(Role.SMS_OWNER),
+@rule("GR1.2", "policy-approved-by-sms-owner", intact=roles_intact(Role.SMS_OWNER), history=True,
       fix="have the SMS owner approve the policy: status approved, metadata.approval.approved_by the SMS owner")
 def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     """The service management policy is approved, and by the SMS owner.
 
     Evidence: ``metadata.status: approved`` and ``metadata.approval.approved_by`` naming a person
     assigned the role ``sms-owner`` (an approved document without ``metadata.approval`` is reported by
-    ``approved-has-approval``).
+    ``approved-has-approval``); with Git history also the approvals of its current content in Git
+    (``approved-in-git`` reports a policy with none).
     """
     doc = the_policy(ctx)
     if doc is None:
@@ -96,10 +97,20 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     if meta.status is not Status.APPROVED:
         yield Problem(doc, ("metadata", "status"), f"the service management policy is {meta.status.value}, "
                       "not approved")
-    elif meta.approval is not None and (owners := holders(ctx, Role.SMS_OWNER)) is not None \
-            and meta.approval.approved_by not in owners:
+        return
+    owners = holders(ctx, Role.SMS_OWNER)
+    if owners is None:
+        return
+    if meta.approval is not None and meta.approval.approved_by not in owners:
         yield Problem(doc, ("metadata", "approval", "approved_by"),
                       f"the policy was approved by {meta.approval.approved_by}, who is not the SMS owner")
+    elif (record := ctx.history.record(doc.id) if ctx.history else None) is not None:  # Git records who did
+        current = [e for e in record.approvals if e.content == record.content and record.predates(e) is None]
+        by = sorted({p for e in current for p in e.by})
+        if current and not owners & set(by):
+            last = current[-1]
+            yield Problem(doc, ("metadata", "status"), f"the policy was approved in Git by {', '.join(by)} "
+                          f"({last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}), who is not the SMS owner")
 
 
 @rule("GR1.2", "policy-communicated",
