@@ -99,6 +99,19 @@ def documents(*kinds: str) -> Evidence:
     return present
 
 
+def readable(*kinds: str) -> Evidence:
+    """Intact (for ``rule(intact=...)``): no document of ``kinds`` is in a file that could not be read.
+
+    A rule that says a document of these kinds is missing holds back then: the unread one may be it.
+    """
+
+    def intact(ctx: Context) -> str | None:
+        files = sorted({f for kind in kinds for f in ctx.sms.unread.get(kind, ())})
+        return f"{' or '.join(kinds)} in {', '.join(files)} could not be read" if files else None
+
+    return intact
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str

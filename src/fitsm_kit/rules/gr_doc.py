@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Process, Role
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
 
 P = ProcessCode
@@ -69,7 +69,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
                                   f"describe the process's {part} under spec.{part}")
 
 
-@rule("GR2.2", "process-roles-assigned",
+@rule("GR2.2", "process-roles-assigned", intact=readable("RoleAssignment"),
       fix="assign one process owner and one process manager per process in scope (RoleAssignment, with process:)")
 def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has exactly one process owner and one process manager.

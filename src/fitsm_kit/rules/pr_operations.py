@@ -11,7 +11,7 @@ from fitsm_kit.model.operations import (
     Risk,
 )
 from fitsm_kit.model.service import SLA, Lifecycle
-from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, documents, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
@@ -112,7 +112,7 @@ reviewed_rule("PR4.1", "availability-plan-reviewed", ("AvailabilityContinuityPla
               "availability and continuity plan")
 
 
-@rule("PR4.2", "availability-risks-assessed", evidence=documents("Service"),
+@rule("PR4.2", "availability-risks-assessed", evidence=documents("Service"), intact=readable("Risk"),
       fix="assess the availability and continuity risks of the service as Risk documents")
 def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Availability and continuity risks are assessed for every live service, at planned intervals.
@@ -123,8 +123,9 @@ def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """
     assessed = risks(ctx, "availability", "continuity")
     named = {s for r in assessed for s in r.spec.services}
+    unread = readable("Risk")(ctx) is not None  # a risk that could not be read may name the service
     for service in live_services(ctx):
-        if service.id not in named:
+        if service.id not in named and not unread:
             yield Problem(service, ("spec", "lifecycle_status"),
                           "no availability or continuity risk is assessed for this live service")
     for doc in assessed:
