@@ -106,8 +106,9 @@ def readable(*kinds: str) -> Evidence:
     """
 
     def intact(ctx: Context) -> str | None:
-        files = sorted({f for kind in kinds for f in ctx.sms.unread.get(kind, ())})
-        return f"{' or '.join(kinds)} in {', '.join(files)} could not be read" if files else None
+        unread = [kind for kind in kinds if kind in ctx.sms.unread]
+        files = sorted({f for kind in unread for f in ctx.sms.unread[kind]})
+        return f"{' or '.join(unread)} in {', '.join(files)} could not be read" if files else None
 
     return intact
 

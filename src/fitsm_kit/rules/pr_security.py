@@ -10,7 +10,7 @@ from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import in_use
 from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, judged
-from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
+from fitsm_kit.rules.pr_operations import TREATMENTS_READ, assessment_problems, risks, treatment_problems
 
 
 @rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
@@ -50,7 +50,7 @@ case_owner_rule("PR6.2", "security-risk-owner", ("Risk",), "security risk owner"
                 where=lambda d: d.spec.category == "security")
 
 
-@rule("PR6.3", "high-risks-treated", kinds=("Risk",),
+@rule("PR6.3", "high-risks-treated", kinds=("Risk",), intact=TREATMENTS_READ,
       fix="add a SecurityControl that mitigates it, or set treatment: accept with accepted_by")
 def high_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An information security risk at or above the treatment threshold is mitigated or formally accepted.
