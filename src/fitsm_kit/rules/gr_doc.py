@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Process, Role
-from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, readable, rule
 from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
 
 P = ProcessCode
@@ -87,17 +87,29 @@ def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
         yield from exactly_one(ctx, Role.PROCESS_MANAGER, code, f"{code.value} process manager")
 
 
-def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
+def _absent(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
     """(process, kind) for every in-scope process without a non-retired document of a kind in ``table``."""
     for code in in_scope_processes(ctx):
         for kind in table.get(code, ()):
-            if kind in ctx.sms.unread:
-                continue  # a document of the kind could not be read: it may be there (reported where it is)
             if not any(d.model.metadata.status is not Status.RETIRED for d in ctx.sms.of_kind(kind)):
                 yield code, kind
 
 
-@rule("GR2.3", "process-outputs-documented", intact=readable(*sorted({k for ks in OUTPUTS.values() for k in ks})),
+def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
+    """``_absent``, but for the kinds of a document that could not be read: it may be the one (not judged)."""
+    return ((code, kind) for code, kind in _absent(ctx, table) if kind not in ctx.sms.unread)
+
+
+def _held_back(table: dict[ProcessCode, tuple[str, ...]]) -> Evidence:
+    """Intact (for ``rule(intact=...)``): no kind absent from ``table`` is in a file that could not be read."""
+
+    def intact(ctx: Context) -> str | None:
+        return readable(*sorted({kind for _, kind in _absent(ctx, table)}))(ctx)
+
+    return intact
+
+
+@rule("GR2.3", "process-outputs-documented", intact=_held_back(OUTPUTS),
       fix="document the process's key output as a document of that kind")
 def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has its key outputs documented.
@@ -114,7 +126,7 @@ def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
                       f"process {code.value} is in scope but no {kind} documents its outputs")
 
 
-@rule("GR2.3", "process-activities-recorded", intact=readable(*sorted({k for ks in RECORDS.values() for k in ks})),
+@rule("GR2.3", "process-activities-recorded", intact=_held_back(RECORDS),
       fix="record the activity as a document of that kind")
 def process_activities_recorded(ctx: Context) -> Iterator[Problem]:
     """Each process in scope records the execution of its key activities.
