@@ -173,7 +173,7 @@ class PlanSpec(Strict):
     process: ProcessCode | None = None
     aligned_with: PlanRef | None = Field(
         None, description="The service management plan this plan is aligned with (GR4.2)")
-    goals: list[Goal] = Field([], description="Goals and timing (GR4.1 for the SMS plan)")
+    goals: list[Goal] = evidence("GR4.1", "Goals and timing (GR4.1 for the SMS plan)", required=False, default=[])
     roles: list[Text] = Field([], description="Roles and responsibilities for carrying out the plan")
     training: list[Text] = Field([], description="Training and awareness activities")
     tools: list[Text] = Field([], description="Technology (tools) to support the SMS")
@@ -182,6 +182,15 @@ class PlanSpec(Strict):
 class Plan(Envelope):
     kind: Literal["Plan"]
     spec: PlanSpec
+
+    @classmethod
+    def evidence_requirement(cls, requirement: str, raw: Any, loc: tuple[str | int, ...] = ()) -> str:
+        """The goals of the SMS plan evidence GR4.1; a process plan's are no GR4.1 evidence (GR2.4 as before)."""
+        spec = raw.get("spec") if isinstance(raw, dict) else None
+        plan_type = spec.get("type", "sms") if isinstance(spec, dict) else "sms"
+        if requirement == "GR4.1" and plan_type != "sms":
+            return "GR2.4"
+        return requirement
 
 
 class ProcessRole(Strict):
@@ -203,14 +212,20 @@ class Procedure(Strict):
 
 class ProcessSpec(Strict):
     code: ProcessCode | None = evidence("GR2.2", "Which of the 14 FitSM processes this defines")
-    goals: list[NonEmpty] = Field([], description="What this process achieves for you")
-    inputs: list[NonEmpty] = Field([], description="The process inputs (FitSM-2 lists them)")
-    activities: list[NonEmpty] = Field([], description="The activities you carry out, e.g. from FitSM-2")
-    outputs: list[NonEmpty] = Field([], description="The process outputs (FitSM-2 lists them)")
-    roles: list[ProcessRole] = Field(
-        [], description="Process roles: {role, responsibilities}; who holds them is in the role assignments")
-    interfaces: list[Interface] = Field(
-        [], description="Interfaces to other processes: {process, direction: in | out | both, description}")
+    # GR2.2 lists what a definition includes: an invalid part (a list written as text) is a GR2.2 finding; an
+    # empty one is reported by the process-definitions rule (required=False: no second finding for it)
+    goals: list[NonEmpty] = evidence("GR2.2", "What this process achieves for you", required=False, default=[])
+    inputs: list[NonEmpty] = evidence("GR2.2", "The process inputs (FitSM-2 lists them)", required=False, default=[])
+    activities: list[NonEmpty] = evidence("GR2.2", "The activities you carry out, e.g. from FitSM-2", required=False,
+                                          default=[])
+    outputs: list[NonEmpty] = evidence("GR2.2", "The process outputs (FitSM-2 lists them)", required=False,
+                                       default=[])
+    roles: list[ProcessRole] = evidence(
+        "GR2.2", "Process roles: {role, responsibilities}; who holds them is in the role assignments", required=False,
+        default=[])
+    interfaces: list[Interface] = evidence(
+        "GR2.2", "Interfaces to other processes: {process, direction: in | out | both, description}", required=False,
+        default=[])
     policies: list[Text] = Field([], description="Process-specific policies, if any")
     procedures: list[Procedure] = Field([], description="Procedures, if needed: {title, topic, steps}")
 

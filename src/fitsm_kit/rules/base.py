@@ -99,6 +99,20 @@ def documents(*kinds: str) -> Evidence:
     return present
 
 
+def readable(*kinds: str) -> Evidence:
+    """Intact (for ``rule(intact=...)``): no document of ``kinds`` is in a file that could not be read.
+
+    A rule that says a document of these kinds is missing holds back then: the unread one may be it.
+    """
+
+    def intact(ctx: Context) -> str | None:
+        unread = [kind for kind in kinds if kind in ctx.sms.unread]
+        files = sorted({f for kind in unread for f in ctx.sms.unread[kind]})
+        return f"{' or '.join(unread)} in {', '.join(files)} could not be read" if files else None
+
+    return intact
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
-from fitsm_kit.rules.base import Context, Doc, Evidence, Problem
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, readable
 
 ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
 
@@ -76,11 +76,14 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
 def broken_roles(ctx: Context) -> set[str]:
     """The roles (values) of assignments that are broken: cut out as invalid, or naming no Person of the SMS.
 
-    ``"*"`` when a cut-out assignment does not say a valid role: it could be any of them.
+    ``"*"`` when a cut-out assignment does not say a valid role, or a RoleAssignment could not be read:
+    it could be any of them.
     """
 
     def build() -> set[str]:
         broken = {a.role.value for _, _, a in ctx.sms.assignments() if ctx.sms.get(a.person, "Person") is None}
+        if "RoleAssignment" in ctx.sms.unread:  # a role assignment that could not be read may assign any role
+            broken.add("*")
         valid = {r.value for r in Role}
         for doc in ctx.sms.of_kind("RoleAssignment"):
             spec = doc.raw.get("spec")
@@ -144,6 +147,8 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
     That the assignee is a Person at all is checked for every reference (``unresolved-reference``).
     """
     found = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role is role and a.process is process]
+    if not found and readable("RoleAssignment")(ctx) is not None:
+        return  # the assignment may be in the role assignment that could not be read (reported there)
     if not found:
         anchor = next(iter(ctx.sms.of_kind("RoleAssignment")), None)
         yield Problem(anchor, ("spec", "assignments") if anchor else (), f"no {what} is assigned")

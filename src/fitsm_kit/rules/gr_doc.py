@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Process, Role
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, readable, rule
 from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
 
 P = ProcessCode
@@ -69,7 +69,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
                                   f"describe the process's {part} under spec.{part}")
 
 
-@rule("GR2.2", "process-roles-assigned",
+@rule("GR2.2", "process-roles-assigned", intact=readable("RoleAssignment"),
       fix="assign one process owner and one process manager per process in scope (RoleAssignment, with process:)")
 def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has exactly one process owner and one process manager.
@@ -87,7 +87,7 @@ def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
         yield from exactly_one(ctx, Role.PROCESS_MANAGER, code, f"{code.value} process manager")
 
 
-def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
+def _absent(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
     """(process, kind) for every in-scope process without a non-retired document of a kind in ``table``."""
     for code in in_scope_processes(ctx):
         for kind in table.get(code, ()):
@@ -95,7 +95,22 @@ def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterato
                 yield code, kind
 
 
-@rule("GR2.3", "process-outputs-documented", fix="document the process's key output as a document of that kind")
+def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
+    """``_absent``, but for the kinds of a document that could not be read: it may be the one (not judged)."""
+    return ((code, kind) for code, kind in _absent(ctx, table) if kind not in ctx.sms.unread)
+
+
+def _held_back(table: dict[ProcessCode, tuple[str, ...]]) -> Evidence:
+    """Intact (for ``rule(intact=...)``): no kind absent from ``table`` is in a file that could not be read."""
+
+    def intact(ctx: Context) -> str | None:
+        return readable(*sorted({kind for _, kind in _absent(ctx, table)}))(ctx)
+
+    return intact
+
+
+@rule("GR2.3", "process-outputs-documented", intact=_held_back(OUTPUTS),
+      fix="document the process's key output as a document of that kind")
 def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has its key outputs documented.
 
@@ -111,7 +126,8 @@ def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
                       f"process {code.value} is in scope but no {kind} documents its outputs")
 
 
-@rule("GR2.3", "process-activities-recorded", fix="record the activity as a document of that kind")
+@rule("GR2.3", "process-activities-recorded", intact=_held_back(RECORDS),
+      fix="record the activity as a document of that kind")
 def process_activities_recorded(ctx: Context) -> Iterator[Problem]:
     """Each process in scope records the execution of its key activities.
 

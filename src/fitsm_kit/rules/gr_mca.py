@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import ManagementReview, Role
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import (
     attestation_problems,
@@ -20,7 +20,8 @@ from fitsm_kit.rules.general import (
 )
 
 
-@rule("GR1.1", "sms-owner-assigned", fix="assign exactly one active person the role sms-owner in a RoleAssignment")
+@rule("GR1.1", "sms-owner-assigned", intact=readable("RoleAssignment"),
+      fix="assign exactly one active person the role sms-owner in a RoleAssignment")
 def sms_owner_assigned(ctx: Context) -> Iterator[Problem]:
     """Exactly one SMS owner is assigned, to an active person.
 

@@ -24,7 +24,7 @@ from fitsm_kit.model.service import (
     Target,
 )
 from fitsm_kit.model.workingtime import WORKING_UNITS
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.pr_common import (
     agreements_in_force,
@@ -108,7 +108,7 @@ def sla_services(sms: Sms, doc: Doc) -> list[str]:
             if s.spec.lifecycle_status is Lifecycle.LIVE and s.spec.customer_facing]
 
 
-@rule("PR2.2", "live-service-has-sla", kinds=("Service",),
+@rule("PR2.2", "live-service-has-sla", kinds=("Service",), intact=readable("SLA"),
       fix="list the service in a specific SLA, or in the catalogue a default SLA covers")
 def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live, customer-facing service is covered by an SLA that is in force today.
@@ -122,6 +122,8 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
     slas = covering_slas(ctx, doc.id)
+    if readable("SLA")(ctx) is not None and not any(in_force(s, ctx) and s.spec.type == "default" for s in slas):
+        return  # an SLA that could not be read may cover the service (or its customers): not judged
     if not slas:
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
         return

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.operations import SecurityControl
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import in_use
 from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, judged
-from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
+from fitsm_kit.rules.pr_operations import TREATMENTS_READ, assessment_problems, risks, treatment_problems
 
 
 @rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
@@ -31,7 +31,7 @@ def security_policy_defined(ctx: Context) -> Iterator[Problem]:
 reviewed_rule("PR6.1", "security-policy-reviewed", ("SecurityPolicy",), "information security policy")
 
 
-@rule("PR6.2", "security-risks-assessed",
+@rule("PR6.2", "security-risks-assessed", intact=readable("Risk"),
       fix="assess information security risks as Risk documents (category: security)")
 def security_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Information security risks are assessed, and reassessed within their planned interval.
@@ -40,7 +40,7 @@ def security_risks_assessed(ctx: Context) -> Iterator[Problem]:
     planned interval (the Risk's review interval, or the default for Risk) plus the grace period.
     """
     assessed = risks(ctx, "security")
-    if not assessed:
+    if not assessed and readable("Risk")(ctx) is None:  # a risk that could not be read may be one
         yield Problem(None, (), "no information security risk is assessed (Risk with category: security)")
     for doc in assessed:
         yield from assessment_problems(doc, ctx)
@@ -50,7 +50,7 @@ case_owner_rule("PR6.2", "security-risk-owner", ("Risk",), "security risk owner"
                 where=lambda d: d.spec.category == "security")
 
 
-@rule("PR6.3", "high-risks-treated", kinds=("Risk",),
+@rule("PR6.3", "high-risks-treated", kinds=("Risk",), intact=TREATMENTS_READ,
       fix="add a SecurityControl that mitigates it, or set treatment: accept with accepted_by")
 def high_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An information security risk at or above the treatment threshold is mitigated or formally accepted.
