@@ -22,7 +22,9 @@ def evaluate_command(
     outages: Annotated[list[Path] | None, typer.Option(help="Outage CSV (service, component, start, end, "
                                                             "planned); repeatable.")] = None,
     tickets: Annotated[list[Path] | None, typer.Option(help="Ticket CSV (id, service, priority, opened, "
-                                                            "first_response, resolved); repeatable.")] = None,
+                                                            "first_response, resolved; supplier: the Supplier "
+                                                            "a ticket was passed to, for OLA / UA targets); "
+                                                            "repeatable.")] = None,
     agreement: Annotated[list[str] | None, typer.Option(help="Only this SLA / OLA / UA; repeatable.",
                                                         autocompletion=complete_ids("SLA", "OLA", "UA"))] = None,
     timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",

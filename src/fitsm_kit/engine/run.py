@@ -18,7 +18,7 @@ from fitsm_kit.findings import Finding, Result
 from fitsm_kit.gitcontrol import doccontrol
 from fitsm_kit.gitcontrol.reading import Begun
 from fitsm_kit.model.base import Status
-from fitsm_kit.rules.base import REGISTRY, Context, Rule, run
+from fitsm_kit.rules.base import REGISTRY, Context, Rule, readable, run
 from fitsm_kit.sms.config import Config, config_name
 from fitsm_kit.sms.discovery import Source
 from fitsm_kit.sms.index import Sms, excluded_processes
@@ -109,10 +109,8 @@ def _without_evidence(chosen: list[Rule], ctx: Context,
         missing.setdefault(rule.requirement, []).append(rule.evidence(ctx) if rule.evidence else None)
         if rule.intact is not None and (broken := rule.intact(ctx)):
             blocked.setdefault(rule.requirement, []).append(broken)
-        for kind in rule.kinds:
-            if kind in ctx.sms.unread:
-                files = ", ".join(sorted(ctx.sms.unread[kind]))
-                blocked.setdefault(rule.requirement, []).append(f"{kind} in {files} could not be read")
+        if rule.kinds and (unread := readable(*rule.kinds)(ctx)):  # it judged without the unread ones
+            blocked.setdefault(rule.requirement, []).append(unread)
     notes: dict[str, list[str]] = {req: [n for n in found if n] for req, found in missing.items() if all(found)}
     for req, reasons in blocked.items():
         notes[req] = [*notes.get(req, []), *reasons]

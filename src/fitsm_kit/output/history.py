@@ -106,8 +106,8 @@ def _signature(event: dict[str, Any]) -> str:
     if event.get("verified") is None:
         return ""
     mark = "verified" if event["verified"] else "NOT verified"
-    required = event["counted"] or event["dated_before"]
-    return f"; {mark}: {event['signature']}" + ("" if required else "; not counted, signatures are required")
+    explained = event["counted"] or event["dated_before"]  # not counted for being early: _early says so
+    return f"; {mark}: {event['signature']}" + ("" if explained else "; not counted, signatures are required")
 
 
 def _early(event: dict[str, Any]) -> str:
