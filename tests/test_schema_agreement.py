@@ -201,6 +201,18 @@ def test_a_document_valid_against_the_published_schema_passes_validation(kind: s
     run()
 
 
+def test_a_hash_yaml_reads_as_a_number_is_still_a_hash() -> None:
+    """Found by the test above in CI: ``00…e0`` unquoted is a float in YAML 1.2, and was refused as no string."""
+    sha = "0" * 62 + "e0"
+    document = {"apiVersion": "fitsm.eu/v1", "kind": "ReportDelivery",
+                "metadata": {"id": "d", "title": "t", "owner": "o", "status": "draft"},
+                "spec": {"report": "r", "period_end": "2000-01-01", "delivered_on": "2000-01-01", "recipients": ["x"],
+                         "source": {"generated_by": "g", "as_of": "2000-01-01",
+                                    "files": [{"path": "p", "sha256": sha}]}}}
+    assert f"sha256: {sha}\n" in as_yaml(document).decode()  # written unquoted
+    assert check(document) == []
+
+
 def test_the_generated_documents_vary() -> None:
     """Not only the smallest document: numbers read as text, date-times without offset and durations come up."""
     seen: set[str] = set()

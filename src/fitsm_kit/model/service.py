@@ -9,7 +9,7 @@ import zoneinfo
 from importlib import resources
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from fitsm_kit.model.base import (
     AgreementRef,
@@ -30,6 +30,7 @@ from fitsm_kit.model.base import (
     Text,
     evidence,
 )
+from fitsm_kit.model.dates import as_text
 
 
 class Lifecycle(str, enum.Enum):
@@ -417,7 +418,8 @@ class Result(Strict):
 
 class SourceFile(Strict):
     path: NonEmpty
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    # a hash of digits and one e (…00e0) is a number to YAML 1.2 when unquoted: read back as written
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(as_text)]
 
 
 class Provenance(Strict):
