@@ -800,3 +800,69 @@ def test_a_tag_named_origin_main_cannot_stand_in_for_the_default_branch(clone: T
     code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
                            GIT_RULES, home=clone.base)
     assert PENDING in git_findings(out), err
+
+
+def _sla_findings(clone: Team) -> tuple[int, list[tuple[str, str, str, str, str]], str]:
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    return code, [f for f in git_findings(out) if f[3] == "sla-oceanography"], err
+
+
+def test_a_pull_request_merged_by_one_of_its_authors_is_not_a_second_persons_approval(clone: Team) -> None:
+    """Aisha (SLM process manager) raises the SLA's availability target on a branch, Yuki adds a wording
+    change on top, and Aisha merges the pull request. Yuki wrote the last commit, but Aisha approved content
+    she wrote herself: nobody else approved her change (four eyes)."""
+    clone.propose("sla-avail", ("agreements/sla-oceanography.yaml", "value: 99.0", "value: 99.5"), "aisha-change",
+                  "SLA: 99.5 % availability", who="aisha", when="2026-07-01T09:00:00+02:00")
+    clone.edit("agreements/sla-oceanography.yaml", "Department of Physical Oceanography", "Physical Oceanography group")
+    clone.commit("yuki-change", "SLA: wording", who="yuki", when="2026-07-01T11:00:00+02:00")
+    clone.github_merge("merge", 21, "sla-avail", who="aisha-gh", when="2026-07-02T09:00:00+02:00")
+    code, found, err = _sla_findings(clone)
+    assert found == [
+        ("GR2.4", "approved-in-git", "error", "sla-oceanography",
+         f"approved only by abello, who wrote part of the approved content ({clone.short('aisha-change')}) "
+         f"(merged pull request #21 in {clone.short('merge')} on 2026-07-02); a second person must approve")]
+    assert code == 1, err
+
+
+def test_a_co_author_of_the_change_is_not_its_second_approver(clone: Team) -> None:
+    """Yuki commits a change Aisha wrote with her (Co-authored-by, as GitHub's squash merges record the
+    authors of a pull request), and Aisha merges it: her own work, approved by herself alone."""
+    clone.propose("sla-avail", ("agreements/sla-oceanography.yaml", "value: 99.0", "value: 99.5"), "change",
+                  "SLA: 99.5 % availability\n\nCo-authored-by: Aisha Bello <aisha.bello@lindqvist-marine.example>",
+                  who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.github_merge("merge", 22, "sla-avail", who="aisha-gh", when="2026-07-02T09:00:00+02:00")
+    code, found, err = _sla_findings(clone)
+    assert found == [
+        ("GR2.4", "approved-in-git", "error", "sla-oceanography",
+         f"approved only by abello, who wrote part of the approved content ({clone.short('change')}) "
+         f"(merged pull request #22 in {clone.short('merge')} on 2026-07-02); a second person must approve")]
+    assert code == 1, err
+
+
+def test_an_earlier_change_approved_by_someone_else_does_not_bar_its_author_from_approving_the_next(
+        clone: Team) -> None:
+    """Tomás (the service's owner) changes its description and Marek (SMS manager) merges it; Yuki's later
+    change is merged by Tomás. He approves only Yuki's work: four eyes on each change, no finding."""
+    clone.propose("archive-doi", ("services/ocean-archive.yaml", "replicated archive", "mirrored archive"),
+                  "tomas-change", "Archive: mirrored", who="tomas", when="2026-07-01T09:00:00+02:00")
+    clone.github_merge("merge-1", 23, "archive-doi", who="marek-gh", when="2026-07-02T09:00:00+02:00")
+    clone.propose("archive-ships", ("services/ocean-archive.yaml", "ship and glider", "ship, mooring and glider"),
+                  "yuki-change", "Archive: moorings too", who="yuki", when="2026-07-03T09:00:00+02:00")
+    clone.github_merge("merge-2", 24, "archive-ships", who="tomas", when="2026-07-04T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    assert [f for f in git_findings(out) if f[3] == "ocean-archive"] == []
+    # without Marek's merge in between, Tomás approves his own change too
+    clone.propose("archive-depth", ("services/ocean-archive.yaml", "Long-term, mirrored", "Lasting, mirrored"),
+                  "tomas-again", "Archive: full depth", who="tomas", when="2026-07-05T09:00:00+02:00")
+    clone.edit("services/ocean-archive.yaml", "mooring and glider", "mooring, float and glider")
+    clone.commit("yuki-again", "Archive: floats", who="yuki", when="2026-07-05T10:00:00+02:00")
+    clone.github_merge("merge-3", 25, "archive-depth", who="tomas", when="2026-07-06T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           GIT_RULES, home=clone.base)
+    assert [f for f in git_findings(out) if f[3] == "ocean-archive"] == [
+        ("GR2.4", "approved-in-git", "error", "ocean-archive",
+         f"approved only by truiz, who wrote part of the approved content ({clone.short('tomas-again')}) "
+         f"(merged pull request #25 in {clone.short('merge-3')} on 2026-07-06); a second person must approve")]
+    assert code == 1, err

@@ -35,6 +35,7 @@ class Version:
     change: Change
     commit: Commit
     author: str  # Person id, else "Name <email>"
+    coauthors: tuple[str, ...] = ()  # its commit's Co-authored-by trailers, as Person ids where they match one
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,17 @@ class Record:
         chosen = same or before
         return chosen[-1] if chosen else None
 
-    def last_author(self, event: Event) -> str | None:
-        """The author of :meth:`approved_version`."""
+    def writers(self, event: Event, since: int) -> dict[str, Version]:
+        """Who wrote the content ``event`` approves after the commit ``since`` (an index into the history; -1:
+        from the start): the author and co-authors of each version from then up to :meth:`approved_version`,
+        each with the newest version they wrote. Four eyes means none of them approves it alone."""
         version = self.approved_version(event)
-        return version.author if version else None
+        upto = version.change.commit if version is not None else since
+        found: dict[str, Version] = {}
+        for v in self.versions:
+            if since < v.change.commit <= upto:
+                found.update(dict.fromkeys((v.author, *v.coauthors), v))
+        return found
 
     def predates(self, event: Event) -> Version | None:
         """The version ``event`` approves when the approval is dated before it was written, else None.
@@ -114,7 +122,8 @@ class GitHistory:
         versions: list[Version] = []
         for change, commit in with_commits:
             if change.what in ("created", "changed") and not commit.merge:
-                versions.append(Version(len(versions) + 1, change, commit, self.people.author(commit)))
+                versions.append(Version(len(versions) + 1, change, commit, self.people.author(commit),
+                                        self.people.group(tuple(commit.trailer("co-authored-by")))))
         found = events(with_commits, self.people)
         approvals = [self._signed(e) if self._verify else e for e in found if e.kind == "approval"]
         counted = approvals

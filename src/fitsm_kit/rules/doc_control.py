@@ -71,11 +71,12 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     ``Fitsm-Review:`` trailer), or a pull / merge request merge commit (the person who merged approves).
     Who may approve: the policy the SMS owner; an SLA, OLA or UA the SLM process manager or its owner; a
     process definition its process owner; any other document its owner or the SMS manager
-    (``document_control.approvers`` in ``fitsm.yaml`` changes this). The approver must not be the last
-    author of the approved content. With ``document_control.require_signed_approvals`` an approval counts
-    only from a commit signed by a key on the approver's Person (``spec.signing_keys``), or by a
-    ``trusted_signers`` platform key with the commit's author as approver. Checked only with Git history
-    (see ``fitsm history``).
+    (``document_control.approvers`` in ``fitsm.yaml`` changes this). The approver must have written none of
+    the approved content since a second person last approved the document (four eyes on every change:
+    commit authors and ``Co-authored-by`` trailers are its writers). With
+    ``document_control.require_signed_approvals`` an approval counts only from a commit signed by a key on
+    the approver's Person (``spec.signing_keys``), or by a ``trusted_signers`` platform key with the
+    commit's author as approver. Checked only with Git history (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
         # who approves the policy is GR1.2's evidence (policy-approved-by-sms-owner reads these approvals)
@@ -115,10 +116,29 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
         if authority:  # else another requirement's rule reports who approved it
             yield Problem(doc, ("metadata", "status"), f"approved by {_names(by)} ({where}), who is not {who}")
         return
-    author = record.last_author(last)
-    if not (by & allowed) - {author}:
-        yield Problem(doc, ("metadata", "status"), f"approved only by {author}, the last author of the approved "
-                      f"content ({where}); a second person must approve", "have another of " + who + " approve it")
+    earlier = [e for e in record.approvals if e.position < last.position and record.predates(e) is None]
+    writers = record.writers(last, _second_person_since(record, earlier, allowed))
+    own = by & allowed & writers.keys()
+    if not (by & allowed) - own:
+        version = record.approved_version(last)
+        if version is not None and own == {version.author}:
+            said = f"{version.author}, the last author of the approved content"
+        else:
+            newest = max((writers[p] for p in own), key=lambda v: v.number)
+            said = f"{_names(own)}, who wrote part of the approved content ({newest.commit.sha[:7]})"
+        yield Problem(doc, ("metadata", "status"), f"approved only by {said} ({where}); a second person must approve",
+                      "have another of " + who + " approve it")
+
+
+def _second_person_since(record: Record, earlier: list[Event], allowed: set[str]) -> int:
+    """The commit index of the newest of ``earlier`` (approvals, oldest first) that a second person gave: an
+    allowed approver who wrote none of what it approves since the one before; -1 when none did. What was
+    written before it has had four eyes; what came after still needs them."""
+    since = -1
+    for event in earlier:
+        if (set(event.by) & allowed) - record.writers(event, since).keys():
+            since = event.position
+    return since
 
 
 @rule("GR2.4", "changed-after-approval", history=True, intact=_history_read,
