@@ -57,3 +57,86 @@ def test_the_independent_corpora_satisfy_all_52(fitsm: Callable[..., Run]) -> No
     for base in sorted(CORPORA.iterdir()):
         rows = status(fitsm, base)
         assert {r["state"] for r in rows.values()} == {"satisfied"}, base.name
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+_CONFIG = "as_of: 2026-11-30\ndocument_control: {git: false}\n"
+
+
+def test_an_empty_sms_satisfies_no_requirement(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """No document at all: nothing is controlled (GR2.4) and nothing improved (GR7.2) — both were shown satisfied."""
+    rows = status(fitsm, _write(tmp_path / "sms", {"fitsm.yaml": _CONFIG}))
+    assert [r["id"] for r in rows.values() if r["state"] == "satisfied"] == []
+    assert rows["GR2.4"]["state"] == "no-evidence" and "no approved documents" in str(rows["GR2.4"]["note"])
+    assert rows["GR7.2"]["state"] == "no-evidence" and "no Policy documents" in str(rows["GR7.2"]["note"])
+
+
+# A small lab's first steps, written by hand: one person, one live storage service whose suppliers are
+# simply left out, a customer and an approved SLA for it; no OLA, UA or proposal yet.
+_YOUNG = {
+    "fitsm.yaml": _CONFIG,
+    "people.yaml": """\
+apiVersion: fitsm.eu/v1
+kind: Person
+metadata: {id: jo, title: Jo Smith, owner: jo, status: recorded}
+spec: {name: Jo Smith, email: jo@lab.example}
+""",
+    "storage.yaml": """\
+apiVersion: fitsm.eu/v1
+kind: Service
+metadata: {id: storage, title: Lab storage, owner: jo, status: draft}
+spec:
+  description: Disk space for the lab's research groups.
+  lifecycle_status: live
+  components:
+    - {id: nas, description: The lab NAS}
+""",
+    "customers.yaml": """\
+apiVersion: fitsm.eu/v1
+kind: Customer
+metadata: {id: bio-group, title: Biology group, owner: jo, status: draft}
+spec: {organisation: Biology group}
+""",
+    "sla.yaml": """\
+apiVersion: fitsm.eu/v1
+kind: SLA
+metadata:
+  id: sla-bio
+  title: Storage for the biology group
+  owner: jo
+  status: approved
+  approval: {approved_by: jo, approved_on: 2026-10-01}
+  review: {interval: P12M}
+spec:
+  customer: bio-group
+  services: [storage]
+  validity: {start: 2026-10-01}
+  targets:
+    - {id: avail, metric: availability, value: 99.0, unit: "%", period: P1M}
+""",
+}
+
+
+def test_what_a_young_sms_leaves_out_is_no_evidence_not_conformity(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """Each of these requirements was shown satisfied: PR1.2 with no proposal and no service being designed,
+    PR1.4 with the service's suppliers left out, PR2.4 with no OLA or UA and nothing they would underpin."""
+    rows = status(fitsm, _write(tmp_path / "sms", _YOUNG))
+    notes = {req: str(rows[req]["note"]) for req in ("PR1.2", "PR1.4", "PR2.4")}
+    assert {req: rows[req]["state"] for req in notes} == dict.fromkeys(notes, "no-evidence"), rows
+    assert "no ServiceProposal documents, and no service proposed, in design or in transition" in notes["PR1.2"]
+    assert "no service in the portfolio names a supplier (spec.suppliers)" in notes["PR1.4"]
+    assert "no live service names a supplier" in notes["PR2.4"] and "no OLA or UA documents" in notes["PR2.4"]
+    assert "no SLA in force has an OLA or UA behind a critical supplied component" in notes["PR2.4"]
+
+
+def test_an_sms_of_drafts_has_no_evidence_of_document_control(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """Everything still a draft: nothing has been approved, so GR2.4 (creation and approval) is not shown met."""
+    young = {**_YOUNG, "sla.yaml": _YOUNG["sla.yaml"].replace("status: approved", "status: draft")}
+    rows = status(fitsm, _write(tmp_path / "sms", young))
+    assert (rows["GR2.4"]["state"], rows["GR2.4"]["note"]) == ("no-evidence", "no approved documents")

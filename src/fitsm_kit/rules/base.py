@@ -99,6 +99,19 @@ def documents(*kinds: str) -> Evidence:
     return present
 
 
+def approved(*kinds: str) -> Evidence:
+    """Evidence: an approved document of one of ``kinds``. For rules that judge only what is in force (its
+    approval, its review, its changes since approval): drafts give them nothing to check, and a young SMS
+    of drafts has no evidence of document control yet, not conformity."""
+
+    def present(ctx: Context) -> str | None:
+        if any(d.model.metadata.status is Status.APPROVED for d in ctx.sms.of_kind(*kinds)):
+            return None
+        return f"no approved {' or '.join(kinds)} documents" if len(kinds) < 4 else "no approved documents"
+
+    return present
+
+
 def readable(*kinds: str) -> Evidence:
     """Intact (for ``rule(intact=...)``): no document of ``kinds`` is in a file that could not be read.
 

@@ -15,7 +15,8 @@ from fitsm_kit.gitcontrol.doccontrol import GitHistory, Record
 from fitsm_kit.gitcontrol.docdiff import differences
 from fitsm_kit.gitcontrol.evidence import Event
 from fitsm_kit.model.base import Status
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.rules.base import Context, Doc, Problem, approved, rule
 
 _SHOWN_DIFFERENCES = 3
 
@@ -61,7 +62,7 @@ def _history_read(ctx: Context) -> str | None:
     return f"Git history not read ({ctx.git.unread}): approvals in Git were not checked"
 
 
-@rule("GR2.4", "approved-in-git", history=True, intact=_history_read,
+@rule("GR2.4", "approved-in-git", history=True, evidence=approved(*KINDS), intact=_history_read,
       fix="merge the change through a pull request approved by the right person, or add an 'Approved-by: "
           "Name <email>' trailer; 'fitsm codeowners' makes the platform ask them")
 def approved_in_git(ctx: Context) -> Iterator[Problem]:
@@ -141,7 +142,8 @@ def _second_person_since(record: Record, earlier: list[Event], allowed: set[str]
     return since
 
 
-@rule("GR2.4", "changed-after-approval", history=True, intact=_history_read,
+@rule("GR2.4", "changed-after-approval", history=True, evidence=approved(*KINDS),
+      intact=_history_read,
       fix="have the change approved (a reviewed pull request, or an Approved-by trailer), or set status: "
           "in-review while the document is revised")
 def changed_after_approval(ctx: Context) -> Iterator[Problem]:
@@ -161,7 +163,7 @@ def _check_unchanged(doc: Doc, record: Record, approvals: list[Event]) -> Iterat
                       f"{last.commit.sha[:7]} on {last.date.isoformat()})")
 
 
-@rule("GR2.4", "approval-pending", severity=Severity.INFO, history=True,
+@rule("GR2.4", "approval-pending", severity=Severity.INFO, history=True, evidence=approved(*KINDS),
       fix="have the pull request approved by one of the people named (CODEOWNERS asks them); the approving "
           "merge records the approval on the default branch")
 def approval_pending(ctx: Context) -> Iterator[Problem]:
@@ -199,7 +201,8 @@ def _pending_message(ctx: Context, history: GitHistory, doc: Doc, record: Record
             f"approved by {who}: {with_handles(ctx.sms, others)}{not_author}")
 
 
-@rule("GR2.4", "version-bumped", history=True, fix="raise metadata.version with every content change")
+@rule("GR2.4", "version-bumped", history=True, evidence=approved(*KINDS),
+      fix="raise metadata.version with every content change")
 def version_bumped(ctx: Context) -> Iterator[Problem]:
     """With ``document_control.versioning: explicit``, every content change raises ``metadata.version``.
 

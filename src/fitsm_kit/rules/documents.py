@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.dates import due_date
 from fitsm_kit.model.kinds import KINDS
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, approved, rule
 
 _CONTROLLED = tuple(k for k, cls in KINDS.items() if not cls.record)
 
@@ -92,11 +92,12 @@ def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str
                      "in fitsm.yaml or the service management policy; the last review "
                      "(metadata.review.last_reviewed) must lie within the interval plus the grace period as of "
                      "--as-of. A late review names the date it fell due.")
-    rule(requirement, name, kinds=kinds, fix=f"review the {what}, then set metadata.review.last_reviewed to the "
-         "review date (and metadata.review.interval if it has none)")(check)
+    rule(requirement, name, kinds=kinds, evidence=approved(*kinds),
+         fix=f"review the {what}, then set metadata.review.last_reviewed to the review date (and "
+         "metadata.review.interval if it has none)")(check)
 
 
-@rule("GR2.4", "review-overdue", kinds=_CONTROLLED,
+@rule("GR2.4", "review-overdue", kinds=_CONTROLLED, evidence=approved(*_CONTROLLED),
       fix="review the document, then set metadata.review.last_reviewed to the review date")
 def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every controlled document has a planned review interval and was reviewed within it.
@@ -114,7 +115,7 @@ def review_overdue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     yield from review_problems(doc, ctx)
 
 
-@rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS), history=True,
+@rule("GR2.4", "approved-has-approval", kinds=tuple(KINDS), history=True, evidence=approved(*KINDS),
       fix="add metadata.approval with approved_by and approved_on, or set status to draft")
 def approved_has_approval(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A document with ``status: approved`` records who approved it and when.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitsm_kit.model.general import KPI, Audit, Improvement, Nonconformity, Role
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import attestation_problems, holders, roles_intact, the_policy
 
 
@@ -101,6 +101,7 @@ def improvement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 @rule("GR7.2", "continual-improvement-attested", intact=roles_intact(Role.SMS_OWNER),
+      evidence=documents("Policy"),
       fix="have the SMS owner attest GR7.2 in the policy's metadata.attestations")
 def continual_improvement_attested(ctx: Context) -> Iterator[Problem]:
     """The SMS owner attests that the policy, the plan and all processes are subject to continual improvement.

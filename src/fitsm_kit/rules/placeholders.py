@@ -8,7 +8,7 @@ from typing import Any
 
 from fitsm_kit.findings import Severity
 from fitsm_kit.model.kinds import KINDS
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, approved, rule
 from fitsm_kit.sms.index import references
 from fitsm_kit.sms.loader import YList, YMap
 
@@ -37,7 +37,9 @@ def _collect(node: Any, loc: tuple[str | int, ...], found: list[tuple[tuple[str 
             _collect(value, (*loc, key), found)
 
 
-@rule("GR2.4", "placeholder-text", kinds=tuple(KINDS), severity=Severity.WARNING,
+# Drafts are checked too, but a draft without placeholders is no evidence that documents are controlled
+# (GR2.4): only an approved document is.
+@rule("GR2.4", "placeholder-text", kinds=tuple(KINDS), severity=Severity.WARNING, evidence=approved(*KINDS),
       fix="replace the TODO placeholder with your own content (the comments above it explain what goes there)")
 def placeholder_text(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """No document still holds a ``TODO`` placeholder from ``fitsm init`` or ``fitsm new``.

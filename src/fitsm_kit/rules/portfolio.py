@@ -5,10 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fitsm_kit.model.service import Lifecycle, Service, ServiceProposal
-from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, rule
 from fitsm_kit.rules.pr_common import case_owner_rule
 
 EARLY = (Lifecycle.PROPOSED, Lifecycle.DESIGN, Lifecycle.TRANSITION)
+
+
+def _proposed(ctx: Context) -> str | None:
+    """Evidence for PR1.2: a service proposal, or a service still proposed, in design or in transition.
+    A portfolio of live services only gives the rule nothing to check: no evidence that proposals are
+    evaluated, not conformity."""
+    if any(d.spec.lifecycle_status in EARLY for d in ctx.sms.of_kind("Service")) or ctx.sms.of_kind("ServiceProposal"):
+        return None
+    return "no ServiceProposal documents, and no service proposed, in design or in transition"
+
+
+def suppliers_named(stages: tuple[Lifecycle, ...], which: str) -> Evidence:
+    """Evidence: a service in one of ``stages`` (``which`` service, in words) that names a supplier (in
+    spec.suppliers or a component).
+    Suppliers simply left out give the supplier rules nothing to check: no evidence that they are
+    identified or covered by agreements, not conformity."""
+
+    def present(ctx: Context) -> str | None:
+        if not ctx.sms.of_kind("Service"):
+            return "no Service documents"
+        for doc in ctx.sms.of_kind("Service"):
+            spec = doc.spec
+            if spec.lifecycle_status in stages and (spec.suppliers or any(c.providers for c in spec.components)):
+                return None
+        return f"no {which} names a supplier (spec.suppliers)"
+
+    return present
 
 
 @rule("PR1.1", "service-specified", kinds=("Service",),
@@ -34,7 +61,7 @@ def service_specified(doc: Doc, ctx: Context) -> Iterator[Problem]:
 case_owner_rule("PR1.1", "service-owner", ("Service",), "service owner", "service")
 
 
-@rule("PR1.2", "early-service-has-proposal", kinds=("Service",),
+@rule("PR1.2", "early-service-has-proposal", kinds=("Service",), evidence=_proposed,
       fix="add a ServiceProposal for this service with demand, resources and benefits evaluated")
 def early_service_has_proposal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A service that is proposed, in design or in transition was evaluated in a service proposal.
@@ -80,6 +107,7 @@ def design_transition_planned(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 @rule("PR1.4", "service-suppliers-identified", kinds=("Service",),
+      evidence=suppliers_named(tuple(s for s in Lifecycle if s is not Lifecycle.RETIRED), "service in the portfolio"),
       fix="list every supplier of the service's components under spec.suppliers with its role")
 def service_suppliers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every supplier of a service's components is identified in the service's suppliers, with its role.

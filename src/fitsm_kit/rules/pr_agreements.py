@@ -26,6 +26,7 @@ from fitsm_kit.model.service import (
 from fitsm_kit.model.workingtime import WORKING_UNITS
 from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
+from fitsm_kit.rules.portfolio import suppliers_named
 from fitsm_kit.rules.pr_common import (
     agreements_in_force,
     case_owner_rule,
@@ -628,6 +629,7 @@ def supports(agreement: Doc, service_id: str, component_id: str | None = None) -
 
 
 @rule("PR2.4", "service-suppliers-covered", kinds=("Service",),
+      evidence=suppliers_named((Lifecycle.LIVE,), "live service"),
       fix="agree an OLA (internal supplier, federation member) or UA (external supplier) that supports the "
           "service, or set agreement_required: false with a justification")
 def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:

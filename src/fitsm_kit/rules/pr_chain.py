@@ -68,7 +68,15 @@ def availability(agreement: Doc) -> float | None:
     return agreed(agreement, "availability")
 
 
-@rule("PR2.4", "supporting-availability", kinds=("SLA",),
+def _backed(ctx: Context) -> str | None:
+    """Evidence for the rules below: an SLA in force with an OLA or UA behind a critical supplied component of
+    a service it covers. Without one they compare nothing: no evidence that the chain holds, not conformity."""
+    if any(chain(ctx, sla) for sla in ctx.sms.of_kind("SLA")):
+        return None
+    return "no SLA in force has an OLA or UA behind a critical supplied component of its services"
+
+
+@rule("PR2.4", "supporting-availability", kinds=("SLA",), evidence=_backed,
       fix="raise the OLA / UA availability targets, add redundancy (mark the component critical: false, or give "
           "it parallel suppliers), or lower the SLA's target")
 def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
@@ -135,7 +143,7 @@ def _compose(doc: Doc, service_id: str, links: list[Link], metric: str,
                           f"components compose to {percent(composed, below=target.value)} %: {parts}")
 
 
-@rule("PR2.4", "supporting-hours", kinds=("SLA",),
+@rule("PR2.4", "supporting-hours", kinds=("SLA",), evidence=_backed,
       fix="extend the OLA / UA service or support hours, or narrow the SLA's")
 def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The OLAs and UAs behind an SLA cover its service hours and its support hours.
@@ -164,7 +172,7 @@ def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
                                   f"{percent(result.hours_per_week)} h a week")
 
 
-@rule("PR2.4", "supporting-response-times", kinds=("SLA",),
+@rule("PR2.4", "supporting-response-times", kinds=("SLA",), evidence=_backed,
       fix="shorten the OLA / UA response or resolution times, or lengthen the SLA's")
 def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The OLAs and UAs behind an SLA respond and resolve no slower than the SLA promises.
