@@ -143,7 +143,8 @@ class GitHistory:
         if TRUSTED in owners:  # a platform key vouches for the commit's author (who merged in its web interface)
             owners.add(author)
         verified = tuple(p for p in event.by if p in owners)
-        return replace(event, verified=verified, signature=_describe(signature, verified, author))
+        role = "approver" if event.kind == "approval" else "reviewer"
+        return replace(event, verified=verified, signature=_describe(signature, verified, author, role))
 
     def last_review(self, doc_id: str, as_of: dt.date) -> Event | None:
         """The newest review of the document in Git that counts as of ``as_of`` (see :meth:`not_counted`),
@@ -322,8 +323,9 @@ _STATUS = {"B": "a bad signature", "R": "signed by a revoked key", "E": "signed 
            "trusted signer", "U": "signed by a key on no Person and no trusted signer"}
 
 
-def _describe(signature: Signature, verified: tuple[str, ...], author: str) -> str:
-    """What a signature shows of an approval, for ``fitsm history`` and findings."""
+def _describe(signature: Signature, verified: tuple[str, ...], author: str, role: str) -> str:
+    """What a signature shows of an approval or review (``role``: "approver", "reviewer"), for ``fitsm history``
+    and findings."""
     key = f" ({signature.keys[0]})" if signature.keys else ""
     if not signature.signed:
         return "unsigned"
@@ -335,5 +337,5 @@ def _describe(signature: Signature, verified: tuple[str, ...], author: str) -> s
         return f"signed by the key of {', '.join(verified)}{key}"
     if persons or trusted:
         holders = ", ".join(persons + ([f"a trusted signer (for {author})"] if trusted else []))
-        return f"signed by a key of {holders}, not of the approver{key}"
+        return f"signed by a key of {holders}, not of the {role}{key}"
     return _STATUS.get(signature.status, f"signature status {signature.status}") + key
