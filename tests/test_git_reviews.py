@@ -12,6 +12,7 @@ Every verdict is read through the real CLI (``python -m fitsm_kit``) in real rep
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -399,3 +400,18 @@ def test_history_says_which_reviews_count_and_why_not(nrc: Team) -> None:
     assert code == 0, err
     assert (f"2026-05-06  {nrc.short('jo')}  {JO}  (Fitsm-Review trailer; not counted: by {JO}, who is no Person "
             "of the SMS)") in out
+
+
+def test_the_site_counts_the_reviews_the_check_counts(nrc: Team, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, _, err = nrc.fitsm("render", "--out", str(out), "--as-of", AS_OF)
+    assert code == 0, err
+    html = (out / "reviews" / "index.html").read_text(encoding="utf-8")
+    late = html[html.index('id="overdue-or-not-planned"'):html.index('id="coming-up"')]
+    # the review calendar says overdue exactly where the check reports it
+    ids = re.findall(r"(?m)^  id: (\S+)$", "".join(FILES.values()))
+    assert len(ids) == 10 and {d for d in ids if f"/{d}/" in late} == nrc.findings().keys()
+    assert "/svc-backup/" in late and "/svc-hpc/" not in late
+    page = (out / "services" / "svc-hpc" / "index.html").read_text(encoding="utf-8")
+    assert f"<td>2026-04-10 (Fitsm-Review trailer in {nrc.short('hpc')})</td>" in page
+
