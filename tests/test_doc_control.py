@@ -70,16 +70,18 @@ def test_history_follows_each_document_across_merges_renames_and_shared_files(re
     assert [(e.commit.sha, e.by) for e in bio.approvals] == [(sha["import"], ("bob-keller",)),
                                                            (sha["sla-bio"], ("carla-rossi",))]
     assert [(e.commit.sha, e.by, e.how, e.date) for e in bio.reviews] == [
-        (sha["review"], ("greta-lind",), "Reviewed-by trailer", dt.date(2026, 3, 10))]  # by GitHub handle
-    review = history.last_review("sla-bio-institute")
+        (sha["review"], ("greta-lind",), "Fitsm-Review trailer", dt.date(2026, 3, 10))]  # by GitHub handle
+    review = history.last_review("sla-bio-institute", AS_OF)
     assert review is not None and review.commit.sha == sha["review"]
+    assert history.last_review("sla-bio-institute", dt.date(2026, 3, 9)) is None  # recorded after that day
     default = history.record("sla-default")
     assert default is not None
     assert [(v.commit.sha, v.author) for v in default.versions] == [(sha["import"], "farid-haddad"),
                                                                   (sha["sla-default"], "carla-rossi")]
     assert [(e.commit.sha, e.by) for e in default.approvals] == [(sha["import"], ("bob-keller",)),
                                                                (sha["sla-default"], ("carla-rossi",))]
-    last = history.last_review("sla-default")  # an approval is a review
+    assert history.last_review("sla-default", AS_OF) is None  # an approval of a change is no review of it
+    last = history.last_approval("sla-default", AS_OF)
     assert last is not None and last.commit.sha == sha["sla-default"]
     assert not (policy.pending or bio.pending or default.pending)
 

@@ -493,7 +493,7 @@ def test_history_of_a_github_merge_a_comment_and_a_review(team: Team, history: d
     assert trail(sla, "approvals") == [
         (sha["import"], "2026-01-08", ("isolberg", "abello", "mnowak"), "Approved-by trailer"),
         (sha["pr12"], "2026-02-04", ("abello",), "merged pull request #12")]  # the merger, by GitHub noreply handle
-    assert trail(sla, "reviews") == [(sha["review"], "2026-06-01", ("isolberg",), "Reviewed-by trailer")]
+    assert trail(sla, "reviews") == [(sha["review"], "2026-06-01", ("isolberg",), "Fitsm-Review trailer")]
 
 
 def test_history_of_gitlab_merges_and_of_documents_moved_between_files(team: Team, history: dict[str, Any]) -> None:

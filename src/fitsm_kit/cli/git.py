@@ -45,7 +45,7 @@ def history_command(
     history, said = doccontrol.for_check(root, index, explicit=True)
     if history is None:
         raise FitsmError(said[0] if said else "Git history is switched off (document_control.git: false)")
-    items = [historyview.describe(history, doc) for doc in historyview.select(index, root, target)]
+    items = [historyview.describe(history, doc, today) for doc in historyview.select(index, root, target)]
     text = historyview.as_json(items, said) if output_format == "json" else historyview.as_text(items)
     out.print(text, end="", markup=False, emoji=False)
     notices(said)
@@ -103,9 +103,10 @@ def review_command(
     by: Annotated[str, typer.Option("--by", help="The reviewer: a Person id, email or GitHub/GitLab handle.",
                                     autocompletion=complete_ids("Person"))],
     note: Annotated[str | None, typer.Option(help="What the review found; goes into the commit message.")] = None,
-    on: Annotated[str | None, typer.Option(help="The review's date (YYYY-MM-DD); default: today.")] = None,
+    on: Annotated[str | None, typer.Option(help="The review's date (YYYY-MM-DD); default: today. With --commit "
+                                                "it must be the commit's date, which Git counts.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the file alone, with Fitsm-Review and "
-                                                          "Reviewed-by trailers.")] = False,
+                                                          "Reviewed-by trailers, dated the review's day.")] = False,
     sms: SmsOption = Path("."),
 ) -> None:
     """Record a review: set metadata.review (last_reviewed, reviewed_by), keeping the rest of the file as is."""
@@ -113,12 +114,14 @@ def review_command(
     from fitsm_kit.gitcontrol import review
 
     root, config, _ = open_sms(sms)
-    when = parse_date(on) or dt.date.today()  # the review happens today, whatever as_of the checks use
-    path, sha = review.record(root, read_sms(root, config, config.as_of or when), doc_id, by, when, note=note,
-                              commit=commit)
+    given = parse_date(on)  # else the review happens today (the commit's day), whatever as_of the checks use
+    index = read_sms(root, config, config.as_of or given or dt.date.today())
+    path, when, sha = review.record(root, index, doc_id, by, given, note=note, commit=commit)
     shown, doc = safe(str(display_root(path))), safe(doc_id)
     out.print(f"recorded the review of {doc} on {when} in {shown}", markup=False)
     if sha:
         out.print(f"committed {sha[:12]} with Fitsm-Review: {doc}", markup=False)
-    else:
+    elif when == dt.date.today():
         out.print(f"next: git commit -m 'Review {doc}' --trailer 'Fitsm-Review: {doc}' -- {shown}", markup=False)
+    else:  # a Fitsm-Review trailer would date the review the day it is committed
+        out.print(f"next: git commit -m 'Record the review of {doc} on {when}' -- {shown}", markup=False)

@@ -3,7 +3,8 @@
 :func:`for_check` decides whether history can be trusted (degraded modes become one notice each, never
 wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`.reading.start`
 and :func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
-accept Git evidence call ``ctx.history.last_review(doc_id)`` (None when there is no Git evidence).
+accept Git evidence call ``ctx.history.last_review(doc_id, as_of)`` and ``last_approval`` (None when no
+evidence in Git counts); :meth:`GitHistory.not_counted` is where a review or approval is judged.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.evidence import Event, People, events, pull_request
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.gitcontrol.reading import SKIPPED, Begun, Started, relied_on, start
+from fitsm_kit.gitcontrol.repo import run_git
 from fitsm_kit.gitcontrol.signatures import TRUSTED, KeyRing, Signature, keyring, verify
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import is_sms_path
@@ -44,6 +46,7 @@ class Record:
 
     With ``document_control.require_signed_approvals``, ``approvals`` holds only the signed ones (each
     ``by`` the approvers its signature proves) and ``unverified`` the approvals that do not count.
+    ``reviews`` holds every review, its signature checked (``verified``) where that of an approval would be.
     """
 
     id: str
@@ -107,6 +110,7 @@ class GitHistory:
         self._top = top
         self._signatures: dict[str, Signature] | None = None
         self._records: dict[str, Record | None] = {}
+        self._branch_only: set[str] | None = None  # commits on HEAD that the default branch lacks
 
     def record(self, doc_id: str) -> Record | None:
         """The document's history; None when Git knows nothing of it (never committed, ignored)."""
@@ -124,21 +128,23 @@ class GitHistory:
             if change.what in ("created", "changed") and not commit.merge:
                 versions.append(Version(len(versions) + 1, change, commit, self.people.author(commit),
                                         self.people.group(tuple(commit.trailer("co-authored-by")))))
-        found = events(with_commits, self.people)
+        found = events(doc_id, with_commits, self.people)
         approvals = [self._signed(e) if self._verify else e for e in found if e.kind == "approval"]
         counted = approvals
         if self.signed_only:
             counted = [replace(e, by=e.verified) for e in approvals if e.verified]
+        reviews = [self._signed(e) if self._verify and e.named else e for e in found if e.kind == "review"]
         committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
         now = self.pending.get(doc_id)
-        return Record(doc_id, tuple(versions), tuple(counted), tuple(e for e in found if e.kind == "review"),
+        return Record(doc_id, tuple(versions), tuple(counted), tuple(reviews),
                       now.content if now else committed, now is not None,
                       tuple(e for e in approvals if not e.verified) if self.signed_only else ())
 
     def _signed(self, event: Event) -> Event:
         """``event`` with the approvers its commit's signature proves, and what the signature shows."""
-        if self._signatures is None:  # once, for every commit that carries approval evidence, and no other
-            wanted = [c.sha for c in self.data.commits if c.trailer("approved-by") or (c.merge and pull_request(c))]
+        if self._signatures is None:  # once, for every commit that carries approval or review evidence, no other
+            wanted = [c.sha for c in self.data.commits
+                      if c.trailer("approved-by") or (c.merge and pull_request(c)) or c.reviewed()]
             self._signatures = verify(self._top, wanted, self._ring) if self._top is not None else {}
         signature = self._signatures.get(event.commit.sha, Signature("N", (), frozenset()))
         owners = set(signature.owners)
@@ -146,15 +152,67 @@ class GitHistory:
         if TRUSTED in owners:  # a platform key vouches for the commit's author (who merged in its web interface)
             owners.add(author)
         verified = tuple(p for p in event.by if p in owners)
-        return replace(event, verified=verified, signature=_describe(signature, verified, author))
+        role = "approver" if event.kind == "approval" else "reviewer"
+        return replace(event, verified=verified, signature=_describe(signature, verified, author, role))
 
-    def last_review(self, doc_id: str) -> Event | None:
-        """The latest review or approval of the document recorded in Git (an approval is a review)."""
+    def last_review(self, doc_id: str, as_of: dt.date) -> Event | None:
+        """The newest review of the document in Git that counts as of ``as_of`` (see :meth:`not_counted`),
+        ``by`` the reviewers it counts for; None when none does."""
+        return self._last(doc_id, "reviews", as_of)
+
+    def last_approval(self, doc_id: str, as_of: dt.date) -> Event | None:
+        """The newest approval of the document in Git that counts as of ``as_of`` (see :meth:`not_counted`)."""
+        return self._last(doc_id, "approvals", as_of)
+
+    def _last(self, doc_id: str, which: str, as_of: dt.date) -> Event | None:
         record = self.record(doc_id)
-        if record is None:
-            return None
-        latest = sorted((*record.approvals, *record.reviews), key=lambda e: e.position)
-        return latest[-1] if latest else None
+        found: tuple[Event, ...] = getattr(record, which) if record is not None else ()
+        for event in reversed(found):
+            if record is not None and not self.not_counted(record, event, as_of):
+                return replace(event, by=self._people_of(event))
+        return None
+
+    def not_counted(self, record: Record, event: Event, as_of: dt.date) -> str:
+        """Why a review or approval of ``record``'s document does not count for the review rules; "" when it does.
+
+        A review is a commit that names the document in a ``Fitsm-Review`` trailer (a ``Reviewed-by``
+        trailer alone reviews a change, as an approval approves one). Either counts under the trust rules
+        of approvals: its commit is on the default branch (not only on the branch being checked), dated no
+        later than ``as_of`` (the day that counts as today), by a Person of the SMS, signed by that
+        Person's key with ``document_control.require_signed_approvals`` (see :meth:`_signed`), and not
+        dated before the change it covers (:meth:`Record.predates`).
+        """
+        sha = event.commit.sha[:7]
+        if event.kind == "review" and not event.named:
+            return "a review of a change, not of the document: no Fitsm-Review trailer names it"
+        if not self._on_default(event.commit.sha):
+            return f"its commit {sha} is on this branch only, not on {self.branch.base or 'the default branch'}"
+        if event.date > as_of:
+            return f"dated after {as_of}"
+        if not any(p in self.people.ids for p in event.by):
+            return f"by {', '.join(event.by)}, who is no Person of the SMS"
+        if not self._people_of(event):
+            return f"not signed by the reviewer (document_control.require_signed_approvals): {event.signature}"
+        if (early := record.predates(event)) is not None:
+            return f"dated before the change it covers ({early.commit.sha[:7]} on {early.commit.authored[:10]})"
+        return ""
+
+    def _people_of(self, event: Event) -> tuple[str, ...]:
+        """The Persons ``event`` counts for: with signatures required, those its signature proves."""
+        by = (event.verified or ()) if self.signed_only else event.by  # not verified: proves nobody
+        return tuple(p for p in by if p in self.people.ids)
+
+    def _on_default(self, sha: str) -> bool:
+        """Whether commit ``sha`` is on the default branch: evidence on a branch counts once it is merged."""
+        if self.branch.on_default:
+            return True
+        if self._branch_only is None:  # one git call, and only on a branch (a pull request)
+            if self._top is not None and self.branch.base_sha:
+                listed = run_git(self._top, "rev-list", f"{self.branch.base_sha}..{self.data.head}")
+                self._branch_only = set(listed.decode("ascii").split())
+            else:  # which commits the default branch holds is unknown: none counts
+                self._branch_only = {c.sha for c in self.data.commits}
+        return sha not in self._branch_only
 
     def changed_on_branch(self, doc_id: str, path: str) -> bool:
         """Whether this branch (not the default branch) changed the document's content: approval pending.
@@ -274,8 +332,9 @@ _STATUS = {"B": "a bad signature", "R": "signed by a revoked key", "E": "signed 
            "trusted signer", "U": "signed by a key on no Person and no trusted signer"}
 
 
-def _describe(signature: Signature, verified: tuple[str, ...], author: str) -> str:
-    """What a signature shows of an approval, for ``fitsm history`` and findings."""
+def _describe(signature: Signature, verified: tuple[str, ...], author: str, role: str) -> str:
+    """What a signature shows of an approval or review (``role``: "approver", "reviewer"), for ``fitsm history``
+    and findings."""
     key = f" ({signature.keys[0]})" if signature.keys else ""
     if not signature.signed:
         return "unsigned"
@@ -287,5 +346,5 @@ def _describe(signature: Signature, verified: tuple[str, ...], author: str) -> s
         return f"signed by the key of {', '.join(verified)}{key}"
     if persons or trusted:
         holders = ", ".join(persons + ([f"a trusted signer (for {author})"] if trusted else []))
-        return f"signed by a key of {holders}, not of the approver{key}"
+        return f"signed by a key of {holders}, not of the {role}{key}"
     return _STATUS.get(signature.status, f"signature status {signature.status}") + key

@@ -8,8 +8,11 @@ parent) or names it in a ``Fitsm-Review:`` trailer:
 - a pull / merge request merge commit (GitHub "Merge pull request #N from …", GitLab "See merge request
   !N") without ``Approved-by`` — an approval by whoever merged it (the commit's author), as comply does;
 - ``Reviewed-by: Name <email>`` — a review by that person;
-- ``Fitsm-Review: ID[, ID…]`` — the commit reviews (or, with ``Approved-by``, approves) the named
-  documents without changing them; its reviewers are the ``Reviewed-by`` trailers, else its author.
+- ``Fitsm-Review: ID[, ID…]`` — the commit reviews the named documents (whether or not it changes
+  them): a review of the whole document, which the review rules count (see :meth:`.doccontrol.GitHistory.last_review`
+  for when it counts); its reviewers are the ``Reviewed-by`` trailers, else the ``Approved-by`` ones (who then
+  approve it too), else its author. A ``Reviewed-by`` trailer on a commit that does not name the document
+  reviews that change, as an approval approves it: evidence for ``fitsm history``, not a review of the document.
 
 A squash merge ("… (#N)") is authored by the pull request's author and names no approver: add an
 ``Approved-by`` trailer to its message. Trailers and authors are claims made by whoever committed;
@@ -149,14 +152,15 @@ class Event:
     content: str  # the content fingerprint it covers
     verified: tuple[str, ...] | None = None  # approvers a signature proves (signatures.py); None: not checked
     signature: str = ""  # what the signature shows, for people ("" when not checked)
+    named: bool = False  # the commit names the document in a Fitsm-Review trailer (a review of all of it)
 
     @property
     def date(self) -> dt.date:
         return commit_date(self.commit)
 
 
-def events(changes: list[tuple[Change, Commit]], people: People) -> list[Event]:
-    """Approvals and reviews of one document, oldest first."""
+def events(doc_id: str, changes: list[tuple[Change, Commit]], people: People) -> list[Event]:
+    """Approvals and reviews of the document ``doc_id``, oldest first."""
     found: list[Event] = []
     content = ""
     for change, commit in changes:
@@ -165,19 +169,22 @@ def events(changes: list[tuple[Change, Commit]], people: People) -> list[Event]:
             continue
         content = change.content or content
         if not content:
-            continue
+            continue  # named before it existed: nothing to review
+        whole = doc_id in commit.reviewed()
 
         def add(kind: str, by: tuple[str, ...], how: str) -> None:
-            found.append(Event(kind, commit, change.commit, by, how, content))  # noqa: B023 (called at once)
+            found.append(Event(kind, commit, change.commit, by, how, content,  # noqa: B023 (called at once)
+                               named=whole))  # noqa: B023
 
         approvers = commit.trailer("approved-by")
         if approvers:
             add("approval", people.group(tuple(approvers)), "Approved-by trailer")
         elif commit.merge and (pr := pull_request(commit)):
             add("approval", (people.author(commit),), f"merged pull request {pr}")
-        reviewers = commit.trailer("reviewed-by")
-        if reviewers:
+        reviewers = commit.trailer("reviewed-by") or (approvers if whole else [])
+        if whole:
+            add("review", people.group(tuple(reviewers)) if reviewers else (people.author(commit),),
+                "Fitsm-Review trailer")
+        elif reviewers:
             add("review", people.group(tuple(reviewers)), "Reviewed-by trailer")
-        elif change.what == "named" and not approvers:
-            add("review", (people.author(commit),), "Fitsm-Review trailer")
     return found

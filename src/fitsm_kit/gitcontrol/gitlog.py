@@ -57,6 +57,10 @@ class Commit(NamedTuple):
     def trailer(self, key: str) -> list[str]:
         return [v for k, v in self.trailers if k == key]
 
+    def reviewed(self) -> set[str]:
+        """The document ids its ``Fitsm-Review:`` trailers name (separated by commas or spaces)."""
+        return {i for v in self.trailer(REVIEW_TRAILER) for i in v.replace(",", " ").split()}
+
 
 @dataclass
 class Raw:

@@ -209,8 +209,7 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
                 found.append((doc_id, what, now[1], now[0].version, now[0].content))
             elif was[0].full != now[0].full:
                 found.append((doc_id, "stamped", now[1], now[0].version, now[0].content))
-        named = {i for v in commit.trailer(REVIEW_TRAILER) for i in v.replace(",", " ").split()}
-        named -= {f[0] for f in found}
+        named = commit.reviewed() - {f[0] for f in found}
         for doc_id in sorted(named):
             last = docs[doc_id][-1] if docs.get(doc_id) else None
             found.append((doc_id, "named", last.path if last else "", last.version if last else None, ""))

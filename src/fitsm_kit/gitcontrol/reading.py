@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["FULL_HISTORY_FIX", "SKIPPED", "Begun", "Started", "relied_on", "start"]
 
 FULL_HISTORY_FIX = "fetch the full history: actions/checkout with fetch-depth: 0 (GitLab CI: GIT_DEPTH: 0)"
-SKIPPED = "document control from Git (GR2.4 approvals, changes after approval) was not checked"
+SKIPPED = ("document control from Git (GR2.4 approvals, changes after approval) was not checked, and reviews "
+           "recorded in Git were not counted")
 
 
 @dataclass(frozen=True)

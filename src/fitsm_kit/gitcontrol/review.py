@@ -6,7 +6,9 @@ and the site read it, with or without Git. Only that entry is rewritten: ruamel.
 other byte of the file — other documents, comments, flow mappings ruamel would re-wrap — stays as it was.
 The commit (``--commit``) carries ``Fitsm-Review: ID`` and ``Reviewed-by:`` trailers, so the review is
 also Git-native evidence; a review stamp alone is not a content change, so it never "changes" an
-approved document.
+approved document. A review in Git is dated by its commit, so with ``--commit`` the review date is the
+day the commit carries (its committer date, as git will write it): a different ``--on`` is refused
+rather than recorded as two dates.
 """
 
 from __future__ import annotations
@@ -102,9 +104,23 @@ def _block_end(lines: list[str], start: int, indent: int) -> int:
     return last
 
 
-def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str | None = None,
-           commit: bool = False) -> tuple[Path, str | None]:
-    """Stamp the review into the document's file (and commit it); the file and the commit sha (or None)."""
+def commit_day(top: Path) -> dt.date:
+    """The date a commit made now in ``top`` carries: git's committer date (``GIT_COMMITTER_DATE`` too) in
+    its own time zone, as :func:`~.evidence.commit_date` reads it back."""
+    ident = run_git(top, "var", "GIT_COMMITTER_IDENT").decode("utf-8", "replace").split()
+    try:
+        seconds, zone = int(ident[-2]), ident[-1]
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+        return dt.datetime.fromtimestamp(seconds, dt.timezone(offset)).date()
+    except (IndexError, ValueError):
+        raise FitsmError(f"git var GIT_COMMITTER_IDENT in {top} gave no date: set user.name and user.email") from None
+
+
+def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date | None, *, note: str | None = None,
+           commit: bool = False) -> tuple[Path, dt.date, str | None]:
+    """Stamp the review into the document's file (and commit it); the file, the review date and the commit
+    sha (or None). ``on``: the review date; None: today, or with ``commit`` the commit's date (which a
+    different ``on`` must not contradict)."""
     doc = sms.by_id.get(doc_id)
     if doc is None:
         raise FitsmError(f"no document with id {doc_id!r} in the SMS at {root}{did_you_mean(doc_id, sms.by_id)}")
@@ -121,6 +137,13 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
         if run_git(top, "status", "--porcelain", "--", str(path.resolve())).strip():
             raise FitsmError(f"--commit: {doc.path} has uncommitted changes; commit or drop them first, so the "
                              "review commit holds the review alone")
+        day = commit_day(top)
+        if on is not None and on != day:
+            raise FitsmError(f"--on {on} with --commit: the review commit is dated {day}, and a review in Git counts "
+                             "from its commit's date; leave out --on, or record the review of another day without "
+                             "--commit and commit the file without a Fitsm-Review trailer")
+        on = day
+    on = on or dt.date.today()
     spec = sms.by_id[person].spec
     reviewer = trailer_identity(spec.name, spec.email) if commit else ""  # refused before anything is written
     try:
@@ -129,8 +152,8 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date, *, note: str
         raise io_error("read", path, e) from None
     write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root)
     if top is None:
-        return path, None
+        return path, on, None
     message = f"Review {doc_id}\n\n{note.strip()}\n\n" if note else f"Review {doc_id}\n\n"
     message += f"Fitsm-Review: {doc_id}\nReviewed-by: {reviewer}\n"
     run_git(top, "commit", "-q", "--only", "-F", "-", "--", str(path.resolve()), stdin=message.encode())
-    return path, run_git(top, "rev-parse", "HEAD").decode().strip()
+    return path, on, run_git(top, "rev-parse", "HEAD").decode().strip()

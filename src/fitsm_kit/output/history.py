@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,9 @@ def select(sms: Sms, root: Path, target: str) -> list[Doc]:
     return docs
 
 
-def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
-    """Everything Git says about ``doc``: versions, approvals, reviews."""
+def describe(history: GitHistory, doc: Doc, as_of: dt.date) -> dict[str, Any]:
+    """Everything Git says about ``doc``: versions, approvals, reviews (whether each counts for the review
+    rules as of ``as_of``)."""
     record = history.record(doc.id)
     versions = record.versions if record else ()
 
@@ -49,6 +51,12 @@ def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
     approvals = sorted([(e, True) for e in record.approvals] + [(e, False) for e in record.unverified],
                        key=lambda pair: pair[0].position) if record else []
 
+    def review(e: Event) -> dict[str, Any]:
+        # counted: whether the review rules take it as the document's review (GitHistory.not_counted says why not)
+        why = history.not_counted(record, e, as_of) if record else ""
+        return event(e) | {"verified": None if e.verified is None else bool(e.verified),
+                           "signature": e.signature or None, "counted": not why, "not_counted": why or None}
+
     return {
         "id": doc.id, "kind": doc.kind, "path": doc.path, "status": doc.model.metadata.status.value,
         "version": doc.model.metadata.version, "changes": len(versions),
@@ -58,7 +66,7 @@ def describe(history: GitHistory, doc: Doc) -> dict[str, Any]:
         "versions": [_version(v) | {"number": v.number, "subject": v.commit.subject, "path": v.change.path,
                                      "metadata_version": v.change.version} for v in versions],
         "approvals": [approval(e, counted) for e, counted in approvals],
-        "reviews": [event(e) for e in record.reviews] if record else [],
+        "reviews": [review(e) for e in record.reviews] if record else [],
         "uncommitted": bool(record and record.pending),
     }
 
@@ -95,7 +103,7 @@ def _text(items: list[dict[str, Any]]) -> list[str]:
         for title in ("approvals", "reviews"):
             out.append(f"  {title}:" if d[title] else f"  {title}: none in Git")
             out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']}"
-                       + _signature(e) + _early(e) + ")" for e in d[title])
+                       + _signature(e) + _early(e) + _why(e) + ")" for e in d[title])
         if d["uncommitted"]:
             out.append("  uncommitted changes in the working tree")
     return out
@@ -106,7 +114,7 @@ def _signature(event: dict[str, Any]) -> str:
     if event.get("verified") is None:
         return ""
     mark = "verified" if event["verified"] else "NOT verified"
-    explained = event["counted"] or event["dated_before"]  # not counted for being early: _early says so
+    explained = event["counted"] or event.get("dated_before") or event.get("not_counted")  # said elsewhere
     return f"; {mark}: {event['signature']}" + ("" if explained else "; not counted, signatures are required")
 
 
@@ -114,3 +122,9 @@ def _early(event: dict[str, Any]) -> str:
     """"; not counted: dated before …" for an approval dated before the version it approves; "" otherwise."""
     early = event.get("dated_before")
     return f"; not counted: dated before the change it approves, {early[:7]}" if early else ""
+
+
+def _why(event: dict[str, Any]) -> str:
+    """"; not counted: …" for a review the review rules do not take; "" otherwise (and for approvals)."""
+    why = event.get("not_counted")
+    return f"; not counted: {why}" if why else ""

@@ -44,7 +44,7 @@ class Problem:
 class Context:
     """What every rule may read: the SMS, the configuration and the date that counts as today.
 
-    ``history`` is the SMS's Git history (``ctx.history.record(id)``, ``ctx.history.last_review(id)``),
+    ``history`` is the SMS's Git history (``ctx.history.record(id)``, ``ctx.history.last_review(id, as_of)``),
     read when a rule first asks; None when there is none to trust (no Git, a shallow clone, Git use
     switched off): rules that need it then check nothing, and the run's notices say why.
     """

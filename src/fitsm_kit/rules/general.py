@@ -4,7 +4,6 @@ attestations. The rules themselves live in one module per requirement group (``g
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
@@ -206,10 +205,3 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
                       f"interval {interval}, renewal fell due {due}",
                       f"have {who} check again and record a new attestation")
 
-
-def settled_on(doc: Doc) -> dt.date | None:
-    """When a document was last reviewed or approved, whichever is later."""
-    meta = doc.model.metadata
-    dates = [d for d in (meta.review.last_reviewed if meta.review else None,
-                         meta.approval.approved_on if meta.approval else None) if d is not None]
-    return max(dates, default=None)

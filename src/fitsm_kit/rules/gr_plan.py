@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import Plan, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
-from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.general import exactly_one, holders, roles_intact, settled_on, the_sms_plan
+from fitsm_kit.rules.documents import reviewed_rule, settled_on
+from fitsm_kit.rules.general import exactly_one, holders, roles_intact, the_sms_plan
 
 
 @rule("GR4.1", "sms-plan-content", fix="add a Plan with type: sms")
@@ -97,21 +97,22 @@ def operational_plan_aligned(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"aligned_with names {named}, a process plan, not the service management plan")
 
 
-@rule("GR4.2", "process-plan-current", kinds=("Plan",),
+@rule("GR4.2", "process-plan-current", kinds=("Plan",), history=True,
       fix="review the process plan against the current service management plan and record the review date")
 def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every process-specific plan was reviewed since the current service management plan was approved.
 
     FitSM-2 asks to "review process-specific plans at regular intervals and keep them aligned to the
     overall service management plan". A process plan last reviewed or approved before the current
-    version of the service management plan was approved has not been aligned to it.
+    version of the service management plan was approved has not been aligned to it. Reviews and approvals
+    recorded in Git count as for ``process-plan-reviewed``.
     """
     sms_plan = the_sms_plan(ctx)
     if doc.spec.type != "process" or sms_plan is None or sms_plan.model.metadata.approval is None:
         return
     approved = sms_plan.model.metadata.approval.approved_on
-    settled = settled_on(doc)
-    if settled is None or settled < approved:
+    settled = settled_on(doc, ctx)
+    if settled is None or settled.on < approved:
         yield Problem(doc, ("metadata", "review") if doc.model.metadata.review else ("metadata",),
                       f"process plan last reviewed or approved {settled or 'never'}, before the current service "
                       f"management plan was approved ({approved})")

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import Scope
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.general import in_use, settled_on
+from fitsm_kit.rules.documents import reviewed_rule, settled_on
+from fitsm_kit.rules.general import in_use
 
 
 def analyses(ctx: Context) -> list[Doc]:
@@ -109,19 +109,20 @@ reviewed_rule("GR3.2", "scope-reviewed", ("Scope",), "scope statement",
               why='FitSM-2 asks to "review the scope statement at regular intervals".')
 
 
-@rule("GR3.2", "scope-follows-stakeholder-analysis", kinds=("Scope",),
+@rule("GR3.2", "scope-follows-stakeholder-analysis", kinds=("Scope",), history=True,
       fix="review the scope against the updated stakeholder analysis and record the review date")
 def scope_follows_stakeholder_analysis(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """The scope was last settled no earlier than the stakeholder analysis was last updated.
 
     GR3.2 asks for a scope defined "taking into consideration results from the stakeholder analysis".
     When ``spec.stakeholder_analysis_reviewed`` is later than the scope's last review or approval,
-    the current analysis has not yet been considered in the scope.
+    the current analysis has not yet been considered in the scope. Reviews and approvals recorded in Git
+    count as for ``scope-reviewed``.
     """
     assert isinstance(doc.model, Scope)
     analysed = doc.model.spec.stakeholder_analysis_reviewed
-    settled = settled_on(doc)
-    if analysed is not None and settled is not None and analysed > settled:
+    settled = settled_on(doc, ctx)
+    if analysed is not None and settled is not None and analysed > settled.on:
         yield Problem(doc, ("spec", "stakeholder_analysis_reviewed"),
                       f"stakeholder analysis updated {analysed}, after the scope was last reviewed or "
                       f"approved ({settled})")

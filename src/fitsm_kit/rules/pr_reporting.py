@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import KPI
 from fitsm_kit.model.service import ReportDelivery, ReportSpecification
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.documents import Dated, last_approved, last_reviewed
 from fitsm_kit.rules.general import in_scope_processes, in_use
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
@@ -131,22 +131,20 @@ def report_specified(doc: Doc, ctx: Context) -> Iterator[Problem]:
 case_owner_rule("PR3.2", "report-owner", ("ReportSpecification",), "report owner", "report")
 
 
-def _started(doc: Doc) -> dt.date | None:
-    """Since when a report specification applies: its approval, else its last review."""
-    meta = doc.model.metadata
-    if meta.approval is not None:
-        return meta.approval.approved_on
-    return meta.review.last_reviewed if meta.review else None
+def _started(doc: Doc, ctx: Context) -> Dated | None:
+    """Since when a report specification applies: its approval, else its last review (in Git too)."""
+    return last_approved(doc, ctx) or last_reviewed(doc, ctx)
 
 
-@rule("PR3.3", "report-delivered", kinds=("ReportSpecification",),
+@rule("PR3.3", "report-delivered", kinds=("ReportSpecification",), history=True,
       fix="deliver the report and record it as a ReportDelivery")
 def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every report in use is delivered at its frequency.
 
     The report for the period after the last delivered one falls due when that period ends (last
     ``period_end`` plus ``frequency``); it is late once the grace period has passed too. A report
-    never delivered falls due one frequency after the specification was approved.
+    never delivered falls due one frequency after the specification was approved (or, never approved,
+    last reviewed; an approval or review recorded in Git counts as for the review rules).
     """
     assert isinstance(doc.model, ReportSpecification)
     frequency = doc.model.spec.frequency
@@ -154,11 +152,12 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # a missing frequency is reported by report-specified
     deliveries = [d.spec for d in ctx.sms.referring(doc.id, "ReportDelivery", via="report")]
     if not deliveries:
-        start = _started(doc)
-        due = ctx.overdue(start, frequency) if start else ctx.as_of
+        start = _started(doc, ctx)
+        due = ctx.overdue(start.on, frequency) if start else ctx.as_of
         if due is not None:
             yield Problem(doc, ("spec", "frequency"), f"never delivered (no ReportDelivery); frequency {frequency}"
-                          + (f", the first fell due {due}" if start else ""))
+                          + (f", the first fell due {due}" if start else "")
+                          + (f" (counted from {start})" if start and start.where else ""))
         return
     last = max(d.period_end for d in deliveries)
     if (due := ctx.overdue(last, frequency)) is not None:

@@ -75,10 +75,11 @@ def render(root: Path, out: Path, config: Config, as_of: dt.date, *, engine_name
     progress("Checking the SMS", 0, None)
     sms, result = engine.check_sms(root, config, as_of)
     notices: tuple[str, ...] = ()
+    git = None
     if history is None:
         progress("Reading the Git history", 0, None)
-        history, notices = from_git(root, sms)
-    site = build_site(sms, result, history)
+        history, git, notices = from_git(root, sms)
+    site = build_site(sms, result, history, git)
     total = _page_count(site)
     with tempfile.TemporaryDirectory(prefix="fitsm-render-") as tmp:
         build = Path(tmp)

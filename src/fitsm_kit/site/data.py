@@ -28,6 +28,10 @@ from fitsm_kit.site.history import HistorySource, no_history
 from fitsm_kit.site.markdown import link, text
 from fitsm_kit.sms.index import Doc, Sms
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fitsm_kit.gitcontrol.doccontrol import HistorySource as GitSource
+
 AGREEMENTS = ("SLA", "OLA", "UA")
 SUPPORTING = ("OLA", "UA")
 
@@ -61,6 +65,7 @@ class Site:
     result: Result
     title: str
     history: HistorySource = no_history
+    git: GitSource | None = None  # what the rules read as ctx.history: reviews in Git count on the pages too
     docs: dict[str, Doc] = field(default_factory=dict)  # by id; the first of duplicate ids wins
     findings_by_doc: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
     findings_by_req: defaultdict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
@@ -79,7 +84,7 @@ class Site:
 
     @property
     def ctx(self) -> Context:
-        return Context(sms=self.sms, config=self.sms.config, as_of=self.sms.as_of)
+        return Context(sms=self.sms, config=self.sms.config, as_of=self.sms.as_of, git=self.git)
 
     def of_kind(self, *kinds: str) -> list[Doc]:
         """Documents of ``kinds`` (first of duplicate ids only), sorted by id."""
@@ -133,12 +138,13 @@ class Site:
         return str(doc.spec.name or doc.title) if doc.kind == "Person" else doc.title
 
 
-def build_site(sms: Sms, result: Result, history: HistorySource = no_history) -> Site:
-    """Index ``sms`` and ``result`` for the pages (one pass over documents and findings)."""
+def build_site(sms: Sms, result: Result, history: HistorySource = no_history, git: GitSource | None = None) -> Site:
+    """Index ``sms`` and ``result`` for the pages (one pass over documents and findings); ``git``: the Git
+    history the rules read (None: none, as without Git)."""
     scopes = sorted(sms.of_kind("Scope"), key=lambda d: d.id)
     organisations = [str(o) for d in scopes for o in d.spec.organisations]
     title = ", ".join(dict.fromkeys(organisations)) or "Service management system"
-    site = Site(sms=sms, result=result, title=title, history=history)
+    site = Site(sms=sms, result=result, title=title, history=history, git=git)
     for doc in sms.docs:
         site.docs.setdefault(doc.id, doc)
     for finding in result.findings:

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from fitsm_kit.model.kinds import KINDS
+from fitsm_kit.rules.documents import last_reviewed
 from fitsm_kit.site.data import AGREEMENTS, Site, page_of
 from fitsm_kit.site.markdown import cell, link, prose, table, text
 from fitsm_kit.site.page import Page
@@ -31,7 +32,7 @@ def control(site: Site, doc: Doc, page: str) -> dict[str, object]:
     meta = doc.model.metadata
     record = KINDS[doc.kind].record
     interval = site.ctx.interval(doc) if not record else None
-    last = meta.review.last_reviewed if meta.review else None
+    last = last_reviewed(doc, site.ctx)  # as the rules count it: a later review in Git names its commit
     due = review_due(site, doc)
     revisions = site.history(doc)
     facts = [
@@ -39,7 +40,7 @@ def control(site: Site, doc: Doc, page: str) -> dict[str, object]:
         ["Status", meta.status.value], ["Version", meta.version or "—"], ["Owner", site.ref(meta.owner, page)],
         ["Approved", _approval(site, doc, page)],
         ["Review interval", interval or ("— (record)" if record else "none planned")],
-        ["Last reviewed", last.isoformat() if last else "never"],
+        ["Last reviewed", str(last) if last else "never"],
         ["Next review due", due.describe() if due is not None else "— (record)" if record
          else f"— (not due while {meta.status.value})"],
     ]

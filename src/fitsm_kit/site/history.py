@@ -16,6 +16,10 @@ from pathlib import Path
 
 from fitsm_kit.sms.index import Doc, Sms
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fitsm_kit.gitcontrol.doccontrol import HistorySource as GitSource
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -37,14 +41,16 @@ def no_history(doc: Doc) -> Sequence[Revision]:
     return ()
 
 
-def from_git(root: Path, sms: Sms) -> tuple[HistorySource, tuple[str, ...]]:
-    """The SMS's history from Git, newest revision first, or :func:`no_history` and the notices saying why."""
+def from_git(root: Path, sms: Sms) -> tuple[HistorySource, GitSource | None, tuple[str, ...]]:
+    """The SMS's history from Git, newest revision first, and what the rules read as ``ctx.history``; or
+    :func:`no_history`, None and the notices saying why."""
     from fitsm_kit.gitcontrol import doccontrol  # runs git: imported only when a site is rendered
     from fitsm_kit.gitcontrol.evidence import commit_date
 
-    git, notices = doccontrol.for_check(root, sms)
+    source = doccontrol.HistorySource(root, sms.config)
+    git = source.get(sms)
     if git is None:
-        return no_history, notices
+        return no_history, None, source.notices
 
     def name(who: str) -> str:
         person = sms.by_id.get(who)
@@ -63,4 +69,4 @@ def from_git(root: Path, sms: Sms) -> tuple[HistorySource, tuple[str, ...]]:
                                   tuple(dict.fromkeys(approvers)), v.change.version))
         return found[::-1]
 
-    return revisions, notices
+    return revisions, source, source.notices
