@@ -140,3 +140,15 @@ def test_an_sms_of_drafts_has_no_evidence_of_document_control(tmp_path: Path, fi
     young = {**_YOUNG, "sla.yaml": _YOUNG["sla.yaml"].replace("status: approved", "status: draft")}
     rows = status(fitsm, _write(tmp_path / "sms", young))
     assert (rows["GR2.4"]["state"], rows["GR2.4"]["note"]) == ("no-evidence", "no approved documents")
+
+
+def test_a_portfolio_with_no_live_service_has_no_evidence_of_live_service_rules(tmp_path: Path,
+                                                                                fitsm: Callable[..., Run]) -> None:
+    """The lab's storage is still in design: nothing is monitored (PR4.4), no customer is served (PR7.1) and
+    no availability risk of a live service can be assessed (PR4.2). These were shown satisfied."""
+    young = {**_YOUNG, "storage.yaml": _YOUNG["storage.yaml"].replace("lifecycle_status: live",
+                                                                       "lifecycle_status: design")}
+    rows = status(fitsm, _write(tmp_path / "sms", young))
+    for req in ("PR4.2", "PR4.4"):
+        assert (rows[req]["state"], rows[req]["note"]) == ("no-evidence", "no live service"), rows[req]
+    assert rows["PR7.1"]["state"] == "no-evidence" and "no live customer-facing service" in str(rows["PR7.1"]["note"])

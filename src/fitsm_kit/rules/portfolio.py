@@ -20,6 +20,21 @@ def _proposed(ctx: Context) -> str | None:
     return "no ServiceProposal documents, and no service proposed, in design or in transition"
 
 
+def live(*, customer_facing: bool = False) -> Evidence:
+    """Evidence: a live service (customer-facing, when asked). Rules that judge only live services have
+    nothing to check in a portfolio of services proposed, in design or retired: no evidence, not conformity."""
+    which = "live customer-facing service" if customer_facing else "live service"
+
+    def present(ctx: Context) -> str | None:
+        services = ctx.sms.of_kind("Service")
+        if any(d.spec.lifecycle_status is Lifecycle.LIVE and (d.spec.customer_facing or not customer_facing)
+               for d in services):
+            return None
+        return f"no {which}" if services else "no Service documents"
+
+    return present
+
+
 def suppliers_named(stages: tuple[Lifecycle, ...], which: str) -> Evidence:
     """Evidence: a service in one of ``stages`` (``which`` service, in words) that names a supplier (in
     spec.suppliers or a component).

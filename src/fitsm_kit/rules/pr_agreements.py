@@ -26,7 +26,7 @@ from fitsm_kit.model.service import (
 from fitsm_kit.model.workingtime import WORKING_UNITS
 from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.portfolio import suppliers_named
+from fitsm_kit.rules.portfolio import live, suppliers_named
 from fitsm_kit.rules.pr_common import (
     agreements_in_force,
     case_owner_rule,
@@ -56,7 +56,7 @@ def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage}, not live")
 
 
-@rule("PR2.1", "live-service-in-catalogue", kinds=("Service",),
+@rule("PR2.1", "live-service-in-catalogue", kinds=("Service",), evidence=live(customer_facing=True),
       fix="add the service to a ServiceCatalogue, or set customer_facing: false if customers never see it")
 def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live, customer-facing service is listed in a service catalogue.
@@ -109,7 +109,7 @@ def sla_services(sms: Sms, doc: Doc) -> list[str]:
             if s.spec.lifecycle_status is Lifecycle.LIVE and s.spec.customer_facing]
 
 
-@rule("PR2.2", "live-service-has-sla", kinds=("Service",), intact=readable("SLA"),
+@rule("PR2.2", "live-service-has-sla", kinds=("Service",), intact=readable("SLA"), evidence=live(customer_facing=True),
       fix="list the service in a specific SLA, or in the catalogue a default SLA covers")
 def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live, customer-facing service is covered by an SLA that is in force today.

@@ -11,8 +11,9 @@ from fitsm_kit.model.operations import (
     Risk,
 )
 from fitsm_kit.model.service import SLA, Lifecycle
-from fitsm_kit.rules.base import Context, Doc, Problem, documents, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
 from fitsm_kit.rules.documents import reviewed_rule
+from fitsm_kit.rules.portfolio import live
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
@@ -83,7 +84,8 @@ def plan_requirements(ctx: Context, kind: str, service_id: str) -> list[tuple[Do
 # --- PR4 availability and continuity -----------------------------------------------------------------
 
 
-@rule("PR4.1", "availability-requirements", kinds=("Service",), intact=readable("AvailabilityContinuityPlan"),
+@rule("PR4.1", "availability-requirements", kinds=("Service",), evidence=live(),
+      intact=readable("AvailabilityContinuityPlan"),
       fix="add a requirement for the service to an AvailabilityContinuityPlan, at least as high as its SLAs")
 def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has availability and continuity requirements that take its SLAs into account.
@@ -118,7 +120,7 @@ reviewed_rule("PR4.1", "availability-plan-reviewed", ("AvailabilityContinuityPla
               "availability and continuity plan")
 
 
-@rule("PR4.2", "availability-risks-assessed", evidence=documents("Service"), intact=readable("Risk"),
+@rule("PR4.2", "availability-risks-assessed", evidence=live(), intact=readable("Risk"),
       fix="assess the availability and continuity risks of the service as Risk documents")
 def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Availability and continuity risks are assessed for every live service, at planned intervals.
@@ -156,7 +158,7 @@ case_owner_rule("PR4.3", "availability-plan-owner", ("AvailabilityContinuityPlan
                 "availability and continuity plan owner", "availability and continuity plan")
 
 
-@rule("PR4.4", "live-service-monitored", kinds=("Service",),
+@rule("PR4.4", "live-service-monitored", kinds=("Service",), evidence=live(),
       fix="describe how the service's availability is monitored under spec.monitoring")
 def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service names how its availability is monitored.
@@ -171,7 +173,7 @@ def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
 # --- PR5 capacity ------------------------------------------------------------------------------------
 
 
-@rule("PR5.1", "capacity-requirements", kinds=("Service",), intact=readable("CapacityPlan"),
+@rule("PR5.1", "capacity-requirements", kinds=("Service",), evidence=live(), intact=readable("CapacityPlan"),
       fix="add a requirement for the service, with its demand forecast, to a CapacityPlan")
 def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has capacity and performance requirements that consider predicted demand.

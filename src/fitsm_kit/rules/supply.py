@@ -13,13 +13,14 @@ from fitsm_kit.model.operations import (
 from fitsm_kit.model.service import Lifecycle, Service
 from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import latest, recent_record
+from fitsm_kit.rules.portfolio import live
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
 
-@rule("PR7.1", "service-customers-identified", kinds=("Service",),
+@rule("PR7.1", "service-customers-identified", kinds=("Service",), evidence=live(customer_facing=True),
       fix="list the service's customers under spec.customers")
 def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live customer-facing service names its customers, including those it has a specific SLA with.
