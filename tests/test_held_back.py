@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fitsm_kit.engine.load import claimed_ids, claimed_kinds
+
 from conftest import Run
 
 BASE = Path(__file__).parent / "conformity" / "sms" / "federation-cloud"
@@ -98,3 +100,14 @@ def test_an_approval_dated_with_a_time_is_one_finding_not_a_missing_approval(
     rows, findings = status(fitsm, variant(tmp_path, old, old.replace("2026-03-10", "2026-03-10T14:02:11Z"),
                                            "agreements/slas.yaml"))
     assert [(f["requirement"], f["rule"], f["line"]) for f in findings] == [("GR2.4", "schema", 32)]
+
+
+def test_the_ids_and_kinds_of_a_broken_file_are_read_from_json_style_quoted_keys() -> None:
+    """A file that does not parse still claims its ids, also when its keys are quoted as JSON quotes them
+    (posidonia's '{"id": "pers.cote", "title": "…" "owner": …}' lost a comma): references to pers.cote are
+    that one mistake, not dangling owners and relationship managers everywhere."""
+    flow = (b'---\r\napiVersion: "fitsm.eu/v1"\r\n"kind": "Person"\r\n'
+            b'"metadata": {"id": "pers.cote", "title": "Ana\xc3\xafs C\xc3\xb4t\xc3\xa9" "owner": "pers.munoz"}\r\n')
+    block = b"'kind' : Person\nmetadata:\n  \"id\" : 'pers.cote'\n  \"title\": x\nspec:\n  id: not-this\n"
+    assert (claimed_ids(flow), claimed_kinds(flow)) == ({"pers.cote"}, ["Person"])
+    assert (claimed_ids(block), claimed_kinds(block)) == ({"pers.cote"}, ["Person"])

@@ -55,9 +55,12 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
     return sms, len(sources)
 
 
-_METADATA = re.compile(rb"^metadata:[ \t]*(?:\{(?P<flow>[^}\n]*)|(?:#.*)?$)")
-_BLOCK_ID = re.compile(rb"^[ \t]+id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
-_FLOW_ID = re.compile(rb"(?:^|[{,])[ \t]*id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+# a key as written: plain, or quoted as JSON writes it ("id": …); blanks before the colon are allowed
+_METADATA = re.compile(rb"^([\"']?)metadata\1[ \t]*:[ \t]*(?:\{(?P<flow>[^}\n]*)|(?:#.*)?$)")
+_BLOCK_ID = re.compile(
+    rb"^[ \t]+([\"']?)id\1[ \t]*:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+_FLOW_ID = re.compile(
+    rb"(?:^|[{,])[ \t]*([\"']?)id\1[ \t]*:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
 
 
 def claimed_ids(data: bytes) -> set[str]:
@@ -83,7 +86,7 @@ def claimed_ids(data: bytes) -> set[str]:
     return found
 
 
-_KIND = re.compile(rb"^kind:[ \t]*[\"']?(?P<kind>[A-Za-z]+)", re.MULTILINE)
+_KIND = re.compile(rb"^([\"']?)kind\1[ \t]*:[ \t]*[\"']?(?P<kind>[A-Za-z]+)", re.MULTILINE)
 
 
 def claimed_kinds(data: bytes) -> list[str]:
