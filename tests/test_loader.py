@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
-from fitsm_kit.sms.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
+from fitsm_kit.engine.load import claimed_ids, claimed_kinds
+from fitsm_kit.sms.loader import (
+    LoadProblem,
+    YFloat,
+    YInt,
+    YList,
+    YMap,
+    as_utf8,
+    iter_documents,
+    load_bytes,
+    load_file,
+)
 
 
 def load_one(text: str) -> object:
@@ -90,6 +102,18 @@ def test_binary_bom_and_crlf_files(tmp_path: Path) -> None:
     loaded = load_file(bom, "bom.yaml")
     assert not loaded.problems
     assert loaded.documents[0][1] == {"a": 1, "b": 2}
+
+
+def test_a_file_saved_as_utf16_is_named_so_not_binary_and_still_claims_its_ids() -> None:
+    # Notepad's "Unicode" is UTF-16 LE with a byte order mark: refused (UTF-8 only), with the way out
+    text = 'apiVersion: fitsm.eu/v1\r\nkind: KPI\r\nmetadata:\r\n  id: "kpi.dispo-depot"\r\n'
+    for data, name in ((text.encode("utf-16"), "UTF-16"), (codecs.BOM_UTF16_BE + text.encode("utf-16-be"), "UTF-16"),
+                       (text.encode("utf-32"), "UTF-32")):
+        [problem] = load_bytes(data, "kpi.yaml").problems
+        assert (problem.line, problem.col) == (1, 1)
+        assert problem.message == f"file is {name} text (it starts with a {name} byte order mark), not UTF-8"
+        assert "save the file as UTF-8" in problem.fix
+        assert (claimed_ids(as_utf8(data)), claimed_kinds(as_utf8(data))) == ({"kpi.dispo-depot"}, ["KPI"])
 
 
 def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:

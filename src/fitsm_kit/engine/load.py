@@ -13,7 +13,7 @@ from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import Source, read_sources
 from fitsm_kit.sms.index import Sms
-from fitsm_kit.sms.loader import load_bytes
+from fitsm_kit.sms.loader import as_utf8, load_bytes
 from fitsm_kit.sms.positions import position
 
 
@@ -36,8 +36,9 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
         for p in loaded.problems:
             out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
         if loaded.problems:  # ids this file defines are not missing: the file is broken (one finding, above)
-            sms.invalid_ids.update(claimed_ids(source.data))
-            _unread(sms, source.rel, claimed_kinds(source.data))
+            text = as_utf8(source.data)  # a UTF-16 file is refused, but what it holds can still be told
+            sms.invalid_ids.update(claimed_ids(text))
+            _unread(sms, source.rel, claimed_kinds(text))
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:

@@ -9,6 +9,7 @@ code runs. See the README's design notes for the measurements behind this choice
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -278,8 +279,30 @@ class _Builder:
         raise _LoadError(node, f"unsupported tag {tag!r}", "remove the tag; SMS files use plain YAML")
 
 
+# The other encodings YAML 1.2 allows, by their byte order mark (UTF-32 first: its LE mark begins with UTF-16's).
+# fitsm reads UTF-8 only (docs/threat-model.md), but Notepad's "Unicode" is UTF-16: say so, not "binary".
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"),
+              (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``data`` starts with the byte order mark of one, else None."""
+    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A UTF-16 or UTF-32 file's bytes (by its byte order mark) as UTF-8, so that what it holds can be told
+    although it is not read; other bytes as they are."""
+    wide = wide_encoding(data)
+    return data if wide is None else data.decode(wide.lower(), "replace").encode("utf-8")
+
+
 def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF as LF), else why not."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        return None, LoadProblem(1, 1, f"file is {wide} text (it starts with a {wide} byte order mark), not UTF-8",
+                                 "save the file as UTF-8 (Notepad calls UTF-16 'Unicode')")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, LoadProblem(line, 1, "file contains NUL bytes (binary file?)",
