@@ -116,6 +116,13 @@ def test_a_file_saved_as_utf16_is_named_so_not_binary_and_still_claims_its_ids()
         assert (claimed_ids(as_utf8(data)), claimed_kinds(as_utf8(data))) == ({"kpi.dispo-depot"}, ["KPI"])
 
 
+def test_a_bom_before_a_later_document_is_read_as_yaml_1_2_allows() -> None:
+    # two files saved by Notepad (each with a BOM) joined with 'copy /b a.yaml+b.yaml': libyaml alone refused it
+    for joined, line in (("\ufeffa: 1\r\n...\r\n\ufeff---\r\nb: 2\r\n", 4), ("\ufeffa: 1\n\ufeff---\nb: 2\n", 3)):
+        loaded = load_bytes(joined.encode(), "joined.yaml")
+        assert (loaded.problems, loaded.documents) == ([], [(1, {"a": 1}), (line, {"b": 2})])
+
+
 def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:
     # the decoder counts from after the BOM: counted in the whole file, the line and the byte were wrong
     for prefix in (b"", "\ufeff".encode()):

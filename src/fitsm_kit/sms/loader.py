@@ -314,7 +314,11 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         line = bad[: err.start].count(b"\n") + 1
         return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{bad[err.start]:02x})",
                                  "save the file as UTF-8")
-    return text.replace("\r\n", "\n") if "\r" in text else text, None  # looking first is 10x faster
+    if "\r" in text:  # looking first is 10x faster
+        text = text.replace("\r\n", "\n")
+    if "\ufeff" in text:  # YAML 1.2 lets every document of a stream start with a BOM (files joined by 'copy /b')
+        text = text.replace("\n\ufeff", "\n")
+    return text, None
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
