@@ -111,3 +111,16 @@ def test_the_ids_and_kinds_of_a_broken_file_are_read_from_json_style_quoted_keys
     block = b"'kind' : Person\nmetadata:\n  \"id\" : 'pers.cote'\n  \"title\": x\nspec:\n  id: not-this\n"
     assert (claimed_ids(flow), claimed_kinds(flow)) == ({"pers.cote"}, ["Person"])
     assert (claimed_ids(block), claimed_kinds(block)) == ({"pers.cote"}, ["Person"])
+
+
+def test_a_catalogued_service_of_unknown_lifecycle_status_is_one_finding_and_leaves_the_catalogue_undetermined(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    root = tmp_path / "posidonia"
+    shutil.copytree(BASE.parent / "posidonia", root)
+    service = root / "svc_doi.yaml"
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace('lifecycle_status: "live"', 'lifecycle_status: "Live"'), encoding="utf-8")
+    rows, findings = status(fitsm, root)
+    assert [(f["requirement"], f["rule"]) for f in findings] == [("PR1.1", "evidence-field")]
+    assert rows["PR2.1"]["state"] == "no-evidence"
+    assert rows["PR2.1"]["note"] == "the lifecycle status of pos.doi is not known"

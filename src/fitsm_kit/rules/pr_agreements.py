@@ -39,20 +39,34 @@ from fitsm_kit.sms.index import Sms
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 
 
-@rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",),
+def _catalogued_stages_known(ctx: Context) -> str | None:
+    """Intact (for ``rule(intact=...)``): every service a catalogue lists has a lifecycle status to compare.
+
+    A status left out or invalid is reported once, under PR1.1; whether the catalogue may list the
+    service cannot be told until it is fixed.
+    """
+    unknown = sorted({service_id for catalogue in ctx.sms.of_kind("ServiceCatalogue")
+                      for service_id in catalogue.spec.services or ()
+                      if (service := ctx.sms.get(service_id, "Service")) is not None
+                      and service.spec.lifecycle_status is None})
+    return f"the lifecycle status of {', '.join(unknown)} is not known" if unknown else None
+
+
+@rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",), intact=_catalogued_stages_known,
       fix="list only live services in a catalogue; keep others in the portfolio")
 def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Service catalogue entries are live services from the portfolio.
 
     PR2.1 asks for a maintained catalogue: what customers can order now. Evidence: every id in a
-    ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``.
+    ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``. A service
+    whose status is left out or invalid (a PR1.1 finding) is not judged: PR2.1 is then undetermined.
     """
     assert isinstance(doc.model, ServiceCatalogue)
     for i, service_id in enumerate(doc.model.spec.services or ()):
         service = ctx.sms.get(service_id, "Service")
-        if service is not None and service.spec.lifecycle_status is not Lifecycle.LIVE:
-            stage = service.spec.lifecycle_status.value if service.spec.lifecycle_status else "of no lifecycle status"
-            yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage}, not live")
+        stage = service.spec.lifecycle_status if service is not None else None
+        if stage is not None and stage is not Lifecycle.LIVE:
+            yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage.value}, not live")
 
 
 @rule("PR2.1", "live-service-in-catalogue", kinds=("Service",),
