@@ -463,7 +463,8 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
-    """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future.
+    """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future, or of a
+    period that ends before it starts (start and end swapped: it covers no day).
 
     The day it was made is ``spec.evaluated_on`` (written by hand) or else ``spec.source.as_of`` (the
     day ``fitsm evaluate`` wrote it).
@@ -479,6 +480,10 @@ def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterato
         yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
     if spec.period_end is None:
         return  # left out: reported as missing
+    if spec.period_start is not None and spec.period_start > spec.period_end:
+        yield Problem(doc, ("spec", "period_start"), f"the period starts {spec.period_start}, after it ends "
+                      f"({spec.period_end}): it covers no day", "give the first day as period_start and the "
+                      "last as period_end")
     if spec.period_end >= ctx.as_of:
         yield Problem(doc, ("spec", "period_end"), f"the period ends {spec.period_end}, which is not over as of "
                       f"{ctx.as_of}; an evaluation of it cannot come from data")
@@ -498,7 +503,8 @@ def evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     A result for days still to come is not a measurement. Flagged: an evaluation whose period ends on
     or after ``--as-of``, or whose day of making (``spec.evaluated_on``, else ``spec.source.as_of``) is
-    not after the period's last day or is after ``--as-of``: a record cannot be made in the future.
+    not after the period's last day or is after ``--as-of``: a record cannot be made in the future; and
+    one whose ``period_start`` is after its ``period_end``.
     """
     yield from made_after_period(doc, ctx, ("SLA",))
 
@@ -509,7 +515,7 @@ def supporting_evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Probl
     """An OLA / UA evaluation covers a period that had ended when it was made.
 
     As for SLAs (rule evaluation-after-period): made after the period's last day, and not after
-    ``--as-of``.
+    ``--as-of``, of a period that does not end before it starts.
     """
     yield from made_after_period(doc, ctx, ("OLA", "UA"))
 
