@@ -123,6 +123,18 @@ def test_a_bom_before_a_later_document_is_read_as_yaml_1_2_allows() -> None:
         assert (loaded.problems, loaded.documents) == ([], [(1, {"a": 1}), (line, {"b": 2})])
 
 
+def test_a_control_character_is_named_at_its_line_not_as_an_offset() -> None:
+    # 'copy a.yaml+b.yaml c.yaml' appends Ctrl-Z; the reader said "position 533" at 1:1, over two lines
+    [problem] = load_bytes("title: Dépôt\r\nb: 2\r\n...\r\n\x1a".encode(), "risk.yaml").problems
+    assert (problem.line, problem.col) == (4, 1)
+    assert problem.message == ("YAML syntax error: control character U+001A (Ctrl-Z, the end-of-file mark that "
+                               "'copy' and old DOS editors append) is not allowed")
+    loaded = load_bytes(b"a: 1\n---\nb: x\x07y\n---\nc: 3\n", "bell.yaml")
+    assert [(p.line, p.col, p.message) for p in loaded.problems] == [
+        (3, 5, "YAML syntax error: control character U+0007 is not allowed")]
+    assert loaded.documents == [(5, {"c": 3})]  # the documents after it are read
+
+
 def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:
     # the decoder counts from after the BOM: counted in the whole file, the line and the byte were wrong
     for prefix in (b"", "\ufeff".encode()):

@@ -321,7 +321,21 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
+def _control_character(err: yaml.reader.ReaderError, text: str) -> LoadProblem:
+    """A character YAML does not allow (a control character), named with its own line and column: the
+    reader's error has only an offset ("position 533") and a line break in its text."""
+    # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+    before = (text.encode("utf-8", "surrogatepass")[:err.position].decode("utf-8", "replace")
+              if _CParser is not yaml.SafeLoader else text[:err.position])
+    line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+    dos = " (Ctrl-Z, the end-of-file mark that 'copy' and old DOS editors append)" if err.character == 0x1A else ""
+    return LoadProblem(line, col, f"YAML syntax error: control character U+{err.character:04X}{dos} is not allowed",
+                       "delete the character (most editors do not show it)")
+
+
 def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
+    if isinstance(err, yaml.reader.ReaderError) and isinstance(err.character, int):
+        return _control_character(err, text)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(err, "problem", None) or str(err)
@@ -466,9 +480,12 @@ def _parse(text: str, lines: list[Lines] | None = None) -> Generator[tuple[int, 
                 yield LoadProblem(*_pos(node), "document is nested too deeply",
                                   "flatten the structure; SMS documents need only a few levels")
     except yaml.YAMLError as err:
-        yield _yaml_problem(err, text)
+        problem = _yaml_problem(err, text)
+        yield problem
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        return (mark.line + 1, mark.column + 1) if mark is not None else None
+        if mark is None and not isinstance(err, yaml.reader.ReaderError):
+            return None
+        return problem.line, problem.col
     except RecursionError:
         yield LoadProblem(1, 1, "document is nested too deeply to parse", "flatten the structure")
     except MemoryError:  # the node graph is freed on the way out; the rest of the tree is still checked
