@@ -135,6 +135,13 @@ def test_a_control_character_is_named_at_its_line_not_as_an_offset() -> None:
     assert loaded.documents == [(5, {"c": 3})]  # the documents after it are read
 
 
+def test_cr_line_ends_are_line_breaks_also_for_what_follows_a_syntax_error() -> None:
+    # "Macintosh (CR)" line ends: the parser read them, but the document after a broken one was lost
+    loaded = load_bytes(b"a: 1\r---\rc: [\r---\rd: 4\r", "cr.yaml")
+    assert [(p.line, p.col) for p in loaded.problems] == [(4, 1)]
+    assert loaded.documents == [(1, {"a": 1}), (5, {"d": 4})]
+
+
 def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:
     # the decoder counts from after the BOM: counted in the whole file, the line and the byte were wrong
     for prefix in (b"", "\ufeff".encode()):

@@ -298,7 +298,11 @@ def as_utf8(data: bytes) -> bytes:
 
 
 def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
-    """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF as LF), else why not."""
+    """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF and CR as LF), else why not.
+
+    Every YAML line break is a line feed in the data anyway; as LF, the document markers where parsing resumes
+    after a syntax error are found, and lines are counted as the parser counts them.
+    """
     wide = wide_encoding(data)
     if wide is not None:
         return None, LoadProblem(1, 1, f"file is {wide} text (it starts with a {wide} byte order mark), not UTF-8",
@@ -314,8 +318,8 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         line = bad[: err.start].count(b"\n") + 1
         return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{bad[err.start]:02x})",
                                  "save the file as UTF-8")
-    if "\r" in text:  # looking first is 10x faster
-        text = text.replace("\r\n", "\n")
+    if "\r" in text:  # looking first is 10x faster; a lone CR ("Macintosh (CR)" line ends) is a line break too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\ufeff" in text:  # YAML 1.2 lets every document of a stream start with a BOM (files joined by 'copy /b')
         text = text.replace("\n\ufeff", "\n")
     return text, None
