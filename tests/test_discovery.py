@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from fitsm_kit.sms.discovery import discover
+from fitsm_kit.sms.discovery import discover, is_sms_path
 
 from conftest import Run
 
@@ -22,6 +22,18 @@ def test_discover_skips_hidden_built_config_and_excluded_files(tmp_path: Path) -
                                          "svc/one.yaml", "svc/deep/two.yaml"]
     assert all(path == tmp_path / rel for rel, path in found)
     assert [rel for rel, _ in discover(tmp_path, [])][:3] == ["a.yaml", "b.yml", "drafts/d.yaml"]
+
+
+def test_an_extension_in_capitals_is_a_yaml_file_as_on_windows(tmp_path: Path) -> None:
+    """Explorer renames to ola.YAML without a second thought, and Windows, Git for Windows and pre-commit
+    still take it for YAML: discovery and the history's file selection read it too (it was silently left
+    out, and the OLA it holds reported missing). FITSM.YAML is the configuration on Windows, not a document."""
+    for rel in ("ola.YAML", "sla.Yml", "FITSM.YAML", "notes.YAMLX", "sub/plan.yAmL"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("kind: X\n", encoding="utf-8")
+    assert [rel for rel, _ in discover(tmp_path, [])] == ["ola.YAML", "sla.Yml", "sub/plan.yAmL"]
+    assert [rel for rel in ("ola.YAML", "sub/plan.yAmL", "FITSM.YAML", "notes.YAMLX") if is_sms_path(rel)] == [
+        "ola.YAML", "sub/plan.yAmL"]
 
 
 def test_a_tool_configuration_in_the_tree_is_named_with_how_to_leave_it_out(

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fitsm_kit.engine.load import claimed_ids, claimed_kinds
+
 from conftest import Run
 
 BASE = Path(__file__).parent / "conformity" / "sms" / "federation-cloud"
@@ -98,3 +100,27 @@ def test_an_approval_dated_with_a_time_is_one_finding_not_a_missing_approval(
     rows, findings = status(fitsm, variant(tmp_path, old, old.replace("2026-03-10", "2026-03-10T14:02:11Z"),
                                            "agreements/slas.yaml"))
     assert [(f["requirement"], f["rule"], f["line"]) for f in findings] == [("GR2.4", "schema", 32)]
+
+
+def test_the_ids_and_kinds_of_a_broken_file_are_read_from_json_style_quoted_keys() -> None:
+    """A file that does not parse still claims its ids, also when its keys are quoted as JSON quotes them
+    (posidonia's '{"id": "pers.cote", "title": "…" "owner": …}' lost a comma): references to pers.cote are
+    that one mistake, not dangling owners and relationship managers everywhere."""
+    flow = (b'---\r\napiVersion: "fitsm.eu/v1"\r\n"kind": "Person"\r\n'
+            b'"metadata": {"id": "pers.cote", "title": "Ana\xc3\xafs C\xc3\xb4t\xc3\xa9" "owner": "pers.munoz"}\r\n')
+    block = b"'kind' : Person\nmetadata:\n  \"id\" : 'pers.cote'\n  \"title\": x\nspec:\n  id: not-this\n"
+    assert (claimed_ids(flow), claimed_kinds(flow)) == ({"pers.cote"}, ["Person"])
+    assert (claimed_ids(block), claimed_kinds(block)) == ({"pers.cote"}, ["Person"])
+
+
+def test_a_catalogued_service_of_unknown_lifecycle_status_is_one_finding_and_leaves_the_catalogue_undetermined(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    root = tmp_path / "posidonia"
+    shutil.copytree(BASE.parent / "posidonia", root)
+    service = root / "svc_doi.yaml"
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace('lifecycle_status: "live"', 'lifecycle_status: "Live"'), encoding="utf-8")
+    rows, findings = status(fitsm, root)
+    assert [(f["requirement"], f["rule"]) for f in findings] == [("PR1.1", "evidence-field")]
+    assert rows["PR2.1"]["state"] == "no-evidence"
+    assert rows["PR2.1"]["note"] == "the lifecycle status of pos.doi is not known"

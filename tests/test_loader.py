@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
-from fitsm_kit.sms.loader import LoadProblem, YFloat, YInt, YList, YMap, iter_documents, load_file
+from fitsm_kit.engine.load import claimed_ids, claimed_kinds
+from fitsm_kit.sms.loader import (
+    LoadProblem,
+    YFloat,
+    YInt,
+    YList,
+    YMap,
+    as_utf8,
+    iter_documents,
+    load_bytes,
+    load_file,
+)
 
 
 def load_one(text: str) -> object:
@@ -90,6 +102,44 @@ def test_binary_bom_and_crlf_files(tmp_path: Path) -> None:
     loaded = load_file(bom, "bom.yaml")
     assert not loaded.problems
     assert loaded.documents[0][1] == {"a": 1, "b": 2}
+
+
+def test_a_file_saved_as_utf16_is_named_so_not_binary_and_still_claims_its_ids() -> None:
+    # Notepad's "Unicode" is UTF-16 LE with a byte order mark: refused (UTF-8 only), with the way out
+    text = 'apiVersion: fitsm.eu/v1\r\nkind: KPI\r\nmetadata:\r\n  id: "kpi.dispo-depot"\r\n'
+    for data, name in ((text.encode("utf-16"), "UTF-16"), (codecs.BOM_UTF16_BE + text.encode("utf-16-be"), "UTF-16"),
+                       (text.encode("utf-32"), "UTF-32")):
+        [problem] = load_bytes(data, "kpi.yaml").problems
+        assert (problem.line, problem.col) == (1, 1)
+        assert problem.message == f"file is {name} text (it starts with a {name} byte order mark), not UTF-8"
+        assert "save the file as UTF-8" in problem.fix
+        assert (claimed_ids(as_utf8(data)), claimed_kinds(as_utf8(data))) == ({"kpi.dispo-depot"}, ["KPI"])
+
+
+def test_a_bom_before_a_later_document_is_read_as_yaml_1_2_allows() -> None:
+    # two files saved by Notepad (each with a BOM) joined with 'copy /b a.yaml+b.yaml': libyaml alone refused it
+    for joined, line in (("\ufeffa: 1\r\n...\r\n\ufeff---\r\nb: 2\r\n", 4), ("\ufeffa: 1\n\ufeff---\nb: 2\n", 3)):
+        loaded = load_bytes(joined.encode(), "joined.yaml")
+        assert (loaded.problems, loaded.documents) == ([], [(1, {"a": 1}), (line, {"b": 2})])
+
+
+def test_a_control_character_is_named_at_its_line_not_as_an_offset() -> None:
+    # 'copy a.yaml+b.yaml c.yaml' appends Ctrl-Z; the reader said "position 533" at 1:1, over two lines
+    [problem] = load_bytes("title: Dépôt\r\nb: 2\r\n...\r\n\x1a".encode(), "risk.yaml").problems
+    assert (problem.line, problem.col) == (4, 1)
+    assert problem.message == ("YAML syntax error: control character U+001A (Ctrl-Z, the end-of-file mark that "
+                               "'copy' and old DOS editors append) is not allowed")
+    loaded = load_bytes(b"a: 1\n---\nb: x\x07y\n---\nc: 3\n", "bell.yaml")
+    assert [(p.line, p.col, p.message) for p in loaded.problems] == [
+        (3, 5, "YAML syntax error: control character U+0007 is not allowed")]
+    assert loaded.documents == [(5, {"c": 3})]  # the documents after it are read
+
+
+def test_cr_line_ends_are_line_breaks_also_for_what_follows_a_syntax_error() -> None:
+    # "Macintosh (CR)" line ends: the parser read them, but the document after a broken one was lost
+    loaded = load_bytes(b"a: 1\r---\rc: [\r---\rd: 4\r", "cr.yaml")
+    assert [(p.line, p.col) for p in loaded.problems] == [(4, 1)]
+    assert loaded.documents == [(1, {"a": 1}), (5, {"d": 4})]
 
 
 def test_a_bad_byte_after_a_bom_is_named_with_its_own_line(tmp_path: Path) -> None:

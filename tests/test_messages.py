@@ -63,3 +63,13 @@ def test_an_unknown_kind_in_a_document_has_a_did_you_mean(fitsm: Callable[..., R
     path.write_text(path.read_text().replace("kind: SLA", "kind: Sla", 1))
     run = fitsm("check", sms)
     assert "unknown kind 'Sla'; did you mean 'SLA'?" in run.out
+
+
+def test_a_key_with_a_no_break_space_shows_it(fitsm: Callable[..., Run], sms: Path) -> None:
+    """French typography (and Word's autocorrect) puts a no-break space before a colon: 'owner\\u00a0' was
+    reported as unknown field 'metadata.owner ' with the advice to check the spelling, which is right."""
+    path = sms / "services" / "cloud-compute.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  owner: ", "  owner\u00a0: ", 1), encoding="utf-8")
+    run = fitsm("check", sms, "--no-cache")
+    assert ("GR2.4 unknown field 'metadata.owner\u00a0' [schema]\n    fix: the name holds U+00A0 NO-BREAK SPACE, "
+            "which looks like a blank or nothing: type the name again") in run.out

@@ -206,3 +206,23 @@ def test_processes_out_of_scope_need_no_roles_or_attestation(acme: Path, fitsm: 
     edit(acme, "processes/soc.yaml", "      role: RDM process owner\n      on: 2026-10-12",
          "      role: RDM process owner\n      on: 2024-10-12")
     assert findings(fitsm, acme, "--select", "process-roles-assigned,process-followed-attested") == []
+
+
+def test_legal_requirements_recorded_in_the_stakeholder_analysis_are_considered(
+        tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """GR3.1: the requirements may be listed in a StakeholderAnalysis document instead of the scope (the
+    conformity base posidonia keeps them there); with neither, they were not considered."""
+    root = tmp_path / "federation"
+    shutil.copytree(EXAMPLES / "federation", root)
+    governance = root / "governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    start = text.index("  requirements:\n    - {type: contractual, description: EGI Resource Centre")
+    block = text[start:text.index("---", start)]
+    moved = text.replace(block, "").replace("      needs: [usage reports per country]\n",
+                                            "      needs: [usage reports per country]\n" + block)
+    governance.write_text(moved, encoding="utf-8")
+    assert fitsm("check", root, "--select", "GR3.1").code == 0
+
+    governance.write_text(text.replace(block, ""), encoding="utf-8")
+    run = fitsm("check", root, "--select", "GR3.1", "--format", "json")
+    assert [f["rule"] for f in json.loads(run.out)["findings"]] == ["external-requirements-considered"]

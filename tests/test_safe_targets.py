@@ -96,7 +96,7 @@ def test_a_committed_site_symlink_does_not_redirect_the_site(fitsm: Callable[...
 
 
 @pytest.mark.parametrize("target", ["general/policy.yaml", "fitsm.yaml", ".git/config", "../notes.txt",
-                                    "file-link-out", "records/findings.yaml", "general"])
+                                    "file-link-out", "records/findings.yaml", "records/findings.YAML", "general"])
 def test_check_output_never_replaces_a_document_or_a_stranger(fitsm: Callable[..., Run], tmp_path: Path,
                                                               target: str) -> None:
     sms = world(tmp_path, render=False)

@@ -100,7 +100,11 @@ def run_check(root: Path) -> tuple[list[dict], str]:
 
 
 def apply(variant: dict, root: Path) -> str:
-    """Apply the variant's replacement in ``root``; an error text when it cannot be applied."""
+    """Apply the variant's replacement in ``root``; an error text when it cannot be applied.
+
+    ``copy_to`` writes the changed file under a new name beside the original (a copy made in a file
+    manager, then edited); ``rename_to`` writes it under a new name in place of the original.
+    """
     path = root / variant["file"]
     if not path.is_file():
         return f"no file {variant['file']} in base {variant['base']}"
@@ -110,8 +114,13 @@ def apply(variant: dict, root: Path) -> str:
     if count != 1:
         return f"'old' occurs {count} times in {variant['file']}, not once"
     changed = text.replace(old, new)
+    target = root / (variant.get("copy_to") or variant.get("rename_to") or variant["file"])
+    if target != path and target.exists():
+        return f"{target.relative_to(root)} exists in base {variant['base']}"
+    if variant.get("rename_to"):
+        path.unlink()
     # encoding: write the changed file in another encoding (e.g. latin-1: an editor that saved it so)
-    path.write_bytes(changed.encode(variant.get("encoding", "utf-8"), "surrogateescape"))
+    target.write_bytes(changed.encode(variant.get("encoding", "utf-8"), "surrogateescape"))
     return ""
 
 
@@ -147,6 +156,8 @@ def validate(variants: list[dict]) -> list[str]:
             problems.append(f"{name}: a mistake variant needs expect")
         if v.get("valid") and v.get("expect"):
             problems.append(f"{name}: a valid variant expects nothing")
+        if v.get("copy_to") and v.get("rename_to"):
+            problems.append(f"{name}: copy_to or rename_to, not both")
         if v.get("base") and not (BASES / v["base"]).is_dir():
             problems.append(f"{name}: no base sms/{v['base']}")
     return problems

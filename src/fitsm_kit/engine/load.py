@@ -13,7 +13,7 @@ from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import Source, read_sources
 from fitsm_kit.sms.index import Sms
-from fitsm_kit.sms.loader import load_bytes
+from fitsm_kit.sms.loader import as_utf8, load_bytes
 from fitsm_kit.sms.positions import position
 
 
@@ -36,8 +36,9 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
         for p in loaded.problems:
             out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
         if loaded.problems:  # ids this file defines are not missing: the file is broken (one finding, above)
-            sms.invalid_ids.update(claimed_ids(source.data))
-            _unread(sms, source.rel, claimed_kinds(source.data))
+            text = as_utf8(source.data)  # a UTF-16 file is refused, but what it holds can still be told
+            sms.invalid_ids.update(claimed_ids(text))
+            _unread(sms, source.rel, claimed_kinds(text))
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:
@@ -55,9 +56,12 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
     return sms, len(sources)
 
 
-_METADATA = re.compile(rb"^metadata:[ \t]*(?:\{(?P<flow>[^}\n]*)|(?:#.*)?$)")
-_BLOCK_ID = re.compile(rb"^[ \t]+id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
-_FLOW_ID = re.compile(rb"(?:^|[{,])[ \t]*id:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+# a key as written: plain, or quoted as JSON writes it ("id": …); blanks before the colon are allowed
+_METADATA = re.compile(rb"^([\"']?)metadata\1[ \t]*:[ \t]*(?:\{(?P<flow>[^}\n]*)|(?:#.*)?$)")
+_BLOCK_ID = re.compile(
+    rb"^[ \t]+([\"']?)id\1[ \t]*:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
+_FLOW_ID = re.compile(
+    rb"(?:^|[{,])[ \t]*([\"']?)id\1[ \t]*:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})(?=[\s\"',}#]|$)")
 
 
 def claimed_ids(data: bytes) -> set[str]:
@@ -83,7 +87,7 @@ def claimed_ids(data: bytes) -> set[str]:
     return found
 
 
-_KIND = re.compile(rb"^kind:[ \t]*[\"']?(?P<kind>[A-Za-z]+)", re.MULTILINE)
+_KIND = re.compile(rb"^([\"']?)kind\1[ \t]*:[ \t]*[\"']?(?P<kind>[A-Za-z]+)", re.MULTILINE)
 
 
 def claimed_kinds(data: bytes) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -283,10 +284,24 @@ def _type_name(value: Any) -> str:
     return next((name for kind, name in names if isinstance(value, kind)), type(value).__name__)
 
 
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # bidi controls are shown escaped by fitsm_kit.escape
+
+
+def _invisible(text: str) -> list[str]:
+    """The characters of ``text`` that show as a blank or as nothing, other than the plain space (a no-break
+    or narrow no-break space, a zero-width space or joiner): a key holding one looks right and is not."""
+    return [c for c in dict.fromkeys(text) if c != " " and (unicodedata.category(c) == "Zs" or c in _ZERO_WIDTH)]
+
+
 def _schema_message(kind: str, msg: str, field: str) -> tuple[str, str]:
     if kind == "missing":
         return f"missing required field '{field}'", f"add '{field.rsplit('.', 1)[-1]}'"
     if kind == "extra_forbidden":
+        hidden = _invisible(field)
+        if hidden:  # 'owner\u00a0': French typography puts a no-break space before a colon; it looks like a blank
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in hidden)
+            return (f"unknown field '{field}'",
+                    f"the name holds {names}, which looks like a blank or nothing: type the name again")
         return (f"unknown field '{field}'",
                 "check the spelling against 'fitsm schema KIND', or prefix custom fields with 'x-'")
     return f"{field}: {msg}", "fix the value; 'fitsm schema KIND' shows what is allowed"

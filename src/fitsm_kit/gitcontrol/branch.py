@@ -23,6 +23,7 @@ from fitsm_kit.gitcontrol.docdiff import find_document
 from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.reftree import commit_of
 from fitsm_kit.gitcontrol.repo import run_git
+from fitsm_kit.sms.files import is_yaml_name
 
 FALLBACK_BRANCHES = ("main", "master")
 
@@ -125,7 +126,7 @@ def _changed(top: Path, prefix: str, merge_base: str) -> set[str]:
 def documents_at(top: Path, prefix: str, commit: str, paths: set[str]
                   ) -> tuple[dict[str, tuple[DocState, str]], dict[str, bytes]]:
     """The documents of ``paths`` (SMS-relative YAML files) as they were at ``commit``."""
-    wanted = sorted(p for p in paths if p.endswith((".yaml", ".yml")) and "\n" not in p)
+    wanted = sorted(p for p in paths if is_yaml_name(p) and "\n" not in p)
     if not wanted:
         return {}, {}
     names = [f"{commit}:{prefix}/{p}" if prefix else f"{commit}:{p}" for p in wanted]

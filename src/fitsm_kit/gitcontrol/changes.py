@@ -19,6 +19,7 @@ from fitsm_kit.gitcontrol.branch import documents_at
 from fitsm_kit.gitcontrol.docdiff import differences
 from fitsm_kit.gitcontrol.reftree import commit_of, sms_prefix
 from fitsm_kit.gitcontrol.repo import run_git
+from fitsm_kit.sms.files import is_yaml_name
 from fitsm_kit.sms.index import Sms
 from fitsm_kit.sms.loader import load_bytes, read_file
 
@@ -73,7 +74,7 @@ def document_changes(root: Path, ref: str, changed: set[str], sms: Sms) -> tuple
     ``ref``, the fields that differ, and who must approve it (the people CODEOWNERS asks)."""
     top, prefix = sms_prefix(root)
     base = run_git(top, "merge-base", "HEAD", commit_of(root, ref), may_fail=True).decode().strip()
-    yaml_files = {p for p in changed if p.endswith((".yaml", ".yml"))}
+    yaml_files = {p for p in changed if is_yaml_name(p)}
     before_texts = documents_at(top, prefix, base, yaml_files)[1] if base else {}
     before: dict[str, tuple[Any, str]] = {}
     now: dict[str, tuple[Any, str]] = {}

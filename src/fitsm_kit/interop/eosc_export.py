@@ -25,6 +25,7 @@ from fitsm_kit.interop.eosc_mapping import OWNED, PREFIX, fitsm_place, to_eosc
 from fitsm_kit.interop.eosc_profile import Record, check, plain, read_records, service_fields, unknown_fields
 from fitsm_kit.interop.yamlblock import dump
 from fitsm_kit.sms.config import Config
+from fitsm_kit.sms.files import is_yaml_name
 from fitsm_kit.sms.index import Doc
 
 FORMATS = ("yaml", "json")
@@ -174,7 +175,7 @@ def write(files: dict[Path, str], root: Path, *, force: bool) -> list[Written]:
         real = path.resolve()
         if ".git" in real.parts:
             raise FitsmError(f"{path} is inside a .git directory; choose another place for the records")
-        if real.is_relative_to(real_root) and path.suffix in (".yaml", ".yml"):
+        if real.is_relative_to(real_root) and is_yaml_name(path.name):
             raise FitsmError(f"{path} would be read as an SMS document (a .yaml file inside the SMS at {root}); write "
                              "the records outside the SMS, or as JSON (--format json)")
         if path.is_dir():

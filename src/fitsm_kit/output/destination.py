@@ -19,6 +19,7 @@ from fitsm_kit.atomic import write_atomic
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.sms.config import config_path
 from fitsm_kit.sms.discovery import discover
+from fitsm_kit.sms.files import is_yaml_name
 
 _SUMMARY = re.compile(r"^(All checks passed: |Found \d+ findings? ).*, as of \d{4}-\d{2}-\d{2}.*\.$")
 _MATRIX = re.compile(r"^FitSM-1 conformity, as of \d{4}-\d{2}-\d{2}$")
@@ -82,7 +83,7 @@ def refuse_unsafe(output: Path, root: Path, exclude: list[str]) -> str:
         return "stream"
     if output.is_symlink():
         raise FitsmError(f"{output} is a symbolic link; fitsm never writes through one. Choose another --output file")
-    if real.is_relative_to(real_root) and real.suffix in (".yaml", ".yml"):
+    if real.is_relative_to(real_root) and is_yaml_name(real.name):
         raise FitsmError(f"{output} would be read as an SMS document (a .yaml file inside the SMS); "
                          "choose another --output file")
     if info is not None:

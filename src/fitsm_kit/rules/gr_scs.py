@@ -56,11 +56,13 @@ def external_requirements_considered(doc: Doc, ctx: Context) -> Iterator[Problem
     """Relevant legal, regulatory and contractual requirements are recorded as considered.
 
     Evidence: the scope statement's ``spec.requirements`` lists at least one requirement (type legal,
-    regulatory or contractual, with a description). Every provider is bound by some (data protection,
-    contracts with customers); an empty list means they were not considered.
+    regulatory or contractual, with a description), or a ``StakeholderAnalysis`` document does (the
+    analysis kept in its own document records the requirements beside the stakeholders). Every provider
+    is bound by some (data protection, contracts with customers); no list at all means they were not
+    considered.
     """
     assert isinstance(doc.model, Scope)
-    if not doc.model.spec.requirements:
+    if not doc.model.spec.requirements and not any(a.spec.requirements for a in analyses(ctx)):
         yield Problem(doc, ("spec",), "no legal, regulatory or contractual requirements recorded (spec.requirements)")
 
 

@@ -40,20 +40,34 @@ from fitsm_kit.sms.index import Sms
 # --- catalogue (PR2.1) ------------------------------------------------------------------------------
 
 
-@rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",),
+def _catalogued_stages_known(ctx: Context) -> str | None:
+    """Intact (for ``rule(intact=...)``): every service a catalogue lists has a lifecycle status to compare.
+
+    A status left out or invalid is reported once, under PR1.1; whether the catalogue may list the
+    service cannot be told until it is fixed.
+    """
+    unknown = sorted({service_id for catalogue in ctx.sms.of_kind("ServiceCatalogue")
+                      for service_id in catalogue.spec.services or ()
+                      if (service := ctx.sms.get(service_id, "Service")) is not None
+                      and service.spec.lifecycle_status is None})
+    return f"the lifecycle status of {', '.join(unknown)} is not known" if unknown else None
+
+
+@rule("PR2.1", "catalogue-lists-live-services", kinds=("ServiceCatalogue",), intact=_catalogued_stages_known,
       fix="list only live services in a catalogue; keep others in the portfolio")
 def catalogue_lists_live_services(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Service catalogue entries are live services from the portfolio.
 
     PR2.1 asks for a maintained catalogue: what customers can order now. Evidence: every id in a
-    ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``.
+    ``ServiceCatalogue``'s ``spec.services`` is a ``Service`` with ``lifecycle_status: live``. A service
+    whose status is left out or invalid (a PR1.1 finding) is not judged: PR2.1 is then undetermined.
     """
     assert isinstance(doc.model, ServiceCatalogue)
     for i, service_id in enumerate(doc.model.spec.services or ()):
         service = ctx.sms.get(service_id, "Service")
-        if service is not None and service.spec.lifecycle_status is not Lifecycle.LIVE:
-            stage = service.spec.lifecycle_status.value if service.spec.lifecycle_status else "of no lifecycle status"
-            yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage}, not live")
+        stage = service.spec.lifecycle_status if service is not None else None
+        if stage is not None and stage is not Lifecycle.LIVE:
+            yield Problem(doc, ("spec", "services", i), f"{service_id} is {stage.value}, not live")
 
 
 @rule("PR2.1", "live-service-in-catalogue", kinds=("Service",), evidence=live(customer_facing=True),
@@ -450,7 +464,8 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 
 def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
-    """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future.
+    """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future, or of a
+    period that ends before it starts (start and end swapped: it covers no day).
 
     The day it was made is ``spec.evaluated_on`` (written by hand) or else ``spec.source.as_of`` (the
     day ``fitsm evaluate`` wrote it).
@@ -466,6 +481,10 @@ def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterato
         yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
     if spec.period_end is None:
         return  # left out: reported as missing
+    if spec.period_start is not None and spec.period_start > spec.period_end:
+        yield Problem(doc, ("spec", "period_start"), f"the period starts {spec.period_start}, after it ends "
+                      f"({spec.period_end}): it covers no day", "give the first day as period_start and the "
+                      "last as period_end")
     if spec.period_end >= ctx.as_of:
         yield Problem(doc, ("spec", "period_end"), f"the period ends {spec.period_end}, which is not over as of "
                       f"{ctx.as_of}; an evaluation of it cannot come from data")
@@ -485,7 +504,8 @@ def evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     A result for days still to come is not a measurement. Flagged: an evaluation whose period ends on
     or after ``--as-of``, or whose day of making (``spec.evaluated_on``, else ``spec.source.as_of``) is
-    not after the period's last day or is after ``--as-of``: a record cannot be made in the future.
+    not after the period's last day or is after ``--as-of``: a record cannot be made in the future; and
+    one whose ``period_start`` is after its ``period_end``.
     """
     yield from made_after_period(doc, ctx, ("SLA",))
 
@@ -496,7 +516,7 @@ def supporting_evaluation_after_period(doc: Doc, ctx: Context) -> Iterator[Probl
     """An OLA / UA evaluation covers a period that had ended when it was made.
 
     As for SLAs (rule evaluation-after-period): made after the period's last day, and not after
-    ``--as-of``.
+    ``--as-of``, of a period that does not end before it starts.
     """
     yield from made_after_period(doc, ctx, ("OLA", "UA"))
 

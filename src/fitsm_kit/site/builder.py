@@ -21,6 +21,7 @@ from pathlib import Path
 from fitsm_kit import __version__
 from fitsm_kit.atomic import make_dirs
 from fitsm_kit.errors import FitsmError, did_you_mean, io_error
+from fitsm_kit.sms.files import is_yaml_name
 
 ENGINES = ("mkdocs", "zensical")
 _IMPORTANT = re.compile(r"WARNING|ERROR|Error|Aborted|Traceback")
@@ -59,7 +60,7 @@ def check_target(out: Path, sms_root: Path, force: bool) -> None:
     found = _contents(out)
     if not found:
         return
-    precious_file = next((f for f in found if f.split("/")[-1] in _PRECIOUS or f.endswith((".yaml", ".yml"))), None)
+    precious_file = next((f for f in found if f.split("/")[-1] in _PRECIOUS or is_yaml_name(f)), None)
     if precious_file is not None:
         raise FitsmError(f"{out} holds {precious_file}, which is not part of a site; fitsm render replaces only a "
                          "site it rendered. Choose another --out directory")

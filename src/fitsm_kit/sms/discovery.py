@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitsm_kit.errors import FitsmError, io_error
-from fitsm_kit.sms.files import LoadProblem, read_file
+from fitsm_kit.sms.files import LoadProblem, is_yaml_name, read_file
 from fitsm_kit.sms.root import CONFIG_NAME, DEFAULT_EXCLUDE
 
 
@@ -68,7 +68,7 @@ def _read(rel: str, path: Path, real_root: Path) -> Source:
 
 def discover(root: Path, exclude: Iterable[str],
              unreadable: list[tuple[str, OSError]] | None = None) -> Iterator[tuple[str, Path]]:
-    """Every ``*.yaml`` / ``*.yml`` below ``root`` (as root-relative posix path), skipping hidden ones.
+    """Every ``*.yaml`` / ``*.yml`` (any case) below ``root`` (as root-relative posix path), skipping hidden ones.
 
     Directories that cannot be listed are added to ``unreadable`` (root-relative path, error).
     """
@@ -84,10 +84,10 @@ def discover(root: Path, exclude: Iterable[str],
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not excluded(f"{prefix}{d}/"))
         for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+            if name.startswith(".") or not is_yaml_name(name):
                 continue
             rel = prefix + name
-            if rel != CONFIG_NAME and not excluded(rel):
+            if rel.lower() != CONFIG_NAME and not excluded(rel):  # FITSM.YAML is the configuration on Windows
                 yield rel, Path(dirpath, name)
 
 
@@ -105,7 +105,7 @@ def is_sms_path(rel: str, exclude: Iterable[str] = ()) -> bool:
     if len(rel) > _PATH_MAX:
         return False  # no file system holds it, so check never reads it (and the prefixes below stay short)
     parts = rel.split("/")
-    if not rel.endswith((".yaml", ".yml")) or rel == CONFIG_NAME or any(p.startswith(".") or not p for p in parts):
+    if not is_yaml_name(rel) or rel.lower() == CONFIG_NAME or any(p.startswith(".") or not p for p in parts):
         return False
     excluded = _excluded(tuple(exclude))
     prefix = ""

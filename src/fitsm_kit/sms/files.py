@@ -11,11 +11,17 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "LoadProblem", "read_file"]
+__all__ = ["MAX_FILE_BYTES", "LoadProblem", "is_yaml_name", "read_file"]
 
 # The composer needs up to ~330 bytes of memory per byte of hostile input (measured with `{a,a,a,...}`),
 # so 2 MiB keeps one file under ~700 MiB; see docs/threat-model.md for every limit and why.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def is_yaml_name(name: str) -> bool:
+    """Whether a file name ends in ``.yaml`` or ``.yml``, in any case: Windows, its file managers, Git for
+    Windows and pre-commit take ``ola.YAML`` for a YAML file, and so does every stage that selects them."""
+    return name.lower().endswith((".yaml", ".yml"))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ code runs. See the README's design notes for the measurements behind this choice
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -278,8 +279,34 @@ class _Builder:
         raise _LoadError(node, f"unsupported tag {tag!r}", "remove the tag; SMS files use plain YAML")
 
 
+# The other encodings YAML 1.2 allows, by their byte order mark (UTF-32 first: its LE mark begins with UTF-16's).
+# fitsm reads UTF-8 only (docs/threat-model.md), but Notepad's "Unicode" is UTF-16: say so, not "binary".
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"),
+              (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``data`` starts with the byte order mark of one, else None."""
+    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A UTF-16 or UTF-32 file's bytes (by its byte order mark) as UTF-8, so that what it holds can be told
+    although it is not read; other bytes as they are."""
+    wide = wide_encoding(data)
+    return data if wide is None else data.decode(wide.lower(), "replace").encode("utf-8")
+
+
 def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
-    """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF as LF), else why not."""
+    """A file's bytes as the text the parser reads (UTF-8, an optional BOM, CRLF and CR as LF), else why not.
+
+    Every YAML line break is a line feed in the data anyway; as LF, the document markers where parsing resumes
+    after a syntax error are found, and lines are counted as the parser counts them.
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        return None, LoadProblem(1, 1, f"file is {wide} text (it starts with a {wide} byte order mark), not UTF-8",
+                                 "save the file as UTF-8 (Notepad calls UTF-16 'Unicode')")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, LoadProblem(line, 1, "file contains NUL bytes (binary file?)",
@@ -291,10 +318,28 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         line = bad[: err.start].count(b"\n") + 1
         return None, LoadProblem(line, 1, f"file is not valid UTF-8 (byte 0x{bad[err.start]:02x})",
                                  "save the file as UTF-8")
-    return text.replace("\r\n", "\n") if "\r" in text else text, None  # looking first is 10x faster
+    if "\r" in text:  # looking first is 10x faster; a lone CR ("Macintosh (CR)" line ends) is a line break too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\ufeff" in text:  # YAML 1.2 lets every document of a stream start with a BOM (files joined by 'copy /b')
+        text = text.replace("\n\ufeff", "\n")
+    return text, None
+
+
+def _control_character(err: yaml.reader.ReaderError, text: str) -> LoadProblem:
+    """A character YAML does not allow (a control character), named with its own line and column: the
+    reader's error has only an offset ("position 533") and a line break in its text."""
+    # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+    before = (text.encode("utf-8", "surrogatepass")[:err.position].decode("utf-8", "replace")
+              if _CParser is not yaml.SafeLoader else text[:err.position])
+    line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+    dos = " (Ctrl-Z, the end-of-file mark that 'copy' and old DOS editors append)" if err.character == 0x1A else ""
+    return LoadProblem(line, col, f"YAML syntax error: control character U+{err.character:04X}{dos} is not allowed",
+                       "delete the character (most editors do not show it)")
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str) -> LoadProblem:
+    if isinstance(err, yaml.reader.ReaderError) and isinstance(err.character, int):
+        return _control_character(err, text)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(err, "problem", None) or str(err)
@@ -439,9 +484,12 @@ def _parse(text: str, lines: list[Lines] | None = None) -> Generator[tuple[int, 
                 yield LoadProblem(*_pos(node), "document is nested too deeply",
                                   "flatten the structure; SMS documents need only a few levels")
     except yaml.YAMLError as err:
-        yield _yaml_problem(err, text)
+        problem = _yaml_problem(err, text)
+        yield problem
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        return (mark.line + 1, mark.column + 1) if mark is not None else None
+        if mark is None and not isinstance(err, yaml.reader.ReaderError):
+            return None
+        return problem.line, problem.col
     except RecursionError:
         yield LoadProblem(1, 1, "document is nested too deeply to parse", "flatten the structure")
     except MemoryError:  # the node graph is freed on the way out; the rest of the tree is still checked
