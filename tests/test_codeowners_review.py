@@ -165,3 +165,24 @@ def test_check_says_when_codeowners_enforces_nothing(tmp_path: Path, fitsm: Call
     assert run.code == 0
     assert "CODEOWNERS: no document has an approver with a github handle: CODEOWNERS makes nobody review " \
            "anything yet." in run.out
+
+
+@pytest.mark.parametrize("review", ["  review:\r\n    interval: P12M\r\n    last_reviewed: 2026-02-16\r\n",
+                                    ""], ids=["block-review", "no-review"])
+def test_review_keeps_windows_line_ends(tmp_path: Path, fitsm: Callable[..., Run], review: str) -> None:
+    """A policy saved on Windows (CRLF line ends, as Notepad writes them): the review changes its review lines
+    only. It was written back with LF line ends, so every line of the file changed in the diff."""
+    root = tmp_path / "sms"
+    scenario(root)
+    policy = root / "general" / "policy.yaml"
+    lf = policy.read_text(encoding="utf-8").replace(
+        "  review: {interval: P12M, last_reviewed: 2026-02-16, reviewed_by: alice-martin}\n", "__REVIEW__")
+    crlf = lf.replace("\n", "\r\n").replace("__REVIEW__", review)
+    policy.write_bytes(crlf.encode("utf-8"))
+    assert fitsm("review", "sm-policy", "--by", "alice-martin", "--on", "2026-11-27", "--sms", root).code == 0
+    after = policy.read_bytes().decode("utf-8")
+    assert after.count("\n") == after.count("\r\n")  # every line still ends in CRLF
+    before_lines, after_lines = crlf.split("\r\n"), after.split("\r\n")
+    changed = [line for line in difflib.ndiff(before_lines, after_lines) if line[:1] in "+-"]
+    assert all("review" in line or "last_reviewed" in line or "reviewed_by" in line for line in changed), changed
+    assert any("2026-11-27" in line for line in changed)

@@ -82,6 +82,8 @@ def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
     out = io.StringIO()
     _yaml().dump({"review": review}, out)
     new = [indent + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
+    if sum(line.endswith("\r") for line in lines) * 2 > len(lines):  # a file saved on Windows: CRLF line ends
+        new = [line + "\r" for line in new]
     key_line = re.compile(r"\s*review:\s*(#.*)?")
     if start < stop and key_line.fullmatch(new[0]) and key_line.fullmatch(lines[start]):
         new[0] = lines[start]  # ruamel re-aligns a comment after "review:"; keep the line as it was
@@ -147,7 +149,7 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date | None, *, no
     spec = sms.by_id[person].spec
     reviewer = trailer_identity(spec.name, spec.email) if commit else ""  # refused before anything is written
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as written: CRLF line ends stay (read_text would make them LF)
     except OSError as e:
         raise io_error("read", path, e) from None
     write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root)
