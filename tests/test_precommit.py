@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -132,3 +133,12 @@ def test_a_commit_that_changes_approvers_needs_a_new_codeowners(repo: Path) -> N
     done = run(repo, "git", "commit", "-m", "new SLA owner, CODEOWNERS regenerated")
     assert done.returncode == 0, done.stdout + done.stderr
     assert commits(repo) == 2
+
+
+def test_the_codeowners_hook_runs_for_yaml_files_whatever_the_case_of_their_extension() -> None:
+    """fitsm reads 'ola.YAML' (Windows keeps the case it was given); a commit of it alone must run the hook,
+    as pre-commit matches ``files`` (re.search on the staged path)."""
+    pattern = re.compile(next(h for h in MANIFEST if h["id"] == "fitsm-codeowners")["files"])
+    assert [p for p in ("CODEOWNERS", ".github/CODEOWNERS", "sms/sla.yaml", "sms/ola.YAML", "x.Yml", "README.md",
+                        "CODEOWNERS.bak") if pattern.search(p)] == [
+        "CODEOWNERS", ".github/CODEOWNERS", "sms/sla.yaml", "sms/ola.YAML", "x.Yml"]
