@@ -36,10 +36,9 @@ def live(*, customer_facing: bool = False) -> Evidence:
 
 
 def suppliers_named(stages: tuple[Lifecycle, ...], which: str) -> Evidence:
-    """Evidence: a service in one of ``stages`` (``which`` service, in words) that names a supplier (in
-    spec.suppliers or a component).
-    Suppliers simply left out give the supplier rules nothing to check: no evidence that they are
-    identified or covered by agreements, not conformity."""
+    """Evidence: a service in one of ``stages`` (``which`` service, in words) that names a supplier, in
+    spec.suppliers or a component. Suppliers simply left out give the supplier rules nothing to check: no
+    evidence that they are identified or covered by agreements, not conformity."""
 
     def present(ctx: Context) -> str | None:
         if not ctx.sms.of_kind("Service"):
