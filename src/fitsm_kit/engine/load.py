@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,12 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
         for p in loaded.problems:
             out.add(source.rel, (p.line, p.col), "yaml-syntax", p.message, p.fix)
         if loaded.problems:  # ids this file defines are not missing: the file is broken (one finding, above)
-            ids, kinds = claimed_ids(source.data), _known(claimed_kinds(source.data))
+            # reading resumes at the next '---': the documents read are not lost, the others are
+            parsed = [data for _, data in loaded.documents if isinstance(data, dict)]
+            lost = Counter(_known(claimed_kinds(source.data))) - Counter(k for data in parsed for k in kinds_of(data))
+            ids = claimed_ids(source.data) - {raw_id(data) for data in parsed}
             sms.invalid_ids.update(ids)
-            _unread(sms, source.rel, kinds, named=len(ids) >= len(kinds))
+            _unread(sms, source.rel, list(lost.elements()), named=len(ids) >= lost.total())
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:
