@@ -149,3 +149,68 @@ def test_a_file_of_the_base_is_clean(fitsm: Callable[..., Run]) -> None:
     assert fitsm("check", BASE, "--no-cache").code == 0
     rows = as_json(fitsm("status", BASE, "--format", "json", "--no-cache"))["requirements"]
     assert {row["state"] for row in rows} == {"satisfied"}
+
+
+def edited(root: Path, file: str, old: str, new: str) -> None:
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (file, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def findings_of(fitsm: Callable[..., Run], root: Path) -> list[dict[str, Any]]:
+    run = fitsm("check", root, "--format", "json", "--no-cache")
+    assert run.code == 1, run.err
+    found: list[dict[str, Any]] = as_json(run)["findings"]
+    return found
+
+
+@pytest.mark.parametrize(("unread", "mistake", "expected"), [
+    # another process definition's own fields are still judged while SLM's cannot be read
+    ("sms/processes/slm.yaml", ("sms/processes/srm.yaml", "  inputs:\n    - Agreement evaluations\n"
+                                "    - KPI measurements\n    - Incident statistics\n", ""),
+     ("GR2.2", "process-definitions", "process definition has no inputs")),
+    # which processes are in scope is unknown without the scope statement, but a definition without goals is wrong
+    ("sms/governance/scope.yaml", ("sms/processes/srm.yaml", "  goals:\n    - Produce agreed, timely and correct "
+                                   "reports on services and the SMS\n", ""),
+     ("GR2.2", "process-definitions", "process definition has no goals")),
+    # a Person file that does not parse still names its id: a typo of another person's id is still dangling
+    ("sms/people/hdekker.yaml", ("services/grid-ce.yaml", "  owner: sokafor\n", "  owner: sokafr\n"),
+     ("PR1.1", "unresolved-reference", "'sokafr' does not name any Person in the SMS")),
+], ids=["process", "scope", "person"])
+def test_what_was_read_is_still_judged(fitsm: Callable[..., Run], tmp_path: Path, unread: str,
+                                       mistake: tuple[str, str, str], expected: tuple[str, str, str]) -> None:
+    root = broken(tmp_path, Case("", unread, ()), "unclosed")
+    edited(root, *mistake)
+    found = [(f["requirement"], f["rule"], f["message"]) for f in findings_of(fitsm, root)
+             if f["path"] == mistake[0]]
+    assert found == [expected]
+
+
+WAIVER = """\
+apiVersion: fitsm.eu/v1
+kind: Waiver
+metadata: {id: waiver-gpu-capacity, title: GPU capacity requirements follow the 2027 plan, owner: tbrandt,
+           status: recorded}
+spec:
+  rule: capacity-requirements
+  documents: [batch-compute]
+  justification: The GPU partition's demand forecast is part of the 2027 capacity plan.
+  approved_by: hdekker
+  approved_on: 2026-09-01
+  expires: 2026-12-31
+"""
+
+
+def test_a_waiver_of_a_rule_that_held_back_is_not_unused(fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    """With the capacity plan unreadable, capacity-requirements judges nothing: whether the waiver still
+    matches a finding is not known, so "matched no finding" would be untrue."""
+    root = tmp_path / "sms"
+    shutil.copytree(BASE, root)
+    (root / "records" / "waiver-gpu-capacity.yaml").write_text(WAIVER, encoding="utf-8")
+    unused = [f["rule"] for f in findings_of(fitsm, root)]
+    assert unused == ["waiver-unused"]  # with the plan read, the waiver does match nothing
+    plan = root / "continuity" / "capacity-plan.yaml"
+    plan.write_text(unclosed(plan.read_text(encoding="utf-8")), encoding="utf-8")
+    found = [(f["path"], f["rule"]) for f in findings_of(fitsm, root)]
+    assert found == [("continuity/capacity-plan.yaml", "yaml-syntax")]
