@@ -15,6 +15,7 @@ is broken) — and then:
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -214,3 +215,17 @@ def test_a_waiver_of_a_rule_that_held_back_is_not_unused(fitsm: Callable[..., Ru
     plan.write_text(unclosed(plan.read_text(encoding="utf-8")), encoding="utf-8")
     found = [(f["path"], f["rule"]) for f in findings_of(fitsm, root)]
     assert found == [("continuity/capacity-plan.yaml", "yaml-syntax")]
+
+
+def test_the_matrix_shows_the_name_of_an_unreadable_file_escaped(fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    """The no-evidence note names the file as it is: a name with an escape sequence or a byte that is not UTF-8
+    must neither drive the terminal nor crash the table."""
+    root = tmp_path / "sms"
+    shutil.copytree(BASE, root)
+    sla = root / "docs" / "agreements" / "sla" / "default-sla.yaml"
+    (root / os.fsdecode(b"\x1b[7m\xab.yaml")).write_text(unclosed(sla.read_text(encoding="utf-8")), encoding="utf-8")
+    sla.unlink()
+    run = fitsm("status", root, "--no-cache")
+    assert run.code == 1, run.err
+    assert "no-evidence" in run.out
+    assert "\x1b" not in run.out and not re.search("[\ud800-\udfff]", run.out)

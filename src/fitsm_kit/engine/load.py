@@ -46,7 +46,9 @@ def load_sms(root: Path, config: Config, as_of: dt.date, out: Collector,
             lost = Counter(_known(claimed_kinds(source.data))) - Counter(k for data in parsed for k in kinds_of(data))
             ids = claimed_ids(source.data) - {raw_id(data) for data in parsed}
             sms.invalid_ids.update(ids)
-            _unread(sms, source.rel, list(lost.elements()), named=len(ids) >= lost.total())
+            # an id for each lost document, or no other id written at all (a document without one is named by nothing)
+            named = len(ids) >= lost.total() or not _written_ids(source.data) - ids - _nested_ids(parsed)
+            _unread(sms, source.rel, list(lost.elements()), named=named)
         for line, data in loaded.documents:
             doc = validate(source.rel, line, data, out)
             if doc is None:
@@ -90,6 +92,29 @@ def claimed_ids(data: bytes) -> set[str]:
             found.add(block.group("id").decode("ascii"))
         elif line[:1] not in (b" ", b"\t", b"#", b""):
             in_metadata = False
+    return found
+
+
+_ANY_ID = re.compile(rb"(?:^|[\s{,])[\"']?id[\"']?:[ \t]*[\"']?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]{0,99})", re.MULTILINE)
+
+
+def _written_ids(data: bytes) -> set[str]:
+    """Every value written after an ``id:`` key anywhere in a file (a document's, a goal's, a target's)."""
+    return {m.group("id").decode("ascii") for m in _ANY_ID.finditer(data)}
+
+
+def _nested_ids(documents: list[dict[str, Any]]) -> set[str]:
+    """Every ``id`` value in ``documents``, at any depth."""
+    found: set[str] = set()
+    stack: list[Any] = list(documents)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                found.add(item["id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return found
 
 
