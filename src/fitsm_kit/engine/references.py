@@ -17,7 +17,7 @@ from fitsm_kit.sms.positions import position
 def check_references(sms: Sms, out: Collector) -> list[tuple[str, str]]:
     """Report the references that name nothing; return the requirements of those whose target could not be
     read, with why: whether they hold is not known, so those requirements are not shown as satisfied."""
-    held_back: dict[tuple[str, str], list[str]] = {}  # (requirement, target) -> the documents that name it
+    held_back: dict[tuple[str, str], list[str]] = {}  # (requirement, why) -> the documents that name the target
     for doc in sms.docs:
         for ref in references(doc.model):
             target = sms.by_id.get(ref.target)
@@ -26,8 +26,10 @@ def check_references(sms: Sms, out: Collector) -> list[tuple[str, str]]:
                 continue
             claimed = field_requirement(type(doc.model), ref.loc, doc.raw)
             requirement = claimed[0] if claimed else ref.ref.requirement
-            if ref.target in sms.invalid_ids:  # already reported where it is broken
-                held_back.setdefault((requirement, ref.target), []).append(doc.id)
+            # defined in a document that could not be read (reported where it is broken), or may be
+            why = sms.maybe_unread(ref.target, *kinds)
+            if why is not None:
+                held_back.setdefault((requirement, why), []).append(doc.id)
                 continue
             expected = " or ".join(kinds) if kinds else "document"
             if target is None and PLACEHOLDER.match(ref.target):
@@ -38,8 +40,7 @@ def check_references(sms: Sms, out: Collector) -> list[tuple[str, str]]:
                 message = f"{ref.target!r} is a {target.kind}, expected {expected}"
             out.add(doc.path, position(doc.raw, ref.loc), "unresolved-reference", message,
                     f"use the id of an existing {expected}", requirement=requirement, document=doc.id)
-    return [(requirement, f"{target!r} could not be read (named by {_some(names)})")
-            for (requirement, target), names in held_back.items()]
+    return [(requirement, f"{why} (named by {_some(names)})") for (requirement, why), names in held_back.items()]
 
 
 def _some(names: list[str]) -> str:

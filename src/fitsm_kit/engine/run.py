@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import gc
@@ -68,15 +69,20 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
     sms, files = load_sms(root, config, as_of, out, sources)
     unresolved = check_references(sms, out)
     ctx = Context(sms=sms, config=config, as_of=as_of, git=git)
+    held: dict[str, list[str]] = {}  # rule -> why it held back (a document it needs could not be read)
     for rule in chosen:
+        rule_ctx = dataclasses.replace(ctx, held=[])
         try:
-            for problem in run(rule, ctx):
+            for problem in run(rule, rule_ctx):
                 out.problem(rule, problem)
         except FitsmError:
             raise  # unreadable input a rule ran into (a commit Git cannot date): exit 2, naming it
         except Exception as err:
             raise RuleCrash(rule.name) from err
-    done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of)
+        if rule_ctx.held:
+            held[rule.name] = rule_ctx.held
+    done = waivers.apply((_finalise(f, config) for f in out.findings if _kept(f, config)), sms, config, as_of,
+                         held_back=set(held))
     own = [_finalise(f, config) for f in done.problems if _kept(f, config)]
     dropped = [(_finalise(f, config), n) for f, n in out.dropped.values() if _kept(f, config)]
     findings, bounded_notices = bounded(tuple(done.findings + own), dropped)
@@ -89,17 +95,18 @@ def _check(root: Path, config: Config, as_of: dt.date, sources: list[Source] | N
                        excluded_processes=excluded_processes(sms), notices=git.notices + bounded_notices,
                        checks=tuple(name for name, req in rule_requirements().items()
                                     if selected(name, req, config.select, config.ignore)),
-                       no_evidence=_without_evidence(chosen, ctx, unresolved))
+                       no_evidence=_without_evidence(chosen, ctx, unresolved, held))
 
 
-def _without_evidence(chosen: list[Rule], ctx: Context,
-                      unresolved: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def _without_evidence(chosen: list[Rule], ctx: Context, unresolved: list[tuple[str, str]],
+                      held: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
     """The requirements none of whose rules had anything to check, or one of whose rules could not judge,
     with what is missing.
 
     Absence of evidence is not conformity: no services means PR1.1 was not checked, not that it holds;
     a policy approval that cannot be compared with a broken SMS owner assignment was not checked either,
-    nor were the SLAs of a file that does not parse, nor a reference to one of them (``unresolved``).
+    nor were the SLAs of a file that does not parse, nor a reference to one of them (``unresolved``), nor
+    what a rule held back on because a document it needs could not be read (``held``, per rule).
     """
     missing: dict[str, list[str | None]] = {}
     blocked: dict[str, list[str]] = {}
@@ -111,6 +118,8 @@ def _without_evidence(chosen: list[Rule], ctx: Context,
             blocked.setdefault(rule.requirement, []).append(broken)
         if rule.kinds and (unread := readable(*rule.kinds)(ctx)):  # it judged without the unread ones
             blocked.setdefault(rule.requirement, []).append(unread)
+        if rule.name in held:
+            blocked.setdefault(rule.requirement, []).extend(held[rule.name])
     notes: dict[str, list[str]] = {req: [n for n in found if n] for req, found in missing.items() if all(found)}
     for req, reasons in blocked.items():
         notes[req] = [*notes.get(req, []), *reasons]

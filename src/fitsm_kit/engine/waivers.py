@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from fitsm_kit.engine.selection import rule_requirements, selected
@@ -36,8 +36,13 @@ class Outcome:
     problems: list[Finding]
 
 
-def apply(findings: Iterable[Finding], sms: Sms, config: Config, as_of: dt.date) -> Outcome:
-    """Waive what the in-force waivers of ``sms`` match; report expired and unused waivers."""
+def apply(findings: Iterable[Finding], sms: Sms, config: Config, as_of: dt.date,
+          held_back: Collection[str] = ()) -> Outcome:
+    """Waive what the in-force waivers of ``sms`` match; report expired and unused waivers.
+
+    ``held_back``: the rules that held back (a document they need could not be read); a waiver of one of
+    them, or of its requirement, may match what they would have found, so it is not reported as unused.
+    """
     active: list[Doc] = []
     problems: list[Finding] = []
     for doc in sorted(sms.of_kind("Waiver"), key=lambda d: d.id):
@@ -64,7 +69,9 @@ def apply(findings: Iterable[Finding], sms: Sms, config: Config, as_of: dt.date)
             waived.append(dataclasses.replace(f, waiver=matching[0]))
         else:
             kept.append(f)
-    problems += [_unused(doc) for doc in active if doc.id not in used and _checked(doc.spec, config)]
+    problems += [_unused(doc) for doc in active
+                 if doc.id not in used and _checked(doc.spec, config) and not _held(doc.spec, held_back)
+                 and not any(d in sms.invalid_ids for d in doc.spec.documents)]  # its document was not read
     return Outcome(kept, waived, problems)
 
 
@@ -83,6 +90,13 @@ def _checked(spec: WaiverSpec, config: Config) -> bool:
         return selected("", spec.requirement or "", config.select, config.ignore)
     requirement = rule_requirements().get(spec.rule)
     return requirement is None or selected(spec.rule, requirement, config.select, config.ignore)
+
+
+def _held(spec: WaiverSpec, held_back: Collection[str]) -> bool:
+    """Whether a rule the waiver names (or one of its requirement) held back in this run."""
+    if spec.rule is not None:
+        return spec.rule in held_back
+    return any(rule_requirements().get(name) == spec.requirement for name in held_back)
 
 
 def _unused(doc: Doc) -> Finding:

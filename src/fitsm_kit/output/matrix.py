@@ -25,7 +25,7 @@ from rich.text import Text
 
 from fitsm_kit import __version__
 from fitsm_kit.engine.selection import selected
-from fitsm_kit.escape import inert_json
+from fitsm_kit.escape import inert_json, safe
 from fitsm_kit.findings import Result
 from fitsm_kit.model.catalogue import requirements
 from fitsm_kit.sms.config import Config
@@ -125,7 +125,8 @@ def table(result: Result, matrix: list[Row]) -> Group:
         first = i == 0 or matrix[i - 1].group != row.group  # name each area once, rule a line below it
         last = i == len(matrix) - 1 or matrix[i + 1].group != row.group
         grid.add_row(row.requirement, row.group_title if first else "", Text(row.state.value, style=_STYLE[row.state]),
-                     str(row.findings or ""), str(row.waived or ""), row.note, end_section=last)
+                     str(row.findings or ""), str(row.waived or ""), Text(safe(row.note)),  # names files: escaped
+                     end_section=last)
     t = totals(matrix)
     line = (f"{t['requirements']} requirements: {t['satisfied']} satisfied, {t['findings']} with findings, "
             f"{t['no-evidence']} with no evidence, {t['waived']} waived, {t['out-of-scope']} out of scope.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from fitsm_kit.findings import Severity
@@ -47,16 +47,40 @@ class Context:
     ``history`` is the SMS's Git history (``ctx.history.record(id)``, ``ctx.history.last_review(id, as_of)``),
     read when a rule first asks; None when there is none to trust (no Git, a shallow clone, Git use
     switched off): rules that need it then check nothing, and the run's notices say why.
+
+    ``held`` collects why the rule running with this context held back (see :meth:`all_read`); the engine
+    gives each rule its own and shows the rule's requirement as "no-evidence" with these reasons.
     """
 
     sms: Sms
     config: Config
     as_of: dt.date
     git: HistorySource | None = None
+    held: list[str] = field(default_factory=list, compare=False)
 
     @property
     def history(self) -> GitHistory | None:
         return self.git.get(self.sms) if self.git is not None else None
+
+    def all_read(self, *kinds: str) -> bool:
+        """Whether every document of ``kinds`` was read; a rule asks before it says one is missing (or judges
+        all of them), and holds back when not: the document that could not be read may be the one.
+
+        False also notes why (``"Policy in general/policy.yaml could not be read"``), so the rule's requirement
+        is shown as "no-evidence", never as satisfied.
+        """
+        unread = readable(*kinds)(self)
+        if unread is not None and unread not in self.held:
+            self.held.append(unread)
+        return unread is None
+
+    def unread_id(self, doc_id: str, *kinds: str) -> bool:
+        """Whether ``doc_id``, which names no document of ``kinds`` that was read, may name one that could not be
+        read (see :meth:`Sms.maybe_unread`); True notes it, as :meth:`all_read` does: the rule holds back."""
+        why = self.sms.maybe_unread(doc_id, *kinds)
+        if why is not None and why not in self.held:
+            self.held.append(why)
+        return why is not None
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
@@ -71,8 +95,15 @@ class Context:
         return self.planned(doc.kind, review.interval if review is not None else None)
 
     def planned(self, kind: str, own: str | None = None) -> str | None:
-        """The planned interval of documents or records of ``kind`` (see :meth:`Sms.planned`)."""
-        return self.sms.planned(kind, own)
+        """The planned interval of documents or records of ``kind`` (see :meth:`Sms.planned`).
+
+        None when none is planned; when a policy could not be read, it may plan one: a rule then says nothing
+        about a missing interval (``ctx.all_read("Policy")``), and holds back.
+        """
+        found = self.sms.planned(kind, own)
+        if found is None:
+            self.all_read("Policy")
+        return found
 
     def overdue(self, last: dt.date | None, interval: str) -> dt.date | None:
         """The date the next occurrence fell due, if it is overdue beyond the grace period today."""
@@ -113,9 +144,10 @@ def approved(*kinds: str) -> Evidence:
 
 
 def readable(*kinds: str) -> Evidence:
-    """Intact (for ``rule(intact=...)``): no document of ``kinds`` is in a file that could not be read.
+    """Intact: no document of ``kinds`` is in a file that could not be read; else which and where.
 
-    A rule that says a document of these kinds is missing holds back then: the unread one may be it.
+    A rule that says a document of these kinds is missing holds back then: the unread one may be it (rules ask
+    :meth:`Context.all_read`, which notes the reason for the matrix).
     """
 
     def intact(ctx: Context) -> str | None:

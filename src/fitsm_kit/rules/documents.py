@@ -123,8 +123,9 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
     subject = f"the {what}" if what else "the document"
     interval, last = review.interval, review.last
     if interval is None:
-        yield Problem(doc, ("metadata",), f"no planned review interval{of}",
-                      "set metadata.review.interval (e.g. P12M) or a default for this kind")
+        if ctx.all_read("Policy"):  # else the policy that could not be read may set the kind's default
+            yield Problem(doc, ("metadata",), f"no planned review interval{of}",
+                          "set metadata.review.interval (e.g. P12M) or a default for this kind")
         return
     git = ", nor a review or approval in Git that counts" if ctx.history is not None else ""
     if last is None:

@@ -8,15 +8,21 @@ from collections.abc import Collection, Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
-from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, readable
+from fitsm_kit.rules.base import Context, Doc, Evidence, Problem
 
 ATTESTATION_INTERVAL = "P12M"  # how long an attestation holds when its document has no review interval
 
 
 def in_scope_processes(ctx: Context) -> list[ProcessCode]:
-    """The processes the scope statement puts in scope (all 14 when there is no scope statement)."""
+    """The processes the scope statement puts in scope (all 14 when there is no scope statement).
+
+    None when the scope statement could not be read: which processes are in scope is not known, so no rule
+    says of one that it lacks something (and the rule holds back, see :meth:`Context.all_read`).
+    """
     scopes = ctx.sms.of_kind("Scope")
-    return list(scopes[0].spec.processes) if scopes else list(ProcessCode)
+    if scopes:
+        return list(scopes[0].spec.processes)
+    return list(ProcessCode) if ctx.all_read("Scope") else []
 
 
 def process_doc(ctx: Context, code: ProcessCode) -> Doc | None:
@@ -25,13 +31,22 @@ def process_doc(ctx: Context, code: ProcessCode) -> Doc | None:
 
 
 def the_policy(ctx: Context) -> Doc | None:
-    """The service management policy (the first, when there are several: GR1.2 reports the others)."""
-    return next(iter(ctx.sms.of_kind("Policy")), None)
+    """The service management policy (the first, when there are several: GR1.2 reports the others).
+
+    None when there is none, or none that could be read (the rule then holds back: :meth:`Context.all_read`).
+    """
+    found = next(iter(ctx.sms.of_kind("Policy")), None)
+    if found is None:
+        ctx.all_read("Policy")
+    return found
 
 
 def the_sms_plan(ctx: Context) -> Doc | None:
-    """The service management plan (``Plan`` with ``type: sms``)."""
-    return next((d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"), None)
+    """The service management plan (``Plan`` with ``type: sms``); None as for :func:`the_policy`."""
+    found = next((d for d in ctx.sms.of_kind("Plan") if d.spec.type == "sms"), None)
+    if found is None:
+        ctx.all_read("Plan")
+    return found
 
 
 def in_use(doc: Doc) -> bool:
@@ -45,7 +60,13 @@ def latest(docs: list[Doc], date: str = "date") -> Doc | None:
 
 
 def latest_of(ctx: Context, kind: str) -> Doc | None:
-    """The latest record of ``kind`` (by ``spec.date``), found once per check."""
+    """The latest record of ``kind`` (by ``spec.date``), found once per check.
+
+    None when there is none, and when a record of ``kind`` could not be read: it may be the latest (the rule
+    holds back, see :meth:`Context.all_read`).
+    """
+    if not ctx.all_read(kind):
+        return None
     return ctx.memo(f"latest:{kind}", lambda: latest(ctx.sms.of_kind(kind)))
 
 
@@ -60,13 +81,15 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
     own = getattr(policy.spec, policy_field) if policy is not None and policy_field else None
     interval = ctx.planned(kind, own)
     if interval is None:
-        hint = "" if policy_field else f"set default_review_intervals: {{{kind}: P12M}} in fitsm.yaml or the policy"
-        yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval", hint)
+        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+            hint = "" if policy_field else f"set default_review_intervals: {{{kind}: P12M}} in fitsm.yaml or the policy"
+            yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval", hint)
         return
-    last = latest_of(ctx, kind)
+    last = latest_of(ctx, kind)  # None too when a record could not be read: it may be the last one
     if last is None:
-        yield Problem(policy, ("spec", policy_field) if own and policy_field else (),
-                      f"no {what} recorded (kind: {kind})")
+        if ctx.all_read(kind):
+            yield Problem(policy, ("spec", policy_field) if own and policy_field else (),
+                          f"no {what} recorded (kind: {kind})")
     elif (due := ctx.overdue(last.spec.date, interval)) is not None:
         yield Problem(last, ("spec", "date"), f"{what} overdue: last held {last.spec.date}, "
                       f"interval {interval}, the next fell due {due}")
@@ -145,8 +168,9 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
 
     That the assignee is a Person at all is checked for every reference (``unresolved-reference``).
     """
+    complete = ctx.all_read("RoleAssignment")  # one that could not be read may assign the role (once more)
     found = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role is role and a.process is process]
-    if not found and readable("RoleAssignment")(ctx) is not None:
+    if not found and not complete:
         return  # the assignment may be in the role assignment that could not be read (reported there)
     if not found:
         anchor = next(iter(ctx.sms.of_kind("RoleAssignment")), None)
@@ -196,7 +220,10 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
     if not a.role:
         yield Problem(doc, loc, f"the attestation of {requirement} does not say in which role {a.by} gives it",
                       "add role to the attestation, e.g. 'SMS owner'")
-    interval = ctx.interval(doc) or ATTESTATION_INTERVAL
+    interval = ctx.interval(doc)
+    if interval is None and not ctx.all_read("Policy"):
+        return  # the policy that could not be read may plan the document's interval
+    interval = interval or ATTESTATION_INTERVAL
     if a.on > ctx.as_of:
         yield Problem(doc, (*loc, "on"), f"attestation of {requirement} is dated {a.on}, after {ctx.as_of}",
                       "date the attestation on the day it was given")

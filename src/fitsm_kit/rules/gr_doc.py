@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Process, Role
-from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
 
 P = ProcessCode
@@ -31,11 +31,13 @@ def key_documents(ctx: Context) -> Iterator[Problem]:
     SMS's documentation. The other rules of GR1.2, GR3.2 and GR4.1 check what each must contain.
     """
     scope = next(iter(ctx.sms.of_kind("Scope")), None)
-    for doc, what, kind in ((scope, "scope statement", "kind: Scope"),
-                            (the_policy(ctx), "service management policy", "kind: Policy"),
-                            (the_sms_plan(ctx), "service management plan", "kind: Plan, spec.type: sms")):
+    for doc, what, kind, written in ((scope, "scope statement", "Scope", "kind: Scope"),
+                                     (the_policy(ctx), "service management policy", "Policy", "kind: Policy"),
+                                     (the_sms_plan(ctx), "service management plan", "Plan",
+                                      "kind: Plan, spec.type: sms")):
         if doc is None:
-            yield Problem(None, (), f"key SMS document missing: no {what} ({kind})")
+            if ctx.all_read(kind):  # else the document that could not be read may be it
+                yield Problem(None, (), f"key SMS document missing: no {what} ({written})")
         elif doc.model.metadata.status is not Status.APPROVED:
             yield Problem(doc, ("metadata", "status"),
                           f"the {what} is {doc.model.metadata.status.value}, not approved")
@@ -48,6 +50,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
     Complete means goals, inputs, activities, outputs, roles and interfaces are all described. The
     processes in scope are the scope statement's ``spec.processes`` (all 14 by default).
     """
+    complete = ctx.all_read("Process")  # else a definition that could not be read is not judged, and may be one
     defined: dict[ProcessCode, list[Doc]] = {}
     for doc in ctx.sms.of_kind("Process"):
         assert isinstance(doc.model, Process)
@@ -55,7 +58,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
             defined.setdefault(doc.model.spec.code, []).append(doc)
     for code in in_scope_processes(ctx):
         docs = defined.get(code, [])
-        if not docs:
+        if not docs and complete:
             yield Problem(None, (), f"process {code.value} is in scope but has no Process definition")
         for extra in docs[1:]:
             yield Problem(extra, ("spec", "code"), f"process {code.value} is defined more than once "
@@ -69,7 +72,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
                                   f"describe the process's {part} under spec.{part}")
 
 
-@rule("GR2.2", "process-roles-assigned", intact=readable("RoleAssignment"),
+@rule("GR2.2", "process-roles-assigned",
       fix="assign one process owner and one process manager per process in scope (RoleAssignment, with process:)")
 def process_roles_assigned(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has exactly one process owner and one process manager.
@@ -96,20 +99,12 @@ def _absent(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator
 
 
 def _missing(ctx: Context, table: dict[ProcessCode, tuple[str, ...]]) -> Iterator[tuple[ProcessCode, str]]:
-    """``_absent``, but for the kinds of a document that could not be read: it may be the one (not judged)."""
-    return ((code, kind) for code, kind in _absent(ctx, table) if kind not in ctx.sms.unread)
+    """``_absent``, but not a kind a document of which could not be read: it may be the one (the rule holds back
+    for that kind only, see :meth:`Context.all_read`)."""
+    return ((code, kind) for code, kind in _absent(ctx, table) if ctx.all_read(kind))
 
 
-def _held_back(table: dict[ProcessCode, tuple[str, ...]]) -> Evidence:
-    """Intact (for ``rule(intact=...)``): no kind absent from ``table`` is in a file that could not be read."""
-
-    def intact(ctx: Context) -> str | None:
-        return readable(*sorted({kind for _, kind in _absent(ctx, table)}))(ctx)
-
-    return intact
-
-
-@rule("GR2.3", "process-outputs-documented", intact=_held_back(OUTPUTS),
+@rule("GR2.3", "process-outputs-documented",
       fix="document the process's key output as a document of that kind")
 def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
     """Each process in scope has its key outputs documented.
@@ -126,7 +121,7 @@ def process_outputs_documented(ctx: Context) -> Iterator[Problem]:
                       f"process {code.value} is in scope but no {kind} documents its outputs")
 
 
-@rule("GR2.3", "process-activities-recorded", intact=_held_back(RECORDS),
+@rule("GR2.3", "process-activities-recorded",
       fix="record the activity as a document of that kind")
 def process_activities_recorded(ctx: Context) -> Iterator[Problem]:
     """Each process in scope records the execution of its key activities.

@@ -23,7 +23,7 @@ def scope_statement(ctx: Context) -> Iterator[Problem]:
     ``spec.statement`` is required by the schema); two would leave the scope ambiguous.
     """
     scopes = ctx.sms.of_kind("Scope")
-    if not scopes:
+    if not scopes and ctx.all_read("Scope"):  # else the scope statement that could not be read may be it
         yield Problem(None, (), "no scope statement (kind: Scope)")
     for doc in scopes[1:]:
         yield Problem(doc, ("kind",), f"more than one scope statement (also {scopes[0].path})",
@@ -43,7 +43,7 @@ def stakeholders_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     stakeholders = doc.model.spec.stakeholders
     if not stakeholders and any(a.spec.stakeholders for a in analyses(ctx)):
         return  # the analysis is kept in its own document (rule stakeholder-analysis-complete)
-    if not stakeholders:
+    if not stakeholders and ctx.all_read("StakeholderAnalysis"):  # else the unread one may be the analysis
         yield Problem(doc, ("spec",), "no stakeholders identified (spec.stakeholders)")
     for i, s in enumerate(stakeholders):
         if not s.needs and not s.expectations:
@@ -77,7 +77,7 @@ def stakeholder_analysis_reviewed(doc: Doc, ctx: Context) -> Iterator[Problem]:
     must lie within the interval plus grace as of ``--as-of``; an overdue one names the date it fell due.
     """
     assert isinstance(doc.model, Scope)
-    if not doc.model.spec.stakeholders and analyses(ctx):
+    if not doc.model.spec.stakeholders and (analyses(ctx) or not ctx.all_read("StakeholderAnalysis")):
         return  # the analysis in its own document is reviewed as a document (stakeholder-analysis-document-reviewed)
     interval = ctx.interval(doc)
     last = doc.model.spec.stakeholder_analysis_reviewed

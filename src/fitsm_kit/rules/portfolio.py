@@ -87,11 +87,15 @@ def early_service_has_proposal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if status not in EARLY:
         return
     proposals = [p.spec for p in ctx.sms.referring(doc.id, "ServiceProposal", via="service")]
+    if any(p.evaluation and p.evaluation.decision == "approved" for p in proposals) or (
+            proposals and status is Lifecycle.PROPOSED):
+        return
+    if not ctx.all_read("ServiceProposal"):
+        return  # a proposal that could not be read may be the (approved) one
     if not proposals:
         yield Problem(doc, ("spec", "lifecycle_status"),
                       f"service is {status.value} but no ServiceProposal evaluates it")
-    elif status is not Lifecycle.PROPOSED and not any(p.evaluation and p.evaluation.decision == "approved"
-                                                      for p in proposals):
+    else:
         yield Problem(doc, ("spec", "lifecycle_status"), f"service is in {status.value} but its proposal "
                       "was not approved", "record the evaluation decision on the proposal (spec.evaluation)")
 

@@ -24,7 +24,7 @@ from fitsm_kit.model.service import (
     Target,
 )
 from fitsm_kit.model.workingtime import WORKING_UNITS
-from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.portfolio import live, suppliers_named
 from fitsm_kit.rules.pr_common import (
@@ -81,7 +81,7 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     spec = doc.spec
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
-    if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services"):
+    if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue"):
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
@@ -123,7 +123,7 @@ def sla_services(sms: Sms, doc: Doc) -> list[str]:
             if s.spec.lifecycle_status is Lifecycle.LIVE and s.spec.customer_facing]
 
 
-@rule("PR2.2", "live-service-has-sla", kinds=("Service",), intact=readable("SLA"), evidence=live(customer_facing=True),
+@rule("PR2.2", "live-service-has-sla", kinds=("Service",), evidence=live(customer_facing=True),
       fix="list the service in a specific SLA, or in the catalogue a default SLA covers")
 def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live, customer-facing service is covered by an SLA that is in force today.
@@ -137,8 +137,9 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
         return
     slas = covering_slas(ctx, doc.id)
-    if readable("SLA")(ctx) is not None and not any(in_force(s, ctx) and s.spec.type == "default" for s in slas):
-        return  # an SLA that could not be read may cover the service (or its customers): not judged
+    if not any(in_force(s, ctx) and s.spec.type == "default" for s in slas) and not ctx.all_read("SLA",
+                                                                                                  "ServiceCatalogue"):
+        return  # an SLA (or a default SLA's catalogue) that could not be read may cover the service: not judged
     if not slas:
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
         return
@@ -243,6 +244,11 @@ def sla_target_services_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     In an SLA for several services a target may apply to some of them (``targets[].services``); a
     service it names that the SLA does not cover promises nothing to anyone.
     """
+    spec = doc.spec
+    if spec.catalogue is not None and ctx.sms.get(spec.catalogue, "ServiceCatalogue") is None:
+        return  # what the SLA covers is not known (the catalogue is reported as unresolved or unreadable)
+    if spec.type == "default" and not spec.services and spec.catalogue is None and not ctx.all_read("Service"):
+        return  # it covers every live customer-facing service: one that could not be read may be among them
     yield from target_scope_problems(doc, set(sla_services(ctx.sms, doc)))
 
 
@@ -301,8 +307,8 @@ def next_evaluation(doc: Doc, ctx: Context) -> EvaluationDue | None:
 def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An agreement in force is evaluated every period, and the latest evaluation covers every target."""
     evaluation = next_evaluation(doc, ctx)
-    if evaluation is None:
-        return
+    if evaluation is None or not ctx.all_read("AgreementEvaluation"):
+        return  # not in force; or an evaluation that could not be read may be the latest
     targets: list[Target] = doc.spec.targets
     interval, last = evaluation.interval, evaluation.last
     if last is None:
@@ -681,5 +687,6 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               "add a justification, or agree an OLA / UA")
     agreed = {party for a in supporting(ctx, doc.id) for party in a.spec.parties}
     for supplier, loc in places.items():
-        if supplier not in exempt and supplier not in agreed:
+        # an OLA / UA that could not be read may be the one with the supplier
+        if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA"):
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

@@ -96,6 +96,8 @@ def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
     by_service: dict[str, list[Link]] = {}
     for link in chain(ctx, doc):
         by_service.setdefault(link.service, []).append(link)
+    if by_service and not ctx.all_read("OLA", "UA"):
+        return  # an agreement that could not be read may stand behind a component too (the best one counts)
     for metric in METRICS:
         targets = [(i, t) for i, t in enumerate(doc.spec.targets or ()) if t.metric == metric and t.unit == "%"]
         if not targets:

@@ -131,8 +131,9 @@ def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: 
     """
     process = process_doc(ctx, code)
     if process is None:
-        yield Problem(None, (), f"no {code.value} process definition records how {what} is done",
-                      f"add the {code.value} Process with a procedure of topic {topic}")
+        if ctx.all_read("Process"):  # else the definition that could not be read may be it
+            yield Problem(None, (), f"no {code.value} process definition records how {what} is done",
+                          f"add the {code.value} Process with a procedure of topic {topic}")
         return
     if not any(p.topic == topic and p.steps for p in process.spec.procedures):
         yield Problem(process, ("spec", "procedures"), f"{code.value} has no procedure with topic {topic} and "

@@ -11,7 +11,7 @@ from fitsm_kit.model.operations import (
     Risk,
 )
 from fitsm_kit.model.service import SLA, Lifecycle
-from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.portfolio import live
 from fitsm_kit.rules.pr_agreements import covering_slas
@@ -41,10 +41,6 @@ def assessment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"the reassessment fell due {due}", "reassess the risk and update spec.assessed_on")
 
 
-# a plan's measure or a control that could not be read may be the one that treats a risk
-TREATMENTS_READ = readable("AvailabilityContinuityPlan", "SecurityControl")
-
-
 def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A risk at or above the treatment threshold is mitigated by something implemented, or accepted."""
     assert isinstance(doc.model, Risk)
@@ -63,7 +59,8 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
                 if c.spec.status == "implemented"]
     if not controls and doc.id not in ctx.memo("measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
-            if m.status == "implemented" for r in m.mitigates}) and TREATMENTS_READ(ctx) is None:
+            if m.status == "implemented" for r in m.mitigates}) \
+            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl"):  # else an unread one may treat it
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
 
@@ -85,7 +82,6 @@ def plan_requirements(ctx: Context, kind: str, service_id: str) -> list[tuple[Do
 
 
 @rule("PR4.1", "availability-requirements", kinds=("Service",), evidence=live(),
-      intact=readable("AvailabilityContinuityPlan"),
       fix="add a requirement for the service to an AvailabilityContinuityPlan, at least as high as its SLAs")
 def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has availability and continuity requirements that take its SLAs into account.
@@ -97,7 +93,7 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
     found = plan_requirements(ctx, "AvailabilityContinuityPlan", doc.id)
-    if not found and readable("AvailabilityContinuityPlan")(ctx) is not None:
+    if not found and not ctx.all_read("AvailabilityContinuityPlan"):
         return  # the plan that could not be read may hold the requirement
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
@@ -120,7 +116,7 @@ reviewed_rule("PR4.1", "availability-plan-reviewed", ("AvailabilityContinuityPla
               "availability and continuity plan")
 
 
-@rule("PR4.2", "availability-risks-assessed", evidence=live(), intact=readable("Risk"),
+@rule("PR4.2", "availability-risks-assessed", evidence=live(),
       fix="assess the availability and continuity risks of the service as Risk documents")
 def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Availability and continuity risks are assessed for every live service, at planned intervals.
@@ -129,18 +125,18 @@ def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     such risk was assessed (``spec.assessed_on``) within its planned interval (the Risk's review
     interval, or the default for Risk) plus the grace period.
     """
+    complete = ctx.all_read("Risk")  # else a risk that could not be read may name a service, and is not judged
     assessed = risks(ctx, "availability", "continuity")
     named = {s for r in assessed for s in r.spec.services}
-    unread = readable("Risk")(ctx) is not None  # a risk that could not be read may name the service
     for service in live_services(ctx):
-        if service.id not in named and not unread:
+        if service.id not in named and complete:
             yield Problem(service, ("spec", "lifecycle_status"),
                           "no availability or continuity risk is assessed for this live service")
     for doc in assessed:
         yield from assessment_problems(doc, ctx)
 
 
-@rule("PR4.3", "availability-risks-treated", kinds=("Risk",), intact=TREATMENTS_READ,
+@rule("PR4.3", "availability-risks-treated", kinds=("Risk",),
       fix="add an implemented measure that mitigates it to an AvailabilityContinuityPlan, "
           "or set treatment: accept with accepted_by")
 def availability_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
@@ -173,7 +169,7 @@ def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
 # --- PR5 capacity ------------------------------------------------------------------------------------
 
 
-@rule("PR5.1", "capacity-requirements", kinds=("Service",), evidence=live(), intact=readable("CapacityPlan"),
+@rule("PR5.1", "capacity-requirements", kinds=("Service",), evidence=live(),
       fix="add a requirement for the service, with its demand forecast, to a CapacityPlan")
 def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Every live service has capacity and performance requirements that consider predicted demand.
@@ -184,7 +180,7 @@ def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if doc.spec.lifecycle_status is not Lifecycle.LIVE:
         return
     found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
-    if not found and readable("CapacityPlan")(ctx) is not None:
+    if not found and not ctx.all_read("CapacityPlan"):
         return  # the plan that could not be read may hold the requirement
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no capacity requirements in any "

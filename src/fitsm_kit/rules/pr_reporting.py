@@ -33,13 +33,14 @@ def reporting_topics(ctx: Context) -> Iterator[Problem]:
     ``process-performance``, ``significant-events``, ``nonconformities``.
     """
     reports = active_reports(ctx)
+    present = {t for doc in reports for t in doc.spec.topics}
+    missing = [t for t in TOPICS if t not in present]
+    if missing and not ctx.all_read("ReportSpecification"):
+        return  # a report that could not be read may cover them
     if not reports:
         yield Problem(None, (), "no report is identified (kind: ReportSpecification)",
                       "specify the reports the SMS produces")
-        return
-    present = {t for doc in reports for t in doc.spec.topics}
-    missing = [t for t in TOPICS if t not in present]
-    if missing:
+    elif missing:
         yield Problem(reports[0], ("spec",), f"no report covers {', '.join(missing)}")
 
 
@@ -51,8 +52,8 @@ def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
     PR3.1 asks that reporting cover service performance against defined targets. Evidence: a report
     specification in use lists ``sla-id/target-id`` in ``spec.covers``.
     """
-    if not in_force(doc, ctx):
-        return
+    if not in_force(doc, ctx) or not ctx.all_read("ReportSpecification"):
+        return  # not in force; or a report that could not be read may cover its targets
     reported = covered(ctx)
     for i, target in enumerate(doc.spec.targets or ()):
         if f"{doc.id}/{target.id}" not in reported:
@@ -74,7 +75,8 @@ def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if scope != "sms" and ctx.sms.get(scope, "Service") is None and scope not in {p.value for p in
                                                                                    in_scope_processes(ctx)}:
         return
-    if doc.model.metadata.status is not Status.RETIRED and doc.id not in covered(ctx):
+    if doc.model.metadata.status is not Status.RETIRED and doc.id not in covered(ctx) \
+            and ctx.all_read("ReportSpecification"):  # else a report that could not be read may cover it
         yield Problem(doc, ("spec", "scope"), "KPI is in no report")
 
 
@@ -92,12 +94,14 @@ def report_covers_resolve(doc: Doc, ctx: Context) -> Iterator[Problem]:
             continue  # defined in a document that does not load: reported there, once
         if target_id:
             agreement = ctx.sms.get(agreement_id, "SLA", "OLA", "UA")
+            if agreement is None and ctx.unread_id(agreement_id, "SLA", "OLA", "UA"):
+                continue  # may be an agreement that could not be read
             if agreement is None:
                 yield Problem(doc, ("spec", "covers", i), f"{agreement_id!r} is not an SLA, OLA or UA")
             elif not any(t.id == target_id for t in agreement.spec.targets or ()) and \
                     not agreement.incomplete("spec", "targets"):  # a target cut out as invalid is reported there
                 yield Problem(doc, ("spec", "covers", i), f"{agreement_id} has no target {target_id!r}")
-        elif ctx.sms.get(item, "KPI") is None:
+        elif ctx.sms.get(item, "KPI") is None and not ctx.unread_id(item, "KPI"):
             yield Problem(doc, ("spec", "covers", i), f"{item!r} is not a KPI")
 
 
@@ -150,6 +154,8 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     frequency = doc.model.spec.frequency
     if frequency is None or not in_use(doc):
         return  # a missing frequency is reported by report-specified
+    if not ctx.all_read("ReportDelivery"):
+        return  # a delivery that could not be read may be the last one
     deliveries = [d.spec for d in ctx.sms.referring(doc.id, "ReportDelivery", via="report")]
     if not deliveries:
         start = _started(doc, ctx)

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.base import ProcessCode
 from fitsm_kit.model.operations import SecurityControl
-from fitsm_kit.rules.base import Context, Doc, Problem, readable, rule
+from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.general import in_use
 from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, judged
-from fitsm_kit.rules.pr_operations import TREATMENTS_READ, assessment_problems, risks, treatment_problems
+from fitsm_kit.rules.pr_operations import assessment_problems, risks, treatment_problems
 
 
 @rule("PR6.1", "security-policy-defined", fix="add an approved SecurityPolicy listing the security requirements")
@@ -21,6 +21,8 @@ def security_policy_defined(ctx: Context) -> Iterator[Problem]:
     Its review is checked by ``security-policy-reviewed``.
     """
     policies = [d for d in ctx.sms.of_kind("SecurityPolicy") if in_use(d)]
+    if not any(d.spec.requirements for d in policies) and not ctx.all_read("SecurityPolicy"):
+        return  # the policy that could not be read may be the one in force, with the requirements
     if not policies:
         yield Problem(None, (), "no information security policy is in force (kind: SecurityPolicy)")
     elif not any(d.spec.requirements for d in policies):
@@ -31,7 +33,7 @@ def security_policy_defined(ctx: Context) -> Iterator[Problem]:
 reviewed_rule("PR6.1", "security-policy-reviewed", ("SecurityPolicy",), "information security policy")
 
 
-@rule("PR6.2", "security-risks-assessed", intact=readable("Risk"),
+@rule("PR6.2", "security-risks-assessed",
       fix="assess information security risks as Risk documents (category: security)")
 def security_risks_assessed(ctx: Context) -> Iterator[Problem]:
     """Information security risks are assessed, and reassessed within their planned interval.
@@ -39,8 +41,9 @@ def security_risks_assessed(ctx: Context) -> Iterator[Problem]:
     At least one Risk of category security exists; each was assessed (``spec.assessed_on``) within its
     planned interval (the Risk's review interval, or the default for Risk) plus the grace period.
     """
+    complete = ctx.all_read("Risk")  # else a risk that could not be read may be one, and is not judged
     assessed = risks(ctx, "security")
-    if not assessed and readable("Risk")(ctx) is None:  # a risk that could not be read may be one
+    if not assessed and complete:
         yield Problem(None, (), "no information security risk is assessed (Risk with category: security)")
     for doc in assessed:
         yield from assessment_problems(doc, ctx)
@@ -50,7 +53,7 @@ case_owner_rule("PR6.2", "security-risk-owner", ("Risk",), "security risk owner"
                 where=lambda d: d.spec.category == "security")
 
 
-@rule("PR6.3", "high-risks-treated", kinds=("Risk",), intact=TREATMENTS_READ,
+@rule("PR6.3", "high-risks-treated", kinds=("Risk",),
       fix="add a SecurityControl that mitigates it, or set treatment: accept with accepted_by")
 def high_risks_treated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An information security risk at or above the treatment threshold is mitigated or formally accepted.
@@ -103,6 +106,8 @@ def access_review_recent(ctx: Context) -> Iterator[Problem]:
     controls = [d for d in ctx.sms.of_kind("SecurityControl") if isinstance(d.model, SecurityControl)
                 and d.model.spec.topic == "access-control" and d.model.spec.status != "retired"]
     implemented = [d for d in controls if d.spec.status == "implemented"]
+    if not implemented and not ctx.all_read("SecurityControl"):
+        return  # the control that could not be read may be the implemented one
     if not controls:
         yield Problem(None, (), "no access control (SecurityControl with topic: access-control) records "
                       "reviews of access rights")

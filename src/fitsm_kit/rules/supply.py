@@ -76,9 +76,12 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
     assert isinstance(doc.model, Customer)
     interval = ctx.planned("ServiceReview", doc.model.spec.service_review_interval)
     if interval is None:
-        yield Problem(doc, ("spec",), "no planned interval for service reviews",
-                      "set spec.service_review_interval (e.g. P6M)")
+        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+            yield Problem(doc, ("spec",), "no planned interval for service reviews",
+                          "set spec.service_review_interval (e.g. P6M)")
         return
+    if not ctx.all_read("ServiceReview"):
+        return  # a service review that could not be read may be the last one
     dates = [r.spec.date for r in ctx.sms.referring(doc.id, "ServiceReview", via="customer")]
     if not dates:
         yield Problem(doc, ("spec", "service_review_interval"), "no service review with this customer recorded")
@@ -202,9 +205,12 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     assert isinstance(doc.model, Supplier)
     interval = ctx.planned("SupplierEvaluation", doc.model.spec.evaluation_interval)
     if interval is None:
-        yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
-                      "set spec.evaluation_interval (e.g. P12M)")
+        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+            yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
+                          "set spec.evaluation_interval (e.g. P12M)")
         return
+    if not ctx.all_read("SupplierEvaluation"):
+        return  # an evaluation that could not be read may be the last one
     evaluations = ctx.sms.referring(doc.id, "SupplierEvaluation", via="supplier")
     last = latest(evaluations)
     if last is None:
@@ -215,7 +221,11 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
                       f"interval {interval}: the next evaluation fell due {due}")
     agreements = _agreed_in_force(ctx).get(doc.id, set())
     basis = [ctx.sms.get(b, "AgreementEvaluation") for b in last.spec.basis]
-    if agreements and not any(e is not None and e.spec.agreement in agreements for e in basis):
+    if not agreements or any(e is not None and e.spec.agreement in agreements for e in basis):
+        return
+    unread = [b for b, e in zip(last.spec.basis, basis, strict=True)
+              if e is None and ctx.unread_id(b, "AgreementEvaluation")]
+    if not unread and ctx.all_read("OLA", "UA"):  # else what could not be read may be an evaluation of one of them
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")

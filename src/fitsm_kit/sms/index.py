@@ -81,6 +81,9 @@ class Sms:
     # kind -> files holding a document of that kind that could not be read (a syntax error, a broken
     # envelope): the rules of the kind judged without it, so their requirements are not shown as satisfied
     unread: dict[str, set[str]] = field(default_factory=dict)
+    # kind -> files holding such a document whose id is not known either (metadata not a mapping): any id of
+    # the kind that names nothing may name it
+    unnamed: dict[str, set[str]] = field(default_factory=dict)
     _lookups: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: Doc) -> Doc | None:
@@ -101,6 +104,17 @@ class Sms:
         if doc is not None and kinds and doc.kind not in kinds:
             return None
         return doc
+
+    def maybe_unread(self, doc_id: str, *kinds: str) -> str | None:
+        """Why ``doc_id``, which names no document of ``kinds`` (any kind when none is given) that was read, may
+        still name one that could not be read; None when it cannot (it names nothing).
+
+        A reference to it is then neither dangling nor checked: the broken document is the one finding.
+        """
+        if doc_id in self.invalid_ids:
+            return f"{doc_id!r} could not be read"
+        files = sorted({f for kind, found in self.unnamed.items() if not kinds or kind in kinds for f in found})
+        return f"{doc_id!r} may be in {', '.join(files)}, which could not be read" if files else None
 
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()`` once for these documents: rules run per document, so a lookup is built once per check.
