@@ -609,3 +609,24 @@ def test_an_extension_field_typed_by_hand_is_written_back_with_a_hint(sms: Path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["service"]["helpdeskEmial"] == "desk@helix-bio.example"
     assert "service.helpdeskEmial (1); did you mean 'helpdeskEmail'?" in done.stderr
+
+
+def test_a_reimport_keeps_a_windows_files_line_ends(sms: Path, tmp_path: Path) -> None:
+    """A service file saved on Windows (CRLF): a re-import that changes its title changes that line only. The
+    edited document was written back with LF line ends, so nearly every line changed in the diff."""
+    assert fitsm("import", "eosc", CORPUS, cwd=sms).returncode == 0
+    service = sms / "services" / "open-science-school.yaml"
+    windows = service.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    service.write_bytes(windows)
+    records = Path(shutil.copytree(CORPUS, tmp_path / "records"))
+    training = records / "agora-training.yaml"
+    text = training.read_text(encoding="utf-8")
+    assert text.count("  name: Open Science Summer School\n") == 1
+    training.write_text(text.replace("  name: Open Science Summer School\n",
+                                     "  name: Open Science Summer and Winter School\n"), encoding="utf-8")
+    done = fitsm("import", "eosc", records, cwd=sms)
+    assert done.returncode == 0, done.stderr
+    after = service.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n")
+    changed = [(a, b) for a, b in zip(windows.split(b"\r\n"), after.split(b"\r\n"), strict=True) if a != b]
+    assert changed == [(b"  title: Open Science Summer School", b"  title: Open Science Summer and Winter School")]

@@ -50,8 +50,15 @@ def make_dirs(directory: Path) -> None:
         raise io_error("create directory", directory, e) from None
 
 
-def write_atomic(path: Path, text: str, *, within: Path | None = None) -> None:
-    """Replace ``path`` with ``text`` in one step (a temporary file in the same directory, then rename)."""
+def write_atomic(path: Path, text: str, *, within: Path | None = None, edited: str | None = None) -> None:
+    """Replace ``path`` with ``text`` in one step (a temporary file in the same directory, then rename).
+
+    ``edited``: the file's text before the edit, as read (line ends kept). When every line of it ends in CRLF
+    (a file saved on Windows), so does every line written: the edit's new lines come with LF, and the
+    file's diff would otherwise show lines it did not change.
+    """
+    if edited is not None and "\r\n" in edited and edited.count("\n") == edited.count("\r\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     check_inside(path, within)
     make_dirs(path.parent)
     try:

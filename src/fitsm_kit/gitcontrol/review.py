@@ -82,8 +82,6 @@ def _stamp_chunk(chunk: str, by: str, on: dt.date, where: str) -> str:
     out = io.StringIO()
     _yaml().dump({"review": review}, out)
     new = [indent + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
-    if sum(line.endswith("\r") for line in lines) * 2 > len(lines):  # a file saved on Windows: CRLF line ends
-        new = [line + "\r" for line in new]
     key_line = re.compile(r"\s*review:\s*(#.*)?")
     if start < stop and key_line.fullmatch(new[0]) and key_line.fullmatch(lines[start]):
         new[0] = lines[start]  # ruamel re-aligns a comment after "review:"; keep the line as it was
@@ -152,7 +150,7 @@ def record(root: Path, sms: Sms, doc_id: str, by: str, on: dt.date | None, *, no
         text = path.read_bytes().decode("utf-8")  # as written: CRLF line ends stay (read_text would make them LF)
     except OSError as e:
         raise io_error("read", path, e) from None
-    write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root)
+    write_atomic(path, stamp(text, doc_id, person, on, doc.path), within=root, edited=text)
     if top is None:
         return path, on, None
     message = f"Review {doc_id}\n\n{note.strip()}\n\n" if note else f"Review {doc_id}\n\n"

@@ -552,7 +552,7 @@ def apply(result: Plan) -> list[Path]:
             written.append(write.path)
     for path, text in result.texts.items():
         if text != result.originals[path]:
-            write_atomic(path, text, within=result.root)
+            write_atomic(path, text, within=result.root, edited=result.originals[path])
             written.append(path)
     for kind in sorted(result.schemas):
         schema = ensure_schema(result.root, kind)
