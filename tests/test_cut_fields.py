@@ -127,5 +127,8 @@ def test_a_cut_field_leaves_what_gates_on_it_undetermined(base: str, gate: Gate,
     gated = {rule_requirements()[r] for r in gate.rules} - own
     untrue = sorted(req for req in gated if states[req] is State.SATISFIED)
     assert not untrue, f"{'.'.join(gate.loc)} of {doc_id} cut; satisfied though not checked for it: {untrue}"
+    notes = dict(result.no_evidence)
+    for req in gated:  # undetermined, and the note names the field (or findings on what was read)
+        assert states[req] is State.FINDINGS or f"{'.'.join(gate.loc[:2])} of {doc_id} " in notes[req], notes.get(req)
     # and the rules that skipped it said nothing about it either (no finding on what they could not read)
     assert not [f for f in result.findings if f.document == doc_id and f.rule in gate.rules]
