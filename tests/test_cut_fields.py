@@ -53,6 +53,11 @@ GATES = (
     Gate("sla-validity", ("spec", "validity", "start"), "from-now-on", ("sla-evaluated",), "SLA in force"),
     Gate("supporting-validity", ("spec", "validity", "start"), "from-now-on", ("supporting-agreement-evaluated",),
          "OLA or UA in force"),
+    Gate("nonconformity-status", ("spec", "status"), "Closed", ("nonconformity-closed-verified",),
+         "closed nonconformity"),
+    Gate("improvement-status", ("spec", "status"), "Implemented", ("improvement-evaluated",), "evaluated improvement"),
+    Gate("risk-category", ("spec", "category"), "Availability", ("availability-risks-assessed",), "availability risk"),
+    Gate("plan-type", ("spec", "type"), "Process", ("process-plan-aligned", "process-plan-current"), "process plan"),
 )
 
 
@@ -64,6 +69,14 @@ def _applies(which: str, doc: Doc, ctx: Context) -> bool:
         return doc.kind == "Service" and spec.lifecycle_status in ("proposed", "design", "transition")
     if which == "SLA in force":
         return doc.kind == "SLA" and in_force(doc, ctx)
+    if which == "closed nonconformity":
+        return doc.kind == "Nonconformity" and spec.status == "closed"
+    if which == "evaluated improvement":
+        return doc.kind == "Improvement" and spec.status != "proposed"
+    if which == "availability risk":
+        return doc.kind == "Risk" and spec.category == "availability" and doc.model.metadata.status != "retired"
+    if which == "process plan":
+        return doc.kind == "Plan" and spec.type == "process"
     assert which == "OLA or UA in force"
     return doc.kind in ("OLA", "UA") and in_force(doc, ctx)
 

@@ -25,9 +25,10 @@ def live_services(ctx: Context) -> list[Doc]:
 
 
 def risks(ctx: Context, *categories: str) -> list[Doc]:
-    """Risks of ``categories`` that are not retired."""
-    return [d for d in ctx.sms.of_kind("Risk")
-            if d.spec.category in categories and d.model.metadata.status is not Status.RETIRED]
+    """Risks of ``categories`` that are not retired; a risk whose category was cut out as invalid may be one: the
+    rule asking holds back (:meth:`Context.judged`)."""
+    return [d for d in ctx.sms.of_kind("Risk") if d.model.metadata.status is not Status.RETIRED
+            and ctx.judged(d, "spec", "category") and d.spec.category in categories]
 
 
 def assessment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
