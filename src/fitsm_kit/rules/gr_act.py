@@ -69,7 +69,7 @@ def nonconformity_closed_verified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Nonconformity)
     spec = doc.model.spec
-    if spec.status != "closed":
+    if not ctx.judged(doc, "spec", "status") or spec.status != "closed":  # an invalid status reads as "open"
         return
     missing = [f for f in ("corrective_action", "closed_on", "verified_on") if getattr(spec, f) is None]
     if missing:
@@ -90,7 +90,7 @@ def improvement_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Improvement)
     spec = doc.model.spec
-    if spec.status == "proposed":
+    if not ctx.judged(doc, "spec", "status") or spec.status == "proposed":  # an invalid one reads as "proposed"
         return
     expected = "rejected" if spec.status == "rejected" else "approved"
     if spec.evaluation is None:

@@ -71,7 +71,7 @@ def process_plan_aligned(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Plan)
     spec = doc.model.spec
-    if spec.type != "process":
+    if not ctx.judged(doc, "spec", "type") or spec.type != "process":  # an invalid type reads as "sms"
         return
     target = ctx.sms.get(spec.aligned_with, "Plan") if spec.aligned_with else None
     if spec.aligned_with is None:
@@ -108,7 +108,8 @@ def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:
     recorded in Git count as for ``process-plan-reviewed``.
     """
     sms_plan = the_sms_plan(ctx)
-    if doc.spec.type != "process" or sms_plan is None or sms_plan.model.metadata.approval is None:
+    if not ctx.judged(doc, "spec", "type") or doc.spec.type != "process" or sms_plan is None \
+            or sms_plan.model.metadata.approval is None:
         return
     approved = sms_plan.model.metadata.approval.approved_on
     settled = settled_on(doc, ctx)

@@ -20,6 +20,23 @@ def _proposed(ctx: Context) -> str | None:
     return "no ServiceProposal documents, and no service proposed, in design or in transition"
 
 
+def is_live(service: Doc, ctx: Context) -> bool:
+    """Whether a service is live. A lifecycle status cut out as invalid (reported under PR1.1) may be "live":
+    the rule asking then holds back for the service (:meth:`Context.judged`) rather than skip it unchecked."""
+    if service.spec.lifecycle_status is Lifecycle.LIVE:
+        return True
+    ctx.judged(service, "spec", "lifecycle_status")
+    return False
+
+
+def is_early(service: Doc, ctx: Context) -> bool:
+    """Whether a service is proposed, in design or in transition; as :func:`is_live` for a status cut out."""
+    if service.spec.lifecycle_status in EARLY:
+        return True
+    ctx.judged(service, "spec", "lifecycle_status")
+    return False
+
+
 def live(*, customer_facing: bool = False) -> Evidence:
     """Evidence: a live service (customer-facing, when asked). Rules that judge only live services have
     nothing to check in a portfolio of services proposed, in design or retired: no evidence, not conformity."""
@@ -84,7 +101,7 @@ def early_service_has_proposal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     status = doc.model.spec.lifecycle_status
-    if status not in EARLY:
+    if not is_early(doc, ctx) or status is None:
         return
     proposals = [p.spec for p in ctx.sms.referring(doc.id, "ServiceProposal", via="service")]
     if any(p.evaluation and p.evaluation.decision == "approved" for p in proposals) or (

@@ -26,7 +26,7 @@ from fitsm_kit.model.service import (
 from fitsm_kit.model.workingtime import WORKING_UNITS
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.portfolio import live, suppliers_named
+from fitsm_kit.rules.portfolio import is_live, live, suppliers_named
 from fitsm_kit.rules.pr_common import (
     agreements_in_force,
     case_owner_rule,
@@ -78,8 +78,7 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     A catalogue that misses a live service is not maintained (PR2.1). Services with
     ``customer_facing: false`` are internal and need no catalogue entry.
     """
-    spec = doc.spec
-    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
+    if not is_live(doc, ctx) or not doc.spec.customer_facing:
         return
     if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue"):
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
@@ -134,7 +133,7 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
+    if not is_live(doc, ctx) or not spec.customer_facing:
         return
     slas = covering_slas(ctx, doc.id)
     if not any(in_force(s, ctx) and s.spec.type == "default" for s in slas) and not ctx.all_read("SLA",
@@ -668,7 +667,7 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if spec.lifecycle_status is not Lifecycle.LIVE:
+    if not is_live(doc, ctx):
         return
     places: dict[str, tuple[str | int, ...]] = {}
     for j, component in enumerate(spec.components):

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fitsm_kit.model.chain import compose, coverage, describe, k_of_n, percent, slower
-from fitsm_kit.model.service import Component, Hours, Lifecycle, Target
+from fitsm_kit.model.service import Component, Hours, Target
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
+from fitsm_kit.rules.portfolio import is_live
 from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports, underpins
 from fitsm_kit.rules.pr_common import in_force
 
@@ -40,7 +41,7 @@ def chain(ctx: Context, sla: Doc) -> list[Link]:
 def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
     for service_id in dict.fromkeys(sla_services(ctx.sms, sla)):
         service = ctx.sms.get(service_id, "Service")
-        if service is None or service.spec.lifecycle_status is not Lifecycle.LIVE:
+        if service is None or not is_live(service, ctx):
             continue
         agreements = [a for a in supporting(ctx, service_id) if underpins(a, sla.id)]
         exempt = {s.supplier for s in service.spec.suppliers if not s.agreement_required}

@@ -27,8 +27,13 @@ def in_force(doc: Doc, ctx: Context) -> bool:
     An agreement with a part left out (no validity, no targets) cannot be relied on, so it covers
     nothing and supports nothing: the missing part is the one finding, under the agreement's requirement.
     """
-    if doc.model.metadata.status is not Status.APPROVED or not complete(doc):
+    if doc.model.metadata.status is not Status.APPROVED:
         return False  # a draft or an SLA still in review is not agreed yet
+    if not complete(doc):
+        # a part cut out as invalid (a validity that is no date) may be in force: the rule asking holds back
+        for part in AGREED + SUPPORTING:
+            ctx.judged(doc, "spec", part)
+        return False
     validity = doc.spec.validity
     return bool(validity.start <= ctx.as_of and (validity.end is None or ctx.as_of <= validity.end))
 

@@ -10,10 +10,10 @@ from fitsm_kit.model.operations import (
     CapacityPlan,
     Risk,
 )
-from fitsm_kit.model.service import SLA, Lifecycle
+from fitsm_kit.model.service import SLA
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
-from fitsm_kit.rules.portfolio import live
+from fitsm_kit.rules.portfolio import is_live, live
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import case_owner_rule, in_force
 
@@ -21,13 +21,14 @@ RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 
 
 def live_services(ctx: Context) -> list[Doc]:
-    return [d for d in ctx.sms.of_kind("Service") if d.spec.lifecycle_status is Lifecycle.LIVE]
+    return [d for d in ctx.sms.of_kind("Service") if is_live(d, ctx)]
 
 
 def risks(ctx: Context, *categories: str) -> list[Doc]:
-    """Risks of ``categories`` that are not retired."""
-    return [d for d in ctx.sms.of_kind("Risk")
-            if d.spec.category in categories and d.model.metadata.status is not Status.RETIRED]
+    """Risks of ``categories`` that are not retired; a risk whose category was cut out as invalid may be one: the
+    rule asking holds back (:meth:`Context.judged`)."""
+    return [d for d in ctx.sms.of_kind("Risk") if d.model.metadata.status is not Status.RETIRED
+            and ctx.judged(d, "spec", "category") and d.spec.category in categories]
 
 
 def assessment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
@@ -90,7 +91,7 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     it requires is at least the highest availability target of the SLAs in force that cover it (a target
     for some services only, ``targets[].services``, counts for those).
     """
-    if doc.spec.lifecycle_status is not Lifecycle.LIVE:
+    if not is_live(doc, ctx):
         return
     found = plan_requirements(ctx, "AvailabilityContinuityPlan", doc.id)
     if not found and not ctx.all_read("AvailabilityContinuityPlan"):
@@ -162,7 +163,7 @@ def live_service_monitored(doc: Doc, ctx: Context) -> Iterator[Problem]:
     PR4.4 asks that availability be monitored. Evidence: a live ``Service`` has ``spec.monitoring``;
     whether the monitoring runs is for the auditor to see.
     """
-    if doc.spec.lifecycle_status is Lifecycle.LIVE and doc.spec.monitoring is None:
+    if is_live(doc, ctx) and doc.spec.monitoring is None:
         yield Problem(doc, ("spec",), "live service has no availability monitoring")
 
 
@@ -177,7 +178,7 @@ def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     Evidence: some ``CapacityPlan`` lists a requirement for the service under ``spec.requirements``,
     and at least one of them has a ``demand_forecast``.
     """
-    if doc.spec.lifecycle_status is not Lifecycle.LIVE:
+    if not is_live(doc, ctx):
         return
     found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
     if not found and not ctx.all_read("CapacityPlan"):

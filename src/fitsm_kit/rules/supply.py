@@ -10,10 +10,10 @@ from fitsm_kit.model.operations import (
     Customer,
     Supplier,
 )
-from fitsm_kit.model.service import Lifecycle, Service
+from fitsm_kit.model.service import Service
 from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import latest, recent_record
-from fitsm_kit.rules.portfolio import live
+from fitsm_kit.rules.portfolio import is_live, live
 from fitsm_kit.rules.pr_agreements import covering_slas
 from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, in_force, judged
 
@@ -30,7 +30,7 @@ def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if spec.lifecycle_status is not Lifecycle.LIVE or not spec.customer_facing:
+    if not is_live(doc, ctx) or not spec.customer_facing:
         return
     if not spec.customers:
         yield Problem(doc, ("spec",), "live customer-facing service names no customers")
