@@ -152,3 +152,23 @@ def test_a_portfolio_with_no_live_service_has_no_evidence_of_live_service_rules(
     for req in ("PR4.2", "PR4.4"):
         assert (rows[req]["state"], rows[req]["note"]) == ("no-evidence", "no live service"), rows[req]
     assert rows["PR7.1"]["state"] == "no-evidence" and "no live customer-facing service" in str(rows["PR7.1"]["note"])
+
+
+def test_a_service_whose_lifecycle_is_left_out_is_not_skipped_unchecked(tmp_path: Path,
+                                                                         fitsm: Callable[..., Run]) -> None:
+    """The maintainer deletes batch-compute's lifecycle_status line: PR1.1 reports it missing, and the rules
+    that judge live services cannot tell whether it is one. They skipped it, and PR2.2 (its SLA), PR4.4 (its
+    monitoring) and PR7.1 (its customers) were shown satisfied without it."""
+    import shutil
+
+    root = Path(shutil.copytree(CORPORA / "uni-hpc", tmp_path / "sms"))
+    service = root / "services" / "batch-compute.yaml"
+    text = service.read_text(encoding="utf-8")
+    assert text.count("  lifecycle_status: live\n") == 1
+    service.write_text(text.replace("  lifecycle_status: live\n", ""), encoding="utf-8")
+    rows = status(fitsm, root)
+    assert rows["PR1.1"]["state"] == "findings"
+    for req in ("PR2.2", "PR4.4", "PR7.1"):
+        assert rows[req]["state"] == "no-evidence", rows[req]
+        assert "spec.lifecycle_status of batch-compute (services/batch-compute.yaml) is left out" in str(
+            rows[req]["note"])

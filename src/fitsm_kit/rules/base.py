@@ -82,17 +82,20 @@ class Context:
             self.held.append(why)
         return why is not None
 
-    def judged(self, doc: Doc, *path: str | int) -> bool:
-        """Whether the field at ``path`` of ``doc`` can be judged: False when validation cut it out as invalid.
+    def judged(self, doc: Doc, *path: str | int, left_out: bool = False) -> bool:
+        """Whether the field at ``path`` of ``doc`` can be judged: False when validation cut it out as invalid,
+        or when the caller found it ``left_out`` (a field its requirement asks for, reported there as missing).
 
         A rule asks before it skips a document for what that field says (a lifecycle, a type, a validity): the
         cut field reads as absent, and the document would be skipped unchecked. False notes why, as
         :meth:`all_read` does, so the rule's requirement is "no-evidence", never satisfied; the invalid value
         itself is reported under the requirement its field evidences.
         """
-        if not doc.incomplete(*path):
+        cut = doc.incomplete(*path)
+        if not cut and not left_out:
             return True
-        why = f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is invalid, so {doc.id} was not checked"
+        state = "invalid" if cut else "left out"
+        why = f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is {state}, so {doc.id} was not checked"
         if why not in self.held:
             self.held.append(why)
         return False

@@ -21,19 +21,22 @@ def _proposed(ctx: Context) -> str | None:
 
 
 def is_live(service: Doc, ctx: Context) -> bool:
-    """Whether a service is live. A lifecycle status cut out as invalid (reported under PR1.1) may be "live":
-    the rule asking then holds back for the service (:meth:`Context.judged`) rather than skip it unchecked."""
-    if service.spec.lifecycle_status is Lifecycle.LIVE:
+    """Whether a service is live. A lifecycle status cut out as invalid or left out (reported under PR1.1) may
+    be "live": the rule asking then holds back for the service (:meth:`Context.judged`) rather than skip it
+    unchecked."""
+    status = service.spec.lifecycle_status
+    if status is Lifecycle.LIVE:
         return True
-    ctx.judged(service, "spec", "lifecycle_status")
+    ctx.judged(service, "spec", "lifecycle_status", left_out=status is None)
     return False
 
 
 def is_early(service: Doc, ctx: Context) -> bool:
     """Whether a service is proposed, in design or in transition; as :func:`is_live` for a status cut out."""
-    if service.spec.lifecycle_status in EARLY:
+    status = service.spec.lifecycle_status
+    if status in EARLY:
         return True
-    ctx.judged(service, "spec", "lifecycle_status")
+    ctx.judged(service, "spec", "lifecycle_status", left_out=status is None)
     return False
 
 
