@@ -20,24 +20,25 @@ def _proposed(ctx: Context) -> str | None:
     return "no ServiceProposal documents, and no service proposed, in design or in transition"
 
 
-def is_live(service: Doc, ctx: Context) -> bool:
-    """Whether a service is live. A lifecycle status cut out as invalid or left out (reported under PR1.1) may
-    be "live": the rule asking then holds back for the service (:meth:`Context.judged`) rather than skip it
-    unchecked."""
+def in_stage(service: Doc, ctx: Context, *stages: Lifecycle) -> bool:
+    """Whether a service's lifecycle status is one of ``stages``. A status cut out as invalid or left out
+    (reported under PR1.1) may be one of them: the rule asking then holds back for the service
+    (:meth:`Context.judged`) rather than skip it unchecked."""
     status = service.spec.lifecycle_status
-    if status is Lifecycle.LIVE:
+    if status in stages:
         return True
     ctx.judged(service, "spec", "lifecycle_status", left_out=status is None)
     return False
+
+
+def is_live(service: Doc, ctx: Context) -> bool:
+    """Whether a service is live (:func:`in_stage`)."""
+    return in_stage(service, ctx, Lifecycle.LIVE)
 
 
 def is_early(service: Doc, ctx: Context) -> bool:
-    """Whether a service is proposed, in design or in transition; as :func:`is_live` for a status cut out."""
-    status = service.spec.lifecycle_status
-    if status in EARLY:
-        return True
-    ctx.judged(service, "spec", "lifecycle_status", left_out=status is None)
-    return False
+    """Whether a service is proposed, in design or in transition (:func:`in_stage`)."""
+    return in_stage(service, ctx, *EARLY)
 
 
 def live(*, customer_facing: bool = False) -> Evidence:
