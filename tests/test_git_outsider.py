@@ -866,3 +866,27 @@ def test_an_earlier_change_approved_by_someone_else_does_not_bar_its_author_from
          f"approved only by truiz, who wrote part of the approved content ({clone.short('tomas-again')}) "
          f"(merged pull request #25 in {clone.short('merge-3')} on 2026-07-06); a second person must approve")]
     assert code == 1, err
+
+
+@pytest.mark.parametrize(("told_on", "expected"), [
+    ("2026-07-01", ["the policy approved on 2026-07-02 (merged pull request #19 in {merge}) has not been "
+                    "communicated since: no dated distribution on or after that day"]),
+    ("2026-07-03", []),
+])
+def test_a_policy_approved_only_in_git_is_communicated_after_that_approval(clone: Team, told_on: str,
+                                                                          expected: list[str]) -> None:
+    """GR1.2 asks for the approved policy to be communicated. LMDC records approvals in Git only (no
+    metadata.approval): the approval that counts is Ingrid's merge, so a distribution dated the day before it
+    communicated an earlier text. Before, a policy without metadata.approval was never judged at all."""
+    clone.propose("policy-outages", ("org/policy.yaml", "every major incident.", "every major outage."), "change",
+                  "Policy: outages", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.edit("org/policy.yaml", '  version: "1"\n',
+               f'  version: "1"\n  distribution:\n    - {{audience: all staff, channel: mail, on: {told_on}}}\n')
+    clone.commit("change", "Policy: outages, and when we told staff", who="yuki", when="2026-07-01T09:00:00+02:00")
+    clone.merge("merge", "policy-outages", "Merge pull request #19 from lmdc/policy-outages\n\npolicy-outages",
+                who="ingrid", by="github", when="2026-07-02T09:00:00+02:00")
+    code, out, err = fitsm(clone.work, "check", "--format", "json", "--as-of", AS_OF, "--no-cache", "--select",
+                           "policy-communicated", home=clone.base)
+    assert code == (1 if expected else 0), err
+    assert [f[4] for f in git_findings(out) if f[3] == "lmdc-policy"] == [
+        e.format(merge=clone.short("merge")) for e in expected]

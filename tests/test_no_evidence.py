@@ -172,3 +172,36 @@ def test_a_service_whose_lifecycle_is_left_out_is_not_skipped_unchecked(tmp_path
         assert rows[req]["state"] == "no-evidence", rows[req]
         assert "spec.lifecycle_status of batch-compute (services/batch-compute.yaml) is left out" in str(
             rows[req]["note"])
+
+
+def test_a_policy_approved_by_nobody_on_record_is_no_evidence_for_gr1_2(tmp_path: Path,
+                                                                        fitsm: Callable[..., Run]) -> None:
+    """uni-hpc keeps no Git history of its SMS here. Its maintainer deletes the policy's approval line, leaving
+    status approved: GR2.4 reports the missing record, and GR1.2 (approved by the SMS owner, communicated
+    since its approval) cannot be judged. It was shown satisfied."""
+    import shutil
+
+    root = Path(shutil.copytree(CORPORA / "uni-hpc", tmp_path / "sms"))
+    policy = root / "sms" / "governance" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    line = "  approval:\n    approved_by: hdekker\n    approved_on: 2026-01-20\n"
+    assert text.count(line) == 1
+    policy.write_text(text.replace(line, ""), encoding="utf-8")
+    rows = status(fitsm, root)
+    assert rows["GR2.4"]["state"] == "findings"
+    assert rows["GR1.2"]["state"] == "no-evidence", rows["GR1.2"]
+    assert "metadata.approval of" in str(rows["GR1.2"]["note"]) and "is left out" in str(rows["GR1.2"]["note"])
+    policy.write_text(_without_distribution(text.replace(line, "")), encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache", "--select", "GR1.2")
+    assert [f["message"] for f in json.loads(run.out)["findings"]] == [
+        "the approved policy has not been communicated: no dated distribution"]
+
+
+def _without_distribution(text: str) -> str:
+    """The policy's metadata.distribution block removed (its entries are the indented lines after it)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("  distribution:"))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("    "):
+        end += 1
+    return "\n".join(lines[:start] + lines[end:])

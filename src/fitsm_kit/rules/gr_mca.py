@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import Status
 from fitsm_kit.model.general import ManagementReview, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import reviewed_rule
+from fitsm_kit.rules.documents import last_approved, reviewed_rule
 from fitsm_kit.rules.general import (
     attestation_problems,
     exactly_one,
@@ -91,7 +91,8 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     Evidence: ``metadata.status: approved`` and ``metadata.approval.approved_by`` naming a person
     assigned the role ``sms-owner`` (an approved document without ``metadata.approval`` is reported by
     ``approved-has-approval``); with Git history also the approvals of its current content in Git
-    (``approved-in-git`` reports a policy with none).
+    (``approved-in-git`` reports a policy with none). A policy whose approval is recorded in neither place
+    leaves the requirement without evidence: nobody can be seen to have approved it.
     """
     doc = the_policy(ctx)
     if doc is None:
@@ -107,13 +108,17 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     if meta.approval is not None and meta.approval.approved_by not in owners:
         yield Problem(doc, ("metadata", "approval", "approved_by"),
                       f"the policy was approved by {meta.approval.approved_by}, who is not the SMS owner")
-    elif (record := ctx.history.record(doc.id) if ctx.history else None) is not None:  # Git records who did
-        current = [e for e in record.approvals if e.content == record.content and record.predates(e) is None]
-        by = sorted({p for e in current for p in e.by})
-        if current and not owners & set(by):
-            last = current[-1]
-            yield Problem(doc, ("metadata", "status"), f"the policy was approved in Git by {', '.join(by)} "
-                          f"({last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}), who is not the SMS owner")
+        return
+    record = ctx.history.record(doc.id) if ctx.history else None  # Git records who approved it
+    current = [e for e in record.approvals if e.content == record.content and record.predates(e) is None] \
+        if record is not None else []
+    by = sorted({p for e in current for p in e.by})
+    if meta.approval is None and not current:
+        ctx.judged(doc, "metadata", "approval", left_out=True)  # approved by nobody on record: not judged
+    elif current and not owners & set(by):
+        last = current[-1]
+        yield Problem(doc, ("metadata", "status"), f"the policy was approved in Git by {', '.join(by)} "
+                      f"({last.how} in {last.commit.sha[:7]} on {last.date.isoformat()}), who is not the SMS owner")
 
 
 @rule("GR1.2", "policy-communicated",
@@ -122,15 +127,27 @@ def policy_communicated(ctx: Context) -> Iterator[Problem]:
     """The approved service management policy was communicated to relevant parties.
 
     Evidence: at least one ``metadata.distribution`` entry (audience, channel, on) dated on or after
-    the policy's approval, so the version in force is the one communicated.
+    the policy's approval (``metadata.approval.approved_on`` or its newest approval in Git that counts), so
+    the version in force is the one communicated. An approved policy whose approval date is recorded nowhere
+    cannot be judged when it has dated distributions; with none, it was not communicated whenever approved.
     """
     doc = the_policy(ctx)
-    if doc is None or doc.model.metadata.approval is None:
+    if doc is None:
         return
-    approved = doc.model.metadata.approval.approved_on
-    if not any(d.on is not None and d.on >= approved for d in doc.model.metadata.distribution):
-        yield Problem(doc, ("metadata", "distribution") if doc.model.metadata.distribution else ("metadata",),
-                      f"the policy approved on {approved} has not been communicated since: no dated "
+    meta = doc.model.metadata
+    approved = last_approved(doc, ctx)
+    dated = [d.on for d in meta.distribution if d.on is not None]
+    where = ("metadata", "distribution") if meta.distribution else ("metadata",)
+    if approved is None:
+        if meta.status is not Status.APPROVED:
+            return  # never approved: policy-approved-by-sms-owner says so, and there is no version to communicate
+        if dated:
+            ctx.judged(doc, "metadata", "approval", left_out=True)  # communicated, but after which approval?
+            return
+        yield Problem(doc, where, "the approved policy has not been communicated: no dated distribution")
+        return
+    if not any(on >= approved.on for on in dated):
+        yield Problem(doc, where, f"the policy approved on {approved} has not been communicated since: no dated "
                       "distribution on or after that day")
 
 
