@@ -77,7 +77,7 @@ def test_every_pr_group_maps_to_a_process() -> None:
 
 def status(fitsm: Callable[..., Run], *args: str | Path) -> tuple[int, dict[str, Any]]:
     run = fitsm("status", *args, "--format", "json", "--no-cache")
-    assert run.err == ""
+    assert run.err == fitsm("check", *args, "--format", "json", "--no-cache").err  # the same notes as check
     return run.code, json.loads(run.out)
 
 
@@ -103,7 +103,7 @@ def test_matrix_json_agrees_with_the_findings(example: str, fitsm: Callable[...,
 def test_matrix_table_prints_every_requirement_and_the_totals(example: str, fitsm: Callable[..., Run]) -> None:
     run = fitsm("status", EXAMPLES / example, "--no-cache")
     _, data = status(fitsm, EXAMPLES / example)
-    assert run.err == ""
+    assert all(line.startswith("fitsm: note: ") for line in run.err.splitlines())
     assert all(req in run.out for req in requirements())
     t = data["totals"]
     assert run.out.rstrip().splitlines()[-1] == (
@@ -150,3 +150,13 @@ def test_processes_left_out_of_the_scope_are_out_of_scope(tmp_path: Path) -> Non
     assert {row.requirement: row.state for row in matrix if row.requirement.startswith("PR5")} == {
         f"PR5.{n}": State.OUT_OF_SCOPE for n in (1, 2, 3, 4)}
     assert check(EXAMPLES / "acme", config, dt.date(2026, 11, 26)).excluded_processes == ()
+
+
+def test_status_says_why_git_history_was_not_used(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """An auditor reading the matrix of an SMS outside Git learns, as 'fitsm check' says, that approvals were
+    not checked against Git history. 'fitsm status' printed no note at all."""
+    root = Path(shutil.copytree(EXAMPLES / "acme", tmp_path / "sms"))
+    run = fitsm("status", root, "--no-cache")
+    assert run.code == 0
+    assert run.err.startswith("fitsm: note: not a Git repository: document control from Git (GR2.4 approvals, "
+                              "changes after approval) was not checked"), run.err

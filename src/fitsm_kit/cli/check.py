@@ -127,6 +127,7 @@ def status_command(
     """Show the conformity matrix: each FitSM-1 requirement satisfied, with findings, waived or out of scope."""
     result, config = check_at(path, as_of, select, ignore, no_cache, fail_on=fail_on)
     _emit_matrix(result, config, output_format, output, path)
+    notices(result.notices)  # as 'fitsm check' does: e.g. that Git history was not used, and why
     raise typer.Exit(_exit_code(result, config))
 
 
