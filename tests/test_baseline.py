@@ -74,6 +74,26 @@ def test_baselined_findings_survive_edits_above_them(sms: Path, fitsm: Callable[
         (f["path"], f["rule"], f["line"] + 3 if f["path"] in moved else f["line"]) for f in before["findings"])
 
 
+def test_a_document_moved_to_its_own_file_keeps_its_baselined_findings(sms: Path, fitsm: Callable[..., Run]) -> None:
+    """The team splits a multi-document file and moves one document with a baselined finding to a file of its
+    own: the finding is the same one, as pull-request mode already says (it was new, and failed the check)."""
+    assert fitsm("baseline", sms).code == 0
+    _, before = as_json(fitsm, "check", sms, "--no-baseline")
+    texts = {f["path"]: (sms / f["path"]).read_text(encoding="utf-8") for f in before["findings"] if f["document"]}
+    finding = next(f for f in before["findings"] if f["document"] and texts[f["path"]].count("\n---\n") >= 1
+                   and f"id: {f['document']}" in texts[f["path"]] and ".yaml" not in f["message"])
+    parts = texts[finding["path"]].split("\n---\n")
+    ours = next(p for p in parts if f"id: {finding['document']}" in p)
+    (sms / finding["path"]).write_text("\n---\n".join(p for p in parts if p is not ours).rstrip("\n") + "\n",
+                                       encoding="utf-8")
+    (sms / "moved").mkdir()
+    (sms / "moved" / f"{finding['document']}.yaml").write_text(ours.rstrip("\n") + "\n", encoding="utf-8")
+    code, after = as_json(fitsm, "check", sms)
+    assert (code, after["findings"], after["gone"]) == (0, [], [])
+    assert {(f["path"], f["rule"], f["message"]) for f in after["known"] if f["document"] == finding["document"]} \
+        >= {(f"moved/{finding['document']}.yaml", finding["rule"], finding["message"])}
+
+
 def test_a_fixed_finding_is_reported_as_gone_and_the_baseline_shrinks(sms: Path, fitsm: Callable[..., Run]) -> None:
     assert fitsm("baseline", sms).code == 0
     catalogue = sms / "services" / "catalogue.yaml"

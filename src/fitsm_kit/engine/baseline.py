@@ -4,20 +4,20 @@
 it is never read as an SMS document; sorted, one finding per line, so its diff is easy to review).
 ``fitsm check`` then fails only on findings that are not in it; the baselined ones are reported as
 known, and a baselined finding that no longer occurs is reported as gone, so the baseline can shrink.
-Findings are matched by fingerprint (rule, file, document and message, as SARIF's partial
-fingerprints), which survives edits above them. Only ``fitsm check`` reads the baseline: the
-conformity matrix (``fitsm status``) and the site show every finding, so a baseline hides nothing
-from an auditor.
+Findings are matched as in pull-request mode (:mod:`.matching`): by fingerprint (rule, file, document
+and message), which survives edits above them, and a document moved to another file keeps its findings.
+Only ``fitsm check`` reads the baseline: the conformity matrix (``fitsm status``) and the site show
+every finding, so a baseline hides nothing from an auditor.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections import Counter
 from pathlib import Path
 
 from fitsm_kit.atomic import write_atomic
+from fitsm_kit.engine.matching import split
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.findings import Finding, Result, Severity
 
@@ -74,19 +74,7 @@ def load(root: Path) -> list[Finding] | None:
 
 def apply(result: Result, known: list[Finding]) -> Result:
     """``result`` with the baselined findings moved to ``known``, and baselined ones no longer found as ``gone``."""
-    left = Counter(f.fingerprint for f in known)
-    new, old = [], []
-    for f in result.findings:
-        if left[f.fingerprint] > 0:
-            left[f.fingerprint] -= 1
-            old.append(f)
-        else:
-            new.append(f)
-    gone = []
-    for f in known:  # what is left over in ``left`` was not found again
-        if left[f.fingerprint] > 0:
-            left[f.fingerprint] -= 1
-            gone.append(f)
+    new, old = split(result.findings, known)
+    gone, _ = split(known, result.findings)
     return dataclasses.replace(result, findings=tuple(new), known=(*result.known, *old), gone=tuple(gone),
                                baseline=FILE)
-

@@ -3,7 +3,7 @@
 A change can break what it does not touch: deleting a Person leaves owners and role assignments
 dangling in other files. So pull-request mode checks the SMS as it is in REF's tree too (a temporary
 ``git worktree`` of REF, with the same flags and the same date) and splits the findings by their
-fingerprint (rule, file, document, message: stable when edits move them): *new* ones, wherever they
+fingerprint (:mod:`.matching`: stable when edits move them): *new* ones, wherever they
 are, fail; ones already at REF are *known*; ones at REF that are gone are *fixed*. The check of REF is
 cached by REF's commit in the repository's cache directory, so CI runs on the same base reuse it.
 """
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
 from fitsm_kit.engine import cache
+from fitsm_kit.engine.matching import split
 from fitsm_kit.engine.run import check_sms
-from fitsm_kit.findings import Finding, Result
+from fitsm_kit.findings import Result
 from fitsm_kit.gitcontrol import reftree
 from fitsm_kit.sms.config import Config, config_path, load_config
 
@@ -49,41 +48,10 @@ def check_ref(root: Path, ref: str, config: Config, as_of: dt.date, *, no_cache:
     return result
 
 
-def _split(found: Iterable[Finding], known: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
-    """``found`` as (not in ``known``, in ``known``), matched by fingerprint, each known one once.
-
-    A finding about a document that the change moved to another file is the same finding: those left
-    unmatched are matched again by rule, document and message, leaving out the file.
-    """
-    found, known = list(found), list(known)
-    left = Counter(f.fingerprint for f in known)
-    matched = [False] * len(found)
-    for i, f in enumerate(found):
-        if left[f.fingerprint] > 0:
-            left[f.fingerprint] -= 1
-            matched[i] = True
-    moved: Counter[str] = Counter()
-    for f in known:  # the known findings no found one matched
-        if left[f.fingerprint] > 0:
-            left[f.fingerprint] -= 1
-            if f.document:
-                moved[_anywhere(f)] += 1
-    for i, f in enumerate(found):
-        if not matched[i] and f.document and moved[_anywhere(f)] > 0:
-            moved[_anywhere(f)] -= 1
-            matched[i] = True
-    return [f for i, f in enumerate(found) if not matched[i]], [f for i, f in enumerate(found) if matched[i]]
-
-
-def _anywhere(f: Finding) -> str:
-    """The fingerprint of ``f`` in whichever file its document is."""
-    return dataclasses.replace(f, path="").fingerprint
-
-
 def compare(head: Result, ref: Result, ref_name: str) -> Result:
     """``head`` with only its new findings in ``findings``; those already at REF known, REF's gone ones fixed."""
-    new, known = _split(head.findings, ref.findings)
-    fixed, _ = _split(ref.findings, head.findings)
+    new, known = split(head.findings, ref.findings)
+    fixed, _ = split(ref.findings, head.findings)
     notice = (f"compared with {ref_name}: {len(new)} new finding{'s' if len(new) != 1 else ''}, {len(fixed)} fixed, "
               f"{len(known)} already there")
     return dataclasses.replace(head, findings=tuple(new), known=tuple(known), fixed=tuple(fixed),
