@@ -67,7 +67,8 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
             cuts = []
             for e in err.errors(include_url=False):
                 loc = tuple(e["loc"])
-                _report(out, path, data, cls, loc, e["type"], e["msg"], doc_id)
+                if not _follows_from_cut(loc, cut):
+                    _report(out, path, data, cls, loc, e["type"], e["msg"], doc_id)
                 reported.add(loc)
                 cuts.append(_cut_point(cls, loc, e["type"]))
             if not cls.lenient or any(cut is None for cut in cuts):
@@ -78,6 +79,17 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
         _report_missing(out, path, data, cls, model, reported, doc_id)
         return Doc(path, line, data, model, tuple(cut))
     return None
+
+
+def _follows_from_cut(loc: Loc, cut: list[Loc]) -> bool:
+    """Whether an error at ``loc`` only arose from cutting out what holds an invalid value below it.
+
+    Five invalid weekdays cut out of a support window leave its ``days`` empty ("at least 1 item"), that
+    window cut leaves ``hours`` with none ("set either always or windows"): each would be a finding about
+    a mistake the first one already names, and the second untrue (the hours were stated). An error that
+    the first round hid behind the invalid values may be lost this way until they are fixed; it shows then.
+    """
+    return any(c[:len(loc)] == loc for c in cut)
 
 
 def _no_kind(data: YMap) -> tuple[str, str]:

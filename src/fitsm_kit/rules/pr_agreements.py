@@ -224,13 +224,14 @@ def target_scope_problems(doc: Doc, covered: set[str]) -> Iterator[Problem]:
                               f"which {doc.id} does not cover")
 
 
-def working_time_problems(doc: Doc) -> Iterator[Problem]:
-    """Targets in working hours or working days in an agreement whose support hours are not stated."""
+def working_time_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Targets in working hours or working days in an agreement whose support hours are not stated (hours
+    cut out as invalid were stated: the rule holds back for them)."""
     support = doc.spec.support
     if support is None:
         return  # the missing support is reported under the agreement's requirement
     for i, target in enumerate(doc.spec.targets or ()):
-        if target.unit in WORKING_UNITS and support.hours is None:
+        if target.unit in WORKING_UNITS and support.hours is None and ctx.judged(doc, "spec", "support", "hours"):
             yield Problem(doc, ("spec", "targets", i, "unit"), f"target {target.id} counts {target.unit}, but the "
                           "agreement states no support hours (spec.support.hours) that say what working time is")
 
@@ -259,7 +260,7 @@ def sla_working_time_defined(doc: Doc, ctx: Context) -> Iterator[Problem]:
     "Respond within 2 working days" is a time only once the working time is known: the agreement's
     ``spec.support.hours``. Due times are counted in them (:mod:`fitsm_kit.model.workingtime`).
     """
-    yield from working_time_problems(doc)
+    yield from working_time_problems(doc, ctx)
 
 
 reviewed_rule("PR2.2", "sla-reviewed", ("SLA",), "SLA")
@@ -570,7 +571,7 @@ def supporting_working_time_defined(doc: Doc, ctx: Context) -> Iterator[Problem]
 
     As for SLAs (rule sla-working-time-defined): "8 operating hours" counts only the support hours.
     """
-    yield from working_time_problems(doc)
+    yield from working_time_problems(doc, ctx)
 
 
 @rule("PR2.4", "supporting-agreement-underpins", kinds=("OLA", "UA"),
