@@ -14,7 +14,8 @@ from pathlib import Path
 
 from conftest import Run
 
-POSIDONIA = Path(__file__).resolve().parent / "conformity" / "sms" / "posidonia"
+CORPORA = Path(__file__).resolve().parent / "conformity" / "sms"
+POSIDONIA = CORPORA / "posidonia"
 
 
 def test_weekdays_in_french_are_five_findings_not_a_cascade(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
@@ -34,3 +35,23 @@ def test_weekdays_in_french_are_five_findings_not_a_cascade(tmp_path: Path, fits
         ("PR2.2", "evidence-field", f"spec.support.hours.windows.0.days.{i}") for i in range(5)]
     rows = {r["id"]: r for r in json.loads(fitsm("status", root, "--format", "json", "--no-cache").out)["requirements"]}
     assert rows["PR2.2"]["state"] == "findings" and rows["PR2.2"]["findings"] == 5
+
+
+def test_a_role_written_as_a_mapping_is_a_finding_not_a_crash(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """uni-hpc's maintainer writes the SMS owner's role as a mapping. The rules that need the SMS owner
+    looked the raw value up in a set of role names: exit 3, 'unhashable type'. And with the entry cut out,
+    GR1.1 said "no SMS owner is assigned": the entry that assigns her is the one cut out."""
+    root = Path(shutil.copytree(CORPORA / "uni-hpc", tmp_path / "sms"))
+    roles = root / "sms" / "governance" / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    old = "- {role: sms-owner, person: hdekker, since: 2024-01-01}"
+    assert text.count(old) == 1
+    roles.write_text(text.replace(old, "- {role: {name: sms-owner}, person: hdekker, since: 2024-01-01}"),
+                     encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache")
+    assert run.code == 1, run.err
+    findings = json.loads(run.out)["findings"]
+    assert [(f["path"], f["line"], f["requirement"]) for f in findings] == [("sms/governance/roles.yaml", 19, "GR2.2")]
+    rows = {r["id"]: r for r in json.loads(fitsm("status", root, "--format", "json", "--no-cache").out)["requirements"]}
+    assert rows["GR1.1"]["state"] == "no-evidence"
+    assert "spec.assignments.0 of" in rows["GR1.1"]["note"] and "is invalid" in rows["GR1.1"]["note"]

@@ -106,6 +106,18 @@ def broken_roles(ctx: Context) -> set[str]:
         broken = {a.role.value for _, _, a in ctx.sms.assignments() if ctx.sms.get(a.person, "Person") is None}
         if "RoleAssignment" in ctx.sms.unread:  # a role assignment that could not be read may assign any role
             broken.add("*")
+        broken.update(role for _, _, role, _ in cut_assignments(ctx))
+        return broken
+
+    return ctx.memo("broken-roles", build)
+
+
+def cut_assignments(ctx: Context) -> list[tuple[Doc, tuple[str | int, ...], str, str | None]]:
+    """Role assignment entries cut out as invalid: the document, the cut, the role the entry names as
+    written (``"*"`` when that is no valid role: it could be any) and its process as written."""
+
+    def build() -> list[tuple[Doc, tuple[str | int, ...], str, str | None]]:
+        found = []
         valid = {r.value for r in Role}
         for doc in ctx.sms.of_kind("RoleAssignment"):
             spec = doc.raw.get("spec")
@@ -115,11 +127,13 @@ def broken_roles(ctx: Context) -> set[str]:
                     continue
                 entry = entries[cut[2]] if len(cut) > 2 and isinstance(cut[2], int) and isinstance(entries, list) \
                     and cut[2] < len(entries) else None
-                role = entry.get("role") if isinstance(entry, dict) else None
-                broken.add(role if role in valid else "*")
-        return broken
+                role = entry.get("role") if isinstance(entry, dict) else None  # as written: any YAML value
+                process = entry.get("process") if isinstance(entry, dict) else None
+                found.append((doc, cut, role if isinstance(role, str) and role in valid else "*",
+                              process if isinstance(process, str) else None))
+        return found
 
-    return ctx.memo("broken-roles", build)
+    return ctx.memo("cut-assignments", build)
 
 
 def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str] | None:
@@ -170,8 +184,12 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
     """
     complete = ctx.all_read("RoleAssignment")  # one that could not be read may assign the role (once more)
     found = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role is role and a.process is process]
+    if len(found) < 2:  # an entry cut out as invalid may be the (second) one: how many there are is not known
+        for doc, cut, named, for_process in cut_assignments(ctx):
+            if named in (role.value, "*") and (process is None or for_process in (process.value, None)):
+                complete = ctx.judged(doc, *cut) and complete
     if not found and not complete:
-        return  # the assignment may be in the role assignment that could not be read (reported there)
+        return  # the assignment may be in one that could not be read or was cut out (reported there)
     if not found:
         anchor = next(iter(ctx.sms.of_kind("RoleAssignment")), None)
         yield Problem(anchor, ("spec", "assignments") if anchor else (), f"no {what} is assigned")
