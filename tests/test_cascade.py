@@ -55,3 +55,18 @@ def test_a_role_written_as_a_mapping_is_a_finding_not_a_crash(tmp_path: Path, fi
     rows = {r["id"]: r for r in json.loads(fitsm("status", root, "--format", "json", "--no-cache").out)["requirements"]}
     assert rows["GR1.1"]["state"] == "no-evidence"
     assert "spec.assignments.0 of" in rows["GR1.1"]["note"] and "is invalid" in rows["GR1.1"]["note"]
+
+
+def test_a_kpi_whose_scope_is_left_out_is_one_finding(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """alpnet's maintainer deletes the scope line of its only SMS-wide KPI. The evidence-field finding says so;
+    GR6.1 also said "no KPI measures the SMS as a whole" (that KPI may be the one) and "KPI scope None is
+    neither sms, a process code nor a service id"."""
+    root = Path(shutil.copytree(CORPORA / "alpnet", tmp_path / "sms"))
+    kpis = root / "messung" / "kpis.yml"
+    text = kpis.read_text(encoding="utf-8")
+    old = "  scope: sms\n"
+    assert text.count(old) == 1
+    kpis.write_text(text.replace(old, ""), encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache")
+    assert [(f["requirement"], f["rule"], f["document"]) for f in json.loads(run.out)["findings"]] == [
+        ("GR6.1", "evidence-field", "kpi-planziele")]
