@@ -1,7 +1,8 @@
 """Checker fixes found by the fifth conformity base (tests/conformity/sms/nordlys), on the clean example.
 
 Each test failed before its fix: an MFA control beside the access review was asked for a review interval
-(PR6.5); an SLA approved after --as-of and a KPI measured for a period that has not ended passed unseen.
+(PR6.5); an SLA approved after --as-of and a KPI measured for a period that has not ended passed unseen;
+an approval date written with a time of day was explained in pydantic's words.
 """
 
 from __future__ import annotations
@@ -77,3 +78,12 @@ def test_a_kpi_measurement_of_a_period_not_ended_is_reported_and_not_counted(
     assert sorted(str(f[4]) for f in found) == [
         "last measurement 2026-09-30, frequency P1M: a new one fell due 2026-10-30",
         "measurement of the period ending 2026-12-31, after 2026-12-30: a period that has not ended has no result yet"]
+
+
+def test_an_approval_date_with_a_time_of_day_is_named_as_such(acme: Path, fitsm: Callable[..., Run]) -> None:
+    edit(acme, "agreements/sla-bio-institute.yaml", "approved_on: 2026-04-20}", "approved_on: 2026-04-20 10:15:00}")
+    run = fitsm("check", acme, "--format", "json", "--no-cache")
+    found = [f for f in json.loads(run.out)["findings"] if f["rule"] == "schema"]
+    assert [(f["requirement"], f["message"], f["fix"]) for f in found] == [
+        ("GR2.4", "metadata.approval.approved_on: a date written with a time of day; this field holds a day",
+         "write the day alone, as YYYY-MM-DD")]
