@@ -170,5 +170,13 @@ FEDERATION = [
             replace("operations.yaml", "  aligned_with: dc-sm-plan", "  aligned_with: dc-ism-plan"), "", "federation"),
 ]
 
+# Records dated after as_of (2026-11-26 in acme): a mistyped month is no evidence (rules/dated.py)
+DATED_AHEAD = [
+    Variant("GR1.3", "management-review-dated-ahead", replace(RECORDS, "  date: 2026-06-24", "  date: 2026-12-24")),
+    Variant("GR6.2", "audit-dated-ahead", replace(RECORDS, "  date: 2026-09-15", "  date: 2026-12-15")),
+    Variant("GR7.1", "nonconformity-dated-ahead",
+            replace(RECORDS, "  raised_on: 2026-11-03", "  raised_on: 2026-12-03")),
+]
+
 VARIANTS = [
-    *FEDERATION,*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7]
+    *FEDERATION,*GR1, *GR2, *GR3, *GR4, *GR5, *GR6, *GR7, *DATED_AHEAD]

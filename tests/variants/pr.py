@@ -261,3 +261,20 @@ VARIANTS = [
     Variant("PR8.4", "supplier-evaluated",
             replace("records/supplier-evaluations.yaml", "  basis: [eval-ua-research-net-2026-09]\n", ""), "basis"),
 ]
+
+# Records dated after as_of (2026-11-26 in acme): a mistyped month is no evidence (rules/dated.py)
+VARIANTS += [
+    Variant("PR3.3", "report-delivery-dated-ahead",
+            replace("reporting/reports.yaml", "  delivered_on: 2026-11-04", "  delivered_on: 2026-12-04")),
+    Variant("PR6.5", "access-review-dated-ahead",
+            replace("operations/security.yaml", "{date: 2026-09-28, by: david-chen",
+                    "{date: 2026-12-28, by: david-chen")),
+    Variant("PR7.4", "service-review-dated-ahead",
+            replace("records/customers.yaml", "  date: 2026-10-14", "  date: 2026-12-14")),
+    Variant("PR7.5", "complaint-dated-ahead",
+            replace("records/customers.yaml", "  received_on: 2026-07-02", "  received_on: 2026-12-02")),
+    Variant("PR7.6", "satisfaction-survey-dated-ahead",
+            replace("records/customers.yaml", "  date: 2026-05-29", "  date: 2026-12-29")),
+    Variant("PR8.4", "supplier-evaluation-dated-ahead",
+            replace("records/supplier-evaluations.yaml", "  date: 2026-11-05", "  date: 2026-12-05")),
+]

@@ -316,4 +316,7 @@ def _schema_message(kind: str, msg: str, field: str) -> tuple[str, str]:
                     f"the name holds {names}, which looks like a blank or nothing: type the name again")
         return (f"unknown field '{field}'",
                 "check the spelling against 'fitsm schema KIND', or prefix custom fields with 'x-'")
+    if kind == "date_from_datetime_inexact":  # a YAML 1.1 timestamp (2026-01-19 10:15:00) where a day is asked
+        return (f"{field}: a date written with a time of day; this field holds a day",
+                "write the day alone, as YYYY-MM-DD")
     return f"{field}: {msg}", "fix the value; 'fitsm schema KIND' shows what is allowed"

@@ -7,6 +7,7 @@ outputs. May import ``gitcontrol``, ``sms``, ``model`` and the top-level modules
 """
 
 from fitsm_kit.rules import (
+    dated,
     doc_control,
     documents,
     general,
@@ -28,7 +29,7 @@ from fitsm_kit.rules import (
 )
 from fitsm_kit.rules.base import REGISTRY
 
-__all__ = ["REGISTRY", "doc_control", "documents", "general", "gr_act", "gr_check", "gr_do", "gr_doc", "gr_mca",
-           "gr_plan", "gr_scs",
+__all__ = ["REGISTRY", "dated", "doc_control", "documents", "general", "gr_act", "gr_check", "gr_do", "gr_doc",
+           "gr_mca", "gr_plan", "gr_scs",
            "placeholders", "portfolio", "pr_agreements", "pr_chain", "pr_operations", "pr_reporting",
            "pr_security", "supply"]

@@ -18,14 +18,22 @@ def kpi_measured(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     GR6.1 asks that effectiveness be measured, not only defined. The latest ``spec.measurements``
     entry's ``period_end`` plus the KPI's ``spec.frequency`` plus the grace period must not lie before
-    ``--as-of``; a late one names the date the next measurement fell due.
+    ``--as-of``; a late one names the date the next measurement fell due. A measurement of a period
+    that ends after ``--as-of`` has no result yet (a mistyped date): it is reported, and not counted.
     """
     assert isinstance(doc.model, KPI)
     spec = doc.model.spec
-    if not spec.measurements:
-        yield Problem(doc, ("spec",), "KPI has never been measured")
+    for i, m in enumerate(spec.measurements):
+        if m.period_end > ctx.as_of:
+            yield Problem(doc, ("spec", "measurements", i, "period_end"),
+                          f"measurement of the period ending {m.period_end}, after {ctx.as_of}: a period that has "
+                          "not ended has no result yet", "date the measurement by the end of the period it measures")
+    past = [m.period_end for m in spec.measurements if m.period_end <= ctx.as_of]
+    if not past:
+        if not spec.measurements:
+            yield Problem(doc, ("spec",), "KPI has never been measured")
         return
-    last = max(m.period_end for m in spec.measurements)
+    last = max(past)
     if spec.frequency is not None and (due := ctx.overdue(last, spec.frequency)) is not None:
         yield Problem(doc, ("spec", "measurements"),
                       f"last measurement {last}, frequency {spec.frequency}: a new one fell due {due}")

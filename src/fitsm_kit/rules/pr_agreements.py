@@ -181,10 +181,16 @@ def agreement_in_force(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
     An approved SLA, OLA or UA whose ``spec.validity.end`` has passed as of ``--as-of``, or one still a
     draft or in review although its validity has begun, is reported on the agreement itself: it is not
-    in force, and the coverage rules never skip it silently.
+    in force, and the coverage rules never skip it silently. So is an approval dated after ``--as-of``
+    (a mistyped date): as of today the agreement has not been approved.
     """
     validity = doc.spec.validity
     status = doc.model.metadata.status
+    approval = doc.model.metadata.approval
+    if status is Status.APPROVED and approval is not None and approval.approved_on > ctx.as_of:
+        yield Problem(doc, ("metadata", "approval", "approved_on"),
+                      f"{doc.kind} approved on {approval.approved_on}, after {ctx.as_of}: not yet agreed",
+                      "correct the approval date, or keep the agreement in review until it is approved")
     if expired(doc, ctx):
         yield Problem(doc, ("spec", "validity", "end"), f"{doc.kind} expired on {validity.end}")
     elif (status in (Status.DRAFT, Status.IN_REVIEW) and validity is not None and validity.start <= ctx.as_of
