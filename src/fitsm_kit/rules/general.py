@@ -136,6 +136,16 @@ def cut_assignments(ctx: Context) -> list[tuple[Doc, tuple[str | int, ...], str,
     return ctx.memo("cut-assignments", build)
 
 
+def _names_a_person(doc: Doc, cut: tuple[str | int, ...]) -> bool:
+    """Whether the role assignment entry cut out at ``cut`` names someone (as written): one that names nobody
+    assigns the role to nobody, so "no one is assigned" stays true."""
+    spec = doc.raw.get("spec")
+    entries = spec.get("assignments") if isinstance(spec, dict) else None
+    entry = entries[cut[2]] if len(cut) > 2 and isinstance(cut[2], int) and isinstance(entries, list) \
+        and cut[2] < len(entries) else None
+    return isinstance(entry, dict) and isinstance(entry.get("person"), str)
+
+
 def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str] | None:
     """Ids of the persons assigned any of ``roles`` (for ``process``): ``Sms.holders`` with the model's enums.
 
@@ -186,7 +196,8 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
     found = [(doc, i, a) for doc, i, a in ctx.sms.assignments() if a.role is role and a.process is process]
     if len(found) < 2:  # an entry cut out as invalid may be the (second) one: how many there are is not known
         for doc, cut, named, for_process in cut_assignments(ctx):
-            if named in (role.value, "*") and (process is None or for_process in (process.value, None)):
+            if named in (role.value, "*") and (process is None or for_process in (process.value, None)) \
+                    and _names_a_person(doc, cut):
                 complete = ctx.judged(doc, *cut) and complete
     if not found and not complete:
         return  # the assignment may be in one that could not be read or was cut out (reported there)
