@@ -270,7 +270,10 @@ def test_5_history_escapes_authors_subjects_and_notices(tmp_path: Path, fitsm: C
     repo.edit("general/policy.yaml", "Every change", "Each change")
     repo.git("add", "-A")
     env = isolated_env(tmp_path) | {"GIT_AUTHOR_NAME": "Mallory\x1b]0;owned\x07\x1b[2J", "GIT_AUTHOR_EMAIL": "m@x",
-                                    "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@x"}
+                                    "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@x",
+                                    # before the SMS's as_of (2026-11-26): history shows the commits up to it
+                                    "GIT_AUTHOR_DATE": "2026-03-01T09:00:00+00:00",
+                                    "GIT_COMMITTER_DATE": "2026-03-01T09:00:00+00:00"}
     subprocess.run(["git", "commit", "-q", "-m", "Wording \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ "
                     "##[add-mask]x \u202eevil"], cwd=repo.root, env=env, check=True)
     (repo.root / "general" / "p\n::warning::x.yaml").write_text("a: 1\n", encoding="utf-8")  # a pending file
