@@ -46,7 +46,7 @@ from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 6  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 7  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
@@ -213,7 +213,7 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         for doc_id in sorted(named):
             last = docs[doc_id][-1] if docs.get(doc_id) else None
             found.append((doc_id, "named", last.path if last else "", last.version if last else None, ""))
-        if not found:
+        if not found and not commit.reverts:  # a revert is kept for what it withdraws, even if it changes no document
             continue
         history.commits.append(commit)
         index = len(history.commits) - 1
