@@ -208,6 +208,21 @@ def test_reverting_a_merged_pull_request_withdraws_the_review_it_brought(nrc: Te
     found = team.findings()["svc-vm"]
     assert f"the Fitsm-Review trailer in {team.short('vm')} on 2026-09-01 does not count: withdrawn: reverted by " \
            f"{team.short('revert')} on 2026-09-03" in found, found
+    # a pull request that changes no document (a note beside the SMS) and brings an empty review commit
+    team.git("checkout", "-q", "-b", "backup-review", "origin/main")
+    (team.work / "notes.txt").write_text("Backup restore tested.\n", encoding="utf-8")
+    team.commit("note", "Note the restore test", who="petra", when="2026-09-04T10:00:00+02:00")
+    team.commit("backup", f"Review the backup\n\nFitsm-Review: svc-backup\nReviewed-by: {PETRA}", who="petra",
+                when="2026-09-04T11:00:00+02:00")
+    team.git("checkout", "-q", "main")
+    team.git("merge", "-q", "--no-ff", "-m", "Merge pull request #31 from nrc/backup-review", "backup-review",
+             who="hanna-gh", by="github", when="2026-09-05T10:00:00+02:00")
+    assert "svc-backup" not in team.findings()
+    team.git("revert", "--no-edit", "-m", "1", "HEAD", who="hanna", when="2026-09-06T10:00:00+02:00")
+    team.mark("revert-31")
+    assert team.findings()["svc-backup"] == overdue(OLD, f"; the Fitsm-Review trailer in {team.short('backup')} on "
+                                                         "2026-09-04 does not count: withdrawn: reverted by "
+                                                         f"{team.short('revert-31')} on 2026-09-06")
 
 
 # 3. process-plan-current reads the SMS plan's approval in Git too.

@@ -120,7 +120,7 @@ class GitHistory:
         self._records: dict[str, Record | None] = {}
         self._branch_only: set[str] | None = None  # commits on HEAD that the default branch lacks
         self._withdrawn: dict[dt.date | None, dict[str, Commit]] = {}  # per as-of date: commit -> the revert
-        self._undone: dict[str, list[str]] = {}  # a reverted commit -> the commits its revert undoes
+        self._undone: dict[str, list[str]] | None = None  # a reverted merge -> the commits its revert undoes
 
     def record(self, doc_id: str) -> Record | None:
         """The document's history; None when Git knows nothing of it (never committed, ignored)."""
@@ -241,25 +241,38 @@ class GitHistory:
         stands is known before the commits it names are reached.
         """
         if as_of not in self._withdrawn:
+            undone = self._undone_by_revert()
             found: dict[str, Commit] = {}
             for commit in reversed(self.data.commits):
                 if commit.reverts and commit.sha not in found and (as_of is None or commit_date(commit) <= as_of):
                     for sha in commit.reverts:
-                        for undone in self._undoes(sha):
-                            found.setdefault(undone, commit)
+                        for each in undone.get(sha, [sha]):
+                            found.setdefault(each, commit)
             self._withdrawn[as_of] = found
         return self._withdrawn[as_of]
 
-    def _undoes(self, sha: str) -> list[str]:
-        """The commits a revert of ``sha`` undoes: ``sha``, and for a merge the commits it brought in."""
-        if sha not in self._undone:
-            known = next((c for c in self.data.commits if c.sha == sha), None)
-            if self._top is None or (known is not None and not known.merge):
-                self._undone[sha] = [sha]
-            else:  # a merge, or a commit that changed no document (an empty merge of a review's pull request)
-                listed = run_git(self._top, "rev-list", sha, "--not", f"{sha}^1", "--", may_fail=True)
+    def _undone_by_revert(self) -> dict[str, list[str]]:
+        """Each reverted merge -> itself and the commits it brought in (what its revert undoes); other
+        reverted commits undo themselves alone. Git is asked once for the parents of the reverted commits
+        history does not hold (a merge that changed no document may have brought in a review commit), and
+        once per reverted merge."""
+        if self._undone is None:
+            self._undone = {}
+            top = self._top
+            named = {sha for c in self.data.commits for sha in c.reverts}
+            if top is None or not named:
+                return self._undone
+            merges = {c.sha for c in self.data.commits if c.merge and c.sha in named}
+            unknown = sorted(named - {c.sha for c in self.data.commits})
+            if unknown:
+                listed = run_git(top, "rev-list", "--no-walk", "--parents", "--ignore-missing", "--stdin",
+                                 may_fail=True, stdin="".join(f"{sha}\n" for sha in unknown).encode())
+                merges |= {line.split()[0] for line in listed.decode("ascii", "replace").splitlines()
+                           if len(line.split()) > 2}
+            for sha in sorted(merges):
+                listed = run_git(top, "rev-list", sha, "--not", f"{sha}^1", "--", may_fail=True)
                 self._undone[sha] = [sha, *listed.decode("ascii", "replace").split()]
-        return self._undone[sha]
+        return self._undone
 
     def _people_of(self, event: Event) -> tuple[str, ...]:
         """The Persons ``event`` counts for: with signatures required, those its signature proves."""
