@@ -4,7 +4,9 @@
 wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`.reading.start`
 and :func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
 accept Git evidence call ``ctx.history.last_review(doc_id, as_of)`` and ``last_approval`` (None when no
-evidence in Git counts); :meth:`GitHistory.not_counted` is where a review or approval is judged.
+evidence in Git counts); :meth:`GitHistory.not_counted` is where a review or approval is judged, and
+:meth:`GitHistory.set_aside` where evidence that does not stand (on this branch only, withdrawn by a revert)
+is set aside, for the approval rules too.
 """
 
 from __future__ import annotations
@@ -143,15 +145,19 @@ class GitHistory:
         counted = approvals
         if self.signed_only:
             counted = [replace(e, by=e.verified) for e in approvals if e.verified]
-        standing = [e for e in counted if not self.set_aside(e)]
-        waiting = [e for e in counted if not self._on_default(e.commit.sha)]
+        standing: list[Event] = []
+        waiting: list[Event] = []
+        withdrawn: list[Event] = []
+        for e in counted:
+            bucket = standing if not self.set_aside(e) else waiting if not self._on_default(e.commit.sha) else withdrawn
+            bucket.append(e)
         reviews = [self._signed(e) if self._verify and e.named else e for e in found if e.kind == "review"]
         committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
         now = self.pending.get(doc_id)
         return Record(doc_id, tuple(versions), tuple(standing), tuple(reviews),
                       now.content if now else committed, now is not None,
                       tuple(e for e in approvals if not e.verified) if self.signed_only else (),
-                      tuple(waiting), tuple(e for e in counted if e not in standing and e not in waiting))
+                      tuple(waiting), tuple(withdrawn))
 
     def _signed(self, event: Event) -> Event:
         """``event`` with the approvers its commit's signature proves, and what the signature shows."""

@@ -79,7 +79,10 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     commit authors and ``Co-authored-by`` trailers are its writers). With
     ``document_control.require_signed_approvals`` an approval counts only from a commit signed by a key on
     the approver's Person (``spec.signing_keys``), or by a ``trusted_signers`` platform key with the
-    commit's author as approver. Checked only with Git history (see ``fitsm history``).
+    commit's author as approver. An approval in a commit the default branch does not hold yet counts once
+    it is merged (until then the document is ``approval-pending``); one whose commit a revert withdrew
+    without changing the document counts no more. A trailer that looks like an approval and is none
+    (``Fitsm-Approved-by``, ``Reviewed-by``) is named. Checked only with Git history (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
         # who approves the policy is GR1.2's evidence (policy-approved-by-sms-owner reads these approvals)
