@@ -115,7 +115,13 @@ def test_an_approval_in_a_branch_commit_is_pending_until_it_is_merged(acme: Acme
 
 def test_a_branch_that_only_approves_an_unapproved_change_is_pending_until_merged(acme: Acme) -> None:
     unapproved_change_on_main(acme)
-    acme.git("checkout", "-q", "-b", "approve-bio")
+    # farid approves his own change on a branch: its merge would settle nothing, so the branch keeps main's error
+    acme.git("checkout", "-q", "-b", "self-approve")
+    acme.commit("self", f"Approve\n\nFitsm-Review: sla-bio-institute\n{trailer('farid')}", who="farid",
+                when="2026-03-02T08:00:00+01:00")
+    assert acme.check() == [("changed-after-approval", "error", "sla-bio-institute", "changed since its approval "
+                             f"(Approved-by trailer in {acme.short('import')} on 2026-01-05)")]
+    acme.git("checkout", "-q", "-b", "approve-bio", "main")
     acme.commit("approve", f"Approve the new target\n\nFitsm-Review: sla-bio-institute\n{trailer('carla')}",
                 who="carla", when="2026-03-02T09:00:00+01:00")
     found = acme.check()

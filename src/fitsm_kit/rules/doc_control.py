@@ -8,6 +8,7 @@ notices say why. Who may approve which kind is ``document_control.approvers`` in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fitsm_kit.findings import Severity
 from fitsm_kit.gitcontrol.approvers import allowed_approvers, with_handles
@@ -24,18 +25,30 @@ _SHOWN_DIFFERENCES = 3
 def _approved(ctx: Context, *, pending: bool = False) -> Iterator[tuple[Doc, Record, list[Event]]]:
     """Each approved document with a Git record, and the approvals of its latest approved content.
 
-    Documents this branch changed or approved (approval pending, see :mod:`fitsm_kit.gitcontrol.branch`)
-    come only with ``pending``; the others only without: one document gets one verdict. An approval in a
-    commit on this branch only is no approval yet (``record.waiting``, see
-    :meth:`~fitsm_kit.gitcontrol.doccontrol.GitHistory.set_aside`): the merge will record it.
+    Documents this branch changed (approval pending, see :mod:`fitsm_kit.gitcontrol.branch`) come only
+    with ``pending``; the others only without: one document gets one verdict. An approval in a commit on
+    this branch only is no approval yet (``record.waiting``, see
+    :meth:`~fitsm_kit.gitcontrol.doccontrol.GitHistory.set_aside`): a document the branch only approves is
+    pending too when its merge would settle it, else it gets the verdict of the default branch.
     """
     history = ctx.history
     if history is None:
         return
     for doc in ctx.sms.docs:
         record = history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
-        if record is not None and (bool(record.waiting) or history.changed_on_branch(doc.id, doc.path)) == pending:
+        if record is None:
+            continue
+        waits = history.changed_on_branch(doc.id, doc.path) or bool(record.waiting) and _settled_by_merge(ctx, doc,
+                                                                                                          record)
+        if waits == pending:
             yield doc, record, _latest_approvals(record)
+
+
+def _settled_by_merge(ctx: Context, doc: Doc, record: Record) -> bool:
+    """Whether the approvals waiting on this branch, once merged, leave nothing wrong with ``doc``'s approval."""
+    merged = replace(record, approvals=tuple(sorted(record.approvals + record.waiting, key=lambda e: e.position)))
+    latest = _latest_approvals(merged)
+    return not [*_check_approval(ctx, doc, merged, latest), *_check_unchanged(doc, merged, latest)]
 
 
 def _latest_approvals(record: Record) -> list[Event]:
