@@ -316,3 +316,22 @@ def test_a_document_whose_only_approval_is_a_lookalike_says_why(acme: Acme) -> N
         "approved-in-git", "error", "sla-new", "approved, but Git records no approval of it (no Approved-by trailer "
         f"or merged pull request changed it); trailers that are no approval: reviewed-by in {acme.short('new')} (an "
         "approval is an 'Approved-by: Name <email>' trailer or a merged pull request; Reviewed-by reviews a change)")]
+
+
+def test_a_new_document_approved_only_on_its_branch_is_pending_not_unrecorded(acme: Acme) -> None:
+    # a new SLA with no metadata.approval: its approval is the Approved-by trailer of the branch commit
+    text = (EXAMPLES / "acme" / "agreements" / "sla-default.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: sla-default", "id: sla-new", 1).replace(
+        "  approval: {approved_by: carla-rossi, approved_on: 2026-01-19}\n", "")
+    acme.git("checkout", "-q", "-b", "new-sla")
+    (acme.root / "agreements" / "sla-new.yaml").write_text(text, encoding="utf-8")
+    acme.commit("new", f"Add an SLA\n\n{trailer('eva')}", who="farid", when="2026-03-01T09:00:00+01:00")
+    found = acme.check(rules=APPROVAL_RULES + ",approved-has-approval")
+    assert [f[:3] for f in found] == [("approval-pending", "info", "sla-new")], found
+    assert found[0][3].startswith("approval pending until it reaches origin/main: new on this branch; approved by "
+                                  f"eva-novak on this branch only (Approved-by trailer in {acme.short('new')} on "
+                                  "2026-03-01), which counts once it is merged; to be approved by ")
+    acme.git("checkout", "-q", "main")
+    acme.git("merge", "-q", "--no-ff", "-m", "Merge pull request #6 from acme/new-sla", "new-sla", who="carla",
+             when="2026-03-02T09:00:00+01:00")
+    assert acme.check(rules=APPROVAL_RULES + ",approved-has-approval") == []
