@@ -219,8 +219,8 @@ class GitHistory:
         return ""
 
     def set_aside(self, event: Event, as_of: dt.date | None = None) -> str:
-        """Why the approval or review ``event`` does not stand (yet); "" when it does. The one place where
-        where a commit is and whether it was withdrawn are judged, for approvals and reviews alike.
+        """Why the approval or review ``event`` does not stand (yet); "" when it does: the one place that judges
+        where its commit is and whether it was withdrawn, for approvals and reviews alike.
 
         Evidence on a branch counts once it is merged: an approval or review in a commit the default branch
         lacks is a claim nobody has merged (the branch's change is *approval pending*). A commit that a

@@ -177,7 +177,8 @@ def commit_order(head: str, raw: dict[str, Raw], base: str | None) -> list[str] 
 
 def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ...]], objects: dict[str, bytes],
            selected: Callable[[str], bool]) -> None:
-    """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named."""
+    """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named; a
+    revert is kept even when it changes no document, for the review or approval it may withdraw."""
     docs = history.documents
     for item in raw:
         if item.sha not in objects:
