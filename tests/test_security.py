@@ -24,7 +24,7 @@ from fitsm_kit.engine.run import check
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.evaluation import records
 from fitsm_kit.evaluation.evaluate import Evaluation, TargetResult
-from fitsm_kit.gitcontrol import codeowners, docread, evidence
+from fitsm_kit.gitcontrol import codeowners, docread, evidence, gitlog
 from fitsm_kit.gitcontrol import history as history_module
 from fitsm_kit.gitcontrol.doccontrol import for_check
 from fitsm_kit.gitcontrol.evidence import trailer_identity
@@ -270,7 +270,10 @@ def test_5_history_escapes_authors_subjects_and_notices(tmp_path: Path, fitsm: C
     repo.edit("general/policy.yaml", "Every change", "Each change")
     repo.git("add", "-A")
     env = isolated_env(tmp_path) | {"GIT_AUTHOR_NAME": "Mallory\x1b]0;owned\x07\x1b[2J", "GIT_AUTHOR_EMAIL": "m@x",
-                                    "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@x"}
+                                    "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@x",
+                                    # before the SMS's as_of (2026-11-26): history shows the commits up to it
+                                    "GIT_AUTHOR_DATE": "2026-03-01T09:00:00+00:00",
+                                    "GIT_COMMITTER_DATE": "2026-03-01T09:00:00+00:00"}
     subprocess.run(["git", "commit", "-q", "-m", "Wording \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ "
                     "##[add-mask]x \u202eevil"], cwd=repo.root, env=env, check=True)
     (repo.root / "general" / "p\n::warning::x.yaml").write_text("a: 1\n", encoding="utf-8")  # a pending file
@@ -302,6 +305,9 @@ def test_6_patterns_stay_linear_on_long_adversarial_input() -> None:
         lambda: evidence.pull_request(commit),
         lambda: history_module.trailers("s\n\n" + "Key: v\n " * (N // 8) + "x" * N),
         lambda: history_module.trailers("s\n\n" + ("a" * 50 + ":" * 50 + "\n") * (N // 100)),
+        lambda: gitlog.read_commit("0" * 40, b"tree 0\nauthor a <a@b> 1 +0000\ncommitter a <a@b> 1 +0000\n\ns\n\n"
+                                   + b"This reverts commit " + b"a" * N + b"\n" + (b"This reverts commit " + b"0" * 63
+                                                                                 + b"g\n") * (N // 90), ()),
         lambda: codeowners._matches("*a" * 300 + "b", "a" * 1000),
         lambda: codeowners._matches("**/" * 300 + "x", "a/" * 500),
         lambda: codeowners.parse(("a" + " " * N + "\\" * N + "\n") * 2),

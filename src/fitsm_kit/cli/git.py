@@ -34,18 +34,23 @@ def history_command(
                                                            "default: the file's directory, else the current one.")]
         = None,
     output_format: TextOrJson = "text",
+    as_of: Annotated[str | None, typer.Option(help="Show the history as it stood on this date (YYYY-MM-DD; default: "
+                                                   "as_of in fitsm.yaml): commits dated after it are left out, and "
+                                                   "reviews and approvals count as 'fitsm check --as-of' counts "
+                                                   "them.")] = None,
 ) -> None:
     """Show a document's version history from Git: versions, dates, authors, approvals and reviews."""
     from fitsm_kit.engine.load import read_sms
     from fitsm_kit.gitcontrol import doccontrol
     from fitsm_kit.output import history as historyview
 
-    root, config, today = open_sms(sms or (Path(target) if Path(target).exists() else Path(".")))
+    root, config, today = open_sms(sms or (Path(target) if Path(target).exists() else Path(".")), as_of)
     index = read_sms(root, config, today)
     history, said = doccontrol.for_check(root, index, explicit=True)
     if history is None:
         raise FitsmError(said[0] if said else "Git history is switched off (document_control.git: false)")
-    items = [historyview.describe(history, doc, today) for doc in historyview.select(index, root, target)]
+    items = [historyview.describe(history, doc, today, until=config.as_of)
+             for doc in historyview.select(index, root, target)]
     text = historyview.as_json(items, said) if output_format == "json" else historyview.as_text(items)
     out.print(text, end="", markup=False, emoji=False)
     notices(said)

@@ -4,7 +4,9 @@
 wrong dates) and returns a :class:`GitHistory`, which rules reach as ``ctx.history``; :func:`.reading.start`
 and :func:`finish` are its two halves, so a check can read history while it loads the SMS. Other rules that
 accept Git evidence call ``ctx.history.last_review(doc_id, as_of)`` and ``last_approval`` (None when no
-evidence in Git counts); :meth:`GitHistory.not_counted` is where a review or approval is judged.
+evidence in Git counts); :meth:`GitHistory.not_counted` is where a review or approval is judged, and
+:meth:`GitHistory.set_aside` where evidence that does not stand (on this branch only, withdrawn by a revert)
+is set aside, for the approval rules too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol import branch, history
 from fitsm_kit.gitcontrol.branch import BranchState
 from fitsm_kit.gitcontrol.docread import DocState, documents
-from fitsm_kit.gitcontrol.evidence import Event, People, events, pull_request
+from fitsm_kit.gitcontrol.evidence import Event, People, commit_date, events, pull_request
 from fitsm_kit.gitcontrol.history import Change, Commit
 from fitsm_kit.gitcontrol.reading import SKIPPED, Begun, Started, relied_on, start
 from fitsm_kit.gitcontrol.repo import run_git
@@ -27,6 +29,10 @@ from fitsm_kit.sms.config import Config
 from fitsm_kit.sms.discovery import is_sms_path
 from fitsm_kit.sms.index import Sms
 from fitsm_kit.sms.loader import LoadProblem, read_file
+
+# trailer keys (read in lower case) that look like an approval and are none; any other key with "approv" too
+_LOOKALIKE = frozenset({"acked-by", "reviewed-by"})
+_SHOWN = 3  # look-alike trailers named in a finding, the newest
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Record:
 
     With ``document_control.require_signed_approvals``, ``approvals`` holds only the signed ones (each
     ``by`` the approvers its signature proves) and ``unverified`` the approvals that do not count.
+    ``approvals`` holds only those that stand (:meth:`GitHistory.set_aside`): an approval in a commit on this
+    branch only is ``waiting`` (for the merge), one a revert withdrew is ``withdrawn``.
     ``reviews`` holds every review, its signature checked (``verified``) where that of an approval would be.
     """
 
@@ -56,6 +64,8 @@ class Record:
     content: str  # the current content fingerprint (the working tree's when it has uncommitted changes)
     pending: bool  # its content differs from HEAD
     unverified: tuple[Event, ...] = ()
+    waiting: tuple[Event, ...] = ()
+    withdrawn: tuple[Event, ...] = ()
 
     @property
     def authors(self) -> list[str]:
@@ -111,6 +121,8 @@ class GitHistory:
         self._signatures: dict[str, Signature] | None = None
         self._records: dict[str, Record | None] = {}
         self._branch_only: set[str] | None = None  # commits on HEAD that the default branch lacks
+        self._withdrawn: dict[dt.date | None, dict[str, Commit]] = {}  # per as-of date: commit -> the revert
+        self._undone: dict[str, list[str]] | None = None  # a reverted merge -> the commits its revert undoes
 
     def record(self, doc_id: str) -> Record | None:
         """The document's history; None when Git knows nothing of it (never committed, ignored)."""
@@ -133,12 +145,19 @@ class GitHistory:
         counted = approvals
         if self.signed_only:
             counted = [replace(e, by=e.verified) for e in approvals if e.verified]
+        standing: list[Event] = []
+        waiting: list[Event] = []
+        withdrawn: list[Event] = []
+        for e in counted:
+            bucket = standing if not self.set_aside(e) else waiting if not self._on_default(e.commit.sha) else withdrawn
+            bucket.append(e)
         reviews = [self._signed(e) if self._verify and e.named else e for e in found if e.kind == "review"]
         committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
         now = self.pending.get(doc_id)
-        return Record(doc_id, tuple(versions), tuple(counted), tuple(reviews),
+        return Record(doc_id, tuple(versions), tuple(standing), tuple(reviews),
                       now.content if now else committed, now is not None,
-                      tuple(e for e in approvals if not e.verified) if self.signed_only else ())
+                      tuple(e for e in approvals if not e.verified) if self.signed_only else (),
+                      tuple(waiting), tuple(withdrawn))
 
     def _signed(self, event: Event) -> Event:
         """``event`` with the approvers its commit's signature proves, and what the signature shows."""
@@ -167,6 +186,8 @@ class GitHistory:
     def _last(self, doc_id: str, which: str, as_of: dt.date) -> Event | None:
         record = self.record(doc_id)
         found: tuple[Event, ...] = getattr(record, which) if record is not None else ()
+        if record is not None and which == "approvals":  # not_counted judges each, as of as_of
+            found = tuple(sorted(found + record.waiting + record.withdrawn, key=lambda e: e.position))
         for event in reversed(found):
             if record is not None and not self.not_counted(record, event, as_of):
                 return replace(event, by=self._people_of(event))
@@ -177,16 +198,16 @@ class GitHistory:
 
         A review is a commit that names the document in a ``Fitsm-Review`` trailer (a ``Reviewed-by``
         trailer alone reviews a change, as an approval approves one). Either counts under the trust rules
-        of approvals: its commit is on the default branch (not only on the branch being checked), dated no
+        of approvals: it stands (:meth:`set_aside`: its commit is on the default branch, not only on the
+        branch being checked, and no revert dated by ``as_of`` withdrew it), it is dated no
         later than ``as_of`` (the day that counts as today), by a Person of the SMS, signed by that
         Person's key with ``document_control.require_signed_approvals`` (see :meth:`_signed`), and not
         dated before the change it covers (:meth:`Record.predates`).
         """
-        sha = event.commit.sha[:7]
         if event.kind == "review" and not event.named:
             return "a review of a change, not of the document: no Fitsm-Review trailer names it"
-        if not self._on_default(event.commit.sha):
-            return f"its commit {sha} is on this branch only, not on {self.branch.base or 'the default branch'}"
+        if aside := self.set_aside(event, as_of):
+            return aside
         if event.date > as_of:
             return f"dated after {as_of}"
         if not any(p in self.people.ids for p in event.by):
@@ -196,6 +217,68 @@ class GitHistory:
         if (early := record.predates(event)) is not None:
             return f"dated before the change it covers ({early.commit.sha[:7]} on {early.commit.authored[:10]})"
         return ""
+
+    def set_aside(self, event: Event, as_of: dt.date | None = None) -> str:
+        """Why the approval or review ``event`` does not stand (yet); "" when it does: the one place that judges
+        where its commit is and whether it was withdrawn, for approvals and reviews alike.
+
+        Evidence on a branch counts once it is merged: an approval or review in a commit the default branch
+        lacks is a claim nobody has merged (the branch's change is *approval pending*). A commit that a
+        revert in this history names ("This reverts commit <sha>.", as ``git revert`` writes it; reverting
+        a merge also undoes the commits it brought in) was withdrawn: its review, and an approval it made
+        without changing the document (a ``Fitsm-Review`` commit with ``Approved-by``), no longer count —
+        unless the revert was itself reverted, or (with ``as_of``) is dated after it. An approval whose
+        commit changed the document stays: its revert changed the content back, and the approval rules
+        judge that content like any other change (a revert needs approval too).
+        """
+        sha = event.commit.sha[:7]
+        if not self._on_default(event.commit.sha):
+            return f"its commit {sha} is on this branch only, not on {self.branch.base or 'the default branch'}"
+        revert = self._withdrawals(as_of).get(event.commit.sha)
+        if revert is not None and not (event.kind == "approval" and event.changed):
+            return f"withdrawn: reverted by {revert.sha[:7]} on {commit_date(revert)}"
+        return ""
+
+    def _withdrawals(self, as_of: dt.date | None) -> dict[str, Commit]:
+        """Each commit withdrawn by a revert dated no later than ``as_of`` (any, without) -> that revert.
+
+        A revert withdraws nothing once it is withdrawn itself (reverted in turn: "Reapply …"). Commits are
+        taken parents first, so a revert comes after every commit it names: newest first, whether a revert
+        stands is known before the commits it names are reached.
+        """
+        if as_of not in self._withdrawn:
+            undone = self._undone_by_revert()
+            found: dict[str, Commit] = {}
+            for commit in reversed(self.data.commits):
+                if commit.reverts and commit.sha not in found and (as_of is None or commit_date(commit) <= as_of):
+                    for sha in commit.reverts:
+                        for each in undone.get(sha, [sha]):
+                            found.setdefault(each, commit)
+            self._withdrawn[as_of] = found
+        return self._withdrawn[as_of]
+
+    def _undone_by_revert(self) -> dict[str, list[str]]:
+        """Each reverted merge -> itself and the commits it brought in (what its revert undoes); other
+        reverted commits undo themselves alone. Git is asked once for the parents of the reverted commits
+        history does not hold (a merge that changed no document may have brought in a review commit), and
+        once per reverted merge."""
+        if self._undone is None:
+            self._undone = {}
+            top = self._top
+            named = {sha for c in self.data.commits for sha in c.reverts}
+            if top is None or not named:
+                return self._undone
+            merges = {c.sha for c in self.data.commits if c.merge and c.sha in named}
+            unknown = sorted(named - {c.sha for c in self.data.commits})
+            if unknown:
+                listed = run_git(top, "rev-list", "--no-walk", "--parents", "--ignore-missing", "--stdin",
+                                 may_fail=True, stdin="".join(f"{sha}\n" for sha in unknown).encode())
+                merges |= {line.split()[0] for line in listed.decode("ascii", "replace").splitlines()
+                           if len(line.split()) > 2}
+            for sha in sorted(merges):
+                listed = run_git(top, "rev-list", sha, "--not", f"{sha}^1", "--", may_fail=True)
+                self._undone[sha] = [sha, *listed.decode("ascii", "replace").split()]
+        return self._undone
 
     def _people_of(self, event: Event) -> tuple[str, ...]:
         """The Persons ``event`` counts for: with signatures required, those its signature proves."""
@@ -213,6 +296,29 @@ class GitHistory:
             else:  # which commits the default branch holds is unknown: none counts
                 self._branch_only = {c.sha for c in self.data.commits}
         return sha not in self._branch_only
+
+    def not_approvals(self, doc_id: str, after: int = -1) -> str:
+        """"; trailers that are no approval: …" naming the commits that changed (or named) the document after
+        the commit ``after`` (an index into the history; -1: from the start) and carry a trailer that looks like
+        an approval but is none (``Fitsm-Approved-by``, ``Acked-by``, GitLab's ``Reviewed-by``), else "".
+
+        Only ``Approved-by`` (any case) and pull-request merges approve; a team told "no approval" must not
+        have to guess why the trailer it wrote did not count.
+        """
+        found = []
+        for change in self.data.documents.get(doc_id, []):
+            commit = self.data.commits[change.commit]
+            if change.commit <= after or commit.trailer("approved-by"):
+                continue
+            review = doc_id in commit.reviewed()  # its Reviewed-by names the reviewers of the document: meant so
+            found += [f"{key} in {commit.sha[:7]}" for key in dict.fromkeys(k for k, _ in commit.trailers)
+                      if (key in _LOOKALIKE and not (review and key == "reviewed-by"))
+                      or ("approv" in key and key != "approved-by")]
+        if not found:
+            return ""
+        shown = ", ".join(dict.fromkeys(found[-_SHOWN:]))
+        return (f"; trailers that are no approval: {shown} (an approval is an 'Approved-by: Name <email>' trailer or "
+                "a merged pull request; Reviewed-by reviews a change)")
 
     def changed_on_branch(self, doc_id: str, path: str) -> bool:
         """Whether this branch (not the default branch) changed the document's content: approval pending.

@@ -153,6 +153,7 @@ class Event:
     verified: tuple[str, ...] | None = None  # approvers a signature proves (signatures.py); None: not checked
     signature: str = ""  # what the signature shows, for people ("" when not checked)
     named: bool = False  # the commit names the document in a Fitsm-Review trailer (a review of all of it)
+    changed: bool = False  # the commit changed the document's content (a revert of it changes it back)
 
     @property
     def date(self) -> dt.date:
@@ -174,7 +175,7 @@ def events(doc_id: str, changes: list[tuple[Change, Commit]], people: People) ->
 
         def add(kind: str, by: tuple[str, ...], how: str) -> None:
             found.append(Event(kind, commit, change.commit, by, how, content,  # noqa: B023 (called at once)
-                               named=whole))  # noqa: B023
+                               named=whole, changed=change.what in ("created", "changed")))  # noqa: B023
 
         approvers = commit.trailer("approved-by")
         if approvers:

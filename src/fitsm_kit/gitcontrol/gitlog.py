@@ -33,6 +33,9 @@ _OBJECT_NAME = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 # commit of another repository. Neither is a document here (a link's target is read as its own file).
 _NOT_A_FILE = (b"120000", b"160000")
 REVIEW_TRAILER = "fitsm-review"
+# the line 'git revert' writes into the message ("This reverts commit <sha>." or "…, reversing"): anchored,
+# a fixed text and one bounded run of hex digits (linear)
+_REVERTS = re.compile(r"(?m)^This reverts commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b")
 
 
 class UnreadableCommit(FitsmError):
@@ -53,6 +56,8 @@ class Commit(NamedTuple):
     subject: str
     trailers: tuple[tuple[str, str], ...]  # (lower-case key, value)
     body: str  # the message body, kept only when it names a merge request
+    # the commits its message says it reverts ("This reverts commit <sha>.", as git revert writes it)
+    reverts: tuple[str, ...] = ()
 
     def trailer(self, key: str) -> list[str]:
         return [v for k, v in self.trailers if k == key]
@@ -224,8 +229,9 @@ def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
     text = message.decode("utf-8", "surrogateescape")
     subject, _, body = text.strip("\n").partition("\n\n")
     keep_body = body if "merge request" in body.lower() else ""
+    reverts = tuple(dict.fromkeys(_REVERTS.findall(body))) if "This reverts commit " in body else ()
     return Commit(sha, len(parents) > 1, name, email, authored, committed,
-                  " ".join(subject.split("\n")).strip(), trailers(text), keep_body)
+                  " ".join(subject.split("\n")).strip(), trailers(text), keep_body, reverts)
 
 
 def _ident(sha: str, what: str, value: bytes) -> tuple[str, str, str]:

@@ -245,7 +245,8 @@ def _decode(data: bytes | None) -> History | None:
         return None
     try:
         head, commits, documents = json.loads(data.decode("utf-8", "surrogateescape"))
-        return History(head, [Commit(c[0], c[1], c[2], c[3], c[4], c[5], c[6], tuple((k, v) for k, v in c[7]), c[8])
+        return History(head, [Commit(c[0], c[1], c[2], c[3], c[4], c[5], c[6], tuple((k, v) for k, v in c[7]), c[8],
+                                     tuple(c[9]))
                               for c in commits],
                        {d: [Change(*c) for c in cs] for d, cs in documents.items()})
     except (ValueError, TypeError, AttributeError, IndexError):

@@ -46,7 +46,7 @@ from fitsm_kit.sms.discovery import is_sms_path
 
 __all__ = ["FORMAT", "REVIEW_TRAILER", "Change", "Commit", "History", "UnreadableCommit", "build", "trailers"]
 
-FORMAT = 6  # bump when the cached shape, the order of commits or the reading of documents changes
+FORMAT = 7  # bump when the cached shape, the order of commits or the reading of documents changes
 
 
 class Change(NamedTuple):
@@ -177,7 +177,8 @@ def commit_order(head: str, raw: dict[str, Raw], base: str | None) -> list[str] 
 
 def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ...]], objects: dict[str, bytes],
            selected: Callable[[str], bool]) -> None:
-    """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named."""
+    """Add which documents each commit of ``raw`` (in order) created, changed, stamped, deleted or named; a
+    revert is kept even when it changes no document, for the review or approval it may withdraw."""
     docs = history.documents
     for item in raw:
         if item.sha not in objects:
@@ -213,7 +214,7 @@ def _apply(history: History, raw: list[Raw], blobs: dict[str, tuple[DocState, ..
         for doc_id in sorted(named):
             last = docs[doc_id][-1] if docs.get(doc_id) else None
             found.append((doc_id, "named", last.path if last else "", last.version if last else None, ""))
-        if not found:
+        if not found and not commit.reverts:  # a revert is kept for what it withdraws, even if it changes no document
             continue
         history.commits.append(commit)
         index = len(history.commits) - 1

@@ -11,7 +11,8 @@ from typing import Any
 from fitsm_kit.errors import FitsmError, did_you_mean
 from fitsm_kit.escape import inert_json, inert_line, safe
 from fitsm_kit.gitcontrol.doccontrol import GitHistory
-from fitsm_kit.gitcontrol.evidence import Event
+from fitsm_kit.gitcontrol.evidence import Event, commit_date
+from fitsm_kit.gitcontrol.history import Commit
 from fitsm_kit.sms.index import Doc, Sms
 
 
@@ -31,24 +32,35 @@ def select(sms: Sms, root: Path, target: str) -> list[Doc]:
     return docs
 
 
-def describe(history: GitHistory, doc: Doc, as_of: dt.date) -> dict[str, Any]:
+def describe(history: GitHistory, doc: Doc, as_of: dt.date, until: dt.date | None = None) -> dict[str, Any]:
     """Everything Git says about ``doc``: versions, approvals, reviews (whether each counts for the review
-    rules as of ``as_of``)."""
+    rules as of ``as_of``). ``until`` (an --as-of date, given or configured): the history as it stood on that
+    day, leaving out the commits dated (committer date, as evidence is dated) after it, so that an audit's
+    output does not change as commits are added."""
     record = history.record(doc.id)
-    versions = record.versions if record else ()
+
+    def shown(commit: Commit) -> bool:
+        return until is None or commit_date(commit) <= until
+
+    versions = [v for v in record.versions if shown(v.commit)] if record else []
+    later = {c.commit for c in history.data.documents.get(doc.id, [])
+             if not shown(history.data.commits[c.commit])} if until is not None else set()
 
     def event(e: Event) -> dict[str, Any]:
         return {"date": e.date.isoformat(), "commit": e.commit.sha, "by": list(e.by), "evidence": e.how}
 
-    def approval(e: Event, counted: bool) -> dict[str, Any]:
+    def approval(e: Event, signed: bool) -> dict[str, Any]:
         # verified: None when signatures were not checked (no signing key in the SMS, none required);
-        # dated_before: the version it approves, when the approval is dated before it (then it does not count)
+        # dated_before: the version it approves, when the approval is dated before it (then it does not count);
+        # not_counted: why it does not stand (on this branch only, withdrawn by a revert)
         early = record.predates(e) if record else None
+        why = history.set_aside(e, as_of) if signed else ""
         return event(e) | {"verified": None if e.verified is None else bool(e.verified),
-                           "signature": e.signature or None, "counted": counted and early is None,
-                           "dated_before": early.commit.sha if early else None}
+                           "signature": e.signature or None, "counted": signed and early is None and not why,
+                           "dated_before": early.commit.sha if early else None, "not_counted": why or None}
 
-    approvals = sorted([(e, True) for e in record.approvals] + [(e, False) for e in record.unverified],
+    approvals = sorted([(e, True) for e in (*record.approvals, *record.waiting, *record.withdrawn)]
+                       + [(e, False) for e in record.unverified],
                        key=lambda pair: pair[0].position) if record else []
 
     def review(e: Event) -> dict[str, Any]:
@@ -62,12 +74,14 @@ def describe(history: GitHistory, doc: Doc, as_of: dt.date) -> dict[str, Any]:
         "version": doc.model.metadata.version, "changes": len(versions),
         "created": _version(versions[0]) if versions else None,
         "last_change": _version(versions[-1]) if versions else None,
-        "authors": record.authors if record else [],
+        "authors": list(dict.fromkeys(v.author for v in versions)),
         "versions": [_version(v) | {"number": v.number, "subject": v.commit.subject, "path": v.change.path,
                                      "metadata_version": v.change.version} for v in versions],
-        "approvals": [approval(e, counted) for e, counted in approvals],
-        "reviews": [review(e) for e in record.reviews] if record else [],
+        "approvals": [approval(e, signed) for e, signed in approvals if shown(e.commit)],
+        "reviews": [review(e) for e in record.reviews if shown(e.commit)] if record else [],
         "uncommitted": bool(record and record.pending),
+        "as_of": until.isoformat() if until is not None else None,
+        "later_commits": len(later),  # left out: dated after as_of
     }
 
 
@@ -104,6 +118,9 @@ def _text(items: list[dict[str, Any]]) -> list[str]:
             out.append(f"  {title}:" if d[title] else f"  {title}: none in Git")
             out.extend(f"         {e['date']}  {e['commit'][:7]}  {', '.join(e['by'])}  ({e['evidence']}"
                        + _signature(e) + _early(e) + _why(e) + ")" for e in d[title])
+        if d["later_commits"]:
+            out.append(f"  {d['later_commits']} later commit{'s' if d['later_commits'] != 1 else ''} (dated after "
+                       f"{d['as_of']}) not shown")
         if d["uncommitted"]:
             out.append("  uncommitted changes in the working tree")
     return out

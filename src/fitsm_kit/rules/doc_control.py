@@ -8,6 +8,7 @@ notices say why. Who may approve which kind is ``document_control.approvers`` in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fitsm_kit.findings import Severity
 from fitsm_kit.gitcontrol.approvers import allowed_approvers, with_handles
@@ -25,15 +26,29 @@ def _approved(ctx: Context, *, pending: bool = False) -> Iterator[tuple[Doc, Rec
     """Each approved document with a Git record, and the approvals of its latest approved content.
 
     Documents this branch changed (approval pending, see :mod:`fitsm_kit.gitcontrol.branch`) come only
-    with ``pending``; the others only without: one document gets one verdict.
+    with ``pending``; the others only without: one document gets one verdict. An approval in a commit on
+    this branch only is no approval yet (``record.waiting``, see
+    :meth:`~fitsm_kit.gitcontrol.doccontrol.GitHistory.set_aside`): a document the branch only approves is
+    pending too when its merge would settle it, else it gets the verdict of the default branch.
     """
     history = ctx.history
     if history is None:
         return
     for doc in ctx.sms.docs:
         record = history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
-        if record is not None and history.changed_on_branch(doc.id, doc.path) == pending:
+        if record is None:
+            continue
+        waits = history.changed_on_branch(doc.id, doc.path) or bool(record.waiting) and _settled_by_merge(ctx, doc,
+                                                                                                          record)
+        if waits == pending:
             yield doc, record, _latest_approvals(record)
+
+
+def _settled_by_merge(ctx: Context, doc: Doc, record: Record) -> bool:
+    """Whether the approvals waiting on this branch, once merged, leave nothing wrong with ``doc``'s approval."""
+    merged = replace(record, approvals=tuple(sorted(record.approvals + record.waiting, key=lambda e: e.position)))
+    latest = _latest_approvals(merged)
+    return not [*_check_approval(ctx, doc, merged, latest), *_check_unchanged(doc, merged, latest)]
 
 
 def _latest_approvals(record: Record) -> list[Event]:
@@ -77,7 +92,10 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     commit authors and ``Co-authored-by`` trailers are its writers). With
     ``document_control.require_signed_approvals`` an approval counts only from a commit signed by a key on
     the approver's Person (``spec.signing_keys``), or by a ``trusted_signers`` platform key with the
-    commit's author as approver. Checked only with Git history (see ``fitsm history``).
+    commit's author as approver. An approval in a commit the default branch does not hold yet counts once
+    it is merged (until then the document is ``approval-pending``); one whose commit a revert withdrew
+    without changing the document counts no more. A trailer that looks like an approval and is none
+    (``Fitsm-Approved-by``, ``Reviewed-by``) is named. Checked only with Git history (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
         # who approves the policy is GR1.2's evidence (policy-approved-by-sms-owner reads these approvals)
@@ -97,7 +115,7 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
         return
     if not approvals:
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "
-                      "trailer or merged pull request changed it)")
+                      f"trailer or merged pull request changed it){_not_approvals(ctx, doc)}")
         return
     dated = [e for e in approvals if record.predates(e) is None]
     if not dated:
@@ -153,14 +171,21 @@ def changed_after_approval(ctx: Context) -> Iterator[Problem]:
     are edits to other documents in the same file. Uncommitted changes count as changes made now.
     """
     for doc, record, approvals in _approved(ctx):
-        yield from _check_unchanged(doc, record, approvals)
+        yield from _check_unchanged(doc, record, approvals, ctx)
 
 
-def _check_unchanged(doc: Doc, record: Record, approvals: list[Event]) -> Iterator[Problem]:
+def _check_unchanged(doc: Doc, record: Record, approvals: list[Event], ctx: Context | None = None
+                     ) -> Iterator[Problem]:
+    """``ctx``: name the trailers after the approval that look like an approval and are none."""
     last = approvals[-1] if approvals else None
     if last is not None and record.content != last.content:
         yield Problem(doc, ("metadata", "status"), f"changed since its approval ({last.how} in "
-                      f"{last.commit.sha[:7]} on {last.date.isoformat()})")
+                      f"{last.commit.sha[:7]} on {last.date.isoformat()})"
+                      f"{_not_approvals(ctx, doc, last.position) if ctx is not None else ''}")
+
+
+def _not_approvals(ctx: Context, doc: Doc, after: int = -1) -> str:
+    return ctx.history.not_approvals(doc.id, after) if ctx.history is not None else ""
 
 
 @rule("GR2.4", "approval-pending", severity=Severity.INFO, history=True, evidence=approved(*KINDS),
@@ -172,8 +197,11 @@ def approval_pending(ctx: Context) -> Iterator[Problem]:
     On a branch other than the default branch (``document_control.default_branch``, else ``origin/HEAD``,
     else ``main`` / ``master``), in a pull-request check (``--changed-since REF``) or in a pre-commit run
     there, a change to an approved document is not yet an error: the approving merge will record the
-    approval. This information names what changed and who may approve it. On the default branch the
-    same change, unapproved, is an error (``approved-in-git``, ``changed-after-approval``).
+    approval. This information names what changed and who may approve it. An approval written into a
+    commit on the branch (an ``Approved-by`` trailer) is a claim nobody has merged: the document stays
+    pending, and the information names that approval, which counts once it reaches the default branch.
+    On the default branch the same change, unapproved, is an error (``approved-in-git``,
+    ``changed-after-approval``).
     """
     history = ctx.history
     if history is None:
@@ -186,13 +214,19 @@ def approval_pending(ctx: Context) -> Iterator[Problem]:
 
 def _pending_message(ctx: Context, history: GitHistory, doc: Doc, record: Record) -> str:
     before = history.branch.base_document(doc.id)
-    if before is None:
+    if not history.changed_on_branch(doc.id, doc.path):
+        what = "unchanged on this branch"
+    elif before is None:
         what = "new on this branch"
     else:
         found = differences(before, doc.raw)
         shown = "; ".join(found[:_SHOWN_DIFFERENCES])
         more = len(found) - _SHOWN_DIFFERENCES
         what = (shown + (f"; and {more} more" if more > 0 else "")) or "changed (formatting only)"
+    if record.waiting:
+        claim = record.waiting[-1]
+        what += (f"; approved by {_names(claim.by)} on this branch only ({claim.how} in {claim.commit.sha[:7]} on "
+                 f"{claim.date.isoformat()}), which counts once it is merged")
     allowed, who = _allowed(ctx, doc)
     author = record.versions[-1].author if record.versions and not record.pending else None
     others = allowed - {author} if author else allowed

@@ -201,5 +201,6 @@ def approved_has_approval(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if meta.status is not Status.APPROVED or meta.approval is not None or doc.incomplete("metadata", "approval"):
         return
     record = ctx.history.record(doc.id) if ctx.history is not None else None
-    if not (record and record.approvals):
+    # an approval waiting on this branch for its merge is recorded; approval-pending says it does not count yet
+    if not (record and (record.approvals or record.waiting)):
         yield Problem(doc, ("metadata", "status"), "status is approved but no approval is recorded")

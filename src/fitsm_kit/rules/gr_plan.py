@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fitsm_kit.model.general import Plan, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.documents import reviewed_rule, settled_on
+from fitsm_kit.rules.documents import last_approved, reviewed_rule, settled_on
 from fitsm_kit.rules.general import exactly_one, holders, roles_intact, the_sms_plan
 
 
@@ -105,15 +105,17 @@ def process_plan_current(doc: Doc, ctx: Context) -> Iterator[Problem]:
     FitSM-2 asks to "review process-specific plans at regular intervals and keep them aligned to the
     overall service management plan". A process plan last reviewed or approved before the current
     version of the service management plan was approved has not been aligned to it. Reviews and approvals
-    recorded in Git count as for ``process-plan-reviewed``.
+    recorded in Git count as for ``process-plan-reviewed``, for both plans: the SMS plan's approval is the
+    later of its ``metadata.approval`` and its newest approval in Git that counts.
     """
     sms_plan = the_sms_plan(ctx)
-    if not ctx.judged(doc, "spec", "type") or doc.spec.type != "process" or sms_plan is None \
-            or sms_plan.model.metadata.approval is None:
+    if not ctx.judged(doc, "spec", "type") or doc.spec.type != "process" or sms_plan is None:
         return
-    approved = sms_plan.model.metadata.approval.approved_on
+    approved = last_approved(sms_plan, ctx)
+    if approved is None:
+        return  # never approved: nothing to align to yet (approved-has-approval reports an approved plan without)
     settled = settled_on(doc, ctx)
-    if settled is None or settled.on < approved:
+    if settled is None or settled.on < approved.on:
         yield Problem(doc, ("metadata", "review") if doc.model.metadata.review else ("metadata",),
                       f"process plan last reviewed or approved {settled or 'never'}, before the current service "
                       f"management plan was approved ({approved})")
