@@ -39,8 +39,8 @@ _TIME_UNITS = (*_UNIT_MINUTES, "working-days")
 @dataclass(frozen=True)
 class TargetResult:
     target: Target
-    measured: float | None  # None: nothing to measure (no tickets of that priority, or no data)
-    met: bool | None  # None: not measured, for want of data (detail says why)
+    measured: float | None  # None: nothing measured (no data, or no tickets of that priority)
+    met: bool | None  # None: not measured, for want of data or of tickets to time (detail says why)
     detail: str
     service: str | None = None  # the service measured, for a result per service
     supplier: str | None = None  # the signatory measured, for an OLA template
@@ -371,9 +371,11 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
                 continue
             late_open.add(t.id)
         times.append((taken, t.id))
-    if not times and not waiting:  # the ticket data holds none: nothing was late, but nothing was measured either
+    if not times and not waiting:  # no ticket, no time taken: nothing was late, but nothing was measured either
         which = f" of priority {target.priority}" if target.priority else ""
-        return TargetResult(target, None, True, f"no tickets{which} in the period in the ticket data")
+        what = target.metric.replace("-", " ")
+        return TargetResult(target, None, None, f"not measured: no tickets{which} in the period in the ticket data, "
+                            f"so no {what} to measure")
     worst, ticket = max(times, default=(0.0, ""))
     if worst <= target.value and waiting:
         shown = ", ".join(waiting[:3]) + (", …" if len(waiting) > 3 else "")
