@@ -43,3 +43,52 @@ def test_a_month_without_p1_tickets_does_not_record_the_p1_targets_as_met(
     md = (sms / "reports" / "rep-lab" / "rep-lab-2026-11.md").read_text(encoding="utf-8")
     assert "| sla-lab | resp-p1 |  | 4 working-hours | - | not measured | 2026-11-01 – 2026-11-30 |" in md
     assert "sla-lab/resp-p1: data for 0 of 30 days" in md
+
+
+# --- 6. an agreement or evaluation that cannot be read is said, never silently left out --------------------
+
+OLA = """\
+apiVersion: fitsm.eu/v1
+kind: OLA
+metadata: {id: ola-ops, title: OLA with operations, owner: ina, status: approved}
+spec:
+  supplier: ops-team
+  supports: [{service: nd-vault, component: disk}]
+  validity: {start: 2026-01-01}
+  service_hours: {always: true, timezone: UTC}
+  support: {contact: ops@nordlicht.example, hours: {always: true, timezone: UTC}}
+  targets:
+    - {id: resp, metric: response-time, value: 30, unit: minutes, priority: P1
+"""  # the flow mapping is never closed: the file cannot be read
+
+
+def test_an_agreement_that_cannot_be_read_stops_evaluate(sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    (sms / "agreements" / "ola-ops.yaml").write_text(OLA, encoding="utf-8")
+    tickets = data(sms, "rt.csv", TICKETS + "RT-1,nd-vault,P1,2026-11-03T09:00:00+01:00,2026-11-03T09:10:00+01:00,\n")
+    run = evaluate(fitsm, sms, "--tickets", tickets)
+    # before, sla-lab and ua-fibre were evaluated and the OLA was silently not: its month went unrecorded
+    assert run.code == 2
+    assert "agreements/ola-ops.yaml holds an SLA, OLA or UA that could not be read" in run.err
+    assert not (sms / "evaluations").exists()
+    # the agreements that can be read are evaluated when named
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets)
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.17, "met": True}
+    # an agreement named that may be the unreadable one is exit 2 naming the file, not "no such agreement"
+    run = evaluate(fitsm, sms, "--agreement", "ola-ops", "--tickets", tickets)
+    assert run.code == 2
+    assert "'ola-ops' could not be read" in run.err and "agreements/ola-ops.yaml" in run.err
+
+
+def test_an_evaluation_that_cannot_be_read_is_named_in_the_report(sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    tickets = data(sms, "rt.csv", TICKETS + "RT-1,nd-vault,P1,2026-11-03T09:00:00+01:00,2026-11-03T09:10:00+01:00,\n")
+    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets).code == 0
+    # ua-fibre's evaluation, written by hand, with a tab the YAML cannot read
+    (sms / "evaluations" / "eval-ua-fibre-2026-11.yaml").write_text(
+        "apiVersion: fitsm.eu/v1\nkind: AgreementEvaluation\nmetadata: {id: eval-ua-fibre-2026-11, title: UA, "
+        "owner: ina, status: recorded}\nspec:\n  agreement: ua-fibre\n\tperiod_start: 2026-11-01\n", encoding="utf-8")
+    run = fitsm("report", "rep-lab", "--sms", sms, "--period", "2026-11")
+    assert run.code == 0, run.err
+    md = (sms / "reports" / "rep-lab" / "rep-lab-2026-11.md").read_text(encoding="utf-8")
+    said = "evaluations/eval-ua-fibre-2026-11.yaml could not be read"
+    assert said in md and said in run.err

@@ -74,6 +74,7 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     recorded = {(e.spec.agreement, e.spec.period_start, e.spec.period_end): e
                 for e in sms.of_kind("AgreementEvaluation")}
     done = []
+    _refuse_unread(sms, agreement_ids, write)
     agreements = _agreements(sms.of_kind(*AGREEMENT_KINDS), agreement_ids, first, last)
     if write:
         _refuse_taken(root, sms, [d for d in agreements if (d.id, first, last) not in recorded], first, last, label)
@@ -117,6 +118,27 @@ def _refuse_taken(root: Path, sms: Sms, docs: list[Doc], first: dt.date, last: d
         if path.exists() or path.is_symlink():
             raise FitsmError(f"{path} exists and is not the evaluation of {doc.id} for {first}..{last}; nothing was "
                              "written. Move the file away and evaluate again")
+
+
+def _refuse_unread(sms: Sms, wanted: list[str], write: bool) -> None:
+    """Refuse, before anything is written, when an agreement to evaluate may be in a file that could not be
+    read: evaluating the others silently would leave its period unrecorded with nothing said. Agreements
+    named with --agreement that were read are evaluated; when writing, so is an unreadable evaluation, as it
+    may be the record of an agreement and period that would be recorded a second time."""
+    unread = sorted({f for kind in AGREEMENT_KINDS for f in sms.unread.get(kind, ())})
+    fix = "fix it (fitsm check says what is wrong)"
+    if wanted:
+        for w in wanted:
+            if sms.get(w, *AGREEMENT_KINDS) is None and (why := sms.maybe_unread(w, *AGREEMENT_KINDS)):
+                raise FitsmError(f"{why} ({', '.join(unread)} holds an SLA, OLA or UA that could not be read); "
+                                 f"nothing was evaluated: {fix}")
+    elif unread:
+        raise FitsmError(f"{', '.join(unread)} holds an SLA, OLA or UA that could not be read, which would go "
+                         f"unevaluated; nothing was evaluated: {fix}, or evaluate the others with --agreement ID")
+    records_unread = sorted(sms.unread.get("AgreementEvaluation", ()))
+    if write and records_unread:
+        raise FitsmError(f"{', '.join(records_unread)} holds an AgreementEvaluation that could not be read, which "
+                         f"may be a record this run would write again; nothing was written: {fix}")
 
 
 def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
