@@ -92,3 +92,34 @@ def test_an_evaluation_that_cannot_be_read_is_named_in_the_report(sms: Path, fit
     md = (sms / "reports" / "rep-lab" / "rep-lab-2026-11.md").read_text(encoding="utf-8")
     said = "evaluations/eval-ua-fibre-2026-11.yaml could not be read"
     assert said in md and said in run.err
+
+
+# --- 4. a time without an offset is never read as UTC unsaid --------------------------------------------
+
+def test_a_time_without_an_offset_needs_the_zone_it_is_in(sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    # GLPI exports the desk's local time (Vienna) without an offset; read as UTC, the P1 ticket opened at 16:30
+    # Vienna was read as 17:30, after support hours, and half an hour of its response went uncounted
+    glpi = data(sms, "glpi.csv", TICKETS + "G-1,nd-mail,P1,2026-11-03 16:30:00,2026-11-04 09:30:00,\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", glpi)
+    assert run.code == 2
+    assert "glpi.csv:2: '2026-11-03 16:30:00' has no UTC offset, so which time it is cannot be told; give " \
+           "--timezone ZONE" in run.err
+    assert not (sms / "evaluations").exists()
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", glpi, "--timezone", "Europe/Vienna")
+    assert run.code == 0, run.err
+    doc = record(sms, "sla-lab")
+    assert results(doc)["resp-p1"] == {"measured": 2.0, "met": True}  # 16:30-17:00 and 08:00-09:30 Vienna
+    # the zone is part of the command that gives the same numbers again
+    assert "--tickets glpi.csv --timezone Europe/Vienna" in doc["spec"]["source"]["generated_by"]
+
+
+def test_an_outage_log_without_its_time_zone_is_refused(sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    (sms / "records").mkdir()
+    (sms / "records" / "outages.yaml").write_text(
+        "apiVersion: fitsm.eu/v1\nkind: OutageLog\nmetadata: {id: outages-nov, title: Outages, owner: ina, "
+        "status: recorded}\nspec:\n  outages:\n"
+        "    - {service: nd-vault, start: 2026-11-14T06:00:00, end: 2026-11-14T10:00:00}\n", encoding="utf-8")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab")
+    assert run.code == 2
+    assert "records/outages.yaml: outage 1 (2026-11-14T06:00:00) has no UTC offset and the log declares no " \
+           "spec.timezone" in run.err

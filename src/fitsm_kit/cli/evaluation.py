@@ -27,7 +27,9 @@ def evaluate_command(
                                                             "repeatable.")] = None,
     agreement: Annotated[list[str] | None, typer.Option(help="Only this SLA / OLA / UA; repeatable.",
                                                         autocompletion=complete_ids("SLA", "OLA", "UA"))] = None,
-    timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",
+    timezone: Annotated[str | None, typer.Option(
+        help="IANA time zone of CSV times written without an offset (e.g. Europe/Berlin); without it such a "
+             "time is refused (exit 2), never guessed.")] = None,
     as_of: AsOf = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the results; write no records.")] = False,
     no_outages_occurred: Annotated[bool, typer.Option(

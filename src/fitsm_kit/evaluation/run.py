@@ -38,7 +38,7 @@ class Recorded:
 
 
 def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, outage_files: list[Path],
-                 ticket_files: list[Path], agreement_ids: list[str], timezone: str, write: bool,
+                 ticket_files: list[Path], agreement_ids: list[str], timezone: str | None, write: bool,
                  no_outages: bool = False, monitored: monitoring.Input | None = None) -> list[Recorded]:
     """Evaluate the agreements for a period that has ended, from the data given, and record the results.
 
@@ -50,7 +50,8 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
     first, last, label = records.parse_period(period, as_of)
     records.require_ended(first, last, label, as_of)
     try:  # the agreements' zones are checked by the model; this one is the command line's
-        ZoneInfo(timezone)
+        if timezone is not None:
+            ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise FitsmError(f"--timezone {timezone!r} is not an IANA time zone such as Europe/Berlin or UTC") from None
     if no_outages and outage_files:
@@ -89,7 +90,8 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
             continue
         path = records.destination(root, sms, doc.id, label)
         logs = sorted({o.source.split(" (")[0] for o in in_log if _covers(sms, doc, [o])})
-        source = Provenance(generated_by=_command(period or label, outage_files, ticket_files, no_outages, monitored),
+        source = Provenance(generated_by=_command(period or label, outage_files, ticket_files, no_outages, monitored,
+                                                  timezone),
                             as_of=as_of, files=[*(records.file_source(root / p, root) for p in logs), *files],
                             statements=statements)
         created = records.write_new(path, records.render(evaluation, label, source), root) if write else False
@@ -148,10 +150,12 @@ def _covers(sms: Sms, doc: Doc, outages: list[OutageRecord]) -> bool:
 
 
 def _command(period: str, outage_files: list[Path], ticket_files: list[Path], no_outages: bool,
-             monitored: monitoring.Input | None) -> str:
+             monitored: monitoring.Input | None, timezone: str | None) -> str:
     """The command that wrote the record, as the auditor would run it again."""
     parts = ["fitsm evaluate", f"--period {period}", *(f"--outages {f.name}" for f in outage_files),
              *(f"--tickets {f.name}" for f in ticket_files)]
+    if timezone is not None:  # the zone local times were read in: the same times again
+        parts.append(f"--timezone {timezone}")
     if monitored:  # with the columns in effect, wherever they were set: the same figures again
         parts.append(monitored.option())
     if no_outages:
