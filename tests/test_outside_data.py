@@ -190,9 +190,11 @@ def test_times_without_an_offset_are_read_in_the_time_zone_given(sms: Path, fits
     [row] = [line for line in run.out.splitlines() if "resp-p1" in line]
     assert [cell.strip() for cell in row.split("│")][5:7] == ["0.5", "yes"]
     assert not (sms / "evaluations").exists()
-    # read as UTC (the default), the same text is 17:00 to 17:30 Vienna, after support hours: 0
-    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad).code == 0
-    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.0, "met": True}
+    # without --timezone the times are not read as UTC (17:00 to 17:30 Vienna, after support hours: 0), which
+    # was the default: which zone they are in cannot be told, so nothing is measured from them
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad)
+    assert run.code == 2 and "zammad.csv:2: '2026-11-03 16:00:00' has no UTC offset" in run.err
+    assert not (sms / "evaluations").exists()
 
 
 def test_a_supplier_target_is_measured_only_from_the_tickets_passed_to_it(
@@ -318,7 +320,7 @@ def test_an_outage_without_an_end_is_exit_2(sms: Path, fitsm: Callable[..., Run]
 def test_a_placeholder_end_far_in_the_future_is_refused(sms: Path, fitsm: Callable[..., Run]) -> None:
     placeholder = data(sms, "placeholder.csv", "service,component,start,end,planned\n"
                                                "nd-mail,,2026-11-10T10:00:00+01:00,9999-12-31T00:00:00,false\n")
-    run = evaluate(fitsm, sms, "--outages", placeholder)
+    run = evaluate(fitsm, sms, "--outages", placeholder, "--timezone", "UTC")  # the end is written without offset
     assert run.code == 2 and "placeholder.csv:2:" in run.err and "after 2026-12-05" in run.err
 
 
