@@ -123,3 +123,69 @@ def test_an_outage_log_without_its_time_zone_is_refused(sms: Path, fitsm: Callab
     assert run.code == 2
     assert "records/outages.yaml: outage 1 (2026-11-14T06:00:00) has no UTC offset and the log declares no " \
            "spec.timezone" in run.err
+
+
+# --- 2. an outage list is measured only over the period it is declared to cover -------------------------
+
+# a status page's incident history as exported: October's incidents only (the page keeps 30 days)
+INCIDENTS = ("service,component,start,end,planned,title\n"
+             "nd-mail,,2026-10-06T10:00:00+02:00,2026-10-06T14:00:00+02:00,false,Mail queue stuck\n"
+             "nd-vault,disk,2026-10-20T08:00:00+02:00,2026-10-20T09:00:00+02:00,false,Disk failure\n")
+
+
+def test_an_outage_list_says_nothing_of_months_it_may_not_cover(sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    incidents = data(sms, "incidents.csv", INCIDENTS)
+    # before: November and December had no incident in the list, so each was 100 % available, and the
+    # quarter's per-month target was met in them although the list ends in October
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", incidents, "--as-of", "2027-01-10",
+                   period="2026-Q4")
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab", "2026-q4"))["avail"] == {
+        "note": "not measured: nothing states which period the outage data covers, and a month without "
+                "outages in it may be a month it does not cover; give --outages-cover PERIOD to state that it "
+                "lists every outage of that period"}
+    (sms / "evaluations" / "eval-sla-lab-2026-q4.yaml").unlink()
+    # declared to cover October only: the quarter is not measured from it
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", incidents, "--outages-cover", "2026-10",
+                   "--as-of", "2027-01-10", period="2026-Q4")
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab", "2026-q4"))["avail"] == {
+        "note": "not measured: the outage data is stated to cover 2026-10-01..2026-10-31 (--outages-cover), not "
+                "all of 2026-10-01..2026-12-31; give the outages of the whole period"}
+    # October, declared: measured, and the statement is recorded as the user's
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", incidents, "--outages-cover", "2026-10",
+                   period="2026-10")
+    assert run.code == 0, run.err
+    doc = record(sms, "sla-lab", "2026-10")
+    # 44,700 minutes (the clocks go back); 4 hours of mail down, 1 of the vault's disk: 300 minutes
+    assert results(doc)["avail"] == {"measured": 99.3289, "met": False}
+    source = doc["spec"]["source"]
+    assert "--outages incidents.csv --outages-cover 2026-10" in source["generated_by"]
+    assert "the outage data lists every outage in 2026-10-01..2026-10-31 (--outages-cover, stated by whoever " \
+           "ran the command)" in source["statements"]
+
+
+def test_an_outage_log_is_measured_only_over_the_period_it_is_declared_to_cover(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    (sms / "records").mkdir()
+    (sms / "records" / "outages.yaml").write_text(
+        "apiVersion: fitsm.eu/v1\nkind: OutageLog\nmetadata: {id: outages-nov, title: Outages, owner: ina, "
+        "status: recorded}\nspec:\n  timezone: Europe/Vienna\n  outages:\n"
+        "    - {service: nd-vault, start: 2026-11-14T06:00:00, end: 2026-11-14T10:00:00}\n", encoding="utf-8")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab")
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab"))["avail"]["note"].startswith(
+        "not measured: nothing states which period the outage data covers")
+    (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").unlink()
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages-cover", "2026-11")
+    assert run.code == 0, run.err
+    assert results(record(sms, "sla-lab"))["avail"] == {"measured": 99.4444, "met": False}  # 240 of 43,200
+
+
+def test_a_coverage_statement_needs_outage_data_and_no_contrary_statement(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    run = evaluate(fitsm, sms, "--outages-cover", "2026-11")
+    assert run.code == 2 and "--outages-cover states which period the outage data" in run.err
+    incidents = data(sms, "incidents.csv", INCIDENTS)
+    run = evaluate(fitsm, sms, "--outages", incidents, "--outages-cover", "2026-11", "--no-outages-occurred")
+    assert run.code == 2

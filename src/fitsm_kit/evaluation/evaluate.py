@@ -70,10 +70,12 @@ NO_MONITORING_DATA = "not measured: no monitoring data for the agreement (--moni
 
 def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
              outages: list[OutageRecord] | None, tickets: list[Ticket] | None,
-             monitored: monitoring.Monitoring | None = None) -> Evaluation:
+             monitored: monitoring.Monitoring | None = None, no_outages: str = NO_OUTAGE_DATA) -> Evaluation:
     """Each target of ``agreement`` for the period; ``None`` data (no source at all) leaves a target not
-    measured: absence of data is never a met target. Only the days of the period the agreement was in force
-    count (its targets did not apply before its validity started or after it ended)."""
+    measured: absence of data is never a met target. ``outages`` is the period's outage data only when it is
+    known to list every outage of the days measured (else ``None``, and ``no_outages`` says why). Only the
+    days of the period the agreement was in force count (its targets did not apply before its validity
+    started or after it ended)."""
     spec: AgreementSpec = agreement.spec
     if spec.service_hours is None or spec.support is None or not spec.targets:
         return Evaluation(agreement, first, last, ())  # nothing agreed to measure against (reported by check)
@@ -81,7 +83,7 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     if start > end:
         why = f"not measured: the agreement was not in force in {first}..{last}"
         return Evaluation(agreement, first, last, tuple(TargetResult(t, None, None, why) for t in spec.targets))
-    results = _evaluate(sms, agreement, start, end, outages, tickets, monitored)
+    results = _evaluate(sms, agreement, start, end, outages, tickets, monitored, no_outages)
     if (start, end) != (first, last):
         part = f"; over {start}..{end}, the part of the period the agreement was in force"
         results = tuple(dataclasses.replace(r, detail=r.detail + part) for r in results)
@@ -96,7 +98,8 @@ def in_force(spec: AgreementSpec, first: dt.date, last: dt.date) -> tuple[dt.dat
 
 
 def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: list[OutageRecord] | None,
-              tickets: list[Ticket] | None, monitored: monitoring.Monitoring | None) -> tuple[TargetResult, ...]:
+              tickets: list[Ticket] | None, monitored: monitoring.Monitoring | None,
+              no_outages: str) -> tuple[TargetResult, ...]:
     """:func:`evaluate` over ``first``..``last``, days the agreement was in force."""
     spec: AgreementSpec = agreement.spec
     assert spec.service_hours is not None and spec.support is not None and spec.targets
@@ -121,7 +124,7 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                                                 f"percentage; the target is in {target.unit}"))
                 continue
             if outages is None:
-                results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
+                results.append(TargetResult(target, None, None, no_outages))
                 continue
             if not mine_scope:  # no outage of nothing is no evidence of availability
                 results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"
