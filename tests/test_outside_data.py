@@ -296,7 +296,7 @@ STATUS = ("service,component,start,end,planned,title\n"
 
 def test_a_status_page_outage_list_gives_the_true_availability(sms: Path, fitsm: Callable[..., Run]) -> None:
     outages = data(sms, "status-2026-11.csv", STATUS)
-    run = evaluate(fitsm, sms, "--outages", outages)
+    run = evaluate(fitsm, sms, "--outages", outages, "--outages-cover", "2026-11")
     assert run.code == 0, run.err
     # SLA (24x7 Vienna, 43,200 minutes): 120 minutes of the outage from October, 10:00-13:00 once (180), the
     # planned firmware update outside any declared maintenance window (240), and 23:00-24:00 of the fibre cut
@@ -414,7 +414,8 @@ def test_the_real_command_end_to_end(sms: Path) -> None:
         return subprocess.run([sys.executable, "-m", "fitsm_kit", *map(str, args)], cwd=sms, env=env,
                               capture_output=True, text=True, check=False)
 
-    done = fitsm("evaluate", "--period", "2026-11", "--outages", outages, "--tickets", tickets)
+    done = fitsm("evaluate", "--period", "2026-11", "--outages", outages, "--outages-cover", "2026-11",
+                 "--tickets", tickets)
     assert done.returncode == 0, done.stderr
     assert results(record(sms, "sla-lab"))["avail"] == {"measured": 98.6111, "met": False}
     done = fitsm("report", "rep-lab", "--period", "2026-11")
@@ -513,7 +514,8 @@ def test_a_month_below_target_is_not_hidden_by_a_quarter(sms: Path, fitsm: Calla
     # monthly 99.5 %; over the quarter (132,540 minutes) 99.8189 %, which was recorded as met
     outages = data(sms, "q4.csv", "service,component,start,end,planned\n"
                                   "nd-vault,disk,2026-10-12T10:00:00+02:00,2026-10-12T14:00:00+02:00,false\n")
-    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--as-of", "2027-01-10",
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--outages-cover", "2026-Q4",
+                   "--as-of", "2027-01-10",
                    period="2026-Q4")
     assert run.code == 0, run.err
     assert results(record(sms, "sla-lab", "2026-q4"))["avail"] == {"measured": 99.4631, "met": False}
@@ -535,7 +537,8 @@ def test_a_target_for_one_service_or_in_hours(sms: Path, fitsm: Callable[..., Ru
     tickets = data(sms, "tickets.csv", "id,service,priority,opened,first_response,resolved\n"
                                        "M-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-03T12:00:00+01:00,\n"
                                        "V-1,nd-vault,P1,2026-11-04T09:00:00+01:00,2026-11-04T09:30:00+01:00,\n")
-    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--tickets", tickets)
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--outages-cover", "2026-11",
+                   "--tickets", tickets)
     assert run.code == 0, run.err
     got = results(record(sms, "sla-lab"))
     # the mail outage and the mail ticket are not the vault's (they counted against its targets before)

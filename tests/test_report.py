@@ -24,6 +24,7 @@ def sms(tmp_path: Path) -> Path:
 def evaluate(fitsm: Callable[..., Run], root: Path, *extra: str) -> Run:
     data = root / "measurements"
     return fitsm("evaluate", root, "--period", "2026-10", "--outages", data / "outages-2026-10.csv",
+                 "--outages-cover", "2026-10",
                  "--tickets", data / "tickets-2026-10.csv", *extra)
 
 
