@@ -189,3 +189,85 @@ def test_a_coverage_statement_needs_outage_data_and_no_contrary_statement(
     incidents = data(sms, "incidents.csv", INCIDENTS)
     run = evaluate(fitsm, sms, "--outages", incidents, "--outages-cover", "2026-11", "--no-outages-occurred")
     assert run.code == 2
+
+
+# --- 5. a month partly outside the agreement is not measured from monthly figures -----------------------
+
+ARGO = "month,site,availability,reliability,unknown\n2026-11,FIBRE-CO-AS,99.95,99.96,0.01\n"
+
+
+def test_a_month_the_agreement_started_in_is_not_measured_from_its_monthly_figure(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    agreements = sms / "agreements" / "agreements.yaml"
+    # the UA with Fibre Co was signed mid-November: its targets applied from the 16th
+    agreements.write_text(agreements.read_text(encoding="utf-8").replace(
+        "  supplier: fibre-co\n  supports: [{service: nd-mail, component: uplink}]\n  validity: {start: 2026-01-01}",
+        "  supplier: fibre-co\n  supports: [{service: nd-mail, component: uplink}]\n  validity: {start: 2026-11-16}"),
+        encoding="utf-8")
+    argo = data(sms, "argo.csv", ARGO)
+    run = evaluate(fitsm, sms, "--agreement", "ua-fibre", "--monitoring", argo, "--monitoring-columns",
+                   "period=month,provider=site")
+    assert run.code == 0, run.err
+    got = results(record(sms, "ua-fibre"))
+    assert "met" not in got["avail"] and "met" not in got["rel"]
+    assert got["avail"]["note"].startswith("not measured: monitoring figures are monthly and 2026-11-16..2026-11-30 "
+                                           "is not made of whole months")
+
+
+def test_a_signatory_that_signed_within_the_month_is_not_measured_for_it(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    template = sms / "agreements" / "template.yaml"
+    template.write_text("""\
+apiVersion: fitsm.eu/v1
+kind: OLA
+metadata: {id: ola-uplinks, title: Uplink OLA (a template each uplink provider signs), owner: ina, status: approved}
+spec:
+  signatories:
+    - {supplier: fibre-co, signed_on: 2026-11-20}
+    - {supplier: ops-team, signed_on: 2026-10-01}
+  supports: [{service: nd-mail, component: uplink}]
+  validity: {start: 2026-10-01}
+  service_hours: {always: true, timezone: UTC}
+  support: {contact: noc@nordlicht.example, hours: {always: true, timezone: UTC}}
+  targets:
+    - {id: avail, metric: availability, value: 99.9, unit: "%", period: P1M}
+""", encoding="utf-8")
+    argo = data(sms, "argo.csv", ARGO + "2026-11,ops-team,99.99,99.99,0\n")
+    run = evaluate(fitsm, sms, "--agreement", "ola-uplinks", "--monitoring", argo, "--monitoring-columns",
+                   "period=month,provider=site")
+    assert run.code == 0, run.err
+    got = results(record(sms, "ola-uplinks"))
+    assert got["avail/ops-team"] == {"measured": 99.99, "met": True}
+    # Fibre Co's November figure covers 19 days before it signed: it was held to a target it had not agreed
+    assert got["avail/fibre-co"] == {"note": "not measured: fibre-co signed on 2026-11-20, within "
+                                             "2026-11-01..2026-11-30; monthly monitoring figures cover days before "
+                                             "the agreement applied to it"}
+
+
+def test_a_ticket_passed_to_a_signatory_before_it_signed_is_not_held_to_the_template(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    template = sms / "agreements" / "template.yaml"
+    template.write_text("""\
+apiVersion: fitsm.eu/v1
+kind: OLA
+metadata: {id: ola-uplinks, title: Uplink OLA (a template each uplink provider signs), owner: ina, status: approved}
+spec:
+  signatories:
+    - {supplier: fibre-co, signed_on: 2026-11-20}
+  supports: [{service: nd-mail, component: uplink}]
+  validity: {start: 2026-10-01}
+  service_hours: {always: true, timezone: UTC}
+  support: {contact: noc@nordlicht.example, hours: {always: true, timezone: UTC}}
+  targets:
+    - {id: resp, metric: response-time, value: 30, unit: minutes, priority: P1}
+""", encoding="utf-8")
+    # the escalations to Fibre Co: one before it signed (answered after 2 hours), one after (10 minutes)
+    rt = data(sms, "rt.csv", "id,service,priority,opened,first_response,resolved,supplier\n"
+                             "E-1,nd-mail,P1,2026-11-05T09:00:00Z,2026-11-05T11:00:00Z,,fibre-co\n"
+                             "E-2,nd-mail,P1,2026-11-24T09:00:00Z,2026-11-24T09:10:00Z,,fibre-co\n")
+    run = evaluate(fitsm, sms, "--agreement", "ola-uplinks", "--tickets", rt)
+    assert run.code == 0, run.err
+    doc = record(sms, "ola-uplinks")
+    assert results(doc)["resp/fibre-co"] == {"measured": 10.0, "met": True}
+    text = (sms / "evaluations" / "eval-ola-uplinks-2026-11.yaml").read_text(encoding="utf-8")
+    assert "1 ticket(s); slowest E-2: 10 minutes; from 2026-11-20, the day fibre-co signed" in text

@@ -163,8 +163,18 @@ def _ticket_results(agreement: Doc, target: Target, first: dt.date, last: dt.dat
     template = bool(getattr(agreement.spec, "signatories", None))  # one result per signatory, naming it
     newest = max((x for t in tickets for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
-    return [dataclasses.replace(_ticket_result(agreement, target, first, last, pool, services, newest),
-                                supplier=supplier if template else None) for supplier, pool in subjects]
+    signed = {s.supplier: s.signed_on for s in getattr(agreement.spec, "signatories", None) or ()}
+    results = []
+    for supplier, pool in subjects:
+        on = signed.get(supplier) if supplier else None
+        if on is not None and on > first:  # a ticket passed to it before it signed is not held to the template
+            since = local_period(on, on, agreement.spec.service_hours.timezone)[0]
+            pool = [t for t in pool if t.opened >= since]
+        result = _ticket_result(agreement, target, first, last, pool, services, newest)
+        if on is not None and on > first:
+            result = dataclasses.replace(result, detail=f"{result.detail}; from {on}, the day {supplier} signed")
+        results.append(dataclasses.replace(result, supplier=supplier if template else None))
+    return results
 
 
 def _ticket_result(agreement: Doc, target: Target, first: dt.date, last: dt.date, tickets: list[Ticket],
@@ -257,9 +267,15 @@ def _monitored(sms: Sms, agreement: Doc, target: Target, first: dt.date, last: d
         subjects = [(s, None) for s in (target.services or [s for s, _ in covered(sms, agreement)])]
     else:
         subjects = [(None, p) for p in parties(agreement, last)]
-    problem = _unmeasurable(target, first, last)
+    unmeasurable = _unmeasurable(target, first, last)
+    signed = {s.supplier: s.signed_on for s in getattr(agreement.spec, "signatories", None) or ()}
     results = []
     for service, supplier in subjects:
+        on = signed.get(supplier) if supplier else None
+        problem = unmeasurable
+        if problem is None and on is not None and on > first:  # its month's figure counts days before it signed
+            problem = (f"not measured: {supplier} signed on {on}, within {first}..{last}; monthly monitoring "
+                       "figures cover days before the agreement applied to it")
         if problem:
             results.append(TargetResult(target, None, None, problem, service, supplier if template else None))
             continue
