@@ -271,3 +271,29 @@ spec:
     assert results(doc)["resp/fibre-co"] == {"measured": 10.0, "met": True}
     text = (sms / "evaluations" / "eval-ola-uplinks-2026-11.yaml").read_text(encoding="utf-8")
     assert "1 ticket(s); slowest E-2: 10 minutes; from 2026-11-20, the day fibre-co signed" in text
+
+
+# --- 3. planned work: outside the declared maintenance windows it is downtime -----------------------------
+
+def test_planned_work_counts_outside_the_declared_maintenance_windows_only(
+        sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    agreements = sms / "agreements" / "agreements.yaml"
+    # the SLA declares one maintenance window: the vault's firmware update on Saturday 14 November, 06-10
+    agreements.write_text(agreements.read_text(encoding="utf-8").replace(
+        "  service_hours: {always: true, timezone: Europe/Vienna}",
+        "  service_hours:\n    always: true\n    timezone: Europe/Vienna\n    maintenance:\n"
+        "      - {start: 2026-11-14T06:00, end: 2026-11-14T10:00, description: vault firmware update}", 1),
+        encoding="utf-8")
+    # the status page marks both as planned; the second was announced, but in no window the SLA declares
+    status = data(sms, "status.csv", "service,component,start,end,planned,title\n"
+                                     "nd-vault,disk,2026-11-14T06:00:00+01:00,2026-11-14T10:00:00+01:00,true,"
+                                     "Firmware update\n"
+                                     "nd-mail,,2026-11-21T22:00:00+01:00,2026-11-22T01:00:00+01:00,true,"
+                                     "Mail server upgrade\n")
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", status, "--outages-cover", "2026-11")
+    assert run.code == 0, run.err
+    # 43,200 minutes less the 240 of the window: 42,960 agreed; the 180 minutes of the upgrade count
+    assert results(record(sms, "sla-lab"))["avail"] == {"measured": 99.581, "met": True}
+    text = (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").read_text(encoding="utf-8")
+    assert ("# avail: target 99.5 %; 42,960 agreed minutes, 180 minutes down (180 of them planned work outside "
+            "the declared maintenance windows, which counts as downtime)") in text

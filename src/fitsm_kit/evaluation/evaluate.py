@@ -2,7 +2,9 @@
 
 Availability follows FitSM-0: (agreed service time − downtime during service time) / agreed service time.
 Agreed service time is the agreement's service hours within the period, in its time zone, less its
-declared maintenance windows; outages outside it do not count and overlapping outages count once.
+declared maintenance windows (``service_hours.maintenance``); outages outside it do not count and
+overlapping outages count once. An outage marked planned counts as any other: planned work is excluded
+only within a declared window, and the detail says how much planned work outside one counted.
 Response and resolution times count only support hours; a target is met when the slowest ticket of
 its priority is within it. An SLA's are the service desk's (ticket rows without a supplier), an OLA's or
 UA's the supplier's (rows naming the supplier the ticket was passed to). Days are 24 hours of counted
@@ -349,6 +351,12 @@ def measure_availability(target: Target, hours: Hours, period: Span, outages: li
         return TargetResult(target, None, None, "not measured: no agreed service time in the period")
     value = round(100 * (agreed_minutes - down) / agreed_minutes, 4)
     detail = f"{agreed_minutes:,.0f} agreed minutes, {down:,.0f} minutes down"
+    # planned work is excluded only in the maintenance windows the agreement declares (they are not agreed
+    # time); announced or not, work outside them is downtime the customer had been promised service in
+    planned = minutes(intersect([(o.start, o.end) for o in outages if o.planned], agreed))
+    if planned:
+        detail += (f" ({planned:,.0f} of them planned work outside the declared maintenance windows, which counts "
+                   "as downtime)")
     return TargetResult(target, value, target.meets(value), detail)
 
 
