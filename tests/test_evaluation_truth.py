@@ -68,7 +68,7 @@ def test_an_agreement_that_cannot_be_read_stops_evaluate(sms: Path, fitsm: Calla
     run = evaluate(fitsm, sms, "--tickets", tickets)
     # before, sla-lab and ua-fibre were evaluated and the OLA was silently not: its month went unrecorded
     assert run.code == 2
-    assert "agreements/ola-ops.yaml holds an SLA, OLA or UA that could not be read" in run.err
+    assert "agreements/ola-ops.yaml: holds an SLA, OLA or UA that could not be read" in run.err
     assert not (sms / "evaluations").exists()
     # the agreements that can be read are evaluated when named
     run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", tickets)
@@ -144,6 +144,8 @@ def test_an_outage_list_says_nothing_of_months_it_may_not_cover(sms: Path, fitsm
         "note": "not measured: nothing states which period the outage data covers, and a month without "
                 "outages in it may be a month it does not cover; give --outages-cover PERIOD to state that it "
                 "lists every outage of that period"}
+    assert "availability was not measured from --outages: an outage list cannot show which months it covers" \
+        in run.err
     (sms / "evaluations" / "eval-sla-lab-2026-q4.yaml").unlink()
     # declared to cover October only: the quarter is not measured from it
     run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", incidents, "--outages-cover", "2026-10",

@@ -98,6 +98,9 @@ def evaluate_command(
                     "FILE with --outages-cover PERIOD, or --no-outages-occurred to state that there were none), "
                     "tickets (--tickets FILE) and "
                     "monitoring reports (--monitoring FILE); the notes say what is missing")
+    if outages and not outages_cover and unmeasured:
+        said.append("availability was not measured from --outages: an outage list cannot show which months it "
+                    "covers; if the files list every outage of the period, say so with --outages-cover PERIOD")
     strangers = unknown_names(sms, monitored, period, today) if monitored else []
     if strangers:
         names = ", ".join(safe(s) for s in strangers)  # one line each: a name from the file may hold a line break

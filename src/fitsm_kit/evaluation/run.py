@@ -163,14 +163,14 @@ def _refuse_unread(sms: Sms, wanted: list[str], write: bool) -> None:
     if wanted:
         for w in wanted:
             if sms.get(w, *AGREEMENT_KINDS) is None and (why := sms.maybe_unread(w, *AGREEMENT_KINDS)):
-                raise FitsmError(f"{why} ({', '.join(unread)} holds an SLA, OLA or UA that could not be read); "
+                raise FitsmError(f"{why} ({', '.join(unread)}: an SLA, OLA or UA that could not be read); "
                                  f"nothing was evaluated: {fix}")
     elif unread:
-        raise FitsmError(f"{', '.join(unread)} holds an SLA, OLA or UA that could not be read, which would go "
+        raise FitsmError(f"{', '.join(unread)}: holds an SLA, OLA or UA that could not be read, which would go "
                          f"unevaluated; nothing was evaluated: {fix}, or evaluate the others with --agreement ID")
     records_unread = sorted(sms.unread.get("AgreementEvaluation", ()))
     if write and records_unread:
-        raise FitsmError(f"{', '.join(records_unread)} holds an AgreementEvaluation that could not be read, which "
+        raise FitsmError(f"{', '.join(records_unread)}: holds an AgreementEvaluation that could not be read, which "
                          f"may be a record this run would write again; nothing was written: {fix}")
 
 
