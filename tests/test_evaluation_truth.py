@@ -2,7 +2,8 @@
 
 Each test runs the real command on Nordlicht's SMS (a real Git repository, from :mod:`test_outside_data`)
 with data written as a service desk or a status page exports it, and reads the record written, the report
-or the exit 2. Each failed before its fix.
+or the exit 2. Each failed before its fix, but for the guard of an agreement's partly valid month (the
+evaluation already held it not measured; it is kept so it stays so).
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ ARGO = "month,site,availability,reliability,unknown\n2026-11,FIBRE-CO-AS,99.95,9
 
 def test_a_month_the_agreement_started_in_is_not_measured_from_its_monthly_figure(
         sms: Path, fitsm: Callable[..., Run]) -> None:  # noqa: F811
+    """A guard: this passed before (the in-force part of the month is not whole months)."""
     agreements = sms / "agreements" / "agreements.yaml"
     # the UA with Fibre Co was signed mid-November: its targets applied from the 16th
     agreements.write_text(agreements.read_text(encoding="utf-8").replace(
