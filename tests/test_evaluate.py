@@ -207,7 +207,8 @@ def test_only_the_days_the_agreement_was_in_force_are_measured() -> None:
     assert availability.detail.endswith("over 2026-05-01..2026-05-15, the part of the period the agreement was "
                                         "in force")
     # a ticket raised before the SLA applied is not held to its 2-hour response
-    assert results["response-high"].detail.startswith("no tickets of priority high")
+    assert results["response-high"].detail.startswith("not measured: no tickets of priority high")
+    assert results["response-high"].met is None
 
 
 def test_an_agreement_not_in_force_in_the_period_is_not_measured() -> None:
@@ -227,8 +228,10 @@ def test_ticket_data_without_a_ticket_in_the_period_measures_nothing() -> None:
     [response] = [r for r in result.results if r.target.id == "first-response"]
     assert (response.met, response.measured) == (None, None)
     assert response.detail.startswith("not measured: the ticket data has no ticket opened in 2026-10-01..2026-10-31")
-    # a ticket of the period, of a service the SLA does not cover, shows the export covers it: none was late
+    # a ticket of the period, of a service the SLA does not cover, shows the export covers it: none was late,
+    # but no response time was measured either
     october = Ticket("T-10", "another-service", "low", utc(2026, 10, 5, 8), utc(2026, 10, 5, 9), None, "t")
     result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [september, october])
     [response] = [r for r in result.results if r.target.id == "first-response"]
-    assert response.met is True and response.detail == "no tickets in the period in the ticket data"
+    assert response.met is None and response.detail == ("not measured: no tickets in the period in the ticket "
+                                                         "data, so no response time to measure")

@@ -178,7 +178,7 @@ def test_a_placeholder_time_far_in_the_future_is_exit_2(sms: Path) -> None:
     tickets = sms.parent / "tickets.csv"
     tickets.write_text("id,service,priority,opened,first_response,resolved\n"
                        "T-1,cloud-compute,high,2026-10-05T10:00,2026-10-05T11:00,9999-12-31T23:59\n")
-    done = fitsm("evaluate", sms, "--period", "2026-10", "--tickets", tickets, cwd=sms.parent,
+    done = fitsm("evaluate", sms, "--period", "2026-10", "--tickets", tickets, "--timezone", "UTC", cwd=sms.parent,
                  home=sms.parent / "home")
     assert_usage_error(done, "tickets.csv:2", "9999-12-31")
     assert not list((sms / "records").glob("eval-*-2026-10.yaml"))

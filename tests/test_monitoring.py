@@ -270,7 +270,7 @@ def test_monitoring_is_recorded_over_outages_and_the_note_gives_both(tmp_path: P
                   "2026-10,hpc-batch,98.7,99.1,0.4\n")
     outages = acme / "measurements" / "outages-2026-10.csv"
     run = fitsm("evaluate", acme, "--period", "2026-10", "--monitoring", export, "--outages", outages,
-                "--agreement", "sla-default")
+                "--outages-cover", "2026-10", "--agreement", "sla-default")
     assert run.returncode == 0, run.stderr
     doc = yaml.safe_load((acme / "records" / "eval-sla-default-2026-10.yaml").read_text())
     availability = results(doc, "availability")

@@ -190,9 +190,11 @@ def test_times_without_an_offset_are_read_in_the_time_zone_given(sms: Path, fits
     [row] = [line for line in run.out.splitlines() if "resp-p1" in line]
     assert [cell.strip() for cell in row.split("│")][5:7] == ["0.5", "yes"]
     assert not (sms / "evaluations").exists()
-    # read as UTC (the default), the same text is 17:00 to 17:30 Vienna, after support hours: 0
-    assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad).code == 0
-    assert results(record(sms, "sla-lab"))["resp-p1"] == {"measured": 0.0, "met": True}
+    # without --timezone the times are not read as UTC (17:00 to 17:30 Vienna, after support hours: 0), which
+    # was the default: which zone they are in cannot be told, so nothing is measured from them
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", zammad)
+    assert run.code == 2 and "zammad.csv:2: '2026-11-03 16:00:00' has no UTC offset" in run.err
+    assert not (sms / "evaluations").exists()
 
 
 def test_a_supplier_target_is_measured_only_from_the_tickets_passed_to_it(
@@ -294,7 +296,7 @@ STATUS = ("service,component,start,end,planned,title\n"
 
 def test_a_status_page_outage_list_gives_the_true_availability(sms: Path, fitsm: Callable[..., Run]) -> None:
     outages = data(sms, "status-2026-11.csv", STATUS)
-    run = evaluate(fitsm, sms, "--outages", outages)
+    run = evaluate(fitsm, sms, "--outages", outages, "--outages-cover", "2026-11")
     assert run.code == 0, run.err
     # SLA (24x7 Vienna, 43,200 minutes): 120 minutes of the outage from October, 10:00-13:00 once (180), the
     # planned firmware update outside any declared maintenance window (240), and 23:00-24:00 of the fibre cut
@@ -318,7 +320,7 @@ def test_an_outage_without_an_end_is_exit_2(sms: Path, fitsm: Callable[..., Run]
 def test_a_placeholder_end_far_in_the_future_is_refused(sms: Path, fitsm: Callable[..., Run]) -> None:
     placeholder = data(sms, "placeholder.csv", "service,component,start,end,planned\n"
                                                "nd-mail,,2026-11-10T10:00:00+01:00,9999-12-31T00:00:00,false\n")
-    run = evaluate(fitsm, sms, "--outages", placeholder)
+    run = evaluate(fitsm, sms, "--outages", placeholder, "--timezone", "UTC")  # the end is written without offset
     assert run.code == 2 and "placeholder.csv:2:" in run.err and "after 2026-12-05" in run.err
 
 
@@ -412,7 +414,8 @@ def test_the_real_command_end_to_end(sms: Path) -> None:
         return subprocess.run([sys.executable, "-m", "fitsm_kit", *map(str, args)], cwd=sms, env=env,
                               capture_output=True, text=True, check=False)
 
-    done = fitsm("evaluate", "--period", "2026-11", "--outages", outages, "--tickets", tickets)
+    done = fitsm("evaluate", "--period", "2026-11", "--outages", outages, "--outages-cover", "2026-11",
+                 "--tickets", tickets)
     assert done.returncode == 0, done.stderr
     assert results(record(sms, "sla-lab"))["avail"] == {"measured": 98.6111, "met": False}
     done = fitsm("report", "rep-lab", "--period", "2026-11")
@@ -496,13 +499,14 @@ def test_priorities_none_of_which_the_agreement_names_measure_nothing(sms: Path,
     why = ("not measured: no ticket in the ticket data has a priority its targets name (P1, P2); the data has "
            "3 normal, 5 very high: export the priorities as the agreement names them")
     assert got["resp-p1"] == got["fix-p1"] == got["resp-p2"] == {"note": why}
-    # a month with P2 tickets only is a month without P1 tickets: none was late (kept, see the README)
+    # a month with P2 tickets only is a month without P1 tickets: none was late, but no P1 time was measured
     p2 = data(sms, "p2.csv", "id,service,priority,opened,first_response,resolved\n"
                              "O-3,nd-mail,P2,2026-11-03T09:00:00+01:00,2026-11-03T10:00:00+01:00,\n")
     (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").unlink()
     assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", p2).code == 0
     got = results(record(sms, "sla-lab"))
-    assert got["resp-p1"] == {"met": True, "note": "no tickets of priority P1 in the period in the ticket data"}
+    assert got["resp-p1"] == {"note": "not measured: no tickets of priority P1 in the period in the ticket data, "
+                                      "so no response time to measure"}
 
 
 def test_a_month_below_target_is_not_hidden_by_a_quarter(sms: Path, fitsm: Callable[..., Run]) -> None:
@@ -510,7 +514,8 @@ def test_a_month_below_target_is_not_hidden_by_a_quarter(sms: Path, fitsm: Calla
     # monthly 99.5 %; over the quarter (132,540 minutes) 99.8189 %, which was recorded as met
     outages = data(sms, "q4.csv", "service,component,start,end,planned\n"
                                   "nd-vault,disk,2026-10-12T10:00:00+02:00,2026-10-12T14:00:00+02:00,false\n")
-    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--as-of", "2027-01-10",
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--outages-cover", "2026-Q4",
+                   "--as-of", "2027-01-10",
                    period="2026-Q4")
     assert run.code == 0, run.err
     assert results(record(sms, "sla-lab", "2026-q4"))["avail"] == {"measured": 99.4631, "met": False}
@@ -532,7 +537,8 @@ def test_a_target_for_one_service_or_in_hours(sms: Path, fitsm: Callable[..., Ru
     tickets = data(sms, "tickets.csv", "id,service,priority,opened,first_response,resolved\n"
                                        "M-1,nd-mail,P1,2026-11-03T09:00:00+01:00,2026-11-03T12:00:00+01:00,\n"
                                        "V-1,nd-vault,P1,2026-11-04T09:00:00+01:00,2026-11-04T09:30:00+01:00,\n")
-    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--tickets", tickets)
+    run = evaluate(fitsm, sms, "--agreement", "sla-lab", "--outages", outages, "--outages-cover", "2026-11",
+                   "--tickets", tickets)
     assert run.code == 0, run.err
     got = results(record(sms, "sla-lab"))
     # the mail outage and the mail ticket are not the vault's (they counted against its targets before)

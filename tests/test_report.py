@@ -24,6 +24,7 @@ def sms(tmp_path: Path) -> Path:
 def evaluate(fitsm: Callable[..., Run], root: Path, *extra: str) -> Run:
     data = root / "measurements"
     return fitsm("evaluate", root, "--period", "2026-10", "--outages", data / "outages-2026-10.csv",
+                 "--outages-cover", "2026-10",
                  "--tickets", data / "tickets-2026-10.csv", *extra)
 
 
@@ -89,6 +90,6 @@ def test_bad_measurement_data_is_a_usage_error_naming_the_line(sms: Path, tmp_pa
                                                               fitsm: Callable[..., Run]) -> None:
     bad = tmp_path / "outages.csv"
     bad.write_text("service,component,start,end,planned\ncloud-compute,,2026-10-01T10:00,yesterday,false\n")
-    run = fitsm("evaluate", sms, "--period", "2026-10", "--outages", bad)
+    run = fitsm("evaluate", sms, "--period", "2026-10", "--outages", bad, "--timezone", "UTC")
     assert run.code == 2
     assert f"{bad}:2:" in run.err and "'yesterday' is not an ISO 8601" in run.err

@@ -21,13 +21,19 @@ def evaluate_command(
                                                      "default: the last full month.")] = None,
     outages: Annotated[list[Path] | None, typer.Option(help="Outage CSV (service, component, start, end, "
                                                             "planned); repeatable.")] = None,
+    outages_cover: Annotated[str | None, typer.Option(
+        help="State that the outage data (--outages files and the SMS's OutageLogs) lists every outage of this "
+             "period: 2026-10, 2026-Q4 or FROM..TO. Recorded as your statement; availability is measured from "
+             "outages only over days it covers (an outage list cannot show which months it covers).")] = None,
     tickets: Annotated[list[Path] | None, typer.Option(help="Ticket CSV (id, service, priority, opened, "
                                                             "first_response, resolved; supplier: the Supplier "
                                                             "a ticket was passed to, for OLA / UA targets); "
                                                             "repeatable.")] = None,
     agreement: Annotated[list[str] | None, typer.Option(help="Only this SLA / OLA / UA; repeatable.",
                                                         autocompletion=complete_ids("SLA", "OLA", "UA"))] = None,
-    timezone: Annotated[str, typer.Option(help="Time zone of CSV times written without an offset.")] = "UTC",
+    timezone: Annotated[str | None, typer.Option(
+        help="IANA time zone of CSV times written without an offset (e.g. Europe/Berlin); without it such a "
+             "time is refused (exit 2), never guessed.")] = None,
     as_of: AsOf = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the results; write no records.")] = False,
     no_outages_occurred: Annotated[bool, typer.Option(
@@ -66,7 +72,8 @@ def evaluate_command(
     sms = read_sms(root, config, today)
     done = evaluate_sms(root, sms, today, period=period, outage_files=outages or [],
                         ticket_files=tickets or [], agreement_ids=agreement or [], timezone=timezone,
-                        write=not dry_run, no_outages=no_outages_occurred, monitored=monitored)
+                        write=not dry_run, no_outages=no_outages_occurred, monitored=monitored,
+                        outages_cover=outages_cover)
     table = Table("agreement", "target", "for", "agreed", "measured", "met", "how")
     for item in done:
         for r in item.evaluation.results:
@@ -88,8 +95,12 @@ def evaluate_command(
     unmeasured = sum(r.met is None for item in done for r in item.evaluation.results)
     if unmeasured:
         said.append(f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "
-                    "FILE, or --no-outages-occurred to state that there were none), tickets (--tickets FILE) and "
+                    "FILE with --outages-cover PERIOD, or --no-outages-occurred to state that there were none), "
+                    "tickets (--tickets FILE) and "
                     "monitoring reports (--monitoring FILE); the notes say what is missing")
+    if outages and not outages_cover and unmeasured:
+        said.append("availability was not measured from --outages: an outage list cannot show which months it "
+                    "covers; if the files list every outage of the period, say so with --outages-cover PERIOD")
     strangers = unknown_names(sms, monitored, period, today) if monitored else []
     if strangers:
         names = ", ".join(safe(s) for s in strangers)  # one line each: a name from the file may hold a line break

@@ -2,7 +2,9 @@
 
 Availability follows FitSM-0: (agreed service time − downtime during service time) / agreed service time.
 Agreed service time is the agreement's service hours within the period, in its time zone, less its
-declared maintenance windows; outages outside it do not count and overlapping outages count once.
+declared maintenance windows (``service_hours.maintenance``); outages outside it do not count and
+overlapping outages count once. An outage marked planned counts as any other: planned work is excluded
+only within a declared window, and the detail says how much planned work outside one counted.
 Response and resolution times count only support hours; a target is met when the slowest ticket of
 its priority is within it. An SLA's are the service desk's (ticket rows without a supplier), an OLA's or
 UA's the supplier's (rows naming the supplier the ticket was passed to). Days are 24 hours of counted
@@ -39,8 +41,8 @@ _TIME_UNITS = (*_UNIT_MINUTES, "working-days")
 @dataclass(frozen=True)
 class TargetResult:
     target: Target
-    measured: float | None  # None: nothing to measure (no tickets of that priority, or no data)
-    met: bool | None  # None: not measured, for want of data (detail says why)
+    measured: float | None  # None: nothing measured (no data, or no tickets of that priority)
+    met: bool | None  # None: not measured, for want of data or of tickets to time (detail says why)
     detail: str
     service: str | None = None  # the service measured, for a result per service
     supplier: str | None = None  # the signatory measured, for an OLA template
@@ -70,10 +72,12 @@ NO_MONITORING_DATA = "not measured: no monitoring data for the agreement (--moni
 
 def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
              outages: list[OutageRecord] | None, tickets: list[Ticket] | None,
-             monitored: monitoring.Monitoring | None = None) -> Evaluation:
+             monitored: monitoring.Monitoring | None = None, no_outages: str = NO_OUTAGE_DATA) -> Evaluation:
     """Each target of ``agreement`` for the period; ``None`` data (no source at all) leaves a target not
-    measured: absence of data is never a met target. Only the days of the period the agreement was in force
-    count (its targets did not apply before its validity started or after it ended)."""
+    measured: absence of data is never a met target. ``outages`` is the period's outage data only when it is
+    known to list every outage of the days measured (else ``None``, and ``no_outages`` says why). Only the
+    days of the period the agreement was in force count (its targets did not apply before its validity
+    started or after it ended)."""
     spec: AgreementSpec = agreement.spec
     if spec.service_hours is None or spec.support is None or not spec.targets:
         return Evaluation(agreement, first, last, ())  # nothing agreed to measure against (reported by check)
@@ -81,7 +85,7 @@ def evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date,
     if start > end:
         why = f"not measured: the agreement was not in force in {first}..{last}"
         return Evaluation(agreement, first, last, tuple(TargetResult(t, None, None, why) for t in spec.targets))
-    results = _evaluate(sms, agreement, start, end, outages, tickets, monitored)
+    results = _evaluate(sms, agreement, start, end, outages, tickets, monitored, no_outages)
     if (start, end) != (first, last):
         part = f"; over {start}..{end}, the part of the period the agreement was in force"
         results = tuple(dataclasses.replace(r, detail=r.detail + part) for r in results)
@@ -96,7 +100,8 @@ def in_force(spec: AgreementSpec, first: dt.date, last: dt.date) -> tuple[dt.dat
 
 
 def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: list[OutageRecord] | None,
-              tickets: list[Ticket] | None, monitored: monitoring.Monitoring | None) -> tuple[TargetResult, ...]:
+              tickets: list[Ticket] | None, monitored: monitoring.Monitoring | None,
+              no_outages: str) -> tuple[TargetResult, ...]:
     """:func:`evaluate` over ``first``..``last``, days the agreement was in force."""
     spec: AgreementSpec = agreement.spec
     assert spec.service_hours is not None and spec.support is not None and spec.targets
@@ -121,7 +126,7 @@ def _evaluate(sms: Sms, agreement: Doc, first: dt.date, last: dt.date, outages: 
                                                                 f"percentage; the target is in {target.unit}"))
                 continue
             if outages is None:
-                results.append(TargetResult(target, None, None, NO_OUTAGE_DATA))
+                results.append(TargetResult(target, None, None, no_outages))
                 continue
             if not mine_scope:  # no outage of nothing is no evidence of availability
                 results.append(TargetResult(target, None, None, "not measured: the agreement covers no service"
@@ -160,8 +165,18 @@ def _ticket_results(agreement: Doc, target: Target, first: dt.date, last: dt.dat
     template = bool(getattr(agreement.spec, "signatories", None))  # one result per signatory, naming it
     newest = max((x for t in tickets for x in (t.opened, t.first_response, t.resolved) if x is not None),
                  default=None)  # the ticket data was exported no earlier than this
-    return [dataclasses.replace(_ticket_result(agreement, target, first, last, pool, services, newest),
-                                supplier=supplier if template else None) for supplier, pool in subjects]
+    signed = {s.supplier: s.signed_on for s in getattr(agreement.spec, "signatories", None) or ()}
+    results = []
+    for supplier, pool in subjects:
+        on = signed.get(supplier) if supplier else None
+        if on is not None and on > first:  # a ticket passed to it before it signed is not held to the template
+            since = local_period(on, on, agreement.spec.service_hours.timezone)[0]
+            pool = [t for t in pool if t.opened >= since]
+        result = _ticket_result(agreement, target, first, last, pool, services, newest)
+        if on is not None and on > first:
+            result = dataclasses.replace(result, detail=f"{result.detail}; from {on}, the day {supplier} signed")
+        results.append(dataclasses.replace(result, supplier=supplier if template else None))
+    return results
 
 
 def _ticket_result(agreement: Doc, target: Target, first: dt.date, last: dt.date, tickets: list[Ticket],
@@ -254,9 +269,15 @@ def _monitored(sms: Sms, agreement: Doc, target: Target, first: dt.date, last: d
         subjects = [(s, None) for s in (target.services or [s for s, _ in covered(sms, agreement)])]
     else:
         subjects = [(None, p) for p in parties(agreement, last)]
-    problem = _unmeasurable(target, first, last)
+    unmeasurable = _unmeasurable(target, first, last)
+    signed = {s.supplier: s.signed_on for s in getattr(agreement.spec, "signatories", None) or ()}
     results = []
     for service, supplier in subjects:
+        on = signed.get(supplier) if supplier else None
+        problem = unmeasurable
+        if problem is None and on is not None and on > first:  # its month's figure counts days before it signed
+            problem = (f"not measured: {supplier} signed on {on}, within {first}..{last}; monthly monitoring "
+                       "figures cover days before the agreement applied to it")
         if problem:
             results.append(TargetResult(target, None, None, problem, service, supplier if template else None))
             continue
@@ -330,6 +351,12 @@ def measure_availability(target: Target, hours: Hours, period: Span, outages: li
         return TargetResult(target, None, None, "not measured: no agreed service time in the period")
     value = round(100 * (agreed_minutes - down) / agreed_minutes, 4)
     detail = f"{agreed_minutes:,.0f} agreed minutes, {down:,.0f} minutes down"
+    # planned work is excluded only in the maintenance windows the agreement declares (they are not agreed
+    # time); announced or not, work outside them is downtime the customer had been promised service in
+    planned = minutes(intersect([(o.start, o.end) for o in outages if o.planned], agreed))
+    if planned:
+        detail += (f" ({planned:,.0f} of them planned work outside the declared maintenance windows, which counts "
+                   "as downtime)")
     return TargetResult(target, value, target.meets(value), detail)
 
 
@@ -371,9 +398,11 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
                 continue
             late_open.add(t.id)
         times.append((taken, t.id))
-    if not times and not waiting:  # the ticket data holds none: nothing was late, but nothing was measured either
+    if not times and not waiting:  # no ticket, no time taken: nothing was late, but nothing was measured either
         which = f" of priority {target.priority}" if target.priority else ""
-        return TargetResult(target, None, True, f"no tickets{which} in the period in the ticket data")
+        what = target.metric.replace("-", " ")
+        return TargetResult(target, None, None, f"not measured: no tickets{which} in the period in the ticket data, "
+                            f"so no {what} to measure")
     worst, ticket = max(times, default=(0.0, ""))
     if worst <= target.value and waiting:
         shown = ", ".join(waiting[:3]) + (", …" if len(waiting) > 3 else "")

@@ -5,7 +5,9 @@ CSV columns (a header row is required; extra columns are ignored):
 - outages: ``service, component, start, end, planned`` (component may be empty; planned is true/false)
 - tickets: ``id, service, priority, opened, first_response, resolved`` (resolved may be empty)
 
-Times are ISO 8601; those without an offset are read in the given time zone.
+Times are ISO 8601. A time without an offset is read in the time zone given (``--timezone``); without one it
+is refused: which zone an export's local times are in is the desk's, not the agreement's, and reading them
+as UTC would move every ticket by the offset, quietly.
 """
 
 from __future__ import annotations
@@ -51,13 +53,18 @@ def outages_from_sms(sms: Sms) -> list[OutageRecord]:
     for doc in sms.of_kind("OutageLog"):
         assert isinstance(doc.model, OutageLog)
         zone = doc.model.spec.timezone
+        declared = "timezone" in doc.model.spec.model_fields_set
         for i, o in enumerate(doc.model.spec.outages or ()):
+            if o.start.tzinfo is None and not declared:  # the model's default UTC is no statement of the log's
+                raise FitsmError(f"{doc.path}: outage {i + 1} ({o.start.isoformat()}) has no UTC offset and the log "
+                                 "declares no spec.timezone; add spec.timezone (the zone its times are in) or write "
+                                 "the times with their offset")
             records.append(OutageRecord(o.service, o.component, aware(o.start, zone), aware(o.end, zone),
                                         o.planned, f"{doc.path} (outage {i + 1})"))
     return records
 
 
-def read_outages_csv(path: Path, zone: str = "UTC") -> list[OutageRecord]:
+def read_outages_csv(path: Path, zone: str | None) -> list[OutageRecord]:
     records = []
     for line, row in _rows(path, ("service", "start", "end")):
         where = f"{path}:{line}"
@@ -75,7 +82,7 @@ def read_outages_csv(path: Path, zone: str = "UTC") -> list[OutageRecord]:
     return records
 
 
-def read_tickets_csv(path: Path, zone: str = "UTC") -> list[Ticket]:
+def read_tickets_csv(path: Path, zone: str | None) -> list[Ticket]:
     tickets = []
     for line, row in _rows(path, ("id", "service", "priority", "opened")):
         where = f"{path}:{line}"
@@ -121,9 +128,17 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
         raise FitsmError(f"{path}{line}: not a readable CSV file ({err})") from None
 
 
-def _time(text: str, zone: str, where: str) -> dt.datetime:
+def _time(text: str, zone: str | None, where: str) -> dt.datetime:
     try:
-        return aware(dt.datetime.fromisoformat(text.strip()), zone).astimezone(UTC)
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FitsmError(f"{where}: {text!r} is not an ISO 8601 date and time such as 2026-10-03T14:05") from None
+    if moment.tzinfo is None and zone is None:
+        raise FitsmError(f"{where}: {text.strip()!r} has no UTC offset, so which time it is cannot be told; give "
+                         "--timezone ZONE (the IANA zone the export's times are in, e.g. Europe/Berlin) or export "
+                         "the times with their offset (2026-10-03T14:05:00+02:00)")
+    try:
+        return aware(moment, zone or "UTC").astimezone(UTC)
     except (ValueError, OverflowError):
         raise FitsmError(f"{where}: {text!r} is not an ISO 8601 date and time such as 2026-10-03T14:05") from None
 

@@ -52,6 +52,9 @@ def default_period(spec: ReportSpecification, as_of: dt.date) -> str:
 
 def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
     doc = sms.get(spec_id, "ReportSpecification")
+    if doc is None and (why := sms.maybe_unread(spec_id, "ReportSpecification")):
+        raise FitsmError(f"{why} ({', '.join(sorted(sms.unread.get('ReportSpecification', ())))}); fix it "
+                         "(fitsm check says what is wrong)")
     if doc is None:
         specs = [d.id for d in sms.of_kind("ReportSpecification")]
         raise FitsmError(f"no ReportSpecification with id {spec_id!r}{did_you_mean(spec_id, specs)}")
@@ -83,7 +86,7 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
                     days[f"{e.agreement}/{r.target}"].update(_days(max(first, e.period_start), min(last, e.period_end)))
     period_days = len(_days(first, last))
     gaps = tuple(f"{c}: data for {len(d)} of {period_days} days" for c, d in sorted(days.items())
-                 if len(d) < period_days)
+                 if len(d) < period_days) + _unread(sms)
     kpis = [(k.id, str(m.period_end), f"{m.value:g}", "yes" if m.on_target else "no")
             for k in sms.of_kind("KPI") if k.id in covers
             for m in k.spec.measurements if first <= m.period_end <= last]
@@ -91,6 +94,18 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
            if first <= n.spec.raised_on <= last]
     return Report(doc, label, first, last, tuple(sorted(targets)), tuple(kpis), tuple(ncs), gaps,
                   tuple(sorted({u.path for u in used})))
+
+
+# what a report is made of: a file holding one of these that could not be read may hold some of its rows
+_READ = ("AgreementEvaluation", "SLA", "OLA", "UA", "KPI", "Nonconformity")
+
+
+def _unread(sms: Sms) -> tuple[str, ...]:
+    """The files the report's rows may be in that could not be read: the report says so rather than leave
+    their rows out unsaid."""
+    files = sorted({(f, k) for k in _READ for f in sms.unread.get(k, ())})
+    return tuple(f"{f} could not be read ({k}): what it holds is not in this report; fix it (fitsm check says "
+                 "what is wrong)" for f, k in files)
 
 
 def _days(first: dt.date, last: dt.date) -> set[dt.date]:
