@@ -207,7 +207,7 @@ def test_only_the_days_the_agreement_was_in_force_are_measured() -> None:
     assert availability.detail.endswith("over 2026-05-01..2026-05-15, the part of the period the agreement was "
                                         "in force")
     # a ticket raised before the SLA applied is not held to its 2-hour response
-    assert results["response-high"].detail.startswith("not measured: no tickets of priority high")
+    assert results["response-high"].detail.startswith("nothing to measure: no tickets of priority high")
     assert results["response-high"].met is None
 
 
@@ -233,5 +233,5 @@ def test_ticket_data_without_a_ticket_in_the_period_measures_nothing() -> None:
     october = Ticket("T-10", "another-service", "low", utc(2026, 10, 5, 8), utc(2026, 10, 5, 9), None, "t")
     result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [september, october])
     [response] = [r for r in result.results if r.target.id == "first-response"]
-    assert response.met is None and response.detail == ("not measured: no tickets in the period in the ticket "
-                                                         "data, so no response time to measure")
+    assert response.met is None and response.nothing_to_measure
+    assert response.detail == "nothing to measure: no tickets in the period in the ticket data, so no response time to measure"

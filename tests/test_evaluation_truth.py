@@ -8,6 +8,7 @@ evaluation already held it not measured; it is kept so it stays so).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,20 +31,27 @@ def test_a_month_without_p1_tickets_does_not_record_the_p1_targets_as_met(
     assert run.code == 0, run.err
     got = results(record(sms, "sla-lab"))
     assert got["resp-p2"] == {"measured": 0.04, "met": True}
-    why = "not measured: no tickets of priority P1 in the period in the ticket data, so no {} to measure"
-    assert got["resp-p1"] == {"note": why.format("response time")}
-    assert got["fix-p1"] == {"note": why.format("resolution time")}
-    # the evaluate table shows it as not measured, and the check does not take the record as a measurement
+    why = "nothing to measure: no tickets of priority P1 in the period in the ticket data, so no {} to measure"
+    assert got["resp-p1"] == {"note": why.format("response time"), "nothing_to_measure": True}
+    assert got["fix-p1"] == {"note": why.format("resolution time"), "nothing_to_measure": True}
+    # the evaluate table shows it as nothing to measure, and the check takes it as evaluated, neither met nor
+    # missed: a quiet month is no finding (this test first asserted 'not measured' and a finding, 68d392b)
     [row] = [line for line in run.out.splitlines() if "resp-p1" in line]
-    assert [cell.strip() for cell in row.split("│")][5:7] == ["-", "not"]  # "not measured", wrapped
-    check = fitsm("check", sms, "--as-of", "2026-12-05")
-    assert "target resp-p1 has no measurement in the latest evaluation eval-sla-lab-2026-11 (not measured: no " \
-           "tickets of priority P1" in check.out
-    # the report shows it as not measured and says the period is not covered for it
+    assert [cell.strip() for cell in row.split("│")][5:7] == ["-", "nothing"]  # "nothing to measure", wrapped
+    check = fitsm("check", sms, "--as-of", "2026-12-05", "--format", "json")
+    assert not [f for f in json.loads(check.out)["findings"] if "resp-p1" in f["message"] or "fix-p1" in f["message"]]
+    # the report shows it as nothing to measure, and the period as covered for it
     assert fitsm("report", "rep-lab", "--sms", sms, "--period", "2026-11").code == 0
     md = (sms / "reports" / "rep-lab" / "rep-lab-2026-11.md").read_text(encoding="utf-8")
-    assert "| sla-lab | resp-p1 |  | 4 working-hours | - | not measured | 2026-11-01 – 2026-11-30 |" in md
-    assert "sla-lab/resp-p1: data for 0 of 30 days" in md
+    assert "| sla-lab | resp-p1 |  | 4 working-hours | - | nothing to measure | 2026-11-01 – 2026-11-30 |" in md
+    assert "sla-lab/resp-p1: data for" not in md
+    # a hand-written record cannot call a met target nothing to measure
+    path = sms / "evaluations" / "eval-sla-lab-2026-11.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("nothing_to_measure: true}", "nothing_to_measure: true, met: true}", 1),
+                    encoding="utf-8")
+    assert "nothing_to_measure: true is a result with nothing measured" in fitsm("check", sms, "--as-of",
+                                                                                 "2026-12-05").out
 
 
 # --- 6. an agreement or evaluation that cannot be read is said, never silently left out --------------------

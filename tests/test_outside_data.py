@@ -505,8 +505,8 @@ def test_priorities_none_of_which_the_agreement_names_measure_nothing(sms: Path,
     (sms / "evaluations" / "eval-sla-lab-2026-11.yaml").unlink()
     assert evaluate(fitsm, sms, "--agreement", "sla-lab", "--tickets", p2).code == 0
     got = results(record(sms, "sla-lab"))
-    assert got["resp-p1"] == {"note": "not measured: no tickets of priority P1 in the period in the ticket data, "
-                                      "so no response time to measure"}
+    assert got["resp-p1"] == {"note": "nothing to measure: no tickets of priority P1 in the period in the ticket "
+                                      "data, so no response time to measure", "nothing_to_measure": True}
 
 
 def test_a_month_below_target_is_not_hidden_by_a_quarter(sms: Path, fitsm: Callable[..., Run]) -> None:

@@ -78,7 +78,8 @@ def evaluate_command(
     for item in done:
         for r in item.evaluation.results:
             measured = "-" if r.measured is None else f"{r.measured:g}"
-            met = Text("not measured", style="yellow") if r.met is None else Text("yes") if r.met \
+            met = Text("nothing to measure") if r.nothing_to_measure else \
+                Text("not measured", style="yellow") if r.met is None else Text("yes") if r.met \
                 else Text("no", style="bold red")
             # ids and details come from the SMS: plain Text, never read as rich markup
             table.add_row(Text(safe(item.evaluation.agreement.id)), Text(safe(r.target.id)),
@@ -92,7 +93,7 @@ def evaluate_command(
     said = [f"{safe(str(item.path))} was kept: it records other results for {safe(item.evaluation.agreement.id)} "
             "than the table shows, which were not recorded (to record them, remove or rename that record and "
             "evaluate again)" for item in done if item.differs]
-    unmeasured = sum(r.met is None for item in done for r in item.evaluation.results)
+    unmeasured = sum(r.met is None and not r.nothing_to_measure for item in done for r in item.evaluation.results)
     if unmeasured:
         said.append(f"{unmeasured} target(s) not measured for want of data: give the period's outages (--outages "
                     "FILE with --outages-cover PERIOD, or --no-outages-occurred to state that there were none), "

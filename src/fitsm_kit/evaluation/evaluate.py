@@ -47,6 +47,7 @@ class TargetResult:
     service: str | None = None  # the service measured, for a result per service
     supplier: str | None = None  # the signatory measured, for an OLA template
     note: str | None = None  # recorded with a measured result too (e.g. when outage data gave another figure)
+    nothing_to_measure: bool = False  # the data covered the period and held no ticket the target counts
 
 
 @dataclass(frozen=True)
@@ -401,8 +402,8 @@ def _ticket_times(target: Target, hours: Hours, tickets: list[Ticket], newest: d
     if not times and not waiting:  # no ticket, no time taken: nothing was late, but nothing was measured either
         which = f" of priority {target.priority}" if target.priority else ""
         what = target.metric.replace("-", " ")
-        return TargetResult(target, None, None, f"not measured: no tickets{which} in the period in the ticket data, "
-                            f"so no {what} to measure")
+        return TargetResult(target, None, None, f"nothing to measure: no tickets{which} in the period in the "
+                            f"ticket data, so no {what} to measure", nothing_to_measure=True)
     worst, ticket = max(times, default=(0.0, ""))
     if worst <= target.value and waiting:
         shown = ", ".join(waiting[:3]) + (", …" if len(waiting) > 3 else "")

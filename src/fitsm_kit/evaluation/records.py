@@ -123,6 +123,8 @@ def render(evaluation: Evaluation, label: str, source: Provenance) -> str:
             entry.append(f"note: {scalar(r.detail)}")
         elif r.note:
             entry.append(f"note: {scalar(r.note)}")
+        if r.nothing_to_measure:
+            entry.append("nothing_to_measure: true")
         lines.append("    - {" + ", ".join(entry) + "}")
     lines += provenance_yaml(source)
     return "\n".join(lines) + "\n"

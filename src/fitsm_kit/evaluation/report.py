@@ -74,12 +74,13 @@ def build(sms: Sms, spec_id: str, period: str | None, as_of: dt.date) -> Report:
             continue
         agreement = sms.get(e.agreement)
         agreed = {t.id: f"{t.value:g} {t.unit}" for t in agreement.spec.targets or ()} if agreement else {}
-        unmeasured = {r.target for r in e.results if r.met is None}  # per service or supplier: all must be
+        unmeasured = {r.target for r in e.results if r.met is None and not r.nothing_to_measure}  # all must be
         for r in e.results:
             if f"{e.agreement}/{r.target}" in covers:
                 used.append(ev)
                 measured = "-" if r.measured is None else f"{r.measured:g}"
-                met = "not measured" if r.met is None else "yes" if r.met else "no"
+                met = "nothing to measure" if r.nothing_to_measure else "not measured" if r.met is None \
+                    else "yes" if r.met else "no"
                 targets.append((e.agreement, r.target, r.service or r.supplier or "", agreed.get(r.target, "?"),
                                 measured, met, f"{e.period_start} – {e.period_end}"))
                 if r.target not in unmeasured:

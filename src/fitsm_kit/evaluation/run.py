@@ -114,13 +114,15 @@ def evaluate_sms(root: Path, sms: Sms, as_of: dt.date, *, period: str | None, ou
 
 
 def _differs(record: Doc, evaluation: Evaluation) -> bool:
-    """Whether a kept record holds other results (met, measured) than this run's evaluation."""
-    def key(target: str, service: str | None, supplier: str | None, met: bool | None,
-            measured: float | None) -> tuple[object, ...]:
-        return target, service, supplier, met, None if measured is None else round(measured, 6)
+    """Whether a kept record holds other results (met, measured, nothing to measure) than this run's evaluation."""
+    def key(target: str, service: str | None, supplier: str | None, met: bool | None, measured: float | None,
+            nothing: bool) -> tuple[object, ...]:
+        return target, service, supplier, met, None if measured is None else round(measured, 6), nothing
 
-    kept = {key(r.target, r.service, r.supplier, r.met, r.measured) for r in record.spec.results or ()}
-    now = {key(r.target.id, r.service, r.supplier, r.met, r.measured) for r in evaluation.results}
+    kept = {key(r.target, r.service, r.supplier, r.met, r.measured, r.nothing_to_measure)
+            for r in record.spec.results or ()}
+    now = {key(r.target.id, r.service, r.supplier, r.met, r.measured, r.nothing_to_measure)
+           for r in evaluation.results}
     return kept != now
 
 

@@ -391,10 +391,11 @@ class UA(Envelope):
 
 class Result(Strict):
     """One target's result. Without ``met`` the target was not measured (``note`` says why): absence of
-    data is recorded as such, never as a met target."""
+    data is recorded as such, never as a met target. ``nothing_to_measure`` says the data covered the period
+    and held nothing the target counts (no ticket of its priority): evaluated, neither met nor missed."""
 
     json_rules: ClassVar[dict[str, Any]] = {"anyOf": [  # the rule of _says_why
-        {"required": ["met"], "properties": {"met": {"type": "boolean"}}},
+        {"required": ["met"], "properties": {"met": {"type": "boolean"}, "nothing_to_measure": {"const": False}}},
         {"required": ["note"], "properties": {"met": {"type": "null"}, "measured": {"type": "null"},
                                               "note": {"type": ["string", "number"], "minLength": 1}}},
     ]}
@@ -403,6 +404,8 @@ class Result(Strict):
     measured: float | None = None
     met: bool | None = Field(None, description="Omitted: not measured (no data); note says why")
     note: Text | None = None
+    nothing_to_measure: bool = Field(False, description="True: the data covered the period and held nothing "
+                                                        "the target counts (no ticket of its priority)")
 
     service: ServiceRef | None = Field(None, description="For a target of several services: the one measured")
     supplier: SupplierRef | None = Field(None, description="For an OLA template: the signatory measured")
@@ -413,6 +416,8 @@ class Result(Strict):
             raise ValueError("a measured value needs met: true or false")
         if self.met is None and not self.note:
             raise ValueError("a result without met (not measured) needs a note saying why")
+        if self.nothing_to_measure and self.met is not None:
+            raise ValueError("nothing_to_measure: true is a result with nothing measured: leave out met")
         return self
 
 

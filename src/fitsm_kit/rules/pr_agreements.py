@@ -330,7 +330,9 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         results.setdefault(r.target, []).append(r)
     for i, target in enumerate(targets):
         mine = results.get(target.id, [])
-        unmeasured = [r for r in mine if r.met is None]  # not measured: no data is no evidence of a met target
+        # not measured: no data is no evidence of a met target; nothing to measure (the data held no ticket of
+        # the target's priority) is a target evaluated, neither met nor missed
+        unmeasured = [r for r in mine if r.met is None and not r.nothing_to_measure]
         if not mine:
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
                           f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
