@@ -234,4 +234,5 @@ def test_ticket_data_without_a_ticket_in_the_period_measures_nothing() -> None:
     result = evaluate(sms, agreement, dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, [september, october])
     [response] = [r for r in result.results if r.target.id == "first-response"]
     assert response.met is None and response.nothing_to_measure
-    assert response.detail == "nothing to measure: no tickets in the period in the ticket data, so no response time to measure"
+    assert response.detail == ("nothing to measure: no tickets in the period in the ticket data, so no response "
+                               "time to measure")
