@@ -32,7 +32,6 @@ from fitsm_kit.output.matrix import State, rows
 from fitsm_kit.sms.config import load_config
 from fitsm_kit.sms.index import Doc, Sms
 from fitsm_kit.sms.loader import YList, YMap
-from fitsm_kit.sms.positions import position
 
 BASES = Path(__file__).resolve().parent / "conformity" / "sms"
 KEEP = "<as written>"  # the value the base gives the field: always one of the values the field may have
@@ -116,14 +115,17 @@ class Verdict:
     cut: bool  # the field was cut out of the document
 
 
-def _verdict(root: Path, doc_id: str, field: Field) -> Verdict:
+def _verdict(root: Path, doc_id: str, field: Field) -> Verdict | None:
+    """The verdict on the SMS at ``root``; None when the document was not read (the value written broke the
+    file, e.g. an anchor that an alias elsewhere names): the probe cannot write it there."""
     config = load_config(root)
     sms, result = check_sms(root, config, config.as_of or dt.date.today())
+    if doc_id not in sms.by_id:
+        return None
     states = {r.requirement: r.state for r in rows(result, config, rule_requirements())}
     found = frozenset((f.rule, f.document or "", f.message) for f in result.findings
                       if not (f.document == doc_id and f.rule in _REPORTS))
-    doc = sms.by_id.get(doc_id)
-    return Verdict(states, found, dict(result.no_evidence), doc is not None and doc.incomplete(*field.loc))
+    return Verdict(states, found, dict(result.no_evidence), sms.by_id[doc_id].incomplete(*field.loc))
 
 
 def _load(root: Path) -> Sms:
@@ -133,12 +135,10 @@ def _load(root: Path) -> Sms:
 
 def _node(raw: object, loc: tuple[str | int, ...]) -> object:
     for part in loc:
-        if isinstance(raw, YMap) and isinstance(part, str) and part in raw:
-            raw = raw[part]
-        elif isinstance(raw, YList) and isinstance(part, int) and part < len(raw):
-            raw = raw[part]
-        else:
+        found = isinstance(raw, YMap) and isinstance(part, str) and part in raw
+        if not found and not (isinstance(raw, YList) and isinstance(part, int) and part < len(raw)):
             return None
+        raw = raw[part]  # type: ignore[index]
     return raw
 
 
@@ -259,8 +259,8 @@ def _untrue(unknown: Verdict, valid: list[Verdict], field: Field, doc_id: str) -
         if state is State.SATISFIED and any(v.states[req] is not State.SATISFIED for v in valid):
             said.append(f"{req} satisfied, but {[v.states[req].value for v in valid]} with the valid values")
         depends = len({v.states[req] for v in valid}) > 1
-        name = f"{'.'.join(map(str, field.loc[:2]))} of {doc_id} "
-        if depends and state is State.NO_EVIDENCE and name not in unknown.notes.get(req, ""):
+        note = unknown.notes.get(req, "")
+        if depends and state is State.NO_EVIDENCE and not (f" of {doc_id} " in note and str(field.loc[1]) in note):
             said.append(f"{req} no-evidence without naming the field: {unknown.notes.get(req)}")
     always = frozenset.intersection(*(v.findings for v in valid))
     said += [f"finding that depends on the value: {f}" for f in sorted(unknown.findings - always)]
@@ -289,3 +289,32 @@ def test_a_cut_or_left_out_value_says_only_what_holds_for_every_value(base: str,
         assert default is not None
         assert (left_out.states, left_out.findings) == (default.states, default.findings), \
             f"{'.'.join(map(str, field.loc))} left out does not read as its default {field.default}"
+
+
+@pytest.mark.parametrize(("written", "found"), [(None, True), ("true", True), ("false", False), ("sometimes", None)])
+def test_a_customer_facing_given_is_judged_and_one_cut_out_holds_back(written: str | None, found: bool | None,
+                                                                       tmp_path: Path) -> None:
+    """A live service missing from the catalogue: left out or given true, customer_facing says the finding is true
+    (a hold-back for every service would hide it); false, the service needs no entry; cut out, the SMS does not
+    say, and PR2.1 is no-evidence naming the field, with no finding either way."""
+    root = Path(shutil.copytree(BASES / "uni-hpc", tmp_path / "uni-hpc"))
+    catalogue = root / "services" / "catalogue.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    assert "services: [batch-compute, project-storage]" in text
+    catalogue.write_text(text.replace("[batch-compute, project-storage]", "[project-storage]"), encoding="utf-8")
+    service = _load(root).by_id["batch-compute"]
+    assert "customer_facing" not in service.raw["spec"]
+    if written is not None:
+        assert write(root, service, ("spec", "customer_facing"), written)
+    config = load_config(root)
+    sms, result = check_sms(root, config, config.as_of or dt.date.today())
+    states = {r.requirement: r.state for r in rows(result, config, rule_requirements())}
+    missing = [f for f in result.findings if f.rule == "live-service-in-catalogue"]
+    assert [f.document for f in missing] == (["batch-compute"] if found else [])
+    if found is None:
+        assert sms.by_id["batch-compute"].incomplete("spec", "customer_facing")
+        assert [f.rule for f in result.findings if f.document == "batch-compute"] == ["schema"]
+        assert states["PR2.1"] is State.NO_EVIDENCE
+        assert "spec.customer_facing of batch-compute " in dict(result.no_evidence)["PR2.1"]
+    elif found:
+        assert states["PR2.1"] is State.FINDINGS
