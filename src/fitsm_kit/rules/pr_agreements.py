@@ -509,6 +509,9 @@ def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterato
         return
     made, where = ((spec.evaluated_on, ("spec", "evaluated_on")) if spec.evaluated_on is not None
                    else (spec.source.as_of, ("spec", "source", "as_of")) if spec.source else (None, ()))
+    if not ctx.judged(doc, "spec", "evaluated_on") or (spec.evaluated_on is None and not ctx.judged(doc, "spec",
+                                                                                                   "source")):
+        made = None  # cut out, the day it was made is not known (not the day fitsm evaluate wrote it either)
     if made is not None and made > ctx.as_of:
         yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
     if spec.period_end is None:
