@@ -621,8 +621,8 @@ def supporting_agreement_underpins(doc: Doc, ctx: Context) -> Iterator[Problem]:
     supported = {c.service for c in doc.spec.supports or ()}
     for i, sla_id in enumerate(doc.spec.supports_slas):
         sla = ctx.sms.get(sla_id, "SLA")
-        if sla is None or not sla.spec.services:
-            continue  # unresolved: reported as such; no list: coverage follows the catalogue
+        if sla is None or not sla.spec.services or not coverage_known(sla, ctx):
+            continue  # unresolved: reported as such; no list: coverage follows the catalogue; or not known
         if not supported & set(sla_services(ctx.sms, sla)):
             yield Problem(doc, ("spec", "supports_slas", i), f"{sla_id} covers none of the services this "
                           f"agreement supports ({', '.join(sorted(supported)) or 'none'})")

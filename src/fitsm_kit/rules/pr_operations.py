@@ -15,7 +15,7 @@ from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.portfolio import is_live, live
 from fitsm_kit.rules.pr_agreements import covering_slas, covers_implicitly
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force, targets_known
+from fitsm_kit.rules.pr_common import case_owner_rule, coverage_known, in_force, targets_known
 
 RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 
@@ -111,6 +111,8 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
         return
+    if not all([coverage_known(sla, ctx) for sla in ctx.sms.of_kind("SLA") if in_force(sla, ctx)]):
+        return  # an SLA whose coverage is not known may cover the service, and promise more
     slas = [sla for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)]
     if not all([targets_known(sla, ctx) for sla in slas]):
         return  # a target cut out of an SLA may promise more

@@ -15,7 +15,7 @@ from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import latest, recent_record
 from fitsm_kit.rules.portfolio import is_live, live
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, in_force, judged
+from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, coverage_known, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
@@ -35,6 +35,9 @@ def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not spec.customers:
         yield Problem(doc, ("spec",), "live customer-facing service names no customers")
         return
+    if not all([coverage_known(s, ctx) for s in ctx.sms.of_kind("SLA")
+                if s.spec.customer is not None and s.spec.customer not in spec.customers]):
+        return  # an SLA with another customer whose coverage is not known may cover the service
     for sla in covering_slas(ctx, doc.id):
         customer = sla.spec.customer
         if (customer is not None and customer not in spec.customers and in_force(sla, ctx)
