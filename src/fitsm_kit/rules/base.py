@@ -70,35 +70,41 @@ class Context:
         is shown as "no-evidence", never as satisfied.
         """
         unread = readable(*kinds)(self)
-        if unread is not None and unread not in self.held:
-            self.held.append(unread)
+        if unread is not None:
+            self._hold(unread)
         return unread is None
 
     def unread_id(self, doc_id: str, *kinds: str) -> bool:
         """Whether ``doc_id``, which names no document of ``kinds`` that was read, may name one that could not be
         read (see :meth:`Sms.maybe_unread`); True notes it, as :meth:`all_read` does: the rule holds back."""
         why = self.sms.maybe_unread(doc_id, *kinds)
-        if why is not None and why not in self.held:
-            self.held.append(why)
+        if why is not None:
+            self._hold(why)
         return why is not None
 
     def judged(self, doc: Doc, *path: str | int, left_out: bool = False) -> bool:
         """Whether the field at ``path`` of ``doc`` can be judged: False when validation cut it out as invalid,
         or when the caller found it ``left_out`` (a field its requirement asks for, reported there as missing).
 
-        A rule asks before it skips a document for what that field says (a lifecycle, a type, a validity): the
-        cut field reads as absent, and the document would be skipped unchecked. False notes why, as
-        :meth:`all_read` does, so the rule's requirement is "no-evidence", never satisfied; the invalid value
-        itself is reported under the requirement its field evidences.
+        A rule asks before it skips a document for what that field says (a lifecycle, a type, a validity), and
+        before it reports what holds only for some values of it: the cut field reads as absent or as its
+        default (``customer_facing: true``, a nonconformity ``open``), and the document would be skipped
+        unchecked, or found wanting for a value the SMS does not give. False notes why, as :meth:`all_read`
+        does, so the rule's requirement is "no-evidence", never satisfied; the invalid value itself is reported
+        under the requirement its field evidences. A field whose schema documents a default means it when left
+        out: the caller passes ``left_out`` only for a field without one (an SLA's type, a record's date).
         """
         cut = doc.incomplete(*path)
         if not cut and not left_out:
             return True
         state = "invalid" if cut else "left out"
-        why = f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is {state}, so {doc.id} was not checked"
+        self._hold(f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is {state}, so {doc.id} was not checked")
+        return False
+
+    def _hold(self, why: str) -> None:
+        """Note why the rule holds back (once): its requirement is then "no-evidence" with the reasons."""
         if why not in self.held:
             self.held.append(why)
-        return False
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.

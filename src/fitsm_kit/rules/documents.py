@@ -117,8 +117,8 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
     fell due. ``what`` names the document in the messages (e.g. "scope statement").
     """
     review = next_review(doc, ctx)
-    if review is None:
-        return
+    if review is None or not all([ctx.judged(doc, "metadata", "review"), ctx.judged(doc, "metadata", "approval")]):
+        return  # a review date, interval or approval cut out reads as none: the review may be due, or not
     of = f" of the {what}" if what else ""
     subject = f"the {what}" if what else "the document"
     interval, last = review.interval, review.last
@@ -141,15 +141,18 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
 
 
 def reviewed_rule(requirement: str, name: str, kinds: tuple[str, ...], what: str, *, why: str = "",
-                  where: Callable[[Doc], bool] | None = None) -> None:
+                  where: Callable[[Doc], bool] | None = None, gate: tuple[str, ...] = ()) -> None:
     """Register rule ``name``: each ``what`` (a document of ``kinds``, if ``where``) is reviewed at its interval.
 
     ``why`` says why ``requirement`` asks for the review. The kinds are claimed from ``review-overdue``, so
-    a late review is one finding, under the requirement that names it.
+    a late review is one finding, under the requirement that names it. ``gate``: the field ``where`` reads; cut
+    out, it reads as its default, and the rule holds back for the document (:meth:`Context.judged`).
     """
     _CLAIMED.update(kinds)
 
     def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
+        if gate and not ctx.judged(doc, *gate):
+            return
         if where is None or where(doc):
             yield from review_problems(doc, ctx, what)
 

@@ -156,8 +156,8 @@ def service_suppliers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if spec.lifecycle_status is Lifecycle.RETIRED:
-        return
+    if spec.lifecycle_status is Lifecycle.RETIRED or not ctx.judged(doc, "spec", "suppliers"):
+        return  # a supplier cut out may be the one a component names
     listed = {s.supplier for s in spec.suppliers}
     for j, component in enumerate(spec.components):
         if component.supplier is not None and component.supplier not in listed:

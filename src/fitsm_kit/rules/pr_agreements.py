@@ -30,10 +30,12 @@ from fitsm_kit.rules.portfolio import is_live, live, suppliers_named
 from fitsm_kit.rules.pr_common import (
     agreements_in_force,
     case_owner_rule,
+    coverage_known,
     expired,
     in_force,
     in_force_fix,
     not_in_force,
+    targets_known,
 )
 from fitsm_kit.sms.index import Sms
 
@@ -80,7 +82,8 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     if not is_live(doc, ctx) or not doc.spec.customer_facing:
         return
-    if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue"):
+    if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue") \
+            and ctx.judged(doc, "spec", "customer_facing"):  # cut out, it reads as true: it may say false
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
@@ -108,6 +111,13 @@ def slas_covering(sms: Sms, service_id: str) -> list[Doc]:
     return sms.memo("covering-slas", build).get(service_id, [])
 
 
+def covers_implicitly(sla: Doc) -> bool:
+    """Whether an SLA is a default SLA that names neither services nor a catalogue: it covers every live
+    customer-facing service, so a service's ``customer_facing`` cut out (read as true) may not be among them."""
+    spec = sla.spec
+    return bool(spec.type == "default" and not spec.services and spec.catalogue is None)
+
+
 def sla_services(sms: Sms, doc: Doc) -> list[str]:
     """The services an SLA covers: those it lists; for a default SLA without a list, its catalogue's
     services, or every live customer-facing service when it names no catalogue."""
@@ -133,8 +143,10 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if not is_live(doc, ctx) or not spec.customer_facing:
-        return
+    if not is_live(doc, ctx) or not spec.customer_facing or not ctx.judged(doc, "spec", "customer_facing"):
+        return  # a customer_facing cut out reads as true: it may say false
+    if not all([coverage_known(s, ctx) for s in ctx.sms.of_kind("SLA") if s.model.metadata.status is Status.APPROVED]):
+        return  # an SLA whose type, services or catalogue is not known may cover the service, or its customers
     slas = covering_slas(ctx, doc.id)
     if not any(in_force(s, ctx) and s.spec.type == "default" for s in slas) and not ctx.all_read("SLA",
                                                                                                   "ServiceCatalogue"):
@@ -215,8 +227,9 @@ def sla_customer_can_agree(doc: Doc, ctx: Context) -> Iterator[Problem]:
     default (corporate) SLA. Evidence: the ``customer`` of a ``type: specific`` SLA is no segment.
     """
     customer = ctx.sms.get(doc.spec.customer, "Customer") if doc.spec.customer else None
-    if doc.spec.type == "specific" and customer is not None and isinstance(customer.model, Customer) \
-            and customer.model.spec.segment is not None and customer.model.spec.organisation is None:
+    if customer is not None and isinstance(customer.model, Customer) and customer.model.spec.segment is not None \
+            and customer.model.spec.organisation is None and doc.spec.type != "default" \
+            and ctx.judged(doc, "spec", "type", left_out=doc.spec.type is None):
         yield Problem(doc, ("spec", "customer"), f"{customer.id} is a customer segment "
                       f"({customer.model.spec.segment}); a segment signs no agreement")
 
@@ -251,6 +264,8 @@ def sla_target_services_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     service it names that the SLA does not cover promises nothing to anyone.
     """
     spec = doc.spec
+    if not coverage_known(doc, ctx):
+        return  # what the SLA covers is not known: its type, services or catalogue is cut out or left out
     if spec.catalogue is not None and ctx.sms.get(spec.catalogue, "ServiceCatalogue") is None:
         return  # what the SLA covers is not known (the catalogue is reported as unresolved or unreadable)
     if spec.type == "default" and not spec.services and spec.catalogue is None and not ctx.all_read("Service"):
@@ -315,6 +330,13 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     evaluation = next_evaluation(doc, ctx)
     if evaluation is None or not ctx.all_read("AgreementEvaluation"):
         return  # not in force; or an evaluation that could not be read may be the latest
+    if not targets_known(doc, ctx):
+        return  # a target cut out (its period may be shorter, it may have no result): not judged
+    if not all([ctx.judged(e, "spec", "period_end", left_out=e.spec.period_end is None)
+                for e in ctx.sms.referring(doc.id, "AgreementEvaluation", via="agreement")]):
+        return  # an evaluation whose period end is not known may be the latest
+    if evaluation.last is not None and not ctx.judged(evaluation.last, "spec", "results"):
+        return  # a result cut out may be the one for a target
     targets: list[Target] = doc.spec.targets
     interval, last = evaluation.interval, evaluation.last
     if last is None:
@@ -394,6 +416,9 @@ def unhandled(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Proble
     if agreement is None or spec.notifications or spec.nonconformity:
         return
     targets = {t.id: t for t in agreement.spec.targets or ()}
+    if any(r.met is False and r.target not in targets for r in spec.results or ()) and not targets_known(agreement,
+                                                                                                     ctx):
+        return  # the target missed was cut out: what it agreed is not known
     for i, result in enumerate(spec.results or ()):
         if result.met is False:
             target = targets.get(result.target)
@@ -416,6 +441,8 @@ def record_problems(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[
     if agreement is None:
         return
     targets = {t.id: t for t in agreement.spec.targets or ()}
+    if any(r.target not in targets for r in spec.results or ()) and not targets_known(agreement, ctx):
+        return  # a result for a target cut out (its value, unit or metric invalid): it cannot be compared
     for i, result in enumerate(spec.results or ()):
         target = targets.get(result.target)
         if result.met is None or result.measured is None:
@@ -491,6 +518,9 @@ def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterato
         return
     made, where = ((spec.evaluated_on, ("spec", "evaluated_on")) if spec.evaluated_on is not None
                    else (spec.source.as_of, ("spec", "source", "as_of")) if spec.source else (None, ()))
+    if not ctx.judged(doc, "spec", "evaluated_on") or (spec.evaluated_on is None and not ctx.judged(doc, "spec",
+                                                                                                   "source")):
+        made = None  # cut out, the day it was made is not known (not the day fitsm evaluate wrote it either)
     if made is not None and made > ctx.as_of:
         yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
     if spec.period_end is None:
@@ -554,7 +584,12 @@ def supporting_agreement_supplier_type(doc: Doc, ctx: Context) -> Iterator[Probl
         supplier = ctx.sms.get(supplier_id, "Supplier") if supplier_id else None
         if supplier is None:
             continue  # reported as an unresolved reference
-        internal = supplier.spec.type == "internal" or supplier.spec.federation_member
+        spec = supplier.spec
+        internal = spec.type == "internal" or spec.federation_member
+        # cut out, a federation_member reads as false; a type cut out or left out is not known
+        if not internal and not all([ctx.judged(supplier, "spec", "type", left_out=spec.type is None),
+                                     ctx.judged(supplier, "spec", "federation_member")]):
+            continue
         if doc.kind == "OLA" and not internal:
             yield Problem(doc, loc, f"OLA with external supplier {supplier.id}")
         elif doc.kind == "UA" and internal:
@@ -595,8 +630,8 @@ def supporting_agreement_underpins(doc: Doc, ctx: Context) -> Iterator[Problem]:
     supported = {c.service for c in doc.spec.supports or ()}
     for i, sla_id in enumerate(doc.spec.supports_slas):
         sla = ctx.sms.get(sla_id, "SLA")
-        if sla is None or not sla.spec.services:
-            continue  # unresolved: reported as such; no list: coverage follows the catalogue
+        if sla is None or not sla.spec.services or not coverage_known(sla, ctx):
+            continue  # unresolved: reported as such; no list: coverage follows the catalogue; or not known
         if not supported & set(sla_services(ctx.sms, sla)):
             yield Problem(doc, ("spec", "supports_slas", i), f"{sla_id} covers none of the services this "
                           f"agreement supports ({', '.join(sorted(supported)) or 'none'})")
@@ -662,6 +697,18 @@ def supports(agreement: Doc, service_id: str, component_id: str | None = None) -
                for c in agreement.spec.supports)
 
 
+def _parties_known(agreement: Doc, ctx: Context) -> bool:
+    """Whether an approved OLA / UA says whom it is agreed with and what it supports: its supplier (or
+    signatories) and its supports neither cut out nor left out. False notes why (:meth:`Context.judged`); an
+    agreement that is not approved supports nothing whatever they say."""
+    spec = agreement.spec
+    if agreement.model.metadata.status is not Status.APPROVED:
+        return True
+    return all([ctx.judged(agreement, "spec", "supplier", left_out=not spec.parties),
+                ctx.judged(agreement, "spec", "signatories"),
+                ctx.judged(agreement, "spec", "supports", left_out=spec.supports is None)])
+
+
 @rule("PR2.4", "service-suppliers-covered", kinds=("Service",),
       evidence=suppliers_named((Lifecycle.LIVE,), "live service"),
       fix="agree an OLA (internal supplier, federation member) or UA (external supplier) that supports the "
@@ -676,8 +723,8 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if not is_live(doc, ctx):
-        return
+    if not is_live(doc, ctx) or not all([ctx.judged(doc, "spec", "suppliers"), ctx.judged(doc, "spec", "components")]):
+        return  # a supplier cut out (or its agreement_required, which reads as true) may be exempt, or another
     places: dict[str, tuple[str | int, ...]] = {}
     for j, component in enumerate(spec.components):
         if component.supplier is not None:
@@ -695,6 +742,7 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               "add a justification, or agree an OLA / UA")
     agreed = {party for a in supporting(ctx, doc.id) for party in a.spec.parties}
     for supplier, loc in places.items():
-        # an OLA / UA that could not be read may be the one with the supplier
-        if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA"):
+        # an OLA / UA that could not be read, or whose parties or services are not known, may be the one
+        if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA") \
+                and all([_parties_known(a, ctx) for a in ctx.sms.of_kind("OLA", "UA")]):
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

@@ -14,8 +14,8 @@ from fitsm_kit.model.chain import compose, coverage, describe, k_of_n, percent, 
 from fitsm_kit.model.service import Component, Hours, Target
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.portfolio import is_live
-from fitsm_kit.rules.pr_agreements import sla_services, supporting, supports, underpins
-from fitsm_kit.rules.pr_common import in_force
+from fitsm_kit.rules.pr_agreements import covers_implicitly, sla_services, supporting, supports, underpins
+from fitsm_kit.rules.pr_common import coverage_known, in_force, targets_known
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,24 @@ def chain(ctx: Context, sla: Doc) -> list[Link]:
     so it is built once per SLA.
     """
     return ctx.memo(f"chain:{sla.id}", lambda: list(_links(ctx, sla)) if in_force(sla, ctx) else [])
+
+
+def known(ctx: Context, sla: Doc) -> bool:
+    """Whether the chain behind an SLA in force can be judged: what it covers, its targets, the components,
+    suppliers and exemptions of the live services it covers and the targets of the agreements behind them are
+    neither cut out nor (an SLA's type) left out. False notes why: the rule holds back for the SLA. Asked by
+    each rule, not inside :func:`chain`: a memo is built once, and the reasons are each rule's own."""
+    if not in_force(sla, ctx):
+        return True  # no chain to judge
+    checks = [coverage_known(sla, ctx), targets_known(sla, ctx)]
+    for service_id in dict.fromkeys(sla_services(ctx.sms, sla)):
+        service = ctx.sms.get(service_id, "Service")
+        if service is not None:
+            checks += [ctx.judged(service, "spec", "components"), ctx.judged(service, "spec", "suppliers")]
+            if covers_implicitly(sla):
+                checks.append(ctx.judged(service, "spec", "customer_facing"))
+    checks += [targets_known(a, ctx) for link in chain(ctx, sla) for a in link.agreements]
+    return all(checks)
 
 
 def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
@@ -94,6 +112,8 @@ def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ``critical: false``. Periods are not compared: a monthly SLA target against a yearly OLA target is
     taken at face value.
     """
+    if not known(ctx, doc):
+        return
     by_service: dict[str, list[Link]] = {}
     for link in chain(ctx, doc):
         by_service.setdefault(link.service, []).append(link)
@@ -155,6 +175,8 @@ def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
     over one week in the same zone and over a year across zones. Free-text exceptions and planned
     maintenance are not compared.
     """
+    if not known(ctx, doc):
+        return
     seen = set()
     for link in chain(ctx, doc):
         for agreement in link.agreements:
@@ -184,6 +206,8 @@ def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
     hours), with the targets of the same metric and priority in the supporting agreements; a
     supporting agreement without such a target is not compared.
     """
+    if not known(ctx, doc):
+        return
     agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
     for i, target in enumerate(doc.spec.targets or ()):
         for agreement in agreements.values():

@@ -21,6 +21,21 @@ def complete(doc: Doc) -> bool:
                for part in parts)
 
 
+def coverage_known(sla: Doc, ctx: Context) -> bool:
+    """Whether what an SLA covers can be told: its type (which has no default: left out, it is unknown), its
+    services and its catalogue are neither cut out nor left out. False notes why (:meth:`Context.judged`): a
+    cut type reads as no type, and a default SLA would look as if it covered nothing."""
+    spec = sla.spec
+    return all([ctx.judged(sla, "spec", "type", left_out=spec.type is None), ctx.judged(sla, "spec", "services"),
+                ctx.judged(sla, "spec", "catalogue")])
+
+
+def targets_known(agreement: Doc, ctx: Context) -> bool:
+    """Whether an agreement's targets are all there to judge (none cut out: a target whose metric, value, unit or
+    period is invalid or left out is cut, and a cut period reads as the default P1M); False notes why."""
+    return ctx.judged(agreement, "spec", "targets")
+
+
 def in_force(doc: Doc, ctx: Context) -> bool:
     """An agreement counts once agreed (not a draft, not retired), complete, and while its validity covers today.
 

@@ -14,8 +14,8 @@ from fitsm_kit.model.service import SLA
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.portfolio import is_live, live
-from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import case_owner_rule, in_force
+from fitsm_kit.rules.pr_agreements import covering_slas, covers_implicitly
+from fitsm_kit.rules.pr_common import case_owner_rule, coverage_known, in_force, targets_known
 
 RISK_TREATMENT_THRESHOLD = 12  # probability × impact on 1–5 scales
 
@@ -61,9 +61,20 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not controls and doc.id not in ctx.memo("measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
             if m.status == "implemented" for r in m.mitigates}) \
-            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl"):  # else an unread one may treat it
+            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl") and _treatment_known(doc, ctx):
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
+
+
+def _treatment_known(risk: Doc, ctx: Context) -> bool:
+    """Whether "no implemented control or measure" holds whatever the fields cut out say: the risk's treatment
+    (cut out, it reads as mitigate: it may say accept) and the status of each control or measure against it
+    (cut out, it reads as planned: it may say implemented). False notes which (:meth:`Context.judged`)."""
+    checks = [ctx.judged(risk, "spec", "treatment")]
+    checks += [ctx.judged(c, "spec", "status") for c in ctx.sms.referring(risk.id, "SecurityControl", via="mitigates")]
+    checks += [ctx.judged(p, "spec", "measures", i, "status") for p in ctx.sms.of_kind("AvailabilityContinuityPlan")
+               for i, m in enumerate(p.spec.measures) if risk.id in m.mitigates]
+    return all(checks)
 
 
 def plan_requirements(ctx: Context, kind: str, service_id: str) -> list[tuple[Doc, int, Any]]:
@@ -100,6 +111,13 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
         return
+    if not all([coverage_known(sla, ctx) for sla in ctx.sms.of_kind("SLA") if in_force(sla, ctx)]):
+        return  # an SLA whose coverage is not known may cover the service, and promise more
+    slas = [sla for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)]
+    if not all([targets_known(sla, ctx) for sla in slas]):
+        return  # a target cut out of an SLA may promise more
+    if any(covers_implicitly(sla) for sla in slas) and not ctx.judged(doc, "spec", "customer_facing"):
+        return  # cut out, customer_facing reads as true: the default SLA may not cover the service
     promised = [(t.value, sla.id) for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)
                 and isinstance(sla.model, SLA) for t in sla.model.spec.targets or ()
                 if t.metric == "availability" and t.unit == "%" and (not t.services or doc.id in t.services)]

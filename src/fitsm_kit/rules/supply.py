@@ -15,7 +15,7 @@ from fitsm_kit.rules.base import Context, Doc, Problem, documents, rule
 from fitsm_kit.rules.general import latest, recent_record
 from fitsm_kit.rules.portfolio import is_live, live
 from fitsm_kit.rules.pr_agreements import covering_slas
-from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, in_force, judged
+from fitsm_kit.rules.pr_common import ACCOUNTABLE_KNOWN, case_owner_rule, coverage_known, in_force, judged
 
 # --- PR7 customers -----------------------------------------------------------------------------------
 
@@ -30,11 +30,14 @@ def service_customers_identified(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     assert isinstance(doc.model, Service)
     spec = doc.model.spec
-    if not is_live(doc, ctx) or not spec.customer_facing:
-        return
+    if not is_live(doc, ctx) or not spec.customer_facing or not ctx.judged(doc, "spec", "customer_facing"):
+        return  # a customer_facing cut out reads as true: it may say false
     if not spec.customers:
         yield Problem(doc, ("spec",), "live customer-facing service names no customers")
         return
+    if not all([coverage_known(s, ctx) for s in ctx.sms.of_kind("SLA")
+                if s.spec.customer is not None and s.spec.customer not in spec.customers]):
+        return  # an SLA with another customer whose coverage is not known may cover the service
     for sla in covering_slas(ctx, doc.id):
         customer = sla.spec.customer
         if (customer is not None and customer not in spec.customers and in_force(sla, ctx)
@@ -114,6 +117,7 @@ def complaint_records(doc: Doc, ctx: Context) -> Iterator[Problem]:
     assert isinstance(doc.model, Complaint)
     spec = doc.model.spec
     if spec.status != "closed":
+        ctx.judged(doc, "spec", "status")  # cut out, it reads as open: it may say closed
         return
     missing = [f for f in ("response", "closed_on") if getattr(spec, f) is None]
     if missing:
@@ -158,8 +162,12 @@ def federation_member_internal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     internal. Evidence: a ``Supplier`` with ``federation_member: true`` has ``type: internal``.
     """
     assert isinstance(doc.model, Supplier)
-    if doc.model.spec.federation_member and doc.model.spec.type != "internal":
+    spec = doc.model.spec
+    if spec.federation_member and spec.type != "internal" and ctx.judged(doc, "spec", "type",
+                                                                         left_out=spec.type is None):
         yield Problem(doc, ("spec", "type"), "federation member is identified as an external supplier")
+    elif not spec.federation_member and spec.type != "internal":
+        ctx.judged(doc, "spec", "federation_member")  # cut out, it reads as false: it may say true
 
 
 @rule("PR8.2", "supplier-contact", kinds=("Supplier",),

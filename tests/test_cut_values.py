@@ -1,0 +1,326 @@
+"""A field cut out as invalid, or left out, never makes a verdict untrue: the value oracle.
+
+``test_cut_fields`` asks that the rules known to gate on a field hold back when it is cut. This probe needs no list
+of rules: for each field a rule may read, it writes every value the field may validly have into a document of an
+outside base, and checks the SMS with each. The field cut out (an invalid value) must then give a verdict that holds
+for every one of those values:
+
+- a requirement satisfied with the field cut out is satisfied whatever the value is;
+- every finding with the field cut out (besides the report of the cut itself) is found whatever the value is (a
+  finding "still open" is untrue when the status is unknown: it may say closed);
+- a requirement whose verdict depends on the value is no-evidence, and its note names the field (or it has findings
+  that hold for every value).
+
+A field whose schema documents a default (``customer_facing: true``, a nonconformity ``open``) means that default
+when it is left out: deleting its line must give the verdict of the default value. A field without one (an SLA's
+type, a target's metric, a record's date) is unknown when it is left out, and is probed as the cut one is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fitsm_kit.engine.run import check_sms
+from fitsm_kit.engine.selection import rule_requirements
+from fitsm_kit.output.matrix import State, rows
+from fitsm_kit.sms.config import load_config
+from fitsm_kit.sms.index import Doc, Sms
+from fitsm_kit.sms.loader import YList, YMap
+
+BASES = Path(__file__).resolve().parent / "conformity" / "sms"
+KEEP = "<as written>"  # the value the base gives the field: always one of the values the field may have
+_REPORTS = ("schema", "evidence-field")  # the rules that report a value cut out or left out
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """A field a rule may read: in documents of ``kinds``, at ``loc``; the YAML ``values`` it may validly have
+    (those that validate in the document are tried); an ``invalid`` one; ``default``: what its line left out
+    means (None: unknown, probed as the cut one)."""
+
+    name: str
+    kinds: tuple[str, ...]
+    loc: tuple[str | int, ...]
+    values: tuple[str, ...]
+    invalid: str
+    default: str | None = None
+    insert: bool = False  # write it into documents that leave it out, too (a field most leave to its default)
+
+
+OTHER_DAY = "2001-02-03"
+FIELDS = (
+    Field("customer-facing", ("Service",), ("spec", "customer_facing"), ("true", "false"), "sometimes", "true",
+          insert=True),
+    Field("sla-type", ("SLA",), ("spec", "type"), ("default", "specific"), "Default"),
+    Field("sla-services", ("SLA",), ("spec", "services"), (KEEP, "[]"), "7", "[]"),
+    Field("nonconformity-status", ("Nonconformity",), ("spec", "status"), ("open", "in-progress", "closed"),
+          "Closed", "open", insert=True),
+    Field("complaint-status", ("Complaint",), ("spec", "status"), ("open", "in-progress", "closed"), "Closed",
+          "open", insert=True),
+    Field("control-status", ("SecurityControl",), ("spec", "status"), ("planned", "implemented", "retired"),
+          "Implemented", "planned", insert=True),
+    Field("measure-status", ("AvailabilityContinuityPlan",), ("spec", "measures", 0, "status"),
+          ("planned", "implemented"), "Implemented", "planned", insert=True),
+    Field("goal-status", ("Plan",), ("spec", "goals", 0, "status"), ("planned", "in-progress", "done", "dropped"),
+          "Done", "planned", insert=True),
+    Field("plan-type", ("Plan",), ("spec", "type"), ("sms", "process"), "SMS", "sms"),
+    Field("target-metric", ("SLA", "OLA", "UA"), ("spec", "targets", 0, "metric"),
+          (KEEP, "availability", "response-time"), "Availability"),
+    Field("target-value", ("SLA", "OLA", "UA"), ("spec", "targets", 0, "value"), (KEEP, "0", "100"), "high"),
+    Field("target-unit", ("SLA", "OLA", "UA"), ("spec", "targets", 0, "unit"), (KEEP, "'%'", "hours"), "percent"),
+    Field("target-period", ("SLA", "OLA", "UA"), ("spec", "targets", 0, "period"), (KEEP, "P1M", "P1D", "P1Y"),
+          "monthly", "P1M"),
+    Field("validity-end", ("SLA", "OLA", "UA"), ("spec", "validity", "end"), (KEEP, "2099-12-31"), "someday",
+          "null"),
+    Field("sla-customer", ("SLA",), ("spec", "customer"), (KEEP,), "[7]"),
+    Field("supports", ("OLA", "UA"), ("spec", "supports"), (KEEP,), "7"),
+    Field("supporting-supplier", ("OLA", "UA"), ("spec", "supplier"), (KEEP,), "[7]"),
+    Field("service-suppliers", ("Service",), ("spec", "suppliers"), (KEEP, "[]"), "7", "[]"),
+    Field("proposal-change-type", ("ServiceProposal",), ("spec", "change_type"), ("new", "change", "retire"),
+          "Retire"),
+    Field("review-date", ("ManagementReview",), ("spec", "date"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("audit-date", ("Audit",), ("spec", "date"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("service-review-date", ("ServiceReview",), ("spec", "date"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("survey-date", ("SatisfactionSurvey",), ("spec", "date"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("supplier-evaluation-date", ("SupplierEvaluation",), ("spec", "date"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("risk-assessed", ("Risk",), ("spec", "assessed_on"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("evaluation-period-end", ("AgreementEvaluation",), ("spec", "period_end"), (KEEP, OTHER_DAY),
+          "yesterday"),
+    Field("evaluation-period-start", ("AgreementEvaluation",), ("spec", "period_start"), (KEEP, OTHER_DAY),
+          "yesterday"),
+    Field("evaluated-on", ("AgreementEvaluation",), ("spec", "evaluated_on"), (KEEP, OTHER_DAY), "yesterday",
+          "null"),  # left out: the day fitsm evaluate wrote it (source.as_of) counts, if any
+    Field("delivery-period-end", ("ReportDelivery",), ("spec", "period_end"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("delivered-on", ("ReportDelivery",), ("spec", "delivered_on"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("last-reviewed", ("Policy", "Plan", "ProcessDefinition", "Service", "SLA", "OLA", "UA"),
+          ("metadata", "review", "last_reviewed"), (KEEP, OTHER_DAY), "yesterday", "~"),
+    Field("approved-on", ("Policy", "Plan", "ProcessDefinition", "Service", "SLA", "OLA", "UA"),
+          ("metadata", "approval", "approved_on"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("component-critical", ("Service",), ("spec", "components", 0, "critical"), ("true", "false"),
+          "sometimes", "true", insert=True),
+    Field("agreement-required", ("Service",), ("spec", "suppliers", 0, "agreement_required"), ("true", "false"),
+          "sometimes", "true", insert=True),
+    Field("supplier-type", ("Supplier",), ("spec", "type"), ("internal", "external"), "External"),
+    Field("federation-member", ("Supplier",), ("spec", "federation_member"), ("true", "false"), "sometimes",
+          "false", insert=True),
+)
+PER_BASE = 1  # documents probed per field and base (more take minutes: each is checked once per value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    states: dict[str, State]
+    findings: frozenset[tuple[str, str, str]]  # (rule, document, message): what is claimed, not where
+    notes: dict[str, str]
+    cut: bool  # the field was cut out of the document
+
+
+def _verdict(root: Path, doc_id: str, field: Field) -> Verdict | None:
+    """The verdict on the SMS at ``root``; None when the document was not read (the value written broke the
+    file, e.g. an anchor that an alias elsewhere names): the probe cannot write it there."""
+    config = load_config(root)
+    sms, result = check_sms(root, config, config.as_of or dt.date.today())
+    if doc_id not in sms.by_id:
+        return None
+    states = {r.requirement: r.state for r in rows(result, config, rule_requirements())}
+    found = frozenset((f.rule, f.document or "", f.message) for f in result.findings
+                      if not (f.document == doc_id and f.rule in _REPORTS))
+    return Verdict(states, found, dict(result.no_evidence), sms.by_id[doc_id].incomplete(*field.loc))
+
+
+def _load(root: Path) -> Sms:
+    config = load_config(root)
+    return check_sms(root, config, config.as_of or dt.date.today())[0]
+
+
+def _node(raw: object, loc: tuple[str | int, ...]) -> object:
+    for part in loc:
+        found = isinstance(raw, YMap) and isinstance(part, str) and part in raw
+        if not found and not (isinstance(raw, YList) and isinstance(part, int) and part < len(raw)):
+            return None
+        raw = raw[part]  # type: ignore[index]
+    return raw
+
+
+def _block(lines: list[str], first: int, indent: int) -> int:
+    """The index after the last line of the block value of a key at ``indent`` on line index ``first``."""
+    end = first + 1
+    while end < len(lines):
+        text = lines[end]
+        stripped = text.lstrip(" ")
+        lead = len(text) - len(stripped)
+        if stripped and not stripped.startswith("#") and not (lead > indent or (
+                lead == indent and stripped.startswith("- "))):
+            break
+        end += 1
+    while end > first + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _scalar_end(text: str, start: int) -> int:
+    """Where the scalar that starts at ``start`` in a flow collection ends."""
+    if text[start] in "'\"":
+        return text.index(text[start], start + 1) + 1
+    end = start
+    while end < len(text) and text[end] not in ",}]#":
+        end += 1
+    return start + len(text[start:end].rstrip())
+
+
+def write(root: Path, doc: Doc, loc: tuple[str | int, ...], value: str | None) -> bool:
+    """Write ``value`` (YAML text) as the field at ``loc``, or delete it (None); False if it cannot be done in
+    place (a container in a flow mapping, the first key of a list item, a parent that is not there)."""
+    path = root / doc.path
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    parent = _node(doc.raw, loc[:-1])
+    key = loc[-1]
+    if not isinstance(parent, YMap) or not isinstance(key, str):
+        return False
+    if key not in parent:
+        if value is None:
+            return True  # already left out
+        first = next(iter(parent))
+        line, col = parent.key_pos[first]
+        text = lines[line - 1]
+        before = text[:col - 1].strip()
+        if before == "":
+            lines.insert(line - 1, " " * (col - 1) + f"{key}: {value}")
+        elif before == "-":
+            if isinstance(parent[first], (YMap, YList)) or parent.value_pos[first][0] != line:
+                return False
+            lines.insert(line, " " * (col - 1) + f"{key}: {value}")
+        else:  # a flow mapping: before its first key
+            lines[line - 1] = text[:col - 1] + f"{key}: {value}, " + text[col - 1:]
+    else:
+        line, col = parent.key_pos[key]
+        text = lines[line - 1]
+        prefix = text[:col - 1]
+        if prefix.strip() in ("", "-"):
+            end = _block(lines, line - 1, col - 1)
+            if value is None:
+                if prefix.strip():
+                    return False  # "- key:" starts the list item
+                del lines[line - 1:end]
+            else:
+                lines[line - 1:end] = [f"{prefix}{key}: {value}"]
+        else:  # inside a flow mapping
+            if isinstance(parent[key], (YMap, YList)) or parent.value_pos[key][0] != line:
+                return False
+            start = parent.value_pos[key][1] - 1
+            stop = _scalar_end(text, start)
+            if value is not None:
+                lines[line - 1] = text[:start] + value + text[stop:]
+            else:
+                rest = text[stop:]
+                if rest.startswith(", "):
+                    lines[line - 1] = text[:col - 1] + rest[2:]
+                else:
+                    head = text[:col - 1].rstrip()
+                    head = head[:-1] if head.endswith(",") else head
+                    lines[line - 1] = head + rest
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return True
+
+
+def _cases() -> Iterator[tuple[str, Field, str]]:
+    for base in sorted(p.name for p in BASES.iterdir()):
+        sms = _load(BASES / base)
+        for field in FIELDS:
+            docs = [d for d in sms.of_kind(*field.kinds) if not d.cuts and _node(d.raw, field.loc[:-1]) is not None
+                    and (field.insert or _node(d.raw, field.loc) is not None)]
+            for doc in docs[:PER_BASE]:
+                yield base, field, doc.id
+
+
+CASES = list(_cases())
+
+
+def test_the_probe_covers_every_field() -> None:
+    assert {field.name for _, field, _ in CASES} == {f.name for f in FIELDS}
+    assert {base for base, _, _ in CASES} == {p.name for p in BASES.iterdir()}
+
+
+def _try(base: str, doc_id: str, field: Field, value: str | None, tmp: Path) -> Verdict | None:
+    root = tmp / "sms"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(BASES / base, root)
+    doc = _load(root).by_id[doc_id]
+    if value is not KEEP and not write(root, doc, field.loc, value):
+        return None
+    return _verdict(root, doc_id, field)
+
+
+def _untrue(unknown: Verdict, valid: list[Verdict], field: Field, doc_id: str) -> list[str]:
+    """What ``unknown`` (the field cut out or left out) says that does not hold for every valid value."""
+    said = []
+    for req, state in unknown.states.items():
+        if state is State.SATISFIED and any(v.states[req] is not State.SATISFIED for v in valid):
+            said.append(f"{req} satisfied, but {[v.states[req].value for v in valid]} with the valid values")
+        depends = len({v.states[req] for v in valid}) > 1
+        note = unknown.notes.get(req, "")
+        if depends and state is State.NO_EVIDENCE and not (f" of {doc_id} " in note and str(field.loc[1]) in note):
+            said.append(f"{req} no-evidence without naming the field: {unknown.notes.get(req)}")
+    always = frozenset.intersection(*(v.findings for v in valid))
+    said += [f"finding that depends on the value: {f}" for f in sorted(unknown.findings - always)]
+    return said
+
+
+@pytest.mark.parametrize(("base", "field", "doc_id"), CASES, ids=[f"{b}-{f.name}-{d}" for b, f, d in CASES])
+def test_a_cut_or_left_out_value_says_only_what_holds_for_every_value(base: str, field: Field, doc_id: str,
+                                                                      tmp_path: Path) -> None:
+    valid = [v for v in (_try(base, doc_id, field, value, tmp_path) for value in field.values)
+             if v is not None and not v.cut]
+    assert valid, "no valid value could be written"
+    cut = _try(base, doc_id, field, field.invalid, tmp_path)
+    if cut is not None:
+        assert cut.cut, f"{field.invalid} was not cut out"
+        untrue = _untrue(cut, valid, field, doc_id)
+        assert not untrue, f"{'.'.join(map(str, field.loc))} of {doc_id} cut out: " + "; ".join(untrue)
+    left_out = _try(base, doc_id, field, None, tmp_path)
+    if left_out is None:
+        return
+    if field.default is None:
+        untrue = _untrue(left_out, valid, field, doc_id)
+        assert not untrue, f"{'.'.join(map(str, field.loc))} of {doc_id} left out: " + "; ".join(untrue)
+    else:
+        default = _try(base, doc_id, field, field.default, tmp_path)
+        assert default is not None
+        assert (left_out.states, left_out.findings) == (default.states, default.findings), \
+            f"{'.'.join(map(str, field.loc))} left out does not read as its default {field.default}"
+
+
+@pytest.mark.parametrize(("written", "found"), [(None, True), ("true", True), ("false", False), ("sometimes", None)])
+def test_a_customer_facing_given_is_judged_and_one_cut_out_holds_back(written: str | None, found: bool | None,
+                                                                       tmp_path: Path) -> None:
+    """A live service missing from the catalogue: left out or given true, customer_facing says the finding is true
+    (a hold-back for every service would hide it); false, the service needs no entry; cut out, the SMS does not
+    say, and PR2.1 is no-evidence naming the field, with no finding either way."""
+    root = Path(shutil.copytree(BASES / "uni-hpc", tmp_path / "uni-hpc"))
+    catalogue = root / "services" / "catalogue.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    assert "services: [batch-compute, project-storage]" in text
+    catalogue.write_text(text.replace("[batch-compute, project-storage]", "[project-storage]"), encoding="utf-8")
+    service = _load(root).by_id["batch-compute"]
+    assert "customer_facing" not in service.raw["spec"]
+    if written is not None:
+        assert write(root, service, ("spec", "customer_facing"), written)
+    config = load_config(root)
+    sms, result = check_sms(root, config, config.as_of or dt.date.today())
+    states = {r.requirement: r.state for r in rows(result, config, rule_requirements())}
+    missing = [f for f in result.findings if f.rule == "live-service-in-catalogue"]
+    assert [f.document for f in missing] == (["batch-compute"] if found else [])
+    if found is None:
+        assert sms.by_id["batch-compute"].incomplete("spec", "customer_facing")
+        assert [f.rule for f in result.findings if f.document == "batch-compute"] == ["schema"]
+        assert states["PR2.1"] is State.NO_EVIDENCE
+        assert "spec.customer_facing of batch-compute " in dict(result.no_evidence)["PR2.1"]
+    elif found:
+        assert states["PR2.1"] is State.FINDINGS
