@@ -22,7 +22,8 @@ __all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run"]
 def run() -> NoReturn:
     """The ``fitsm`` command. ``fitsm --version`` answers before typer, rich, pydantic or any stage is
     imported (~0.2 s of imports that a pre-commit hook or script asking for the version would wait for), and
-    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`)."""
+    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`) or that a
+    preloaded server runs (:mod:`fitsm_kit.cli.handover`, ``fitsm server start``)."""
     if sys.argv[1:] == ["--version"]:
         from fitsm_kit import __version__
 
@@ -37,9 +38,11 @@ def run() -> NoReturn:
             os._exit(2)
         os._exit(0)
     if sys.argv[1:2] == ["check"]:
-        from fitsm_kit.cli.fast import replay_or_record
+        from fitsm_kit.cli import fast
+        from fitsm_kit.cli.handover import hand_over
 
-        replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run
+        fast.replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run
+        hand_over(fast.recording())  # exits here when a preloaded server (fitsm server start) ran it
     from fitsm_kit.cli.application import run as run_app
 
     run_app()
