@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from fitsm_kit.cli import handover, zygote
+from fitsm_kit.cli import handover, server, zygote
 
 from conftest import EXAMPLES
 
 BIN = Path(sys.executable).parent
 FITSM = str(BIN / "fitsm")
-PACKAGE = Path(zygote.__file__).resolve().parent.parent
+PACKAGE = Path(server.__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not handover.supported(), reason="the server needs Linux")
 
@@ -243,6 +243,27 @@ def test_the_served_run_records_its_output_for_the_next_replay(servers: Servers)
     assert servers.served() == 1  # replayed by the client: the server was not asked
 
 
+def test_signals_reach_the_run(servers: Servers) -> None:
+    """Ctrl-C and SIGTERM sent to the client reach the run in the server, which ends as it would in-process:
+    SIGINT is exit 130, SIGTERM kills it (and then the client) by that signal. The run's 200 KB of SARIF fill
+    the unread pipe, so it is still running when the signal comes."""
+    root = repo(servers, "acme-broken")
+    servers.start()
+    for signum, expected in ((signal.SIGINT, 130), (signal.SIGTERM, -signal.SIGTERM)):
+        fresh(root)
+        before = servers.served()
+        proc = subprocess.Popen([FITSM, "check", ".", "--format", "sarif"], cwd=root, env=servers.env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while servers.served() == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signum)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == expected
+        assert 0 < len(out) < 200_000  # cut short
+
+
 def test_a_server_for_other_python_settings_is_not_used(servers: Servers) -> None:
     root = repo(servers)
     servers.start()
@@ -389,3 +410,18 @@ def test_the_preload_reads_no_terminal_and_imports_no_console() -> None:
     assert not [m for m in modules if m.startswith("fitsm_kit.cli.") and m not in (
         "fitsm_kit.cli.handover", "fitsm_kit.cli.zygote", "fitsm_kit.cli.fast")]
     assert "typer.rich_utils" not in modules
+
+
+def test_a_served_check_imports_only_the_cli_beyond_the_preload(servers: Servers) -> None:
+    """The run's own imports (PYTHONPROFILEIMPORTTIME lists them on its standard error) are fitsm_kit.cli,
+    which is not preloaded on purpose: whatever else a check needs is in PRELOAD, paid once."""
+    root = repo(servers)
+    servers.start(PYTHONPROFILEIMPORTTIME="1")
+    fresh(root)
+    done = servers.fitsm(root, "check", ".", PYTHONPROFILEIMPORTTIME="1")
+    assert servers.served(PYTHONPROFILEIMPORTTIME="1") == 1
+    lines = done.err.decode().splitlines()
+    names = [line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")]
+    imported = names[names.index("socket") + 1:]  # the client's last import is socket, to hand over
+    assert "fitsm_kit.cli.application" in imported
+    assert all(m.startswith("fitsm_kit.cli.") for m in imported), imported

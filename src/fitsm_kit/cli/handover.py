@@ -1,25 +1,20 @@
 """Handing a ``fitsm check`` over to a preloaded server (``fitsm server start``), and the message format.
 
 :func:`hand_over` runs in :func:`fitsm_kit.cli.run` after the replayed output missed and before typer, rich,
-pydantic or any rule is imported, so this module imports only what Python has loaded anyway or what is
-cheap (``socket``, ``json``, ``struct``, ``array``). It finds the server for exactly this code and these
-Python settings (:func:`identity` names its socket), sends the invocation — argv, the environment, the
-working directory (as a directory descriptor and its path), the umask, how the standard streams are set up,
-the replay record begun by :mod:`fitsm_kit.cli.fast` — and the descriptors of standard input, output and
-error (``SCM_RIGHTS``), then waits for the exit status of the run and ends with it. Signals it receives
-(SIGINT, SIGTERM, SIGHUP) are passed on to the run.
-
-Whatever goes wrong before the server says the run started — no server, a socket left behind, a refused
-connection, a malformed answer, another platform — :func:`hand_over` returns and the command runs in this
-process, exactly as without a server. See :mod:`fitsm_kit.cli.zygote` for the other side.
-
-Messages are a 4-byte big-endian length and a JSON object (ASCII: lone surrogates of undecodable
-environment bytes survive); nothing is pickled.
+pydantic or any rule is imported, so it imports only cheap modules (``socket``, ``json``, ``struct``,
+``array``). It finds the server for exactly this code and these Python settings (:func:`identity` names its
+socket), sends the invocation (argv, environment, working directory, umask, how the standard streams are set
+up, the replay record begun by :mod:`~fitsm_kit.cli.fast`) with the descriptors of the standard streams and
+the working directory (``SCM_RIGHTS``), passes SIGINT, SIGTERM and SIGHUP on, and ends with the run's exit
+status. Whatever goes wrong before the server says the run started, it returns and the check runs in this
+process, exactly as without a server. The server is :mod:`fitsm_kit.cli.zygote`. A message is a 4-byte
+big-endian length and a JSON object (ASCII: lone surrogates of undecodable environment bytes survive).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import stat
@@ -35,6 +30,7 @@ PROTOCOL = 1
 MAX_MESSAGE = 1 << 20  # an environment is a few kilobytes; a megabyte leaves room and bounds a bad peer
 FDS = 4  # standard input, output, error and the working directory
 START_TIMEOUT = 10.0  # seconds for the server to say the run started (it forks at once)
+START_WAIT = 60.0  # seconds `fitsm server start` waits for the server to be ready
 STREAMS = ("stdin", "stdout", "stderr")
 
 
@@ -191,12 +187,20 @@ def connect(path: str, timeout: float | None) -> socket.socket:
     return sock
 
 
+def ask(path: str, op: str) -> dict[str, Any] | None:
+    """The answer of the server at ``path`` to ``op`` (status, stop); None when none answers there."""
+    try:
+        with connect(path, 5.0) as sock:
+            send(sock, {"op": op})
+            return receive(sock)
+    except (OSError, ValueError):
+        return None
+
+
 def streams() -> list[list[object]] | None:
     """How Python set up this process's standard streams (encoding, errors, line buffering, write-through,
     buffered), for the server to set up the same on the descriptors; None when one is missing (a closed
     descriptor at start-up), which only an in-process run reports as it does."""
-    import io
-
     described: list[list[object]] = []
     for name in STREAMS:
         stream = getattr(sys, f"__{name}__")
@@ -205,6 +209,14 @@ def streams() -> list[list[object]] | None:
         described.append([stream.encoding, stream.errors, stream.line_buffering, stream.write_through,
                           isinstance(stream.buffer, io.BufferedIOBase)])
     return described
+
+
+def stream(fd: int, described: list[Any]) -> io.TextIOWrapper:
+    """A standard stream on ``fd`` set up as :func:`streams` described (as Python's ``create_stdio`` does)."""
+    encoding, errors, line_buffering, write_through, buffered = described
+    binary = io.open(fd, "rb" if fd == 0 else "wb", -1 if buffered else 0, closefd=False)  # noqa: SIM115, UP020
+    setattr(getattr(binary, "raw", binary), "name", f"<{STREAMS[fd]}>")  # noqa: B010 - as Python names them
+    return io.TextIOWrapper(binary, str(encoding), str(errors), "\n", bool(line_buffering), bool(write_through))
 
 
 def hand_over(record: tuple[str, str] | None) -> None:
