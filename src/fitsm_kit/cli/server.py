@@ -7,7 +7,6 @@ The server is :mod:`fitsm_kit.cli.zygote`; a ``fitsm check`` hands itself over t
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import select
@@ -168,6 +167,8 @@ def _alive(pid: int) -> bool:
 
 def _remove_stale(path: str) -> None:
     """Remove a socket (and its lock) that no server holds: the lock is free."""
+    import fcntl  # not on Windows, where no server runs
+
     lock_path = path[: -len(".sock")] + ".lock"
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
