@@ -196,6 +196,19 @@ def test_the_environment_the_working_directory_and_relative_paths_reach_the_run(
     assert b"\x1b[1m" in here.out and b"\x1b[1;31m" not in here.out  # bold, but no colour
 
 
+def test_a_report_written_with_a_relative_output_path_lands_in_the_client_s_directory(servers: Servers) -> None:
+    root = repo(servers)
+    for name, start in (("here.json", False), ("served.json", True)):
+        if start:
+            servers.start()
+        fresh(root)
+        done = servers.fitsm(root / "general", "check", "..", "--format", "json", "--output", f"../{name}")
+        assert done.code == 1 and done.out == b""
+    assert servers.served() == 1
+    assert (root / "served.json").read_bytes() == (root / "here.json").read_bytes()
+    assert oct((root / "served.json").stat().st_mode & 0o777) == oct((root / "here.json").stat().st_mode & 0o777)
+
+
 def test_a_terminal_is_the_client_s_terminal(servers: Servers) -> None:
     """Standard output on a pseudo-terminal 100 columns wide: the matrix is laid out for it, in colour."""
     import fcntl
