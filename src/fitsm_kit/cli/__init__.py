@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing is a fifth o
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-__all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run"]
+__all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run", "run_handed_over"]
 
 
 def run() -> NoReturn:
@@ -46,6 +46,33 @@ def run() -> NoReturn:
     from fitsm_kit.cli.application import run as run_app
 
     run_app()
+
+
+def run_handed_over(record: object) -> NoReturn:
+    """:func:`run` from where a ``fitsm check`` handed itself over, in a preloaded server's run
+    (:mod:`fitsm_kit.cli.zygote`): record the output for the replay as the client began to (``record``: its
+    root and input snapshot), then the command. An exception before ``main()`` catches it (while importing)
+    ends the run as Python ends a program: the traceback, then exit 1, or death by SIGINT for Ctrl-C."""
+    import signal
+
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork: from here
+        if isinstance(record, list) and len(record) == 2:
+            from pathlib import Path
+
+            from fitsm_kit.cli import fast
+
+            fast.record(Path(str(record[0])), str(record[1]), sys.argv[1:])
+        from fitsm_kit.cli.application import run as run_app
+
+        run_app()
+    except BaseException:  # noqa: BLE001
+        sys.excepthook(*sys.exc_info())
+        sys.stderr.flush()
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+        os._exit(1)
 
 
 def __getattr__(name: str) -> Any:

@@ -26,7 +26,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn
 
 from fitsm_kit.cli import handover
@@ -216,22 +215,19 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int], listener:
         handover.send(conn, {"fallback": why})
         return
     go_read, go_write = os.pipe()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the run takes a Ctrl-C once it can handle it
     child = os.fork()
-    if child == 0:  # the run: `fitsm check` as fitsm_kit.cli.run() goes on after the replay missed
+    if child == 0:  # the run
         conn.close()
         os.close(go_write)
         if os.read(go_read, 1) != b"g":
             os._exit(0)  # the client fell back to running it itself
         os.close(go_read)
-        record = request.get("record")
-        if isinstance(record, list) and len(record) == 2:
-            from fitsm_kit.cli import fast
+        from fitsm_kit.cli import run_handed_over
 
-            fast.record(Path(str(record[0])), str(record[1]), sys.argv[1:])
-        from fitsm_kit.cli.application import run as run_app
-
-        run_app()
+        run_handed_over(request.get("record"))
     os.close(go_read)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         pidfd = os.pidfd_open(child)
         handover.send(conn, {"started": child})
