@@ -16,13 +16,14 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing is a fifth o
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-__all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run"]
+__all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run", "run_handed_over"]
 
 
 def run() -> NoReturn:
     """The ``fitsm`` command. ``fitsm --version`` answers before typer, rich, pydantic or any stage is
     imported (~0.2 s of imports that a pre-commit hook or script asking for the version would wait for), and
-    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`)."""
+    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`) or that a
+    preloaded server runs (:mod:`fitsm_kit.cli.handover`, ``fitsm server start``)."""
     if sys.argv[1:] == ["--version"]:
         from fitsm_kit import __version__
 
@@ -37,12 +38,41 @@ def run() -> NoReturn:
             os._exit(2)
         os._exit(0)
     if sys.argv[1:2] == ["check"]:
-        from fitsm_kit.cli.fast import replay_or_record
+        from fitsm_kit.cli import fast
+        from fitsm_kit.cli.handover import hand_over
 
-        replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run
+        fast.replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run
+        hand_over(fast.recording())  # exits here when a preloaded server (fitsm server start) ran it
     from fitsm_kit.cli.application import run as run_app
 
     run_app()
+
+
+def run_handed_over(record: object) -> NoReturn:
+    """:func:`run` from where a ``fitsm check`` handed itself over, in a preloaded server's run
+    (:mod:`fitsm_kit.cli.zygote`): record the output for the replay as the client began to (``record``: its
+    root and input snapshot), then the command. An exception before ``main()`` catches it (while importing)
+    ends the run as Python ends a program: the traceback, then exit 1, or death by SIGINT for Ctrl-C."""
+    import signal
+
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork: from here
+        if isinstance(record, list) and len(record) == 2:
+            from pathlib import Path
+
+            from fitsm_kit.cli import fast
+
+            fast.record(Path(str(record[0])), str(record[1]), sys.argv[1:])
+        from fitsm_kit.cli.application import run as run_app
+
+        run_app()
+    except BaseException:  # noqa: BLE001
+        sys.excepthook(*sys.exc_info())
+        sys.stderr.flush()
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+        os._exit(1)
 
 
 def __getattr__(name: str) -> Any:

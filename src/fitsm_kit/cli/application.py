@@ -16,12 +16,13 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from fitsm_kit import __version__
-from fitsm_kit.cli import check, evaluation, git, interop, reference, scaffold, site
+from fitsm_kit.cli import check, evaluation, git, interop, reference, scaffold, server, site
 from fitsm_kit.cli.common import EXIT_BUG, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ISSUES_URL, app, bug, err, out
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.escape import safe_lines
 
-COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site, interop)  # importing them registers the commands
+# importing them registers the commands
+COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site, interop, server)
 
 
 def _version(value: bool) -> None:

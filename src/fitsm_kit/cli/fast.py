@@ -102,7 +102,6 @@ _RUN: _Run | None = None
 def replay_or_record(argv: list[str]) -> None:
     """Replay the recorded output of ``fitsm ARGV`` and exit when every input is unchanged; else start
     recording this run's output. Anything unexpected leaves the run to the full command."""
-    global _RUN
     path = replayable(argv)
     if path is None or sys.stdout is None or sys.stderr is None:
         return
@@ -120,9 +119,21 @@ def replay_or_record(argv: list[str]) -> None:
     output = replay.load(root, state)
     if output is not None:
         _write(output)
+    record(root, state, argv)
+
+
+def record(root: Path, state: str, argv: list[str]) -> None:
+    """Record what this run writes, for :func:`finish` to store under inputs ``state`` (a snapshot of
+    ``root`` taken for ``argv``); also called in a preloaded server's run with the client's snapshot."""
+    global _RUN
     _RUN = _Run(root, state, argv)
     sys.stdout = _Recorder(sys.stdout, 1, _RUN.chunks)
     sys.stderr = _Recorder(sys.stderr, 2, _RUN.chunks)
+
+
+def recording() -> tuple[str, str] | None:
+    """The root and input snapshot of the record this run is making, if any (for :mod:`.handover`)."""
+    return None if _RUN is None else (str(_RUN.root), _RUN.state)
 
 
 def finish(exclude: Sequence[str], sources: Sequence[Source], code: int) -> None:

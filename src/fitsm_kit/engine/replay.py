@@ -74,7 +74,7 @@ def snapshot(root: Path, argv: Sequence[str]) -> str | None:
     """The digest of every input of ``fitsm ARGV`` but the SMS files; None when part of it cannot be read
     (then nothing is recorded or replayed)."""
     try:
-        parts = [str(FORMAT), __version__, code_fingerprint(), _distributions(), sys.version, sys.executable,
+        parts = [str(FORMAT), __version__, code_fingerprint(), distributions(), sys.version, sys.executable,
                  json.dumps(list(argv)), os.getcwd(), json.dumps(sorted(os.environ.items())), _terminals(),
                  dt.date.today().isoformat(), str(root.resolve())]
         for name in (CONFIG_NAME, PYPROJECT, BASELINE):
@@ -154,7 +154,7 @@ def _file(path: Path) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _distributions() -> str:
+def distributions() -> str:
     """The names (with versions) of the distributions installed where Python finds packages."""
     names = []
     for entry in sys.path:
