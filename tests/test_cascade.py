@@ -70,3 +70,16 @@ def test_a_kpi_whose_scope_is_left_out_is_one_finding(tmp_path: Path, fitsm: Cal
     run = fitsm("check", root, "--format", "json", "--no-cache")
     assert [(f["requirement"], f["rule"], f["document"]) for f in json.loads(run.out)["findings"]] == [
         ("GR6.1", "evidence-field", "kpi-planziele")]
+
+
+def test_a_supplier_evaluation_naming_no_supplier_is_one_finding(tmp_path: Path, fitsm: Callable[..., Run]) -> None:
+    """uni-hpc's maintainer deletes the supplier line of the estates evaluation. The evidence-field finding says
+    so; PR8.4 also said "supplier was never evaluated" of estates, which that evaluation may well be of."""
+    root = Path(shutil.copytree(CORPORA / "uni-hpc", tmp_path / "sms"))
+    evaluation = root / "records" / "2026" / "suppliers" / "estates.yaml"
+    text = evaluation.read_text(encoding="utf-8")
+    assert text.count("  supplier: estates\n") == 1
+    evaluation.write_text(text.replace("  supplier: estates\n", ""), encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache")
+    assert [(f["requirement"], f["rule"], f["document"]) for f in json.loads(run.out)["findings"]] == [
+        ("PR8.4", "evidence-field", "supeval-estates-2026")]

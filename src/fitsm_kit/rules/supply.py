@@ -221,6 +221,11 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # an evaluation that could not be read may be the last one
     evaluations = ctx.sms.referring(doc.id, "SupplierEvaluation", via="supplier")
     last = latest(evaluations)
+    # an evaluation whose supplier is left or cut out may be this supplier's latest: the verdict waits for it
+    unnamed = [e for e in ctx.sms.of_kind("SupplierEvaluation") if e.spec.supplier is None
+               and (last is None or e.spec.date is None or last.spec.date is None or e.spec.date > last.spec.date)]
+    if [e for e in unnamed if not ctx.judged(e, "spec", "supplier", left_out=True)]:
+        return
     if last is None:
         yield Problem(doc, ("spec", "evaluation_interval"), "supplier was never evaluated (no SupplierEvaluation)")
         return
