@@ -37,6 +37,8 @@ CASES = [
      ("spec", "results", 1, "met"), ("supporting-agreement-evaluated",)),
     ("evaluation-agreement", "posidonia", "eval_2026-11_sla-cadre.yaml", "eval.sla-cadre.2026-11",
      ("spec", "agreement"), ("sla-evaluated",)),
+    ("report-covers", "alpnet", "messung/berichte.yml", "alp-monatsbericht", ("spec", "covers", 2),
+     ("sla-targets-reported",)),
     ("catalogue-entry", "alpnet", "dienste/katalog.yml", "alp-katalog", ("spec", "services", 1),
      ("live-service-in-catalogue",)),
     ("ua-supplier", "alpnet", "vereinbarungen/ua/ua-glasfaser.yml", "alp-ua-glasfaser", ("spec", "supplier"),

@@ -56,7 +56,8 @@ def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # not in force; or a report that could not be read may cover its targets
     reported = covered(ctx)
     for i, target in enumerate(doc.spec.targets or ()):
-        if f"{doc.id}/{target.id}" not in reported:
+        if f"{doc.id}/{target.id}" not in reported \
+                and ctx.none_cut("ReportSpecification", "spec", "covers", naming=f"{doc.id}/{target.id}"):
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} is in no report ('{doc.id}/{target.id}' "
                           "in a report's spec.covers)")
 
@@ -76,7 +77,9 @@ def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
                                                                                    in_scope_processes(ctx)}:
         return
     if doc.model.metadata.status is not Status.RETIRED and doc.id not in covered(ctx) \
-            and ctx.all_read("ReportSpecification"):  # else a report that could not be read may cover it
+            and ctx.all_read("ReportSpecification") \
+            and ctx.none_cut("ReportSpecification", "spec", "covers", naming=doc.id):
+        # else a report that could not be read, or an entry cut out as invalid, may cover it
         yield Problem(doc, ("spec", "scope"), "KPI is in no report")
 
 
