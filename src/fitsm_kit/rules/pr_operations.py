@@ -61,7 +61,9 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not controls and doc.id not in ctx.memo("measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
             if m.status == "implemented" for r in m.mitigates}) \
-            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl"):  # else an unread one may treat it
+            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl") \
+            and ctx.none_cut("AvailabilityContinuityPlan", "spec", "measures") \
+            and ctx.none_cut("SecurityControl", "spec", "mitigates", naming=doc.id):  # else an unread or cut one may
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
 
@@ -181,8 +183,9 @@ def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not is_live(doc, ctx):
         return
     found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
-    if not found and not ctx.all_read("CapacityPlan"):
-        return  # the plan that could not be read may hold the requirement
+    if not any(r.demand_forecast for r in found) and (not ctx.all_read("CapacityPlan") or not ctx.none_cut(
+            "CapacityPlan", "spec", "requirements", naming=doc.id, key="service")):
+        return  # the plan that could not be read, or a requirement cut out as invalid, may be the one
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no capacity requirements in any "
                       "CapacityPlan")
