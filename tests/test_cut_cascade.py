@@ -60,6 +60,13 @@ CASES = [
      ("spec", "default_review_intervals", "Risk"), ("review-overdue",)),
     ("policy-default-interval-per-kind", "posidonia", "gouv_politique-sm.yaml", "gouv.politique",
      ("spec", "default_review_intervals", "StakeholderAnalysis"), ("stakeholder-analysis-document-reviewed",)),
+    ("ola-target", "uni-hpc", "docs/agreements/ola/ola-uni-its.yaml", "ola-uni-its-network",
+     ("spec", "targets", 0, "unit"), ("supporting-availability",)),
+    ("service-component", "uni-hpc", "services/batch-compute.yaml", "batch-compute",
+     ("spec", "components", 1, "critical"),
+     ("supporting-availability", "supporting-hours", "supporting-response-times")),
+    ("ola-support-window", "alpnet", "vereinbarungen/ola/ola-zid.yml", "alp-ola-zid",
+     ("spec", "support", "hours", "windows", 0, "days", 1), ("supporting-hours",)),
     ("sla-support", "federation-cloud", "agreements/slas.yaml", "dc-corporate-sla", ("spec", "support", "contact"),
      ("live-service-has-sla",)),
 ]
