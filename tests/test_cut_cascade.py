@@ -69,6 +69,22 @@ CASES = [
      ("spec", "support", "hours", "windows", 0, "days", 1), ("supporting-hours",)),
     ("sla-support", "federation-cloud", "agreements/slas.yaml", "dc-corporate-sla", ("spec", "support", "contact"),
      ("live-service-has-sla",)),
+    ("risk-service", "alpnet", "betrieb/sicherheit/risiken.yml", "r-faserbruch", ("spec", "services", 0),
+     ("availability-risks-assessed",)),
+    ("availability-requirement", "uni-hpc", "continuity/availability-plan.yaml", "kurc-acp-2026",
+     ("spec", "requirements", 0, "service"), ("availability-requirements",)),
+    ("report-topic", "uni-hpc", "docs/reports/sms-quarterly.yaml", "rep-kurc-sms-quarterly", ("spec", "topics", 1),
+     ("reporting-topics",)),
+    ("report-delivery", "uni-hpc", "records/2026/reports/sms-q2.yaml", "del-sms-2026q2", ("spec", "report"),
+     ("report-delivered",)),
+    ("proposal-service", "alpnet", "dienste/vorschlag-filesender.yml", "alp-v-filesender", ("spec", "service"),
+     ("early-service-has-proposal",)),
+    ("proposal-decision", "uni-hpc", "services/proposal-notebooks.yaml", "prop-notebook-platform",
+     ("spec", "evaluation", "decided_on"), ("early-service-has-proposal",)),
+    ("supplier-evaluation", "alpnet", "aufzeichnungen/2026/lieferantenbewertungen.yml", "le-geant-2026",
+     ("spec", "supplier"), ("supplier-evaluated",)),
+    ("supplier-evaluation-basis", "posidonia", "eval_2026-11_ua-renater.yaml", "eval.ua-renater.2026-11",
+     ("spec", "agreement"), ("supplier-evaluated",)),
 ]
 
 

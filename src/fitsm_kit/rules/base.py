@@ -106,8 +106,9 @@ class Context:
 
         A rule asks before it says something is missing that another document may hold: a cut catalogue entry,
         result or goal was written, just invalid. False notes which (as :meth:`judged` does): the rule holds back.
-        With ``naming``, an entry of the list at ``path`` that was cut counts only when what it names as written
-        (its ``key``, or the entry itself) may be ``naming``: anything but another string.
+        With ``naming`` and ``key``, an entry of the list at ``path`` cut for another of its fields counts only when
+        its ``key`` as written may be ``naming``: anything but another string (an entry or key that is itself the
+        invalid value may be anything).
         """
         for doc in self.sms.of_kind(*((kinds,) if isinstance(kinds, str) else kinds)):
             if where is not None and not where(doc):
@@ -115,9 +116,9 @@ class Context:
             for cut in doc.cuts:
                 if cut[:len(path)] != path[:len(cut)]:
                     continue
-                if naming is not None and len(cut) > len(path):
+                if naming is not None and key is not None and len(cut) > len(path) + 1 and cut[len(path) + 1] != key:
                     written: Any = doc.raw
-                    for part in cut[:len(path) + 1] + ((key,) if key else ()):  # the raw value, as written
+                    for part in (*cut[:len(path) + 1], key):  # the entry's key, as written
                         if isinstance(written, dict):
                             written = written.get(part)
                         elif isinstance(written, list) and isinstance(part, int) and part < len(written):

@@ -83,7 +83,7 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not is_live(doc, ctx) or not doc.spec.customer_facing:
         return
     if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue") \
-            and ctx.none_cut("ServiceCatalogue", "spec", "services", naming=doc.id):  # a cut entry may name it
+            and ctx.none_cut("ServiceCatalogue", "spec", "services"):  # a cut entry may name it
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
@@ -312,13 +312,6 @@ def next_evaluation(doc: Doc, ctx: Context) -> EvaluationDue | None:
     return EvaluationDue(interval, last, last.spec.period_end)
 
 
-def _may_name(evaluation: Doc, agreement: str) -> bool:
-    """Whether the agreement ``evaluation`` names as written may be ``agreement``: any value but another id."""
-    spec = evaluation.raw.get("spec")
-    written = spec.get("agreement") if isinstance(spec, dict) else None
-    return not isinstance(written, str) or written == agreement
-
-
 def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """An agreement in force is evaluated every period, and the latest evaluation covers every target."""
     evaluation = next_evaluation(doc, ctx)
@@ -326,7 +319,7 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # not in force; or an evaluation that could not be read may be the latest
     targets: list[Target] = doc.spec.targets
     interval, last = evaluation.interval, evaluation.last
-    if not ctx.none_cut("AgreementEvaluation", "spec", "agreement", where=lambda e: _may_name(e, doc.id)) \
+    if not ctx.none_cut("AgreementEvaluation", "spec", "agreement") \
             or not ctx.none_cut("AgreementEvaluation", "spec", "period_end",
                                 where=lambda e: e.spec.agreement == doc.id):
         return  # an evaluation whose agreement or period was cut out as invalid may be the latest of this one

@@ -63,7 +63,7 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
             if m.status == "implemented" for r in m.mitigates}) \
             and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl") \
             and ctx.none_cut("AvailabilityContinuityPlan", "spec", "measures") \
-            and ctx.none_cut("SecurityControl", "spec", "mitigates", naming=doc.id):  # else an unread or cut one may
+            and ctx.none_cut("SecurityControl", "spec", "mitigates"):  # else an unread or cut one may
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
 
@@ -96,8 +96,9 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not is_live(doc, ctx):
         return
     found = plan_requirements(ctx, "AvailabilityContinuityPlan", doc.id)
-    if not found and not ctx.all_read("AvailabilityContinuityPlan"):
-        return  # the plan that could not be read may hold the requirement
+    if not found and not ctx.all_read("AvailabilityContinuityPlan") or not ctx.none_cut(
+            "AvailabilityContinuityPlan", "spec", "requirements", naming=doc.id, key="service"):
+        return  # the plan that could not be read, or a requirement cut out as invalid, may be the one
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
@@ -132,7 +133,7 @@ def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     assessed = risks(ctx, "availability", "continuity")
     named = {s for r in assessed for s in r.spec.services}
     for service in live_services(ctx):
-        if service.id not in named and complete:
+        if service.id not in named and complete and ctx.none_cut("Risk", "spec", "services"):
             yield Problem(service, ("spec", "lifecycle_status"),
                           "no availability or continuity risk is assessed for this live service")
     for doc in assessed:

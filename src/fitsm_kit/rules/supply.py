@@ -212,8 +212,8 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
                           "set spec.evaluation_interval (e.g. P12M)")
         return
-    if not ctx.all_read("SupplierEvaluation"):
-        return  # an evaluation that could not be read may be the last one
+    if not ctx.all_read("SupplierEvaluation") or not ctx.none_cut("SupplierEvaluation", "spec", "supplier"):
+        return  # an evaluation that could not be read, or whose supplier was cut out as invalid, may be the last
     evaluations = ctx.sms.referring(doc.id, "SupplierEvaluation", via="supplier")
     last = latest(evaluations)
     if last is None:
@@ -228,7 +228,8 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     unread = [b for b, e in zip(last.spec.basis, basis, strict=True)
               if e is None and ctx.unread_id(b, "AgreementEvaluation")]
-    if not unread and ctx.all_read("OLA", "UA"):  # else what could not be read may be an evaluation of one of them
+    # else what could not be read, or an evaluation whose agreement was cut out, may be an evaluation of one of them
+    if not unread and ctx.all_read("OLA", "UA") and ctx.none_cut("AgreementEvaluation", "spec", "agreement"):
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")
