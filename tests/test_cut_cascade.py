@@ -75,6 +75,7 @@ CASES = [
      ("availability-risks-assessed",)),
     ("process-code-procedure", "uni-hpc", "sms/processes/crm.yaml", "proc-crm", ("spec", "code"),
      ("complaints-consistent", "satisfaction-managed")),
+    ("kpi-scope", "alpnet", "messung/kpis.yml", "kpi-planziele", ("spec", "scope"), ("kpi-for-sms",)),
     ("availability-requirement", "uni-hpc", "continuity/availability-plan.yaml", "kurc-acp-2026",
      ("spec", "requirements", 0, "service"), ("availability-requirements",)),
     ("report-topic", "uni-hpc", "docs/reports/sms-quarterly.yaml", "rep-kurc-sms-quarterly", ("spec", "topics", 1),

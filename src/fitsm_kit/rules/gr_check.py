@@ -38,7 +38,8 @@ def kpi_for_sms(ctx: Context) -> Iterator[Problem]:
     GR6.1 asks that the effectiveness of the SMS and of its processes be measured. Evidence: a
     ``KPI`` with ``spec.scope: sms`` (process KPIs name the process code, service KPIs the service).
     """
-    if not any(d.spec.scope == "sms" for d in ctx.sms.of_kind("KPI")) and ctx.all_read("KPI"):
+    if not any(d.spec.scope == "sms" for d in ctx.sms.of_kind("KPI")) and ctx.all_read("KPI") \
+            and ctx.none_cut("KPI", "spec", "scope"):  # else a KPI whose scope was cut out as invalid may be one
         yield Problem(None, (), "no KPI measures the SMS as a whole (a KPI with spec.scope: sms)")
 
 
@@ -50,7 +51,7 @@ def kpi_scope_known(doc: Doc, ctx: Context) -> Iterator[Problem]:
     ``spec.scope`` is ``sms``, a process code (``SLM``, ``ISM``, …) or the id of a ``Service``.
     """
     scope = doc.spec.scope
-    if scope != "sms" and scope not in _PROCESS_CODES and ctx.sms.get(scope, "Service") is None \
+    if scope is not None and scope != "sms" and scope not in _PROCESS_CODES and ctx.sms.get(scope, "Service") is None \
             and not ctx.unread_id(scope, "Service"):  # a service that could not be read may be it
         yield Problem(doc, ("spec", "scope"), f"KPI scope {scope!r} is neither sms, a process code nor a service id")
 
