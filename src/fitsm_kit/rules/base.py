@@ -13,7 +13,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fitsm_kit.findings import Severity
 from fitsm_kit.model.base import Status
@@ -105,6 +105,36 @@ class Context:
         """Note why the rule holds back (once): its requirement is then "no-evidence" with the reasons."""
         if why not in self.held:
             self.held.append(why)
+
+    def none_cut(self, kinds: str | tuple[str, ...], *path: str | int, where: Callable[[Doc], bool] | None = None,
+                 naming: str | None = None, key: str | None = None) -> bool:
+        """Whether no document of ``kinds`` (those ``where`` accepts) had something at or below ``path`` cut out.
+
+        A rule asks before it says something is missing that another document may hold: a cut catalogue entry,
+        result or goal was written, just invalid. False notes which (as :meth:`judged` does): the rule holds back.
+        With ``naming`` and ``key``, an entry of the list at ``path`` cut for another of its fields counts only when
+        its ``key`` as written may be ``naming``: anything but another string (an entry or key that is itself the
+        invalid value may be anything).
+        """
+        for doc in self.sms.of_kind(*((kinds,) if isinstance(kinds, str) else kinds)):
+            if where is not None and not where(doc):
+                continue
+            for cut in doc.cuts:
+                if cut[:len(path)] != path[:len(cut)]:
+                    continue
+                if naming is not None and key is not None and len(cut) > len(path) + 1 and cut[len(path) + 1] != key:
+                    written: Any = doc.raw
+                    for part in (*cut[:len(path) + 1], key):  # the entry's key, as written
+                        if isinstance(written, dict):
+                            written = written.get(part)
+                        elif isinstance(written, list) and isinstance(part, int) and part < len(written):
+                            written = written[part]
+                        else:
+                            written = None
+                    if isinstance(written, str) and written != naming:
+                        continue  # it names something else
+                return self.judged(doc, *cut[:len(path) + 1])
+        return True
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.

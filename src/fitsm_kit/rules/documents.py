@@ -123,7 +123,8 @@ def review_problems(doc: Doc, ctx: Context, what: str = "") -> Iterator[Problem]
     subject = f"the {what}" if what else "the document"
     interval, last = review.interval, review.last
     if interval is None:
-        if ctx.all_read("Policy"):  # else the policy that could not be read may set the kind's default
+        # else the policy that could not be read, or its default for the kind cut out as invalid, may set it
+        if ctx.all_read("Policy") and ctx.none_cut("Policy", "spec", "default_review_intervals", doc.kind):
             yield Problem(doc, ("metadata",), f"no planned review interval{of}",
                           "set metadata.review.interval (e.g. P12M) or a default for this kind")
         return

@@ -84,7 +84,9 @@ def recent_record(ctx: Context, kind: str, what: str, policy_field: str | None =
     own = getattr(policy.spec, policy_field) if policy is not None and policy_field else None
     interval = ctx.planned(kind, own)
     if interval is None:
-        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+        # else the policy that could not be read, or its interval cut out as invalid, may plan it
+        if ctx.all_read("Policy") and ctx.none_cut("Policy", "spec", "default_review_intervals", kind) \
+                and ctx.none_cut("Policy", "spec", policy_field or "default_review_intervals", kind):
             hint = "" if policy_field else f"set default_review_intervals: {{{kind}: P12M}} in fitsm.yaml or the policy"
             yield Problem(policy, ("spec",) if policy else (), f"no planned {what} interval", hint)
         return
@@ -253,8 +255,9 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
         yield Problem(doc, loc, f"the attestation of {requirement} does not say in which role {a.by} gives it",
                       "add role to the attestation, e.g. 'SMS owner'")
     interval = ctx.interval(doc)
-    if interval is None and not ctx.all_read("Policy"):
-        return  # the policy that could not be read may plan the document's interval
+    if interval is None and (not ctx.all_read("Policy")
+                             or not ctx.none_cut("Policy", "spec", "default_review_intervals", doc.kind)):
+        return  # the policy that could not be read, or its default cut out as invalid, may plan the interval
     interval = interval or ATTESTATION_INTERVAL
     if a.on > ctx.as_of:
         yield Problem(doc, (*loc, "on"), f"attestation of {requirement} is dated {a.on}, after {ctx.as_of}",

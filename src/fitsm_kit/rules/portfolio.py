@@ -111,8 +111,9 @@ def early_service_has_proposal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if any(p.evaluation and p.evaluation.decision == "approved" for p in proposals) or (
             proposals and status is Lifecycle.PROPOSED):
         return
-    if not ctx.all_read("ServiceProposal"):
-        return  # a proposal that could not be read may be the (approved) one
+    if not ctx.all_read("ServiceProposal") or not ctx.none_cut("ServiceProposal", "spec", "service") \
+            or not ctx.none_cut("ServiceProposal", "spec", "evaluation", where=lambda p: p.spec.service == doc.id):
+        return  # a proposal that could not be read, or whose service or evaluation was cut out, may be the one
     if not proposals:
         yield Problem(doc, ("spec", "lifecycle_status"),
                       f"service is {status.value} but no ServiceProposal evaluates it")

@@ -28,6 +28,8 @@ from fitsm_kit.rules.base import Context, Doc, Problem, rule
 from fitsm_kit.rules.documents import reviewed_rule
 from fitsm_kit.rules.portfolio import is_live, live, suppliers_named
 from fitsm_kit.rules.pr_common import (
+    AGREED,
+    SUPPORTING,
     agreements_in_force,
     case_owner_rule,
     coverage_known,
@@ -82,8 +84,9 @@ def live_service_in_catalogue(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """
     if not is_live(doc, ctx) or not doc.spec.customer_facing:
         return
+    # cut out, customer_facing reads as true (it may say false); a catalogue entry cut out may name the service
     if not ctx.sms.referring(doc.id, "ServiceCatalogue", via="services") and ctx.all_read("ServiceCatalogue") \
-            and ctx.judged(doc, "spec", "customer_facing"):  # cut out, it reads as true: it may say false
+            and ctx.judged(doc, "spec", "customer_facing") and ctx.none_cut("ServiceCatalogue", "spec", "services"):
         yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service is in no service catalogue")
 
 
@@ -152,11 +155,15 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
                                                                                                   "ServiceCatalogue"):
         return  # an SLA (or a default SLA's catalogue) that could not be read may cover the service: not judged
     if not slas:
-        yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
+        if ctx.none_cut("SLA", "spec", "services") and ctx.none_cut("ServiceCatalogue", "spec", "services"):
+            yield Problem(doc, ("spec", "lifecycle_status"), "live customer-facing service has no SLA")
         return
     agreed = [s for s in slas if in_force(s, ctx)]
+    # an approved SLA with a part it agrees cut out as invalid may be in force (in_force noted why)
+    cut = [s for s in slas if s.model.metadata.status is Status.APPROVED and any(s.incomplete("spec", p)
+                                                                                 for p in AGREED)]
     if not agreed:
-        if all(expired(s, ctx) for s in slas):
+        if all(expired(s, ctx) for s in slas) or cut:
             return  # each expired SLA is reported itself (agreement-expired): the one cause
         why = "; ".join(not_in_force(s, ctx) for s in slas)
         yield Problem(doc, ("spec", "lifecycle_status"), f"no SLA covering this service is in force on {ctx.as_of} "
@@ -165,7 +172,8 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     default = any(s.spec.type == "default" for s in agreed)
     for i, customer in enumerate(spec.customers):
         # each customer of the service is covered for it: by its own SLA, or by a default SLA in force
-        if not default and not any(s.spec.customer == customer for s in agreed):
+        if not default and not any(s.spec.customer == customer for s in agreed) \
+                and not any(s.spec.type == "default" or s.spec.customer in (customer, None) for s in cut):
             yield Problem(doc, ("spec", "customers", i), f"customer {customer} has no SLA in force for this service "
                           f"(in force: {', '.join(s.id for s in agreed)})",
                           "add the service to the customer's SLA, or cover it by a default SLA")
@@ -339,6 +347,10 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # a result cut out may be the one for a target
     targets: list[Target] = doc.spec.targets
     interval, last = evaluation.interval, evaluation.last
+    if not ctx.none_cut("AgreementEvaluation", "spec", "agreement") \
+            or not ctx.none_cut("AgreementEvaluation", "spec", "period_end",
+                                where=lambda e: e.spec.agreement == doc.id):
+        return  # an evaluation whose agreement or period was cut out as invalid may be the latest of this one
     if last is None:
         if (due := ctx.overdue(evaluation.since, interval)) is not None:
             yield Problem(doc, ("spec", "targets"), f"never evaluated: valid since {doc.spec.validity.start}, "
@@ -355,7 +367,8 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
         # not measured: no data is no evidence of a met target; nothing to measure (the data held no ticket of
         # the target's priority) is a target evaluated, neither met nor missed
         unmeasured = [r for r in mine if r.met is None and not r.nothing_to_measure]
-        if not mine:
+        if not mine and ctx.none_cut("AgreementEvaluation", "spec", "results", where=lambda e: e is last,
+                                     naming=target.id, key="target"):  # a cut result may be the one for it
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} has no result in the latest "
                           f"evaluation {last.id}", f"add a result for {target.id} to {last.id}")
         elif unmeasured:
@@ -366,13 +379,13 @@ def evaluation_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
                           "(fitsm evaluate --outages / --tickets / --monitoring)")
         if any(r.supplier for r in mine):  # evaluated per signatory: then for every one that had signed
             signed = {s.supplier for s in doc.spec.signatories if s.signed_on <= last.spec.period_end}
-            if left := sorted(signed - {r.supplier for r in mine}):
+            if (left := sorted(signed - {r.supplier for r in mine})) and ctx.judged(last, "spec", "results"):
                 yield Problem(doc, ("spec", "targets", i), f"target {target.id} is evaluated per signatory in "
                               f"{last.id}, but not for {', '.join(left)}", f"add a result for {target.id} for each "
                               "signatory (fitsm evaluate --monitoring gives one per signatory)")
         if any(r.service for r in mine):  # evaluated per service: then for every service the target names
             named = target.services or (doc.spec.services if doc.kind == "SLA" else [])
-            if left := sorted(set(named) - {r.service for r in mine}):
+            if (left := sorted(set(named) - {r.service for r in mine})) and ctx.judged(last, "spec", "results"):
                 yield Problem(doc, ("spec", "targets", i), f"target {target.id} is evaluated per service in "
                               f"{last.id}, but not for {', '.join(left)}", f"add a result for {target.id} for each "
                               "service (fitsm evaluate --monitoring gives one per service)")
@@ -741,8 +754,13 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               f"no agreement with {entry.supplier} and no justification why none is needed",
                               "add a justification, or agree an OLA / UA")
     agreed = {party for a in supporting(ctx, doc.id) for party in a.spec.parties}
+    # an approved OLA / UA for this service with a part it agrees cut out as invalid may be in force
+    cut = [a for a in ctx.sms.of_kind("OLA", "UA") if a.model.metadata.status is Status.APPROVED
+           and (a.incomplete("spec", "supports") or any(c.service == doc.id for c in a.spec.supports or ()))
+           and not all(ctx.judged(a, "spec", part) for part in AGREED + SUPPORTING)]
     for supplier, loc in places.items():
-        # an OLA / UA that could not be read, or whose parties or services are not known, may be the one
+        # an OLA / UA that could not be read, whose parties or services are not known, or with a part it agrees
+        # cut out, may be the one
         if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA") \
-                and all([_parties_known(a, ctx) for a in ctx.sms.of_kind("OLA", "UA")]):
+                and all([_parties_known(a, ctx) for a in ctx.sms.of_kind("OLA", "UA")]) and not cut:
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

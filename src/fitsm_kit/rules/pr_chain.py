@@ -73,6 +73,17 @@ def _links(ctx: Context, sla: Doc) -> Iterator[Link]:
                 yield Link(service_id, component, behind)
 
 
+def intact(ctx: Context, sla: Doc, *parts: str) -> bool:
+    """Whether the chain behind ``sla`` holds all that was written: no component of a service it covers, and
+    none of ``parts`` of an agreement behind it, was cut out as invalid (a cut ``critical: false`` makes a
+    redundant component critical; a cut target or support window narrows what an agreement agrees)."""
+    links = chain(ctx, sla)
+    services = {link.service for link in links}
+    behind = {a.id for link in links for a in link.agreements}
+    return ctx.none_cut("Service", "spec", "components", where=lambda s: s.id in services) \
+        and all(ctx.none_cut(("OLA", "UA"), "spec", part, where=lambda a: a.id in behind) for part in parts)
+
+
 METRICS = ("availability", "reliability")  # both compose alike: series multiply, k of n parallel
 
 
@@ -117,8 +128,8 @@ def supporting_availability(doc: Doc, ctx: Context) -> Iterator[Problem]:
     by_service: dict[str, list[Link]] = {}
     for link in chain(ctx, doc):
         by_service.setdefault(link.service, []).append(link)
-    if by_service and not ctx.all_read("OLA", "UA"):
-        return  # an agreement that could not be read may stand behind a component too (the best one counts)
+    if by_service and (not ctx.all_read("OLA", "UA") or not intact(ctx, doc, "targets")):
+        return  # an agreement that could not be read, or a part cut out, may stand behind a component too
     for metric in METRICS:
         targets = [(i, t) for i, t in enumerate(doc.spec.targets or ()) if t.metric == metric and t.unit == "%"]
         if not targets:
@@ -178,6 +189,8 @@ def supporting_hours(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not known(ctx, doc):
         return
     seen = set()
+    if not intact(ctx, doc, "service_hours", "support"):
+        return  # hours cut out as invalid were agreed, just not readable
     for link in chain(ctx, doc):
         for agreement in link.agreements:
             if agreement.id in seen:
@@ -209,6 +222,8 @@ def supporting_response_times(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not known(ctx, doc):
         return
     agreements = {a.id: a for link in chain(ctx, doc) for a in link.agreements}
+    if agreements and not intact(ctx, doc, "targets"):
+        return  # a target cut out as invalid may be the faster one; a cut component may not be critical
     for i, target in enumerate(doc.spec.targets or ()):
         for agreement in agreements.values():
             for found in slower(target, agreement.spec.targets):

@@ -151,7 +151,8 @@ def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: 
     """
     process = process_doc(ctx, code)
     if process is None:
-        if ctx.all_read("Process"):  # else the definition that could not be read may be it
+        # else the definition that could not be read, or one whose code was cut out as invalid, may be it
+        if ctx.all_read("Process") and ctx.none_cut("Process", "spec", "code"):
             yield Problem(None, (), f"no {code.value} process definition records how {what} is done",
                           f"add the {code.value} Process with a procedure of topic {topic}")
         return

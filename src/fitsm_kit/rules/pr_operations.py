@@ -61,7 +61,9 @@ def treatment_problems(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not controls and doc.id not in ctx.memo("measured", lambda: {
             r for p in ctx.sms.of_kind("AvailabilityContinuityPlan") for m in p.spec.measures
             if m.status == "implemented" for r in m.mitigates}) \
-            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl") and _treatment_known(doc, ctx):
+            and ctx.all_read("AvailabilityContinuityPlan", "SecurityControl") and _treatment_known(doc, ctx) \
+            and ctx.none_cut("AvailabilityContinuityPlan", "spec", "measures") \
+            and ctx.none_cut("SecurityControl", "spec", "mitigates"):  # else an unread or cut one may
         yield Problem(doc, ("spec", "impact"), f"risk level {level} (probability {spec.probability} × impact "
                       f"{spec.impact}) has no implemented control or measure")
 
@@ -105,8 +107,9 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not is_live(doc, ctx):
         return
     found = plan_requirements(ctx, "AvailabilityContinuityPlan", doc.id)
-    if not found and not ctx.all_read("AvailabilityContinuityPlan"):
-        return  # the plan that could not be read may hold the requirement
+    if not found and not ctx.all_read("AvailabilityContinuityPlan") or not ctx.none_cut(
+            "AvailabilityContinuityPlan", "spec", "requirements", naming=doc.id, key="service"):
+        return  # the plan that could not be read, or a requirement cut out as invalid, may be the one
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
@@ -147,8 +150,10 @@ def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     complete = ctx.all_read("Risk")  # else a risk that could not be read may name a service, and is not judged
     assessed = risks(ctx, "availability", "continuity")
     named = {s for r in assessed for s in r.spec.services}
+    uncategorised = [r for r in ctx.sms.of_kind("Risk") if r.incomplete("spec", "category")]  # may be one
     for service in live_services(ctx):
-        if service.id not in named and complete:
+        if service.id not in named and complete and ctx.none_cut("Risk", "spec", "services") \
+                and all(service.id not in r.spec.services or ctx.judged(r, "spec", "category") for r in uncategorised):
             yield Problem(service, ("spec", "lifecycle_status"),
                           "no availability or continuity risk is assessed for this live service")
     for doc in assessed:
@@ -199,8 +204,9 @@ def capacity_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
     if not is_live(doc, ctx):
         return
     found = [r for _, _, r in plan_requirements(ctx, "CapacityPlan", doc.id)]
-    if not found and not ctx.all_read("CapacityPlan"):
-        return  # the plan that could not be read may hold the requirement
+    if not any(r.demand_forecast for r in found) and (not ctx.all_read("CapacityPlan") or not ctx.none_cut(
+            "CapacityPlan", "spec", "requirements", naming=doc.id, key="service")):
+        return  # the plan that could not be read, or a requirement cut out as invalid, may be the one
     if not found:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no capacity requirements in any "
                       "CapacityPlan")

@@ -35,8 +35,9 @@ def reporting_topics(ctx: Context) -> Iterator[Problem]:
     reports = active_reports(ctx)
     present = {t for doc in reports for t in doc.spec.topics}
     missing = [t for t in TOPICS if t not in present]
-    if missing and not ctx.all_read("ReportSpecification"):
-        return  # a report that could not be read may cover them
+    if missing and (not ctx.all_read("ReportSpecification")
+                    or not ctx.none_cut("ReportSpecification", "spec", "topics")):
+        return  # a report that could not be read, or a topic cut out as invalid, may cover them
     if not reports:
         yield Problem(None, (), "no report is identified (kind: ReportSpecification)",
                       "specify the reports the SMS produces")
@@ -56,7 +57,8 @@ def sla_targets_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return  # not in force; or a report that could not be read may cover its targets
     reported = covered(ctx)
     for i, target in enumerate(doc.spec.targets or ()):
-        if f"{doc.id}/{target.id}" not in reported:
+        if f"{doc.id}/{target.id}" not in reported \
+                and ctx.none_cut("ReportSpecification", "spec", "covers"):
             yield Problem(doc, ("spec", "targets", i), f"target {target.id} is in no report ('{doc.id}/{target.id}' "
                           "in a report's spec.covers)")
 
@@ -76,7 +78,9 @@ def kpis_reported(doc: Doc, ctx: Context) -> Iterator[Problem]:
                                                                                    in_scope_processes(ctx)}:
         return
     if doc.model.metadata.status is not Status.RETIRED and doc.id not in covered(ctx) \
-            and ctx.all_read("ReportSpecification"):  # else a report that could not be read may cover it
+            and ctx.all_read("ReportSpecification") \
+            and ctx.none_cut("ReportSpecification", "spec", "covers"):
+        # else a report that could not be read, or an entry cut out as invalid, may cover it
         yield Problem(doc, ("spec", "scope"), "KPI is in no report")
 
 
@@ -154,8 +158,8 @@ def report_delivered(doc: Doc, ctx: Context) -> Iterator[Problem]:
     frequency = doc.model.spec.frequency
     if frequency is None or not in_use(doc):
         return  # a missing frequency is reported by report-specified
-    if not ctx.all_read("ReportDelivery"):
-        return  # a delivery that could not be read may be the last one
+    if not ctx.all_read("ReportDelivery") or not ctx.none_cut("ReportDelivery", "spec", "report"):
+        return  # a delivery that could not be read, or whose report was cut out as invalid, may be the last one
     deliveries = [d.spec for d in ctx.sms.referring(doc.id, "ReportDelivery", via="report")]
     if not deliveries:
         start = _started(doc, ctx)

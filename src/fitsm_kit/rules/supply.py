@@ -79,12 +79,14 @@ def service_review_recent(doc: Doc, ctx: Context) -> Iterator[Problem]:
     assert isinstance(doc.model, Customer)
     interval = ctx.planned("ServiceReview", doc.model.spec.service_review_interval)
     if interval is None:
-        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+        # else the policy that could not be read, or its default cut out as invalid, may plan it
+        if ctx.all_read("Policy") and ctx.none_cut("Policy", "spec", "default_review_intervals", "ServiceReview"):
             yield Problem(doc, ("spec",), "no planned interval for service reviews",
                           "set spec.service_review_interval (e.g. P6M)")
         return
-    if not ctx.all_read("ServiceReview"):
-        return  # a service review that could not be read may be the last one
+    if not ctx.all_read("ServiceReview") or not ctx.none_cut("ServiceReview", "spec", "customer") \
+            or not ctx.none_cut("ServiceReview", "spec", "date", where=lambda r: r.spec.customer == doc.id):
+        return  # a service review that could not be read, or whose customer or date was cut out, may be the last
     dates = [r.spec.date for r in ctx.sms.referring(doc.id, "ServiceReview", via="customer")]
     if not dates:
         yield Problem(doc, ("spec", "service_review_interval"), "no service review with this customer recorded")
@@ -213,12 +215,13 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
     assert isinstance(doc.model, Supplier)
     interval = ctx.planned("SupplierEvaluation", doc.model.spec.evaluation_interval)
     if interval is None:
-        if ctx.all_read("Policy"):  # else the policy that could not be read may plan it
+        # else the policy that could not be read, or its default cut out as invalid, may plan it
+        if ctx.all_read("Policy") and ctx.none_cut("Policy", "spec", "default_review_intervals", "SupplierEvaluation"):
             yield Problem(doc, ("spec",), "no planned interval for evaluating this supplier",
                           "set spec.evaluation_interval (e.g. P12M)")
         return
-    if not ctx.all_read("SupplierEvaluation"):
-        return  # an evaluation that could not be read may be the last one
+    if not ctx.all_read("SupplierEvaluation") or not ctx.none_cut("SupplierEvaluation", "spec", "supplier"):
+        return  # an evaluation that could not be read, or whose supplier was cut out as invalid, may be the last
     evaluations = ctx.sms.referring(doc.id, "SupplierEvaluation", via="supplier")
     last = latest(evaluations)
     # an evaluation whose supplier is left or cut out may be this supplier's latest: the verdict waits for it
@@ -238,7 +241,8 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     unread = [b for b, e in zip(last.spec.basis, basis, strict=True)
               if e is None and ctx.unread_id(b, "AgreementEvaluation")]
-    if not unread and ctx.all_read("OLA", "UA"):  # else what could not be read may be an evaluation of one of them
+    # else what could not be read, or an evaluation whose agreement was cut out, may be an evaluation of one of them
+    if not unread and ctx.all_read("OLA", "UA") and ctx.none_cut("AgreementEvaluation", "spec", "agreement"):
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")
