@@ -81,7 +81,8 @@ def kpi_supports_goal(doc: Doc, ctx: Context) -> Iterator[Problem]:
     goal = doc.spec.goal
     if not goal:
         yield Problem(doc, ("spec",), "KPI does not name the goal it supports (spec.goal)")
-    elif goal not in goals and ctx.all_read("Plan"):  # else a plan that could not be read may define it
+    elif goal not in goals and ctx.all_read("Plan") \
+            and ctx.none_cut("Plan", "spec", "goals", naming=goal, key="id"):  # else an unread or cut one may
         yield Problem(doc, ("spec", "goal"), f"KPI supports goal {goal!r}, which no plan defines")
 
 
