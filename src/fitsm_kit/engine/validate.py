@@ -53,6 +53,7 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
     doc_id = raw_id(data)
     reported: set[Loc] = set()
     cut: list[Loc] = []
+    unknown: set[Loc] = set()  # unknown keys cut out: the model never held them, so nothing it holds is missing
     current: Any = data
     for _ in range(_MAX_ROUNDS):
         try:
@@ -71,13 +72,15 @@ def validate(path: str, line: int, data: Any, out: Collector) -> Doc | None:
                     _report(out, path, data, cls, loc, e["type"], e["msg"], doc_id)
                 reported.add(loc)
                 cuts.append(_cut_point(cls, loc, e["type"]))
+                if e["type"] == "extra_forbidden" and cuts[-1] == loc:
+                    unknown.add(loc)
             if not cls.lenient or any(cut is None for cut in cuts):
                 return None  # all or nothing (a waiver), or the envelope itself is broken: nothing to keep
             cut += [c for c in cuts if c is not None]
             current = _without(_plain(current), [c for c in cuts if c is not None])
             continue
         _report_missing(out, path, data, cls, model, reported, doc_id)
-        return Doc(path, line, data, model, tuple(cut))
+        return Doc(path, line, data, model, tuple(c for c in cut if c not in unknown))
     return None
 
 
