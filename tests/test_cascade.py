@@ -12,6 +12,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import Run
 
 CORPORA = Path(__file__).resolve().parent / "conformity" / "sms"
@@ -83,3 +85,24 @@ def test_a_supplier_evaluation_naming_no_supplier_is_one_finding(tmp_path: Path,
     run = fitsm("check", root, "--format", "json", "--no-cache")
     assert [(f["requirement"], f["rule"], f["document"]) for f in json.loads(run.out)["findings"]] == [
         ("PR8.4", "evidence-field", "supeval-estates-2026")]
+
+
+@pytest.mark.parametrize(("file", "line", "doc", "requirement"), [
+    ("proc_pm.yaml", '  code: "PM"\n', "proc.pm", "GR2.2"),
+    ("risque_sinistre-luminy.yaml", '  category: "continuity"\n', "risque.sinistre-luminy", "PR6.2"),
+])
+def test_a_field_left_out_that_says_which_one_it_is_is_one_finding(tmp_path: Path, fitsm: Callable[..., Run],
+                                                                   file: str, line: str, doc: str,
+                                                                   requirement: str) -> None:
+    """Posidonia's maintainer deletes the code of its PM process, or the category of a continuity risk. The
+    evidence-field finding says so; the rules also said "process PM is in scope but has no Process
+    definition" and "no availability or continuity risk is assessed" for the DOI service, which that very
+    document may be (a field cut out as invalid already held them back)."""
+    root = Path(shutil.copytree(POSIDONIA, tmp_path / "sms"))
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(line) == 1
+    path.write_text(text.replace(line, ""), encoding="utf-8")
+    run = fitsm("check", root, "--format", "json", "--no-cache")
+    assert [(f["requirement"], f["rule"], f["document"]) for f in json.loads(run.out)["findings"]] == [
+        (requirement, "evidence-field", doc)]

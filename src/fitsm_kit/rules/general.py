@@ -30,6 +30,12 @@ def process_doc(ctx: Context, code: ProcessCode) -> Doc | None:
     return next((d for d in ctx.sms.of_kind("Process") if d.spec.code is code), None)
 
 
+def process_codes_known(ctx: Context) -> bool:
+    """Whether every Process says which process it defines: one whose code is left out or cut out as invalid
+    may be the definition a rule looks for (noted, so the rule holds back)."""
+    return all([ctx.judged(d, "spec", "code", left_out=d.spec.code is None) for d in ctx.sms.of_kind("Process")])
+
+
 def the_policy(ctx: Context) -> Doc | None:
     """The service management policy (the first, when there are several: GR1.2 reports the others).
 

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Process, Role
 from fitsm_kit.rules.base import Context, Doc, Problem, rule
-from fitsm_kit.rules.general import exactly_one, in_scope_processes, process_doc, the_policy, the_sms_plan
+from fitsm_kit.rules.general import (
+    exactly_one,
+    in_scope_processes,
+    process_codes_known,
+    process_doc,
+    the_policy,
+    the_sms_plan,
+)
 
 P = ProcessCode
 # The kinds that document each process's key outputs (FitSM-2 "outputs") and record its key activities.
@@ -59,7 +66,7 @@ def process_definitions(ctx: Context) -> Iterator[Problem]:
             defined.setdefault(doc.model.spec.code, []).append(doc)
     for code in in_scope_processes(ctx):
         docs = defined.get(code, [])
-        if not docs and complete and ctx.none_cut("Process", "spec", "code"):  # a cut code may be this one
+        if not docs and complete and process_codes_known(ctx):  # a code left or cut out may be this one
             yield Problem(None, (), f"process {code.value} is in scope but has no Process definition")
         for extra in docs[1:]:
             yield Problem(extra, ("spec", "code"), f"process {code.value} is defined more than once "

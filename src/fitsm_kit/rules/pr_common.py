@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterator
 from fitsm_kit.model.base import ProcessCode, Status
 from fitsm_kit.model.general import Role
 from fitsm_kit.rules.base import Context, Doc, Evidence, Problem, rule
-from fitsm_kit.rules.general import attestation_problems, either, holders, inactive_holder, process_doc, roles_intact
+from fitsm_kit.rules.general import (
+    attestation_problems,
+    either,
+    holders,
+    inactive_holder,
+    process_codes_known,
+    process_doc,
+    roles_intact,
+)
 
 AGREED = ("validity", "service_hours", "support", "targets")  # what every SLA, OLA and UA agrees
 SUPPORTING = ("supplier", "supports")  # what an OLA or UA agrees besides
@@ -151,8 +159,8 @@ def judged(ctx: Context, requirement: str, code: ProcessCode, topic: str, what: 
     """
     process = process_doc(ctx, code)
     if process is None:
-        # else the definition that could not be read, or one whose code was cut out as invalid, may be it
-        if ctx.all_read("Process") and ctx.none_cut("Process", "spec", "code"):
+        # else the definition that could not be read, or one whose code is left or cut out, may be it
+        if ctx.all_read("Process") and process_codes_known(ctx):
             yield Problem(None, (), f"no {code.value} process definition records how {what} is done",
                           f"add the {code.value} Process with a procedure of topic {topic}")
         return

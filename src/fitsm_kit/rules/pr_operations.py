@@ -150,10 +150,11 @@ def availability_risks_assessed(ctx: Context) -> Iterator[Problem]:
     complete = ctx.all_read("Risk")  # else a risk that could not be read may name a service, and is not judged
     assessed = risks(ctx, "availability", "continuity")
     named = {s for r in assessed for s in r.spec.services}
-    uncategorised = [r for r in ctx.sms.of_kind("Risk") if r.incomplete("spec", "category")]  # may be one
+    uncategorised = [r for r in ctx.sms.of_kind("Risk") if r.spec.category is None]  # left or cut out: may be one
     for service in live_services(ctx):
         if service.id not in named and complete and ctx.none_cut("Risk", "spec", "services") \
-                and all(service.id not in r.spec.services or ctx.judged(r, "spec", "category") for r in uncategorised):
+                and all(service.id not in r.spec.services or ctx.judged(r, "spec", "category", left_out=True)
+                        for r in uncategorised):
             yield Problem(service, ("spec", "lifecycle_status"),
                           "no availability or continuity risk is assessed for this live service")
     for doc in assessed:
