@@ -131,15 +131,12 @@ def cut_assignments(ctx: Context) -> list[tuple[Doc, tuple[str | int, ...], str,
         found = []
         valid = {r.value for r in Role}
         for doc in ctx.sms.of_kind("RoleAssignment"):
-            spec = doc.raw.get("spec")
-            entries = spec.get("assignments") if isinstance(spec, dict) else None
             for cut in doc.cuts:
                 if cut[:2] != ("spec", "assignments"):
                     continue
-                entry = entries[cut[2]] if len(cut) > 2 and isinstance(cut[2], int) and isinstance(entries, list) \
-                    and cut[2] < len(entries) else None
-                role = entry.get("role") if isinstance(entry, dict) else None  # as written: any YAML value
-                process = entry.get("process") if isinstance(entry, dict) else None
+                entry = _cut_entry(doc, cut)
+                role = entry.get("role")  # as written: any YAML value
+                process = entry.get("process")
                 found.append((doc, cut, role if isinstance(role, str) and role in valid else "*",
                               process if isinstance(process, str) else None))
         return found
@@ -147,14 +144,20 @@ def cut_assignments(ctx: Context) -> list[tuple[Doc, tuple[str | int, ...], str,
     return ctx.memo("cut-assignments", build)
 
 
-def _names_a_person(doc: Doc, cut: tuple[str | int, ...]) -> bool:
-    """Whether the role assignment entry cut out at ``cut`` names someone (as written): one that names nobody
-    assigns the role to nobody, so "no one is assigned" stays true."""
+def _cut_entry(doc: Doc, cut: tuple[str | int, ...]) -> dict[str, object]:
+    """The role assignment entry (``spec.assignments[i]``) that ``cut`` lies in, as written; {} when it is no
+    mapping."""
     spec = doc.raw.get("spec")
     entries = spec.get("assignments") if isinstance(spec, dict) else None
     entry = entries[cut[2]] if len(cut) > 2 and isinstance(cut[2], int) and isinstance(entries, list) \
         and cut[2] < len(entries) else None
-    return isinstance(entry, dict) and isinstance(entry.get("person"), str)
+    return entry if isinstance(entry, dict) else {}
+
+
+def _names_a_person(doc: Doc, cut: tuple[str | int, ...]) -> bool:
+    """Whether the role assignment entry cut out at ``cut`` names someone (as written): one that names nobody
+    assigns the role to nobody, so "no one is assigned" stays true."""
+    return isinstance(_cut_entry(doc, cut).get("person"), str)
 
 
 def holders(ctx: Context, *roles: Role, process: ProcessCode | None = None) -> set[str] | None:
