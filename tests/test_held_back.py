@@ -126,3 +126,17 @@ def test_a_catalogued_service_of_unknown_lifecycle_status_is_one_finding_and_lea
     # the catalogue rule cannot compare it; the rule for live services skipped it unchecked (ctx.judged)
     assert rows["PR2.1"]["note"] == ("the lifecycle status of pos.doi is not known; spec.lifecycle_status of pos.doi "
                                      "(svc_doi.yaml) is invalid, so pos.doi was not checked")
+
+
+def test_every_rule_that_asks_about_an_invalid_agreement_holds_back_for_itself(
+        fitsm: Callable[..., Run], tmp_path: Path) -> None:
+    # The default SLA's validity written as prose: nobody can tell whether it is in force. Each rule that asks
+    # (PR2.3 evaluations, PR2.4 underpinning, PR3.1 reports, PR4.1 availability) keeps its own reasons; a rule
+    # reusing another's answer without them would show its requirement as satisfied.
+    validity = "  validity: {start: 2026-01-01, end: 2026-12-31}\n"
+    rows, findings = status(fitsm, variant(tmp_path, validity, "  validity: calendar year 2026\n",
+                                           "agreements/slas.yaml"))
+    assert {f["requirement"] for f in findings} == {"PR2.2"}, findings
+    for held_back in ("PR2.3", "PR2.4", "PR3.1", "PR4.1"):
+        assert rows[held_back]["state"] == "no-evidence", rows[held_back]
+        assert "spec.validity of dc-corporate-sla" in rows[held_back]["note"]

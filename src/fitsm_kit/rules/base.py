@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fitsm_kit.findings import Severity
 from fitsm_kit.model.base import Status
@@ -57,6 +57,7 @@ class Context:
     as_of: dt.date
     git: HistorySource | None = None
     held: list[str] = field(default_factory=list, compare=False)
+    _known: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def history(self) -> GitHistory | None:
@@ -116,7 +117,7 @@ class Context:
         its ``key`` as written may be ``naming``: anything but another string (an entry or key that is itself the
         invalid value may be anything).
         """
-        for doc in self.sms.of_kind(*((kinds,) if isinstance(kinds, str) else kinds)):
+        for doc in self.sms.with_cuts(*((kinds,) if isinstance(kinds, str) else kinds)):
             if where is not None and not where(doc):
                 continue
             for cut in doc.cuts:
@@ -135,6 +136,15 @@ class Context:
                         continue  # it names something else
                 return self.judged(doc, *cut[:len(path) + 1])
         return True
+
+    def once(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once for the rule running with this context: a rule that runs per document and asks the
+        same question of every other document (is the coverage of every SLA known?) asks it once, not once per
+        document. What it held back for is noted the first time and stays noted; unlike :meth:`memo`, nothing
+        is shared with other rules, whose reasons to hold back are their own."""
+        if key not in self._known:
+            self._known[key] = build()
+        return cast(T, self._known[key])
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.

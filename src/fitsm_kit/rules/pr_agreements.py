@@ -148,7 +148,8 @@ def live_service_has_sla(doc: Doc, ctx: Context) -> Iterator[Problem]:
     spec = doc.model.spec
     if not is_live(doc, ctx) or not spec.customer_facing or not ctx.judged(doc, "spec", "customer_facing"):
         return  # a customer_facing cut out reads as true: it may say false
-    if not all([coverage_known(s, ctx) for s in ctx.sms.of_kind("SLA") if s.model.metadata.status is Status.APPROVED]):
+    if not ctx.once("approved SLAs' coverage known", lambda: all([
+            coverage_known(s, ctx) for s in ctx.sms.of_kind("SLA") if s.model.metadata.status is Status.APPROVED])):
         return  # an SLA whose type, services or catalogue is not known may cover the service, or its customers
     slas = covering_slas(ctx, doc.id)
     if not any(in_force(s, ctx) and s.spec.type == "default" for s in slas) and not ctx.all_read("SLA",
@@ -717,9 +718,10 @@ def _parties_known(agreement: Doc, ctx: Context) -> bool:
     spec = agreement.spec
     if agreement.model.metadata.status is not Status.APPROVED:
         return True
-    return all([ctx.judged(agreement, "spec", "supplier", left_out=not spec.parties),
-                ctx.judged(agreement, "spec", "signatories"),
-                ctx.judged(agreement, "spec", "supports", left_out=spec.supports is None)])
+    return ctx.once(("parties_known", id(agreement)), lambda: all([
+        ctx.judged(agreement, "spec", "supplier", left_out=not spec.parties),
+        ctx.judged(agreement, "spec", "signatories"),
+        ctx.judged(agreement, "spec", "supports", left_out=spec.supports is None)]))
 
 
 @rule("PR2.4", "service-suppliers-covered", kinds=("Service",),
@@ -755,12 +757,14 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               "add a justification, or agree an OLA / UA")
     agreed = {party for a in supporting(ctx, doc.id) for party in a.spec.parties}
     # an approved OLA / UA for this service with a part it agrees cut out as invalid may be in force
-    cut = [a for a in ctx.sms.of_kind("OLA", "UA") if a.model.metadata.status is Status.APPROVED
+    cut = [a for a in ctx.sms.with_cuts("OLA", "UA") if a.model.metadata.status is Status.APPROVED
            and (a.incomplete("spec", "supports") or any(c.service == doc.id for c in a.spec.supports or ()))
            and not all(ctx.judged(a, "spec", part) for part in AGREED + SUPPORTING)]
     for supplier, loc in places.items():
         # an OLA / UA that could not be read, whose parties or services are not known, or with a part it agrees
         # cut out, may be the one
         if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA") \
-                and all([_parties_known(a, ctx) for a in ctx.sms.of_kind("OLA", "UA")]) and not cut:
+                and ctx.once("parties known", lambda: all([_parties_known(a, ctx)
+                                                            for a in ctx.sms.of_kind("OLA", "UA")])) \
+                and not cut:
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

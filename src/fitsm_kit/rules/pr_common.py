@@ -34,8 +34,9 @@ def coverage_known(sla: Doc, ctx: Context) -> bool:
     services and its catalogue are neither cut out nor left out. False notes why (:meth:`Context.judged`): a
     cut type reads as no type, and a default SLA would look as if it covered nothing."""
     spec = sla.spec
-    return all([ctx.judged(sla, "spec", "type", left_out=spec.type is None), ctx.judged(sla, "spec", "services"),
-                ctx.judged(sla, "spec", "catalogue")])
+    return ctx.once(("coverage_known", id(sla)), lambda: all([
+        ctx.judged(sla, "spec", "type", left_out=spec.type is None), ctx.judged(sla, "spec", "services"),
+        ctx.judged(sla, "spec", "catalogue")]))
 
 
 def targets_known(agreement: Doc, ctx: Context) -> bool:
@@ -50,6 +51,10 @@ def in_force(doc: Doc, ctx: Context) -> bool:
     An agreement with a part left out (no validity, no targets) cannot be relied on, so it covers
     nothing and supports nothing: the missing part is the one finding, under the agreement's requirement.
     """
+    return ctx.once(("in_force", id(doc)), lambda: _in_force(doc, ctx))  # asked for every service it may cover
+
+
+def _in_force(doc: Doc, ctx: Context) -> bool:
     if doc.model.metadata.status is not Status.APPROVED:
         return False  # a draft or an SLA still in review is not agreed yet
     if not complete(doc):

@@ -114,7 +114,8 @@ def availability_requirements(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("spec", "lifecycle_status"), "live service has no availability and continuity "
                       "requirements in any AvailabilityContinuityPlan")
         return
-    if not all([coverage_known(sla, ctx) for sla in ctx.sms.of_kind("SLA") if in_force(sla, ctx)]):
+    if not ctx.once("coverage of SLAs in force known", lambda: all([
+            coverage_known(sla, ctx) for sla in ctx.sms.of_kind("SLA") if in_force(sla, ctx)])):
         return  # an SLA whose coverage is not known may cover the service, and promise more
     slas = [sla for sla in covering_slas(ctx, doc.id) if in_force(sla, ctx)]
     if not all([targets_known(sla, ctx) for sla in slas]):

@@ -33,6 +33,8 @@ class Doc:
     def incomplete(self, *path: str | int) -> bool:
         """Whether something at or below ``path`` was cut out as invalid: a rule then cannot tell what is
         missing there (a target id a report names may be the target that was cut out)."""
+        if not self.cuts:  # nearly every document: rules ask this once per document and field they judge
+            return False
         return any(cut[:len(path)] == path or path[:len(cut)] == cut for cut in self.cuts)
 
     @property
@@ -98,6 +100,11 @@ class Sms:
 
     def of_kind(self, *kinds: str) -> list[Doc]:
         return [d for k in kinds for d in self.by_kind.get(k, [])]
+
+    def with_cuts(self, *kinds: str) -> list[Doc]:
+        """The documents of ``kinds`` that had something cut out as invalid: few, and rules ask about them for
+        every document they judge."""
+        return self.memo(("with_cuts", kinds), lambda: [d for d in self.of_kind(*kinds) if d.cuts])
 
     def get(self, doc_id: str, *kinds: str) -> Doc | None:
         doc = self.by_id.get(doc_id)
