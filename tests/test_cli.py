@@ -120,3 +120,38 @@ def test_explain_prints_the_requirement_text_from_the_seed(fitsm: Callable[..., 
 def test_explain_unknown_is_a_usage_error(fitsm: Callable[..., Run]) -> None:
     run = fitsm("explain", "PR99.1")
     assert run.code == 2 and "neither a requirement" in run.err
+
+
+def test_a_run_builds_only_its_command_and_it_reads_as_with_the_whole_app() -> None:
+    # A run builds the command line of the command it runs only (typer inspects every command it builds); its
+    # options, arguments and help must be those the whole app gives it, and the root keeps its own options.
+    import typer.core
+    import typer.main
+
+    from fitsm_kit.cli.application import _only, app
+
+    whole = typer.main.get_command(app)
+    assert isinstance(whole, typer.core.TyperGroup)
+    names = sorted(whole.commands)
+    assert len(names) > 10 and {"check", "server", "import"} <= set(names)
+
+    def described(group: typer.core.TyperGroup, name: str) -> object:
+        command = group.commands[name]
+        params = [(p.name, p.opts, p.secondary_opts, p.required, p.default) for p in command.params]
+        return command.help, params, sorted(getattr(command, "commands", {}) or {})
+
+    for name in names:
+        one = typer.main.get_command(_only([name]))
+        assert isinstance(one, typer.core.TyperGroup)
+        assert list(one.commands) == [name]
+        assert described(one, name) == described(whole, name)
+        assert [p.opts for p in one.params] == [p.opts for p in whole.params]  # --install-completion, ...
+    for other in (["--help"], ["chek"], []):  # what names no command gets the whole app (and its suggestions)
+        assert _only(other) is app
+
+
+def test_a_command_run_alone_reports_usage_as_before(fitsm: Callable[..., Run]) -> None:
+    run = fitsm("check", "--bogus")
+    assert run.code == 2 and "No such option: --bogus" in run.err and "fitsm check --help" in run.err
+    run = fitsm("chek")
+    assert run.code == 2 and "No such command 'chek'" in run.err and "'check'" in run.err

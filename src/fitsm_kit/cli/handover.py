@@ -43,25 +43,27 @@ def supported() -> bool:
             and hasattr(socket, "SO_PEERCRED") and hasattr(socket, "SCM_RIGHTS"))
 
 
-def identity() -> str:
+def identity(*, again: bool = False) -> str:
     """What a server must share with a client to run its checks as the client would: fitsm-kit's code and the
     installed distributions (as :mod:`~fitsm_kit.engine.replay` keys a record), the interpreter, the
     Python settings fixed at start-up (flags, ``-X`` options, warning options, ``PYTHON*`` variables, the
     locale variables that choose the encodings, the import path) and the user and groups files are
-    opened as. A client whose identity differs talks to another server or to none."""
+    opened as. A client whose identity differs talks to another server or to none. ``again``: read the code
+    afresh (a server, which lives on while the code may change), not as this process first read it."""
     import hashlib
 
-    return hashlib.blake2b(json.dumps(identity_parts(), sort_keys=True).encode("ascii"), digest_size=32).hexdigest()
+    parts = json.dumps(identity_parts(again=again), sort_keys=True)
+    return hashlib.blake2b(parts.encode("ascii"), digest_size=32).hexdigest()
 
 
-def identity_parts() -> dict[str, object]:
+def identity_parts(*, again: bool = False) -> dict[str, object]:
     from fitsm_kit import __version__
     from fitsm_kit.engine import replay
 
     env = {k: v for k, v in os.environ.items()
            if k.startswith(("PYTHON", "LC_")) or k in ("LANG", "LANGUAGE")}
     parts: dict[str, object] = {
-        "protocol": PROTOCOL, "version": __version__, "code": replay.code_fingerprint(),
+        "protocol": PROTOCOL, "version": __version__, "code": replay.code_fingerprint(again=again),
         "distributions": replay.distributions(),
         "python": [sys.version, sys.executable, sys.prefix, sys.base_prefix, sys.platform],
         "flags": list(sys.flags), "xoptions": sorted(map(str, sys._xoptions.items())),

@@ -74,7 +74,7 @@ def _tell(ready: int, text: str) -> None:
 
 
 def _serve(directory: str, idle: float, expected: str, ready: int) -> None:
-    ident = handover.identity()
+    ident = handover.identity(again=True)
     if ident != expected:
         raise RuntimeError("this server's Python settings differ from the command's (an interpreter flag or "
                            "import path fitsm server start cannot pass on)")
@@ -86,7 +86,7 @@ def _serve(directory: str, idle: float, expected: str, ready: int) -> None:
         _tell(ready, "running")
         return
     import_env = preload()
-    if handover.identity() != ident:
+    if handover.identity(again=True) != ident:
         raise RuntimeError("fitsm-kit's installed code changed while the server started; start it again")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -153,7 +153,7 @@ def _loop(listener: socket.socket, lock: int, state: _State) -> None:
         if time.monotonic() >= next_look:  # the installed code changed, or the socket is gone: exit
             next_look = time.monotonic() + CHECK_EVERY
             with contextlib.suppress(OSError):
-                if handover.identity() == state.ident and os.stat(state.path).st_ino == state.inode:
+                if handover.identity(again=True) == state.ident and os.stat(state.path).st_ino == state.inode:
                     continue
             return
 

@@ -63,11 +63,21 @@ class Output:
     code: int
 
 
-def code_fingerprint() -> str:
-    """Changes whenever fitsm-kit's code or data changes, also in an editable install without a version bump."""
-    stats = sorted((str(p.relative_to(_PACKAGE)), p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".txt"))
-    return hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()
+_CODE: list[str] = []  # this process's code fingerprint, once read
+
+
+def code_fingerprint(*, again: bool = False) -> str:
+    """Changes whenever fitsm-kit's code or data changes, also in an editable install without a version bump.
+
+    Read once per process (~7 ms; a check's replay snapshot, result-cache key and closing snapshot ask for
+    it), unless ``again``: a preloaded server asks again to see whether it must exit. Code changed during a
+    run only keys its records to the code it started with, which no later run matches.
+    """
+    if again or not _CODE:
+        stats = sorted((str(p.relative_to(_PACKAGE)), p.stat().st_mtime_ns, p.stat().st_size)
+                       for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".txt"))
+        _CODE[:] = [hashlib.blake2b(repr(stats).encode(), digest_size=16).hexdigest()]
+    return _CODE[0]
 
 
 def snapshot(root: Path, argv: Sequence[str]) -> str | None:
