@@ -22,8 +22,9 @@ __all__ = ["EXIT_BUG", "ISSUES_URL", "app", "main", "run", "run_handed_over"]
 def run() -> NoReturn:
     """The ``fitsm`` command. ``fitsm --version`` answers before typer, rich, pydantic or any stage is
     imported (~0.2 s of imports that a pre-commit hook or script asking for the version would wait for), and
-    so does a ``fitsm check`` whose inputs are all as in its last run (:mod:`fitsm_kit.cli.fast`) or that a
-    preloaded server runs (:mod:`fitsm_kit.cli.handover`, ``fitsm server start``)."""
+    so do a ``fitsm check`` whose inputs are all as in its last run and help asked for as before
+    (:mod:`fitsm_kit.cli.fast`), and a check that a preloaded server runs (:mod:`fitsm_kit.cli.handover`,
+    ``fitsm server start``)."""
     if sys.argv[1:] == ["--version"]:
         from fitsm_kit import __version__
 
@@ -37,8 +38,11 @@ def run() -> NoReturn:
             os.write(2, f"fitsm: error: {io_error('write to', 'standard output', cause)}\n".encode())
             os._exit(2)
         os._exit(0)
-    if sys.argv[1:2] == ["check"]:
-        from fitsm_kit.cli import fast
+    from fitsm_kit.cli import fast
+
+    if fast.asks_help(sys.argv[1:]):
+        fast.replay_help_or_record(sys.argv[1:])  # exits here when the same help was printed before
+    elif sys.argv[1:2] == ["check"]:
         from fitsm_kit.cli.handover import hand_over
 
         fast.replay_or_record(sys.argv[1:])  # exits here when nothing changed since the same run

@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from fitsm_kit import __version__
-from fitsm_kit.cli import check, evaluation, git, interop, reference, scaffold, server, site
+from fitsm_kit.cli import check, evaluation, fast, git, interop, reference, scaffold, server, site
 from fitsm_kit.cli.common import EXIT_BUG, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ISSUES_URL, app, bug, err, out
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.escape import safe_lines
@@ -57,6 +57,7 @@ def run() -> NoReturn:
         code = e.code
     try:
         sys.stdout.flush()
+        fast.finish_help(code)  # when it printed help: for the next run to replay
     except FitsmError as e:  # only when main() itself was cut short before its own flush
         code = EXIT_USAGE
         with contextlib.suppress(OSError):

@@ -89,9 +89,10 @@ class _Recorder(io.TextIOBase):
 
 
 class _Run:
-    """The recording of this run: its root, the snapshot of its inputs when it started, what it wrote."""
+    """The recording of this run: its root (None for help), the snapshot of its inputs when it started, what
+    it wrote."""
 
-    def __init__(self, root: Path, state: str, argv: list[str]) -> None:
+    def __init__(self, root: Path | None, state: str, argv: list[str]) -> None:
         self.root, self.state, self.argv = root, state, argv
         self.chunks: list[tuple[int, str]] = []
 
@@ -122,7 +123,44 @@ def replay_or_record(argv: list[str]) -> None:
     record(root, state, argv)
 
 
-def record(root: Path, state: str, argv: list[str]) -> None:
+def asks_help(argv: Sequence[str]) -> bool:
+    """Whether ``fitsm ARGV`` asks for help (``--help`` before any ``--``): its output depends only on the
+    program and the invocation, so it is replayed as a check's is (``fitsm --help`` imports every command)."""
+    return "--help" in argv[:argv.index("--")] if "--" in argv else "--help" in argv
+
+
+def replay_help_or_record(argv: list[str]) -> None:
+    """Replay the help ``fitsm ARGV`` printed last time and exit, when nothing it depends on changed; else start
+    recording what this run prints, for :func:`finish_help`."""
+    if sys.stdout is None or sys.stderr is None:
+        return
+    from fitsm_kit.engine import replay
+
+    state = replay.help_snapshot(argv)
+    if state is None:
+        return
+    output = replay.load_help(state)
+    if output is not None:
+        _write(output)
+    record(None, state, argv)
+
+
+def finish_help(code: object) -> None:
+    """Store the help this run printed, when it was recording help and exits 0."""
+    run = _RUN
+    if run is None or run.root is not None or code != 0:
+        return
+    from fitsm_kit.engine import replay
+
+    try:
+        sys.stdout.flush()
+    except Exception:  # noqa: BLE001 - the command reports a failed write itself; nothing is recorded
+        return
+    if replay.help_snapshot(run.argv) == run.state:
+        replay.store_help(run.state, replay.Output(tuple(run.chunks), 0))
+
+
+def record(root: Path | None, state: str, argv: list[str]) -> None:
     """Record what this run writes, for :func:`finish` to store under inputs ``state`` (a snapshot of
     ``root`` taken for ``argv``); also called in a preloaded server's run with the client's snapshot."""
     global _RUN
@@ -133,13 +171,13 @@ def record(root: Path, state: str, argv: list[str]) -> None:
 
 def recording() -> tuple[str, str] | None:
     """The root and input snapshot of the record this run is making, if any (for :mod:`.handover`)."""
-    return None if _RUN is None else (str(_RUN.root), _RUN.state)
+    return None if _RUN is None or _RUN.root is None else (str(_RUN.root), _RUN.state)
 
 
 def finish(exclude: Sequence[str], sources: Sequence[Source], code: int) -> None:
     """Store what this run wrote, when it was recording, exits 0 or 1, and no input changed meanwhile."""
     run = _RUN
-    if run is None or code not in (0, 1):
+    if run is None or run.root is None or code not in (0, 1):
         return
     from fitsm_kit.engine import replay
 

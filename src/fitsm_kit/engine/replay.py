@@ -42,14 +42,19 @@ from pathlib import Path
 
 from fitsm_kit import __version__, sealed
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol.repo import cache_dir, run_git, work_tree
+from fitsm_kit.gitcontrol.repo import cache_dir, run_git, user_cache, work_tree
 from fitsm_kit.sms.discovery import Source, read_sources
 from fitsm_kit.sms.files import LoadProblem, read_file
 from fitsm_kit.sms.pyproject import PYPROJECT
 from fitsm_kit.sms.root import CONFIG_NAME
 
+TYPE_CHECKING = False  # not typing's: this module is imported before anything else a replayed run needs
+if TYPE_CHECKING:
+    from typing import Any
+
 FORMAT = 1
 NAME = "last-output.json"
+HELP_RECORDS = 16  # help records kept in the user's cache directory
 BASELINE = "fitsm-baseline.json"  # engine.baseline.FILE; a test keeps them equal (importing it costs)
 _PACKAGE = Path(__file__).resolve().parent.parent  # fitsm_kit
 
@@ -80,22 +85,63 @@ def code_fingerprint(*, again: bool = False) -> str:
     return _CODE[0]
 
 
+def _invocation(argv: Sequence[str]) -> list[str]:
+    """The program and how it was invoked: what every record's key covers."""
+    return [str(FORMAT), __version__, code_fingerprint(), distributions(), sys.version, sys.executable,
+            json.dumps(list(argv)), os.getcwd(), json.dumps(sorted(os.environ.items())), _terminals(),
+            dt.date.today().isoformat()]
+
+
+def _digest(parts: list[str]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def help_snapshot(argv: Sequence[str]) -> str | None:
+    """The digest of every input of ``fitsm ARGV`` when it asks for help: the program and the invocation (help
+    reads no SMS and no Git); None when part of it cannot be read."""
+    try:
+        return _digest(_invocation(argv))
+    except (OSError, ValueError):
+        return None
+
+
+def load_help(state: str) -> Output | None:
+    """The recorded help of a run with inputs ``state`` (a :func:`help_snapshot`), if there is one."""
+    try:
+        data = sealed.unseal(f"help\0{FORMAT}\0{state}", (user_cache() / "help" / f"{state}.json").read_bytes())
+        return None if data is None else _output(json.loads(data.decode("ascii")))
+    except Exception:  # noqa: BLE001 - a missing, damaged or unreadable record is a miss: the full run decides
+        return None
+
+
+def store_help(state: str, output: Output) -> None:
+    """Record the help a run printed, beside at most :data:`HELP_RECORDS` others (the oldest go: one per
+    command and terminal width a user asks help for); any failure only means the next run is a full one."""
+    payload = {"chunks": [list(c) for c in output.chunks], "code": output.code}
+    blob = sealed.seal(f"help\0{FORMAT}\0{state}", json.dumps(payload).encode("ascii"))
+    if blob is not None:
+        directory = user_cache() / "help"
+        with contextlib.suppress(OSError):
+            _write_atomically(directory, f"{state}.json", blob)
+            records = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in records[:-HELP_RECORDS]:
+                old.unlink(missing_ok=True)
+
+
 def snapshot(root: Path, argv: Sequence[str]) -> str | None:
     """The digest of every input of ``fitsm ARGV`` but the SMS files; None when part of it cannot be read
     (then nothing is recorded or replayed)."""
     try:
-        parts = [str(FORMAT), __version__, code_fingerprint(), distributions(), sys.version, sys.executable,
-                 json.dumps(list(argv)), os.getcwd(), json.dumps(sorted(os.environ.items())), _terminals(),
-                 dt.date.today().isoformat(), str(root.resolve())]
+        parts = [*_invocation(argv), str(root.resolve())]
         for name in (CONFIG_NAME, PYPROJECT, BASELINE):
             parts.append(_file(root / name))
         parts.append(git_state(root))
     except (OSError, ValueError, FitsmError):
         return None
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()
+    return _digest(parts)
 
 
 def key(state: str, exclude: Sequence[str], sources: Sequence[Source]) -> str | None:
@@ -123,12 +169,16 @@ def load(root: Path, state: str) -> Output | None:
         sources = read_sources(root, exclude)
         if key(state, exclude, sources) != record["key"]:
             return None
-        chunks = tuple((int(fd), str(text)) for fd, text in record["chunks"])
-        if any(fd not in (1, 2) for fd, _ in chunks):
-            return None
-        return Output(chunks, int(record["code"]))
+        return _output(record)
     except Exception:  # noqa: BLE001 - a missing, old, damaged or unreadable record is a miss: the full run decides
         return None
+
+
+def _output(record: dict[str, Any]) -> Output | None:
+    chunks = tuple((int(fd), str(text)) for fd, text in record["chunks"])
+    if any(fd not in (1, 2) for fd, _ in chunks):
+        return None
+    return Output(chunks, int(record["code"]))
 
 
 def store(root: Path, record_key: str, exclude: Sequence[str], output: Output) -> None:
@@ -136,18 +186,20 @@ def store(root: Path, record_key: str, exclude: Sequence[str], output: Output) -
     payload = {"key": record_key, "exclude": list(exclude), "chunks": [list(c) for c in output.chunks],
                "code": output.code}
     blob = sealed.seal(_context(root), json.dumps(payload).encode("ascii"))  # ASCII: lone surrogates survive
-    if blob is None:
-        return
-    tmp = None
+    if blob is not None:
+        with contextlib.suppress(OSError):
+            _write_atomically(cache_dir(root), NAME, blob)
+
+
+def _write_atomically(directory: Path, name: str, blob: bytes) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{name}.{os.getpid()}.tmp"
     try:
-        directory = cache_dir(root)
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / f".{NAME}.{os.getpid()}.tmp"
         tmp.write_bytes(blob)
-        os.replace(tmp, directory / NAME)
+        os.replace(tmp, directory / name)
     except OSError:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _context(root: Path) -> str:

@@ -181,5 +181,9 @@ def cache_dir(root: Path) -> Path:
             text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
             if text.startswith("gitdir:"):
                 return (parent / text[7:].strip()).resolve() / "fitsm-kit"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "fitsm-kit" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return user_cache() / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def user_cache() -> Path:
+    """fitsm-kit's directory in the user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fitsm-kit"
