@@ -163,9 +163,8 @@ def both(servers: Servers, cwd: Path, root: Path, *args: str, **extra: str) -> t
     ("check", ".", "--select", "GR2"),
     ("check", ".", "--as-of", "2026-01-01"),
     ("check", ".", "--format", "nope"),  # a usage error
-    ("check", "--help"),
     ("check", ".", "--matrix"),
-])
+])  # help (`fitsm check --help`) is not handed over: it is replayed from its record (tests/test_help_replay.py)
 def test_a_served_check_prints_and_exits_as_in_process(servers: Servers, args: tuple[str, ...]) -> None:
     root = repo(servers)
     here, served = both(servers, root, root, *args)
