@@ -234,3 +234,27 @@ def test_a_notice_about_a_damaged_cache_is_not_replayed_once_the_cache_is_rebuil
     assert not again.replayed and "does not verify" not in again.err
     assert (again.code, again.out) == (first.code, first.out)
     assert fitsm(repo).replayed  # and that run, with no notice about caches, is replayed next time
+
+
+def test_one_run_reads_git_status_and_head_s_branch_once_and_again_only_to_close(repo: Path, tmp_path: Path) -> None:
+    # The `fitsm` program judges one state of Git: its replay snapshot, result-cache key and history share one
+    # `git status` and one `symbolic-ref HEAD`; only the closing snapshot (did anything change under the run?)
+    # asks again. A git on PATH that logs its arguments counts them; the findings are those of a run that
+    # shares nothing (--no-cache: no record, no snapshot).
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "git.log"
+    real = shutil.which("git")
+    assert real is not None
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    first = fitsm(repo, PATH=path)
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert not first.replayed
+    assert sum(" status " in f" {c} " for c in calls) == 2, calls  # the one observation, then the closing one
+    assert sum("symbolic-ref -q --short HEAD" in c for c in calls) == 1, calls
+    alone = fitsm(repo, "--no-cache")
+    assert (alone.code, alone.out) == (first.code, first.out)
+    assert fitsm(repo, PATH=path).replayed  # the closing snapshot agreed: the record was stored

@@ -39,7 +39,9 @@ def run() -> NoReturn:
             os._exit(2)
         os._exit(0)
     from fitsm_kit.cli import fast
+    from fitsm_kit.gitcontrol import repo
 
+    repo.remember()  # one command per process: it judges one state of Git
     if fast.asks_help(sys.argv[1:]):
         fast.replay_help_or_record(sys.argv[1:])  # exits here when the same help was printed before
     elif sys.argv[1:2] == ["check"]:
@@ -61,6 +63,9 @@ def run_handed_over(record: object) -> NoReturn:
 
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork: from here
+        from fitsm_kit.gitcontrol import repo
+
+        repo.remember()  # one command in this process, as in run()
         if isinstance(record, list) and len(record) == 2:
             from pathlib import Path
 

@@ -185,7 +185,7 @@ def finish(exclude: Sequence[str], sources: Sequence[Source], code: int) -> None
         sys.stdout.flush()  # what is recorded is what reached the stream
     except Exception:  # noqa: BLE001 - the command reports a failed write itself; nothing is recorded
         return
-    if replay.snapshot(run.root, run.argv) != run.state:
+    if replay.snapshot(run.root, run.argv, again=True) != run.state:
         return  # something changed while this run read it: its output may belong to neither state
     key = replay.key(run.state, exclude, sources)
     if key is not None:

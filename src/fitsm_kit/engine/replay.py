@@ -42,7 +42,7 @@ from pathlib import Path
 
 from fitsm_kit import __version__, sealed
 from fitsm_kit.errors import FitsmError
-from fitsm_kit.gitcontrol.repo import cache_dir, run_git, user_cache, work_tree
+from fitsm_kit.gitcontrol.repo import cache_dir, status, user_cache, work_tree
 from fitsm_kit.sms.discovery import Source, read_sources
 from fitsm_kit.sms.files import LoadProblem, read_file
 from fitsm_kit.sms.pyproject import PYPROJECT
@@ -131,14 +131,15 @@ def store_help(state: str, output: Output) -> None:
                 old.unlink(missing_ok=True)
 
 
-def snapshot(root: Path, argv: Sequence[str]) -> str | None:
+def snapshot(root: Path, argv: Sequence[str], *, again: bool = False) -> str | None:
     """The digest of every input of ``fitsm ARGV`` but the SMS files; None when part of it cannot be read
-    (then nothing is recorded or replayed)."""
+    (then nothing is recorded or replayed). ``again``: ask git status anew (see :func:`.repo.status`), for
+    the snapshot that tells whether anything changed under a run."""
     try:
         parts = [*_invocation(argv), str(root.resolve())]
         for name in (CONFIG_NAME, PYPROJECT, BASELINE):
             parts.append(_file(root / name))
-        parts.append(git_state(root))
+        parts.append(git_state(root, again=again))
     except (OSError, ValueError, FitsmError):
         return None
     return _digest(parts)
@@ -236,7 +237,7 @@ def _terminals() -> str:
     return " ".join(parts)
 
 
-def git_state(root: Path) -> str:
+def git_state(root: Path, *, again: bool = False) -> str:
     """HEAD, every branch and remote ref, packed and replace refs, grafts, the shallow list and the index,
     read from files, and what ``git status`` reports below the SMS. Every ref, not only the default
     branch's: which branch is the default comes from the configuration, which this module does not parse.
@@ -261,11 +262,11 @@ def git_state(root: Path) -> str:
         parts.append(f"{index}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}")
     except OSError:
         parts.append("no-index")
-    parts.append(_status(root))
+    parts.append(_status(root, again=again))
     return "\0".join(parts)
 
 
-def _status(root: Path) -> str:
+def _status(root: Path, *, again: bool = False) -> str:
     """What git reports as changed below the SMS: staged, modified and untracked files that are not ignored
     (history counts them as uncommitted changes). Asked from git, as history asks it, rather than modelled:
     ignore rules come from many files and settings."""
@@ -274,8 +275,7 @@ def _status(root: Path) -> str:
         return "no-work-tree"
     real = root.resolve()
     where = real.relative_to(top).as_posix() if real != top else "."
-    out = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", where)
-    return out.decode("utf-8", "surrogateescape")
+    return status(top, where, again=again).decode("utf-8", "surrogateescape")
 
 
 def _is_file(path: Path) -> bool:

@@ -22,7 +22,7 @@ from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docdiff import find_document
 from fitsm_kit.gitcontrol.docread import DocState, documents
 from fitsm_kit.gitcontrol.reftree import commit_of
-from fitsm_kit.gitcontrol.repo import run_git
+from fitsm_kit.gitcontrol.repo import head_branch, run_git
 from fitsm_kit.sms.files import is_yaml_name
 
 FALLBACK_BRANCHES = ("main", "master")
@@ -87,7 +87,7 @@ def state(top: Path, prefix: str, configured: str | None, base: str | None = Non
     """Where HEAD is; ``base`` (a pull request's target) makes every change on HEAD pending against it."""
     default, full = default_branch(top, configured)
     if base is None:
-        branch = _git(top, "symbolic-ref", "-q", "--short", "HEAD")
+        branch = head_branch(top)
         ref = full.removeprefix("refs/remotes/").removeprefix("refs/heads/")  # as shown: "origin/main"
         if not ref or branch == default:
             return BranchState(default, True)
