@@ -128,7 +128,7 @@ def test_a_run_builds_only_its_command_and_it_reads_as_with_the_whole_app() -> N
     import typer.core
     import typer.main
 
-    from fitsm_kit.cli.application import _only, app
+    from fitsm_kit.cli.application import app, app_for
 
     whole = typer.main.get_command(app)
     assert isinstance(whole, typer.core.TyperGroup)
@@ -141,13 +141,13 @@ def test_a_run_builds_only_its_command_and_it_reads_as_with_the_whole_app() -> N
         return command.help, params, sorted(getattr(command, "commands", {}) or {})
 
     for name in names:
-        one = typer.main.get_command(_only([name]))
+        one = typer.main.get_command(app_for([name]))
         assert isinstance(one, typer.core.TyperGroup)
         assert list(one.commands) == [name]
         assert described(one, name) == described(whole, name)
         assert [p.opts for p in one.params] == [p.opts for p in whole.params]  # --install-completion, ...
     for other in (["--help"], ["chek"], []):  # what names no command gets the whole app (and its suggestions)
-        assert _only(other) is app
+        assert app_for(other) is app
 
 
 def test_a_command_run_alone_reports_usage_as_before(fitsm: Callable[..., Run]) -> None:

@@ -110,7 +110,7 @@ def main() -> None:
     if not isinstance(sys.stdout, _Stdout):
         sys.stdout = _Stdout(sys.stdout)
     try:
-        code = _only(sys.argv[1:2])(standalone_mode=False)  # returns the exit code of typer.Exit
+        code = app_for(sys.argv[1:2])(standalone_mode=False)  # returns the exit code of typer.Exit
         sys.stdout.flush()  # a full disk or a closed pipe shows here at the latest, while it can be reported
     except typer.Abort:
         err.print("Aborted.")
@@ -134,7 +134,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
 
 
-def _only(name: list[str]) -> typer.Typer:
+def app_for(name: list[str]) -> typer.Typer:
     """The app with only the command (or group) ``name`` names, when it names one: typer inspects every
     registered command's signature and type hints when it builds the command line, ~15 ms for all of them
     against ~3 ms for one, on every run. The root's options and callback stay, so usage, help and errors of
