@@ -140,3 +140,33 @@ def test_every_rule_that_asks_about_an_invalid_agreement_holds_back_for_itself(
     for held_back in ("PR2.3", "PR2.4", "PR3.1", "PR4.1"):
         assert rows[held_back]["state"] == "no-evidence", rows[held_back]
         assert "spec.validity of dc-corporate-sla" in rows[held_back]["note"]
+
+
+def test_a_lookup_shared_by_rules_holds_back_every_rule_that_uses_it() -> None:
+    # A lookup built once per check (agreements in force, per service) is built by whichever rule asks first;
+    # what it held back for (an agreement whose validity was cut out) must hold back every rule that reads it,
+    # or a later rule's requirement would show as satisfied on a lookup it cannot trust.
+    import dataclasses
+    import datetime as dt
+
+    from fitsm_kit.rules.base import Context
+    from fitsm_kit.sms.config import Config
+    from fitsm_kit.sms.index import Sms
+
+    sms = Sms(config=Config(), as_of=dt.date(2026, 11, 20))
+    base = Context(sms=sms, config=sms.config, as_of=sms.as_of)
+    first, second = (dataclasses.replace(base, held=[]) for _ in range(2))
+    first._hold("an earlier reason of the first rule")
+    builds: list[str] = []
+
+    def lookup(ctx: Context) -> dict[str, int]:
+        builds.append("built")
+        ctx._hold("spec.validity of ola-x is invalid, so ola-x was not checked")
+        return {"svc": 1}
+
+    assert first.memo("in-force", lambda: lookup(first)) == {"svc": 1}
+    assert second.memo("in-force", lambda: lookup(second)) == {"svc": 1}
+    assert builds == ["built"]  # built once
+    assert first.held == ["an earlier reason of the first rule",
+                          "spec.validity of ola-x is invalid, so ola-x was not checked"]
+    assert second.held == ["spec.validity of ola-x is invalid, so ola-x was not checked"]

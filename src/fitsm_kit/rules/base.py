@@ -149,9 +149,23 @@ class Context:
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """``build()`` once per SMS and date: a rule runs per document, its lookup is built once per check.
 
-        Keyed by the date too, as some lookups (agreements in force) depend on it.
+        Keyed by the date too, as some lookups (agreements in force) depend on it. What the build held back
+        for (an agreement whose validity was cut out may be in force) is noted for every rule that uses the
+        lookup, not only for the rule that happened to build it first.
         """
-        return self.sms.memo((name, self.as_of), build)
+
+        def built() -> tuple[T, tuple[str, ...]]:
+            before = self.held[:]
+            self.held.clear()
+            try:
+                return build(), tuple(self.held)
+            finally:
+                self.held[:] = before
+
+        value, holds = self.sms.memo((name, self.as_of), built)
+        for why in holds:
+            self._hold(why)
+        return value
 
     def interval(self, doc: Doc) -> str | None:
         """The planned review interval of ``doc``: its own, else the default for its kind."""
