@@ -199,6 +199,10 @@ class Version:
     text: str
     pieces: list[_Piece] | None
     states: tuple[DocState, ...]
+    # every "\n---" in the text cuts it into pieces: the piece of an offset is found by counting them
+    marked: bool = False
+    # every piece holds one document: piece i's state is states[i]
+    aligned: bool = False
 
 
 class Reader:
@@ -223,7 +227,7 @@ class Reader:
         if text is None:
             return Version("", None, ())  # not UTF-8 or binary: the check loads nothing from it
         if base is not None and base.pieces is not None:  # the base has no directive line, nor has the change
-            derived = self._derive(text, base.text, base.pieces)
+            derived = self._derive(text, base)
             if derived is not None:
                 return derived
         if _has_directive(text):
@@ -244,20 +248,26 @@ class Reader:
             self._files[text] = _states(item for item in iter_documents(text) if not isinstance(item, LoadProblem))
         return self._files[text]
 
-    def _derive(self, text: str, old: str, pieces: list[_Piece]) -> Version | None:
-        """``text`` as ``old`` (read into ``pieces``) with one line changed, when that change can be derived."""
+    def _derive(self, text: str, base: Version) -> Version | None:
+        """``text`` as ``base`` with one line changed, when that change can be derived."""
+        old, pieces = base.text, base.pieces
+        assert pieces is not None
         start, old_end, new_end = _changed_line(old, text)
         if start < 0:
             return None
         old_line, new_line = old[start:old_end], text[start:new_end]
         if old_line.startswith(("---", "...")) or new_line.startswith(("---", "...")):
             return None  # a document marker moves the pieces
-        index = offset = 0
-        while index < len(pieces) and offset + len(pieces[index].text) <= start:
-            offset += len(pieces[index].text)
-            index += 1
-        if index == len(pieces):
-            return None
+        if base.marked:  # the changed line starts with no "---", so each "\n---" before it starts a piece
+            index = old.count("\n---", 0, start)
+            offset = old.rfind("\n---", 0, start) + 1 if index else 0
+        else:
+            index = offset = 0
+            while index < len(pieces) and offset + len(pieces[index].text) <= start:
+                offset += len(pieces[index].text)
+                index += 1
+            if index == len(pieces):
+                return None
         piece = pieces[index]
         at = start - offset
         new_text = piece.text[:at] + new_line + piece.text[at + len(old_line):]
@@ -273,11 +283,23 @@ class Reader:
             state = piece.tree.state(piece.data)
             known = self._pieces[new_text] = _Piece(new_text, (state,) if state is not None else ())
         new_piece = _Piece(new_text, known.states, piece.data, piece.lines, piece.tree)
-        return _version(text, [*pieces[:index], new_piece, *pieces[index + 1:]])
+        new_pieces = pieces.copy()
+        new_pieces[index] = new_piece
+        states = known.states or ()
+        if base.aligned and len(states) == 1:  # the other pieces' states are the base's
+            return Version(text, new_pieces, (*base.states[:index], states[0], *base.states[index + 1:]),
+                           base.marked, True)
+        return _version(text, new_pieces, base.marked)
 
 
-def _version(text: str, pieces: list[_Piece]) -> Version:
-    return Version(text, pieces, tuple(state for piece in pieces for state in piece.states or ()))
+def _version(text: str, pieces: list[_Piece], marked: bool | None = None) -> Version:
+    """``text`` read into ``pieces``; ``marked``: whether each line that starts with ``---`` cuts a piece (None:
+    find out)."""
+    states = tuple(state for piece in pieces for state in piece.states or ())
+    if marked is None:
+        marked = text.count("\n---") == len(pieces) - 1
+    return Version(text, pieces, states, marked, len(states) == len(pieces)
+                   and all(piece.states is not None and len(piece.states) == 1 for piece in pieces))
 
 
 def _changed_line(old: str, new: str) -> tuple[int, int, int]:

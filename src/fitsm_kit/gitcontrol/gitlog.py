@@ -11,6 +11,7 @@ parses what it already sent); each blob is read into its documents by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -25,6 +26,11 @@ from typing import IO, NamedTuple
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docread import DocState, Reader, Version
 from fitsm_kit.gitcontrol.repo import popen_git, wait_git
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 LOG_FORMAT = "%H %P"
 NO_BLOB = "0" * 40
@@ -194,17 +200,46 @@ class Objects:
             asked.write("".join(f"{sha}\n" for sha in shas).encode())
             asked.seek(0)
             proc = popen_git(self.top, "cat-file", "--batch", "--buffer", stdin=asked)  # all asked: no flushes
-        out = proc.stdout
-        assert out is not None
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        _widen(fd)
+        # Read in large chunks and cut the objects out here: a buffered reader's readline and read per object
+        # cost a system call or two and a copy each (tens of thousands of objects).
+        buffer, pos, ended = b"", 0, False
         try:
-            while header := out.readline():
-                fields = header.split()
-                if len(fields) < 3:  # "<sha> missing": not in this clone
-                    continue
-                size = int(fields[2])
-                take(fields[0].decode(), fields[1], out.read(size + 1)[:size])
+            while True:
+                newline = buffer.find(b"\n", pos)
+                if newline >= 0:
+                    fields = buffer[pos:newline].split()
+                    if len(fields) < 3:  # "<sha> missing": not in this clone
+                        pos = newline + 1
+                        continue
+                    end = newline + 1 + int(fields[2])
+                    if end < len(buffer):  # the object and the line feed after it are here
+                        take(fields[0].decode(), fields[1], buffer[newline + 1:end])
+                        pos = end + 1
+                        continue
+                if ended:
+                    break
+                chunk = os.read(fd, _CHUNK)
+                ended = not chunk
+                buffer, pos = buffer[pos:] + chunk, 0
+            if pos < len(buffer):
+                raise FitsmError(f"git cat-file output ended in the middle of an object: {buffer[pos:][:80]!r}")
         finally:
             wait_git(proc, self.top, "cat-file")
+
+
+_CHUNK = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a chunk (Linux; elsewhere, or when refused, it stays as it is): git then writes, and
+    this reads, a chunk at a time rather than 64 KiB."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setpipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, setpipe, _CHUNK)
 
 
 def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
