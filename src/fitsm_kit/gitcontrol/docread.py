@@ -135,17 +135,25 @@ class _Tree:
                 else:
                     parts.append(_scalar(value))
         self.parts[id(node)] = parts
-        fingerprint = self.hashes[id(node)] = _hash(node, parts)
+        fingerprint = self.hashes[id(node)] = _hash_map(parts) if type(parts) is dict else _hash_seq(parts)
         return fingerprint
 
     def changed(self, mapping: dict[str, Any], key: str) -> None:
         """Hash again after ``mapping[key]``, a scalar, was replaced."""
+        parts_of, hashes, parents = self.parts, self.hashes, self.parents
         node, where, part = mapping, key, _scalar(mapping[key])
-        while node is not None:
-            parts = self.parts[id(node)]
-            parts[where] = f"{_encode_str(where)}:{part}" if isinstance(node, dict) else part
-            part = self.hashes[id(node)] = _hash(node, parts)
-            node, where = self.parents.get(id(node), (None, None))
+        while True:
+            parts = parts_of[id(node)]
+            if type(parts) is dict:
+                parts[where] = f"{_encode_str(where)}:{part}"
+                part = hashes[id(node)] = _hash_map(parts)
+            else:
+                parts[where] = part
+                part = hashes[id(node)] = _hash_seq(parts)
+            up = parents.get(id(node))
+            if up is None:
+                return
+            node, where = up
 
     def state(self, data: dict[str, Any]) -> DocState | None:
         """The state of the document ``data`` (the top of this tree)."""
@@ -158,15 +166,23 @@ class _Tree:
         version = getattr(version, "source", version)  # numbers keep the text they were written as
         full = content = self.hashes[id(data)]
         if "review" in metadata:  # the same entries, metadata's without review
-            reviewless = _hash(metadata, {k: v for k, v in self.parts[id(metadata)].items() if k != "review"})
-            content = _hash(data, {**self.parts[id(data)], "metadata": f"{_encode_str('metadata')}:{reviewless}"})
+            reviewless = _hash_map({k: v for k, v in self.parts[id(metadata)].items() if k != "review"})
+            content = _hash_map({**self.parts[id(data)], "metadata": f'"metadata":{reviewless}'})
         return DocState(doc_id, version if isinstance(version, str) else None, content[1:], full[1:])
 
 
-def _hash(node: Any, parts: Any) -> str:
-    """``#`` and the fingerprint of a mapping or a sequence from the texts of its entries (in order)."""
-    text = "{" + ",".join(parts.values()) if isinstance(node, dict) else "[" + ",".join(parts)
-    return "#" + hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+def _hash_map(parts: dict[str, str]) -> str:
+    """``#`` and the fingerprint of a mapping from the texts of its entries (in key order)."""
+    return "#" + _blake2b(("{" + ",".join(parts.values())).encode("utf-8", "surrogateescape"),
+                          digest_size=12).hexdigest()
+
+
+def _hash_seq(parts: list[str]) -> str:
+    """``#`` and the fingerprint of a sequence from the texts of its items (in order)."""
+    return "#" + _blake2b(("[" + ",".join(parts)).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+_blake2b = hashlib.blake2b
 
 
 def _scalar(value: Any) -> str:
