@@ -164,7 +164,13 @@ def test_the_fast_path_equals_parsing_every_version_from_scratch(seed: int, tmp_
     assert _view(histcache.start(top, "", head, tmp_path / "cache")()) == _view(scratch)
 
 
-def test_a_failing_helper_leaves_its_part_to_the_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _crash(found: object) -> bytes:
+    raise MemoryError  # the helper ends with status 1 before it sends anything
+
+
+@pytest.mark.parametrize("send", [lambda found: b"\x00not marshal", _crash])
+def test_a_failing_helper_leaves_its_part_to_the_reader(send: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     repo = Repo(tmp_path / "sms", random.Random(5))
     for _ in range(12):
         repo.step("a")
@@ -172,5 +178,5 @@ def test_a_failing_helper_leaves_its_part_to_the_reader(tmp_path: Path, monkeypa
     head = repo.git("rev-parse", "HEAD").strip()
     expected = history_module.build(top, "", head)
     monkeypatch.setattr(gitlog, "SPLIT_AT", 1)
-    monkeypatch.setattr(gitlog, "_pack_states", lambda found: b"\x00not marshal")  # what a crash half-way sends
+    monkeypatch.setattr(gitlog, "_pack_states", send)
     assert _view(history_module.build(top, "", head)) == _view(expected)

@@ -328,16 +328,17 @@ def _pack_states(found: dict[str, tuple[DocState, ...]]) -> bytes:
 
 
 def _unpack_states(data: bytes) -> dict[str, tuple[DocState, ...]] | None:
+    """What :func:`_pack_states` sent; None when it is not that (a helper that ended half-way)."""
+    made: dict[int, DocState] = {}
     try:
         found = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
+        for states in found.values():
+            for state in states:
+                if id(state) not in made:
+                    made[id(state)] = DocState._make(state)
+        return {sha: tuple(made[id(state)] for state in states) for sha, states in found.items()}
+    except (EOFError, ValueError, TypeError, AttributeError):
         return None
-    made: dict[int, DocState] = {}
-    for states in found.values():
-        for state in states:
-            if id(state) not in made:
-                made[id(state)] = DocState._make(state)
-    return {sha: tuple(made[id(state)] for state in states) for sha, states in found.items()}
 
 
 def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:
