@@ -180,3 +180,22 @@ def test_a_failing_helper_leaves_its_part_to_the_reader(send: Any, tmp_path: Pat
     monkeypatch.setattr(gitlog, "SPLIT_AT", 1)
     monkeypatch.setattr(gitlog, "_pack_states", send)
     assert _view(history_module.build(top, "", head)) == _view(expected)
+
+
+def test_no_fork_for_a_helper_reads_it_all_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = Repo(tmp_path / "sms", random.Random(6))
+    for _ in range(12):
+        repo.step("a")
+    top = repo.root.resolve()
+    head = repo.git("rev-parse", "HEAD").strip()
+    expected = history_module.build(top, "", head)
+    forks: list[int] = []
+
+    def refused() -> int:
+        forks.append(1)
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # what fork says at a process limit
+
+    monkeypatch.setattr(gitlog, "SPLIT_AT", 1)
+    monkeypatch.setattr(gitlog.os, "fork", refused)
+    assert _view(history_module.build(top, "", head)) == _view(expected)
+    assert forks == [1]

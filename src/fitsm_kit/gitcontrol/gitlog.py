@@ -166,8 +166,8 @@ class Objects:
                 self._base[sha] = base
             if path is None:
                 return
-            # the helper reads every other file; a blob derived from an older one goes with it (one read at
-            # the newest commit, before, both processes have)
+            # the helper reads every other file: a version goes where the newer one it is derived from is read
+            # (both processes have those read at the newest commit)
             base = self._base.get(sha)
             if base is not None and base not in self._ahead:
                 helped = base in self._helped
@@ -212,11 +212,14 @@ class Objects:
                 versions[sha] = version
 
         helped = [sha for sha in self._order if sha in self._helped]
-        if len(helped) < SPLIT_AT or not _may_fork():
+        helper = None
+        if len(helped) >= SPLIT_AT and _may_fork():
+            with contextlib.suppress(OSError):  # no fork (a process limit): all of it here
+                helper = _Helper(lambda: self._cat(helped, item), lambda: {sha: documents[sha] for sha in helped
+                                                                             if sha in documents})
+        if helper is None:
             self._cat(self._order, item)
             return documents, commits
-        helper = _Helper(lambda: self._cat(helped, item), lambda: {sha: documents[sha] for sha in helped
-                                                                     if sha in documents})
         try:
             self._cat([sha for sha in self._order if sha not in self._helped], item)
         finally:
@@ -291,7 +294,12 @@ class _Helper:
 
     def __init__(self, work: Callable[[], None], found: Callable[[], dict[str, tuple[DocState, ...]]]) -> None:
         read_end, write_end = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if self.pid == 0:  # the helper: leave without running exit handlers or flushing inherited buffers
             status = 1
             try:
