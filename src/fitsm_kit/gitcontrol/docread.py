@@ -135,17 +135,25 @@ class _Tree:
                 else:
                     parts.append(_scalar(value))
         self.parts[id(node)] = parts
-        fingerprint = self.hashes[id(node)] = _hash(node, parts)
+        fingerprint = self.hashes[id(node)] = _hash_map(parts) if type(parts) is dict else _hash_seq(parts)
         return fingerprint
 
     def changed(self, mapping: dict[str, Any], key: str) -> None:
         """Hash again after ``mapping[key]``, a scalar, was replaced."""
+        parts_of, hashes, parents = self.parts, self.hashes, self.parents
         node, where, part = mapping, key, _scalar(mapping[key])
-        while node is not None:
-            parts = self.parts[id(node)]
-            parts[where] = f"{_encode_str(where)}:{part}" if isinstance(node, dict) else part
-            part = self.hashes[id(node)] = _hash(node, parts)
-            node, where = self.parents.get(id(node), (None, None))
+        while True:
+            parts = parts_of[id(node)]
+            if type(parts) is dict:
+                parts[where] = f"{_encode_str(where)}:{part}"
+                part = hashes[id(node)] = _hash_map(parts)
+            else:
+                parts[where] = part
+                part = hashes[id(node)] = _hash_seq(parts)
+            up = parents.get(id(node))
+            if up is None:
+                return
+            node, where = up
 
     def state(self, data: dict[str, Any]) -> DocState | None:
         """The state of the document ``data`` (the top of this tree)."""
@@ -158,15 +166,23 @@ class _Tree:
         version = getattr(version, "source", version)  # numbers keep the text they were written as
         full = content = self.hashes[id(data)]
         if "review" in metadata:  # the same entries, metadata's without review
-            reviewless = _hash(metadata, {k: v for k, v in self.parts[id(metadata)].items() if k != "review"})
-            content = _hash(data, {**self.parts[id(data)], "metadata": f"{_encode_str('metadata')}:{reviewless}"})
+            reviewless = _hash_map({k: v for k, v in self.parts[id(metadata)].items() if k != "review"})
+            content = _hash_map({**self.parts[id(data)], "metadata": f'"metadata":{reviewless}'})
         return DocState(doc_id, version if isinstance(version, str) else None, content[1:], full[1:])
 
 
-def _hash(node: Any, parts: Any) -> str:
-    """``#`` and the fingerprint of a mapping or a sequence from the texts of its entries (in order)."""
-    text = "{" + ",".join(parts.values()) if isinstance(node, dict) else "[" + ",".join(parts)
-    return "#" + hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+def _hash_map(parts: dict[str, str]) -> str:
+    """``#`` and the fingerprint of a mapping from the texts of its entries (in key order)."""
+    return "#" + _blake2b(("{" + ",".join(parts.values())).encode("utf-8", "surrogateescape"),
+                          digest_size=12).hexdigest()
+
+
+def _hash_seq(parts: list[str]) -> str:
+    """``#`` and the fingerprint of a sequence from the texts of its items (in order)."""
+    return "#" + _blake2b(("[" + ",".join(parts)).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+_blake2b = hashlib.blake2b
 
 
 def _scalar(value: Any) -> str:
@@ -199,6 +215,10 @@ class Version:
     text: str
     pieces: list[_Piece] | None
     states: tuple[DocState, ...]
+    # every "\n---" in the text cuts it into pieces: the piece of an offset is found by counting them
+    marked: bool = False
+    # every piece holds one document: piece i's state is states[i]
+    aligned: bool = False
 
 
 class Reader:
@@ -223,7 +243,7 @@ class Reader:
         if text is None:
             return Version("", None, ())  # not UTF-8 or binary: the check loads nothing from it
         if base is not None and base.pieces is not None:  # the base has no directive line, nor has the change
-            derived = self._derive(text, base.text, base.pieces)
+            derived = self._derive(text, base)
             if derived is not None:
                 return derived
         if _has_directive(text):
@@ -244,20 +264,26 @@ class Reader:
             self._files[text] = _states(item for item in iter_documents(text) if not isinstance(item, LoadProblem))
         return self._files[text]
 
-    def _derive(self, text: str, old: str, pieces: list[_Piece]) -> Version | None:
-        """``text`` as ``old`` (read into ``pieces``) with one line changed, when that change can be derived."""
+    def _derive(self, text: str, base: Version) -> Version | None:
+        """``text`` as ``base`` with one line changed, when that change can be derived."""
+        old, pieces = base.text, base.pieces
+        assert pieces is not None
         start, old_end, new_end = _changed_line(old, text)
         if start < 0:
             return None
         old_line, new_line = old[start:old_end], text[start:new_end]
         if old_line.startswith(("---", "...")) or new_line.startswith(("---", "...")):
             return None  # a document marker moves the pieces
-        index = offset = 0
-        while index < len(pieces) and offset + len(pieces[index].text) <= start:
-            offset += len(pieces[index].text)
-            index += 1
-        if index == len(pieces):
-            return None
+        if base.marked:  # the changed line starts with no "---", so each "\n---" before it starts a piece
+            index = old.count("\n---", 0, start)
+            offset = old.rfind("\n---", 0, start) + 1 if index else 0
+        else:
+            index = offset = 0
+            while index < len(pieces) and offset + len(pieces[index].text) <= start:
+                offset += len(pieces[index].text)
+                index += 1
+            if index == len(pieces):
+                return None
         piece = pieces[index]
         at = start - offset
         new_text = piece.text[:at] + new_line + piece.text[at + len(old_line):]
@@ -273,11 +299,23 @@ class Reader:
             state = piece.tree.state(piece.data)
             known = self._pieces[new_text] = _Piece(new_text, (state,) if state is not None else ())
         new_piece = _Piece(new_text, known.states, piece.data, piece.lines, piece.tree)
-        return _version(text, [*pieces[:index], new_piece, *pieces[index + 1:]])
+        new_pieces = pieces.copy()
+        new_pieces[index] = new_piece
+        states = known.states or ()
+        if base.aligned and len(states) == 1:  # the other pieces' states are the base's
+            return Version(text, new_pieces, (*base.states[:index], states[0], *base.states[index + 1:]),
+                           base.marked, True)
+        return _version(text, new_pieces, base.marked)
 
 
-def _version(text: str, pieces: list[_Piece]) -> Version:
-    return Version(text, pieces, tuple(state for piece in pieces for state in piece.states or ()))
+def _version(text: str, pieces: list[_Piece], marked: bool | None = None) -> Version:
+    """``text`` read into ``pieces``; ``marked``: whether each line that starts with ``---`` cuts a piece (None:
+    find out)."""
+    states = tuple(state for piece in pieces for state in piece.states or ())
+    if marked is None:
+        marked = text.count("\n---") == len(pieces) - 1
+    return Version(text, pieces, states, marked, len(states) == len(pieces)
+                   and all(piece.states is not None and len(piece.states) == 1 for piece in pieces))
 
 
 def _changed_line(old: str, new: str) -> tuple[int, int, int]:

@@ -11,12 +11,15 @@ parses what it already sent); each blob is read into its documents by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import marshal
 import os
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,11 @@ from typing import IO, NamedTuple
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.gitcontrol.docread import DocState, Reader, Version
 from fitsm_kit.gitcontrol.repo import popen_git, wait_git
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 LOG_FORMAT = "%H %P"
 NO_BLOB = "0" * 40
@@ -145,14 +153,28 @@ class Objects:
         self._reader = Reader()
         self._documents: dict[str, tuple[DocState, ...]] = {}
         self._ahead: dict[str, Version] = {}  # read ahead, each the base of the file's next older version
+        self._helped: set[str] = set()  # the blobs a helper process may read (see :meth:`read`)
+        self._files: dict[str, bool] = {}  # path -> whether the helper may read its blobs
 
-    def want(self, sha: str, base: str | None = None) -> None:
-        """Ask for the object ``sha``; ``base``: a blob asked before, the next newer version of the same file."""
+    def want(self, sha: str, base: str | None = None, path: str | None = None) -> None:
+        """Ask for the object ``sha``; ``base``: a blob asked before, the next newer version of the same file;
+        ``path``: the file a blob is a version of."""
         if sha not in self._asked:
             self._asked.add(sha)
             self._order.append(sha)
             if base is not None and base in self._asked and base != NO_BLOB:
                 self._base[sha] = base
+            if path is None:
+                return
+            # the helper reads every other file: a version goes where the newer one it is derived from is read
+            # (both processes have those read at the newest commit)
+            base = self._base.get(sha)
+            if base is not None and base not in self._ahead:
+                helped = base in self._helped
+            else:
+                helped = self._files.setdefault(path, len(self._files) % 2 == 1)
+            if helped:
+                self._helped.add(sha)
 
     def read_ahead(self, blobs: list[str]) -> None:
         """Read the blobs of the newest version of each file now (parsing them while git log runs)."""
@@ -167,7 +189,13 @@ class Objects:
         self._cat(fresh, blob)
 
     def read(self) -> tuple[dict[str, tuple[DocState, ...]], dict[str, bytes]]:
-        """The documents of each blob asked for and each commit object."""
+        """The documents of each blob asked for and each commit object.
+
+        With many blobs, a forked helper reads the versions of every other file (files are read
+        independently: each version is derived from the file's next newer one) while this process reads the
+        rest and the commits. On a cold check the process that forked the history reader waits for it by
+        then, so the helper has a core of its own.
+        """
         documents, commits = self._documents, {}
         needed = set(self._base.values())
         versions = {sha: v for sha, v in self._ahead.items() if sha in needed}  # the base of a blob not read yet
@@ -183,7 +211,23 @@ class Objects:
             if sha in needed:
                 versions[sha] = version
 
-        self._cat(self._order, item)
+        helped = [sha for sha in self._order if sha in self._helped]
+        helper = None
+        if len(helped) >= SPLIT_AT and _may_fork():
+            with contextlib.suppress(OSError):  # no fork (a process limit): all of it here
+                helper = _Helper(lambda: self._cat(helped, item), lambda: {sha: documents[sha] for sha in helped
+                                                                             if sha in documents})
+        if helper is None:
+            self._cat(self._order, item)
+            return documents, commits
+        try:
+            self._cat([sha for sha in self._order if sha not in self._helped], item)
+        finally:
+            found = helper.result()
+        if found is None:  # the helper failed: read its part here (which raises what it met, if anything)
+            self._cat(helped, item)
+        else:
+            documents.update(found)
         return documents, commits
 
     def _cat(self, shas: list[str], take: Callable[[str, bytes, bytes], None]) -> None:
@@ -194,17 +238,115 @@ class Objects:
             asked.write("".join(f"{sha}\n" for sha in shas).encode())
             asked.seek(0)
             proc = popen_git(self.top, "cat-file", "--batch", "--buffer", stdin=asked)  # all asked: no flushes
-        out = proc.stdout
-        assert out is not None
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        _widen(fd)
+        # Read in large chunks and cut the objects out here: a buffered reader's readline and read per object
+        # cost a system call or two and a copy each (tens of thousands of objects).
+        buffer, pos, ended = b"", 0, False
         try:
-            while header := out.readline():
-                fields = header.split()
-                if len(fields) < 3:  # "<sha> missing": not in this clone
-                    continue
-                size = int(fields[2])
-                take(fields[0].decode(), fields[1], out.read(size + 1)[:size])
+            while True:
+                newline = buffer.find(b"\n", pos)
+                if newline >= 0:
+                    fields = buffer[pos:newline].split()
+                    if len(fields) < 3:  # "<sha> missing": not in this clone
+                        pos = newline + 1
+                        continue
+                    end = newline + 1 + int(fields[2])
+                    if end < len(buffer):  # the object and the line feed after it are here
+                        take(fields[0].decode(), fields[1], buffer[newline + 1:end])
+                        pos = end + 1
+                        continue
+                if ended:
+                    break
+                chunk = os.read(fd, _CHUNK)
+                ended = not chunk
+                buffer, pos = buffer[pos:] + chunk, 0
+            if pos < len(buffer):
+                raise FitsmError(f"git cat-file output ended in the middle of an object: {buffer[pos:][:80]!r}")
         finally:
             wait_git(proc, self.top, "cat-file")
+
+
+_CHUNK = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a chunk (Linux; elsewhere, or when refused, it stays as it is): git then writes, and
+    this reads, a chunk at a time rather than 64 KiB."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setpipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, setpipe, _CHUNK)
+
+
+SPLIT_AT = 4000  # blobs the helper would read, at least, for a helper to be worth its fork
+
+
+def _may_fork() -> bool:
+    # fork only a single-threaded process: a forked thread's locks could hang the child
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class _Helper:
+    """A forked process that runs ``work`` and sends back what ``found`` then returns (the documents of the
+    blobs it read); :meth:`result` is None when it failed."""
+
+    def __init__(self, work: Callable[[], None], found: Callable[[], dict[str, tuple[DocState, ...]]]) -> None:
+        read_end, write_end = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if self.pid == 0:  # the helper: leave without running exit handlers or flushing inherited buffers
+            status = 1
+            try:
+                os.close(read_end)
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(quiet, fd)
+                work()
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(_pack_states(found()))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pipe = os.fdopen(read_end, "rb")
+
+    def result(self) -> dict[str, tuple[DocState, ...]] | None:
+        with self.pipe:
+            data = self.pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        return _unpack_states(data) if status == 0 else None
+
+
+def _pack_states(found: dict[str, tuple[DocState, ...]]) -> bytes:
+    """The documents of each blob, for the process that forked the helper: :mod:`marshal` (a pipe between
+    two processes running this code), each state once (versions of a file share the states of the documents
+    that did not change)."""
+    plain: dict[int, tuple[str, str | None, str, str]] = {}
+    for states in found.values():
+        for state in states:
+            if id(state) not in plain:
+                plain[id(state)] = tuple(state)  # type: ignore[assignment]
+    return marshal.dumps({sha: tuple(plain[id(state)] for state in states) for sha, states in found.items()})
+
+
+def _unpack_states(data: bytes) -> dict[str, tuple[DocState, ...]] | None:
+    """What :func:`_pack_states` sent; None when it is not that (a helper that ended half-way)."""
+    made: dict[int, DocState] = {}
+    try:
+        found = marshal.loads(data)
+        for states in found.values():
+            for state in states:
+                if id(state) not in made:
+                    made[id(state)] = DocState._make(state)
+        return {sha: tuple(made[id(state)] for state in states) for sha, states in found.items()}
+    except (EOFError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def read_commit(sha: str, data: bytes, parents: tuple[str, ...]) -> Commit:

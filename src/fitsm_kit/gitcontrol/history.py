@@ -121,9 +121,9 @@ def _build(top: Path, prefix: str, head: str, exclude: tuple[str, ...], base: Hi
             objects.want(item.sha)
             for old, new, old_path, new_path in item.entries:
                 if selected(new_path):
-                    objects.want(new)
+                    objects.want(new, path=new_path)
                 if selected(old_path):  # the log runs newest first: the newer version is the base of the older
-                    objects.want(old, new if selected(new_path) else None)
+                    objects.want(old, new if selected(new_path) else None, old_path)
     documents, commits = objects.read()
     order = commit_order(head, raw, base.head if base is not None else None)
     if order is None:

@@ -287,7 +287,12 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), 
 
 def wide_encoding(data: bytes) -> str | None:
     """``UTF-16`` or ``UTF-32`` when ``data`` starts with the byte order mark of one, else None."""
+    if data[:1] not in _WIDE_FIRST:  # most files (history reads tens of thousands of versions)
+        return None
     return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+
+
+_WIDE_FIRST = frozenset(bom[:1] for bom, _ in _WIDE_BOMS)
 
 
 def as_utf8(data: bytes) -> bytes:
@@ -311,8 +316,8 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, LoadProblem(line, 1, "file contains NUL bytes (binary file?)",
                                  "SMS documents must be UTF-8 text; move binary files out of the SMS tree")
-    try:
-        text = data.decode("utf-8-sig")
+    try:  # as "utf-8-sig" decodes, without that codec's Python wrapper and copy
+        text = data[3:].decode("utf-8") if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8")
     except UnicodeDecodeError as err:
         bad = err.object  # the bytes after a BOM: err.start counts from there, not from the file's start
         line = bad[: err.start].count(b"\n") + 1
