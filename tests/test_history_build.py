@@ -130,3 +130,18 @@ def test_a_run_that_stops_early_neither_hangs_nor_leaves_files(repo: GitSms, tmp
     assert done.returncode == 2, done.stderr
     assert "no-such-rule" in done.stderr
     assert not list((clone / ".git").glob("fitsm-kit/*.tmp"))
+
+
+def test_the_program_stores_the_history_cache_before_it_exits(repo: GitSms, tmp_path: Path) -> None:
+    # The `fitsm` program takes the history from its reader and goes on checking while the reader stores the
+    # cache (histcache.store_behind); it still waits for that at its end, so the next command finds it.
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True, env=isolated_env(tmp_path))
+    for _ in range(3):
+        for cached in (clone / ".git" / "fitsm-kit").glob("*"):
+            cached.unlink()
+        done = subprocess.run([sys.executable, "-m", "fitsm_kit", "check", ".", "--format", "json", "--no-cache"],
+                              cwd=clone, capture_output=True, text=True, timeout=120, env=isolated_env(tmp_path))
+        assert done.returncode in (0, 1), done.stderr
+        assert len(list((clone / ".git" / "fitsm-kit").glob("history-*.json"))) == 1
+        assert not list((clone / ".git" / "fitsm-kit").glob("*.tmp"))

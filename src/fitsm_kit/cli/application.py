@@ -21,6 +21,7 @@ from fitsm_kit.cli import check, evaluation, fast, git, interop, reference, scaf
 from fitsm_kit.cli.common import EXIT_BUG, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ISSUES_URL, app, bug, err, out
 from fitsm_kit.errors import FitsmError, io_error
 from fitsm_kit.escape import safe_lines
+from fitsm_kit.gitcontrol import histcache
 
 # importing them registers the commands
 COMMAND_GROUPS = (check, reference, evaluation, git, scaffold, site, interop, server)
@@ -50,6 +51,7 @@ def run() -> NoReturn:
     its pipe closes.
     """
     gc.disable()
+    histcache.store_behind()  # main() waits for it at its end
     try:
         main()
         code: object = EXIT_CLEAN
@@ -131,6 +133,8 @@ def main() -> None:
         raise
     except Exception as e:  # noqa: BLE001 - the last line of defence
         bug("unexpected exception", e)
+    finally:
+        histcache.stored()  # the history cache a reader still writes, for the next command
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
 
 

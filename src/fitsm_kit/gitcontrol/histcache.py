@@ -217,6 +217,9 @@ def _in_child(compute: Callable[[], History], store: Callable[[bytes], None]) ->
         atexit.unregister(reap)
         with os.fdopen(read_end, "rb") as pipe:
             history = _unpack(pipe.read())  # None if the child failed before sending all of it
+        if history is not None and _BEHIND:
+            _STORING.append(pid)  # it stores the cache (~0.1 s on a large history) while the check goes on
+            return history
         os.waitpid(pid, 0)  # it stored the cache meanwhile
         if history is None:
             history = compute()
@@ -224,6 +227,27 @@ def _in_child(compute: Callable[[], History], store: Callable[[bytes], None]) ->
         return history
 
     return result
+
+
+_BEHIND = False  # see store_behind
+_STORING: list[int] = []  # readers that sent their history and may still be storing it
+
+
+def store_behind() -> None:
+    """This process runs one command and calls :func:`stored` at its end: a reader that has sent the history
+    stores the cache while the command goes on, not while it waits. (Without this, as in a library use, the
+    history is returned once the cache is stored.)"""
+    global _BEHIND
+    _BEHIND = True
+
+
+def stored() -> None:
+    """Wait until the history readers of this process have stored the cache: a command's last step, so that
+    the next command finds it. A reader stores it after sending the history, while the check goes on, so
+    by then it has nearly always finished."""
+    while _STORING:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_STORING.pop(), 0)
 
 
 def _reap(pid: int) -> None:
