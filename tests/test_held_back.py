@@ -170,3 +170,32 @@ def test_a_lookup_shared_by_rules_holds_back_every_rule_that_uses_it() -> None:
     assert first.held == ["an earlier reason of the first rule",
                           "spec.validity of ola-x is invalid, so ola-x was not checked"]
     assert second.held == ["spec.validity of ola-x is invalid, so ola-x was not checked"]
+
+
+def test_a_lookup_built_after_its_builder_answered_once_still_carries_the_reason() -> None:
+    # The rule that builds a shared lookup may have asked the same question before (Context.once, e.g. whether
+    # an agreement is in force) and held back then; inside the build it is asked afresh, so the lookup's reasons
+    # reach the rules that read it later.
+    import dataclasses
+    import datetime as dt
+
+    from fitsm_kit.rules.base import Context
+    from fitsm_kit.sms.config import Config
+    from fitsm_kit.sms.index import Sms
+
+    sms = Sms(config=Config(), as_of=dt.date(2026, 11, 20))
+    base = Context(sms=sms, config=sms.config, as_of=sms.as_of)
+    first, second = (dataclasses.replace(base, held=[]) for _ in range(2))
+    why = "spec.validity of ola-x is invalid, so ola-x was not checked"
+
+    def in_force(ctx: Context) -> bool:
+        def judge() -> bool:
+            ctx._hold(why)
+            return False
+        return ctx.once("in_force ola-x", judge)
+
+    assert not in_force(first)  # asked before the lookup, held back then
+    assert first.memo("supporting", lambda: {"svc": [] if not in_force(first) else ["ola-x"]}) == {"svc": []}
+    assert first.once("in_force ola-x", lambda: True) is False  # the rule's own answers are kept
+    assert second.memo("supporting", lambda: {}) == {"svc": []}
+    assert second.held == [why]

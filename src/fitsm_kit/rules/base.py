@@ -155,12 +155,17 @@ class Context:
         """
 
         def built() -> tuple[T, tuple[str, ...]]:
-            before = self.held[:]
+            # afresh: what this rule held back for before, or answered once (and held back for then), is asked
+            # again inside the build, so the lookup carries every reason of its own
+            held, known = self.held[:], dict(self._known)
             self.held.clear()
+            self._known.clear()
             try:
                 return build(), tuple(self.held)
             finally:
-                self.held[:] = before
+                self.held[:] = held
+                self._known.clear()
+                self._known.update(known)
 
         value, holds = self.sms.memo((name, self.as_of), built)
         for why in holds:
