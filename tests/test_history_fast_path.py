@@ -12,7 +12,6 @@ version parsed by a fresh reader (no base, nothing remembered between versions),
 from __future__ import annotations
 
 import random
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ import pytest
 
 from fitsm_kit.gitcontrol import docread, gitlog, histcache
 from fitsm_kit.gitcontrol import history as history_module
-from gitsms import isolated_env, no_user_git_config
+from gitsms import no_user_git_config
+from test_history_incremental import Repo as IncrementalRepo
 
 _isolated = pytest.fixture(autouse=True)(no_user_git_config)
 
@@ -28,22 +28,10 @@ DOC = ("kind: Policy\nmetadata:\n  id: {id}\n  title: first {id}\n  version: '1'
        "spec:\n  text: t0\n  items:\n    - name: a\n      value: v0\n")
 
 
-class Repo:
-    def __init__(self, root: Path, rng: random.Random) -> None:
-        self.root, self.rng, self.tick = root, rng, 0
-        root.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
+class Repo(IncrementalRepo):
+    """test_history_incremental's repository (its git with a clock), with random changes of multi-document files."""
 
-    def git(self, *args: str) -> str:
-        self.tick += 1
-        when = f"{1_767_000_000 + self.tick * 60} +0000"
-        env = isolated_env(self.root.parent) | {
-            "GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.org", "GIT_COMMITTER_NAME": "Bob",
-            "GIT_COMMITTER_EMAIL": "bob@example.org", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-        return subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True,
-                              check=True).stdout
-
-    def files(self, under: str) -> list[Path]:
+    def files(self, under: str = "") -> list[Path]:
         return sorted(p for p in (self.root / under).rglob("*.yaml") if ".git" not in p.parts)
 
     def new_file(self, under: str) -> None:
@@ -53,7 +41,7 @@ class Repo:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(lead + "---\n".join(docs), encoding="utf-8")
 
-    def step(self, under: str) -> None:
+    def step(self, under: str = "") -> None:
         """One random change of the files below ``under``, committed."""
         rng, files = self.rng, self.files(under)
         kind = rng.choice(["new", *["value"] * 6, "item", "item", "two", "comment", "stamp", "move", "rename",
@@ -168,27 +156,27 @@ def _crash(found: object) -> bytes:
     raise MemoryError  # the helper ends with status 1 before it sends anything
 
 
-@pytest.mark.parametrize("send", [lambda found: b"\x00not marshal", _crash])
-def test_a_failing_helper_leaves_its_part_to_the_reader(send: Any, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = Repo(tmp_path / "sms", random.Random(5))
+def _twelve_changes(tmp_path: Path, seed: int) -> tuple[Path, str, history_module.History | None]:
+    """A repository with twelve random changes: its top, HEAD and the history built here."""
+    repo = Repo(tmp_path / "sms", random.Random(seed))
     for _ in range(12):
         repo.step("a")
     top = repo.root.resolve()
     head = repo.git("rev-parse", "HEAD").strip()
-    expected = history_module.build(top, "", head)
+    return top, head, history_module.build(top, "", head)
+
+
+@pytest.mark.parametrize("send", [lambda found: b"\x00not marshal", _crash])
+def test_a_failing_helper_leaves_its_part_to_the_reader(send: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    top, head, expected = _twelve_changes(tmp_path, 5)
     monkeypatch.setattr(gitlog, "SPLIT_AT", 1)
     monkeypatch.setattr(gitlog, "_pack_states", send)
     assert _view(history_module.build(top, "", head)) == _view(expected)
 
 
 def test_no_fork_for_a_helper_reads_it_all_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = Repo(tmp_path / "sms", random.Random(6))
-    for _ in range(12):
-        repo.step("a")
-    top = repo.root.resolve()
-    head = repo.git("rev-parse", "HEAD").strip()
-    expected = history_module.build(top, "", head)
+    top, head, expected = _twelve_changes(tmp_path, 6)
     forks: list[int] = []
 
     def refused() -> int:
