@@ -9,6 +9,7 @@ Every test stops the servers it started and makes sure their processes are gone.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -262,6 +263,18 @@ def catches(pid: int, signum: int) -> bool:
     return bool(caught & (1 << (signum - 1)))
 
 
+def start_client(servers: Servers, root: Path, sigint: signal.Handlers) -> subprocess.Popen[bytes]:
+    """``fitsm check . --format sarif`` with SIGINT set to ``sigint`` whatever the test runner inherited (a CI
+    runner may start it with SIGINT ignored, as a shell does for a background job), once handed over."""
+    proc = subprocess.Popen([FITSM, "check", ".", "--format", "sarif"], cwd=root, env=servers.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
+    deadline = time.monotonic() + 60
+    while not catches(proc.pid, signal.SIGTERM) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
 def test_signals_reach_the_run(servers: Servers) -> None:
     """Ctrl-C and SIGTERM sent to the client, once it has handed the check over (it then catches SIGTERM to
     pass it on), reach the run in the server, which ends as it would in-process: SIGINT is exit 130 (or,
@@ -271,16 +284,26 @@ def test_signals_reach_the_run(servers: Servers) -> None:
     servers.start()
     for signum, expected in ((signal.SIGINT, (130, -signal.SIGINT)), (signal.SIGTERM, (-signal.SIGTERM,))):
         fresh(root)
-        proc = subprocess.Popen([FITSM, "check", ".", "--format", "sarif"], cwd=root, env=servers.env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while not catches(proc.pid, signal.SIGTERM) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        proc = start_client(servers, root, signal.SIG_DFL)
         proc.send_signal(signum)
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode in expected
         assert out.startswith(b"{") or out == b""
     assert servers.served() == 2
+
+
+def test_an_ignored_ctrl_c_stays_ignored_in_the_run(servers: Servers) -> None:
+    """A client started with SIGINT ignored (a background job of a shell, some CI runners) neither passes a
+    Ctrl-C on nor has its run stop for one: the check ends with its findings and whole SARIF, as in-process."""
+    root = repo(servers, "acme-broken")
+    servers.start()
+    fresh(root)
+    proc = start_client(servers, root, signal.SIG_IGN)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert json.loads(out)["runs"][0]["results"]
+    assert servers.served() == 1
 
 
 def test_a_server_for_other_python_settings_is_not_used(servers: Servers) -> None:

@@ -291,5 +291,5 @@ def _enter(request: dict[str, Any], fds: list[int]) -> None:
         setattr(sys, f"__{name}__", getattr(sys, name))
     if "rich" in sys.modules:  # rich notes the working directory when imported (for tracebacks)
         setattr(sys.modules["rich"], "_IMPORT_CWD", os.path.abspath(os.getcwd()))  # noqa: B010
-    if not request.get("interrupt"):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignored in the client: stays ignored, for git too
+    # as the client has it: Python's Ctrl-C handler, or ignored (then for git too), whatever the server inherited
+    signal.signal(signal.SIGINT, signal.default_int_handler if request.get("interrupt") else signal.SIG_IGN)
