@@ -335,3 +335,36 @@ def test_a_new_document_approved_only_on_its_branch_is_pending_not_unrecorded(ac
     acme.git("merge", "-q", "--no-ff", "-m", "Merge pull request #6 from acme/new-sla", "new-sla", who="carla",
              when="2026-03-02T09:00:00+01:00")
     assert acme.check(rules=APPROVAL_RULES + ",approved-has-approval") == []
+
+
+# 6. Git approvals against --as-of: nothing dated after the day that counts as today is evidence of approval,
+#    and a revert dated after it has withdrawn nothing yet (as for reviews and ``fitsm history --as-of``).
+
+def test_an_approval_dated_after_as_of_does_not_count(acme: Acme) -> None:
+    import_ = acme.short("import")
+    found = acme.check("--as-of", "2026-01-04")
+    # every approved document (the policy, the processes, both SLAs), each for the same reason
+    assert {doc for _, _, doc, _ in found} >= {"sm-policy", "process-slm", "sla-default", "sla-bio-institute"}
+    assert {(rule, severity, message) for rule, severity, _, message in found} == {(
+        "approved-in-git", "error", "approved, but Git records no approval of it dated by 2026-01-04 (Approved-by "
+        f"trailer in {import_} on 2026-01-05 is dated after it)")}
+    assert acme.check("--as-of", "2026-01-05") == []  # dated that day: it counts
+    # carla approves a change on 03-01: as of 02-15 that approval has not happened, the import's has
+    acme.edit(SLA, *CHANGE)
+    acme.commit("approved", f"Lower the availability target\n\n{trailer('carla')}", who="farid",
+                when="2026-03-01T09:00:00+01:00")
+    assert acme.check() == []
+    assert acme.check("--as-of", "2026-02-15") == [(
+        "changed-after-approval", "error", "sla-bio-institute",
+        f"changed since its approval (Approved-by trailer in {import_} on 2026-01-05)")]
+
+
+def test_a_revert_dated_after_as_of_has_not_withdrawn_the_approval_yet(acme: Acme) -> None:
+    unapproved_change_on_main(acme)
+    acme.edit(SLA, "last_reviewed: 2026-04-20", "last_reviewed: 2026-03-02")
+    acme.commit("approve", f"Review and approve the bio SLA\n\nFitsm-Review: sla-bio-institute\n{trailer('carla')}",
+                who="carla", when="2026-03-02T09:00:00+01:00")
+    acme.git("revert", "--no-edit", "HEAD", who="carla", when="2026-03-04T09:00:00+01:00")
+    assert [f[0] for f in acme.check()] == ["changed-after-approval"]
+    # as of 03-03 carla's approval stood: the content then (the lowered target) was approved
+    assert acme.check("--as-of", "2026-03-03") == []

@@ -55,6 +55,7 @@ class Record:
     ``approvals`` holds only those that stand (:meth:`GitHistory.set_aside`): an approval in a commit on this
     branch only is ``waiting`` (for the merge), one a revert withdrew is ``withdrawn``.
     ``reviews`` holds every review, its signature checked (``verified``) where that of an approval would be.
+    As of a day (:meth:`GitHistory.as_of`), an approval dated after it is ``later``, not one of ``approvals``.
     """
 
     id: str
@@ -66,6 +67,7 @@ class Record:
     unverified: tuple[Event, ...] = ()
     waiting: tuple[Event, ...] = ()
     withdrawn: tuple[Event, ...] = ()
+    later: tuple[Event, ...] = ()
 
     @property
     def authors(self) -> list[str]:
@@ -130,6 +132,31 @@ class GitHistory:
             self._records[doc_id] = self._record(doc_id)
         return self._records[doc_id]
 
+    def as_of(self, doc_id: str, day: dt.date) -> Record | None:
+        """The document's history as it stood on ``day`` (the check's "today"), for the approval rules: an
+        approval dated after it is ``later`` (it has not happened yet, so it is no evidence), and a revert
+        dated after it has withdrawn nothing yet, as :meth:`not_counted` judges reviews."""
+        record = self.record(doc_id)
+        if record is None:
+            return None
+        every = record.approvals + record.waiting + record.withdrawn
+        if not record.withdrawn and all(e.date <= day for e in every):
+            return record  # nearly always: nothing to judge again
+        standing, waiting, withdrawn, later = self._stand(sorted(every, key=lambda e: e.position), day)
+        return replace(record, approvals=standing, waiting=waiting, withdrawn=withdrawn, later=later)
+
+    def _stand(self, approvals: list[Event], day: dt.date | None = None) -> tuple[tuple[Event, ...], ...]:
+        """``approvals`` as (standing, waiting for a merge, withdrawn by a revert, dated after ``day``)."""
+        standing: list[Event] = []
+        waiting: list[Event] = []
+        withdrawn: list[Event] = []
+        later: list[Event] = []
+        for e in approvals:
+            bucket = later if day is not None and e.date > day else standing if not self.set_aside(e, day) else \
+                waiting if not self._on_default(e.commit.sha) else withdrawn
+            bucket.append(e)
+        return tuple(standing), tuple(waiting), tuple(withdrawn), tuple(later)
+
     def _record(self, doc_id: str) -> Record | None:
         changes = self.data.documents.get(doc_id, [])
         if not changes and doc_id not in self.pending:
@@ -145,19 +172,14 @@ class GitHistory:
         counted = approvals
         if self.signed_only:
             counted = [replace(e, by=e.verified) for e in approvals if e.verified]
-        standing: list[Event] = []
-        waiting: list[Event] = []
-        withdrawn: list[Event] = []
-        for e in counted:
-            bucket = standing if not self.set_aside(e) else waiting if not self._on_default(e.commit.sha) else withdrawn
-            bucket.append(e)
+        standing, waiting, withdrawn, _ = self._stand(counted)
         reviews = [self._signed(e) if self._verify and e.named else e for e in found if e.kind == "review"]
         committed = next((c.content for c in reversed(changes) if c.what != "named"), "")
         now = self.pending.get(doc_id)
-        return Record(doc_id, tuple(versions), tuple(standing), tuple(reviews),
+        return Record(doc_id, tuple(versions), standing, tuple(reviews),
                       now.content if now else committed, now is not None,
                       tuple(e for e in approvals if not e.verified) if self.signed_only else (),
-                      tuple(waiting), tuple(withdrawn))
+                      waiting, withdrawn)
 
     def _signed(self, event: Event) -> Event:
         """``event`` with the approvers its commit's signature proves, and what the signature shows."""

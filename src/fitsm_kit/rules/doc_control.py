@@ -35,7 +35,7 @@ def _approved(ctx: Context, *, pending: bool = False) -> Iterator[tuple[Doc, Rec
     if history is None:
         return
     for doc in ctx.sms.docs:
-        record = history.record(doc.id) if doc.model.metadata.status is Status.APPROVED else None
+        record = history.as_of(doc.id, ctx.as_of) if doc.model.metadata.status is Status.APPROVED else None
         if record is None:
             continue
         waits = history.changed_on_branch(doc.id, doc.path) or bool(record.waiting) and _settled_by_merge(ctx, doc,
@@ -94,7 +94,8 @@ def approved_in_git(ctx: Context) -> Iterator[Problem]:
     the approver's Person (``spec.signing_keys``), or by a ``trusted_signers`` platform key with the
     commit's author as approver. An approval in a commit the default branch does not hold yet counts once
     it is merged (until then the document is ``approval-pending``); one whose commit a revert withdrew
-    without changing the document counts no more. A trailer that looks like an approval and is none
+    without changing the document counts no more. An approval or revert dated after ``--as-of`` (the day
+    that counts as today) has not happened yet. A trailer that looks like an approval and is none
     (``Fitsm-Approved-by``, ``Reviewed-by``) is named. Checked only with Git history (see ``fitsm history``).
     """
     for doc, record, approvals in _approved(ctx):
@@ -112,6 +113,12 @@ def _check_approval(ctx: Context, doc: Doc, record: Record, approvals: list[Even
                       f"{claim.date.isoformat()} is {claim.signature}",
                       "sign the approving commit with a key on the approver's Person (spec.signing_keys), or merge "
                       "in the platform's web interface with its key in document_control.trusted_signers")
+        return
+    if not approvals and record.later:
+        first = record.later[0]
+        yield Problem(doc, ("metadata", "status"), f"approved, but Git records no approval of it dated by "
+                      f"{ctx.as_of} ({first.how} in {first.commit.sha[:7]} on {first.date.isoformat()} is dated "
+                      "after it)", "check as of a later day, or have it approved again")
         return
     if not approvals:
         yield Problem(doc, ("metadata", "status"), "approved, but Git records no approval of it (no Approved-by "

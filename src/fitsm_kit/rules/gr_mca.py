@@ -109,7 +109,7 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("metadata", "approval", "approved_by"),
                       f"the policy was approved by {meta.approval.approved_by}, who is not the SMS owner")
         return
-    record = ctx.history.record(doc.id) if ctx.history else None  # Git records who approved it
+    record = ctx.history.as_of(doc.id, ctx.as_of) if ctx.history else None  # Git records who approved it
     current = [e for e in record.approvals if e.content == record.content and record.predates(e) is None] \
         if record is not None else []
     by = sorted({p for e in current for p in e.by})
