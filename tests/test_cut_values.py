@@ -35,6 +35,7 @@ from fitsm_kit.sms.loader import YList, YMap
 
 BASES = Path(__file__).resolve().parent / "conformity" / "sms"
 KEEP = "<as written>"  # the value the base gives the field: always one of the values the field may have
+DERIVED = "<derived>"  # left out, the field takes a value from another field (a target's direction from its metric)
 _REPORTS = ("schema", "evidence-field")  # the rules that report a value cut out or left out
 
 
@@ -42,7 +43,7 @@ _REPORTS = ("schema", "evidence-field")  # the rules that report a value cut out
 class Field:
     """A field a rule may read: in documents of ``kinds``, at ``loc``; the YAML ``values`` it may validly have
     (those that validate in the document are tried); an ``invalid`` one; ``default``: what its line left out
-    means (None: unknown, probed as the cut one)."""
+    means (None: unknown, probed as the cut one; DERIVED: not probed)."""
 
     name: str
     kinds: tuple[str, ...]
@@ -109,6 +110,21 @@ FIELDS = (
     Field("supplier-type", ("Supplier",), ("spec", "type"), ("internal", "external"), "External"),
     Field("federation-member", ("Supplier",), ("spec", "federation_member"), ("true", "false"), "sometimes",
           "false", insert=True),
+    Field("component-required", ("Service",), ("spec", "components", 0, "required"), (KEEP, "1", "2", "3"), "many",
+          "1", insert=True),
+    Field("hours-always", ("SLA", "OLA", "UA"), ("spec", "service_hours", "always"), (KEEP, "true"), "sometimes"),
+    Field("hours-timezone", ("SLA", "OLA", "UA"), ("spec", "service_hours", "timezone"),
+          (KEEP, "UTC", "Pacific/Kiritimati", "America/Adak"), "Mars/Olympus", "UTC", insert=True),
+    Field("target-direction", ("SLA", "OLA", "UA"), ("spec", "targets", 0, "direction"), ("at-least", "at-most"),
+          "above", DERIVED, insert=True),
+    Field("person-active", ("Person",), ("spec", "active"), ("true", "false"), "sometimes", "true", insert=True),
+    Field("audit-finding-severity", ("Audit",), ("spec", "findings", 0, "severity"), ("major", "minor", "observation"),
+          "Major", "minor", insert=True),
+    Field("action-done", ("ManagementReview",), ("spec", "actions", 0, "done"), ("true", "false"), "sometimes",
+          "false", insert=True),
+    Field("distribution-on", ("Policy",), ("metadata", "distribution", 0, "on"), (KEEP, OTHER_DAY), "yesterday"),
+    Field("attestation-on", ("Policy", "Plan", "ProcessDefinition", "Service", "SLA", "OLA", "UA", "Supplier"),
+          ("metadata", "attestations", 0, "on"), (KEEP, OTHER_DAY), "yesterday"),
 )
 PER_BASE = 1  # documents probed per field and base (more take minutes: each is checked once per value)
 
@@ -285,7 +301,7 @@ def test_a_cut_or_left_out_value_says_only_what_holds_for_every_value(base: str,
         untrue = _untrue(cut, valid, field, doc_id)
         assert not untrue, f"{'.'.join(map(str, field.loc))} of {doc_id} cut out: " + "; ".join(untrue)
     left_out = _try(base, doc_id, field, None, tmp_path)
-    if left_out is None:
+    if left_out is None or field.default == DERIVED:
         return
     if field.default is None:
         untrue = _untrue(left_out, valid, field, doc_id)
@@ -324,3 +340,24 @@ def test_a_customer_facing_given_is_judged_and_one_cut_out_holds_back(written: s
         assert "spec.customer_facing of batch-compute " in dict(result.no_evidence)["PR2.1"]
     elif found:
         assert states["PR2.1"] is State.FINDINGS
+
+
+@pytest.mark.parametrize(("written", "state"), [("left 2025", State.NO_EVIDENCE), ("no", State.FINDINGS),
+                                                ("true", State.SATISFIED)])
+def test_a_role_holder_whose_active_is_cut_out_is_not_counted_active(written: str, state: State,
+                                                                     tmp_path: Path) -> None:
+    """``active: left 2025`` is cut out: whether the SMS owner has left is not known, so GR1.1 is no-evidence naming
+    the field, not satisfied as if the default (true) were written. (``no``, a string in YAML 1.2, is read as
+    false, as pydantic reads a boolean.)"""
+    root = Path(shutil.copytree(BASES / "uni-hpc", tmp_path / "uni-hpc"))
+    person = root / "sms" / "people" / "hdekker.yaml"
+    person.write_text(person.read_text(encoding="utf-8") + f"  active: {written}\n", encoding="utf-8")
+    config = load_config(root)
+    sms, result = check_sms(root, config, config.as_of or dt.date.today())
+    assert sms.by_id["hdekker"].incomplete("spec", "active") == (state is State.NO_EVIDENCE)
+    states = {r.requirement: r.state for r in rows(result, config, rule_requirements())}
+    assert states["GR1.1"] is state
+    owner = [f.message for f in result.findings if f.rule == "sms-owner-assigned"]
+    assert owner == (["SMS owner hdekker is no longer active"] if state is State.FINDINGS else [])
+    if state is State.NO_EVIDENCE:
+        assert "spec.active of hdekker " in dict(result.no_evidence)["GR1.1"]

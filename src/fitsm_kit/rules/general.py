@@ -227,9 +227,11 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
 
 def inactive_holder(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int, ...], role: str
                     ) -> Iterator[Problem]:
-    """A FitSM-3 role holder must be an active Person; a missing one is an unresolved reference already."""
+    """A FitSM-3 role holder must be an active Person; a missing one is an unresolved reference already. An
+    ``active`` cut out as invalid (``active: no`` is a string in YAML 1.2) reads as its default, true: whether
+    the holder has left is not known, so the rule holds back rather than count them as active."""
     person = ctx.sms.get(person_id, "Person")
-    if person is not None and not person.spec.active:
+    if person is not None and ctx.judged(person, "spec", "active") and not person.spec.active:
         yield Problem(doc, loc, f"{role} {person_id} is no longer active", f"give the {role} role to an active person")
 
 
@@ -242,8 +244,12 @@ def attestation_problems(doc: Doc, ctx: Context, requirement: str, accepted: Col
     accepted person counts; it must say in which role it is given, and it holds for the document's
     review interval (12 months when it has none) plus the grace period. ``what`` is what it attests.
     ``accepted`` None: who may attest cannot be told (see :func:`holders`); only that one is recorded is
-    checked.
+    checked. An attestation of ``requirement`` cut out as invalid (a date that is none) may be the one that
+    counts: then nothing is said of them.
     """
+    if not ctx.none_cut(doc.kind, "metadata", "attestations", where=lambda d: d is doc, naming=requirement,
+                        key="requirement"):
+        return
     found = [(i, a) for i, a in enumerate(doc.model.metadata.attestations) if a.requirement == requirement]
     entry = f"requirement: {requirement}, statement, by, role, on"
     if not found:
