@@ -86,7 +86,8 @@ def test_every_record_names_its_files_and_their_hashes(fitsm: Callable[..., Run]
         assert files[path.relative_to(sms).as_posix()] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert data["spec"]["source"]["generated_by"].startswith("fitsm evaluate --period 2026-10")  # type: ignore[index]
     # the report's delivery record names the evaluations and the report files it wrote
-    assert fitsm("report", "report-sla-quarterly", "--sms", sms, "--period", "2026-10").code == 0
+    assert fitsm("report", "report-sla-quarterly", "--sms", sms, "--period", "2026-10",
+                 "--delivered-to", "Customer board").code == 0
     delivery = record(sms / "reporting" / "delivery-report-sla-quarterly-2026-10.yaml")
     spec = delivery["spec"]
     assert spec["period_start"] == "2026-10-01" and spec["period_end"] == "2026-10-31"  # type: ignore[index]
@@ -100,8 +101,7 @@ def test_a_report_with_part_of_the_period_measured_says_so(fitsm: Callable[..., 
     data_dir = sms / "measurements"
     assert fitsm("evaluate", sms, "--period", "2026-10", "--outages", data_dir / "outages-2026-10.csv",
                  "--tickets", data_dir / "tickets-2026-10.csv").code == 0
-    run = fitsm("report", "report-sla-quarterly", "--sms", sms, "--period", "2026-09-15..2026-10-31",
-                "--no-record")
+    run = fitsm("report", "report-sla-quarterly", "--sms", sms, "--period", "2026-09-15..2026-10-31")
     assert run.code == 0, run.err
     assert "incomplete data" in run.err
     md = next((sms / "reports" / "report-sla-quarterly").glob("*.md")).read_text()

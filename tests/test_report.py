@@ -67,13 +67,66 @@ def test_report_for_the_example(sms: Path, fitsm: Callable[..., Run]) -> None:
         "response-high"), ("sla-default", "availability"), ("sla-default", "response-high"),
         ("sla-default", "resolution-high")}
     assert "<table>" in (folder / "report-sla-quarterly-2026-10.html").read_text()
-    delivery = (sms / "reporting" / "delivery-report-sla-quarterly-2026-10.yaml").read_text()
-    assert "location: reports/report-sla-quarterly/report-sla-quarterly-2026-10.html\n" in delivery
-    # the delivery record is a valid document of the SMS
-    findings = json.loads(fitsm("check", sms, "--format", "json", "--select", "GR2.4").out)["findings"]
-    assert not [f for f in findings if "delivery-report" in f["path"]]
+    # writing the files delivers nothing: no delivery is recorded, and the note says how to record one
+    assert not (sms / "reporting" / "delivery-report-sla-quarterly-2026-10.yaml").exists()
+    assert "no ReportDelivery recorded" in run.err and "--delivered-to" in run.err
     again = fitsm("report", "report-sla-quarterly", "--path", sms, "--period", "2026-10")
     assert again.code == 2 and "never overwritten" in again.err
+
+
+DELIVERY = "reporting/delivery-report-sla-quarterly-2026-10.yaml"
+AUDIENCE = ("bio-institute", "physics-dept", "history-faculty")  # the specification's audience
+
+
+def delivered(sms: Path, fitsm: Callable[..., Run], *extra: str) -> Run:
+    return fitsm("report", "report-sla-quarterly", "--path", sms, "--period", "2026-10", "--as-of", "2026-11-26",
+                 *extra)
+
+
+def test_a_delivery_is_recorded_as_stated_after_the_report_was_written(sms: Path, fitsm: Callable[..., Run]) -> None:
+    """The report written first and delivered later: the same run with --delivered-to keeps the unchanged
+    files, records the delivery to whom and when the user says, as their statement, and check judges it."""
+    evaluate(fitsm, sms)
+    assert delivered(sms, fitsm).code == 0
+    folder = sms / "reports" / "report-sla-quarterly"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    run = delivered(sms, fitsm, "--delivered-to", "bio-institute", "--delivered-to", " Physics-Dept ",
+                    "--delivered-on", "2026-11-20")
+    assert run.code == 0, run.err
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # kept, not written again
+    assert run.out.strip() == f"wrote {sms / DELIVERY}"
+    delivery = (sms / DELIVERY).read_text()
+    assert "  delivered_on: 2026-11-20\n  recipients: [bio-institute, Physics-Dept]\n" in delivery
+    assert "delivered to bio-institute, Physics-Dept on 2026-11-20 (--delivered-to, stated by whoever" in delivery
+    # the audience's names as written, without regard to case and spacing: physics-dept was reached
+    findings = json.loads(fitsm("check", sms, "--format", "json", "--select", "PR3.3,GR2.4").out)["findings"]
+    assert [(f["rule"], f["message"]) for f in findings if f["document"] == "delivery-report-sla-quarterly-2026-10"
+            ] == [("report-recipients", "not delivered to history-faculty (audience of report-sla-quarterly)")]
+
+
+def test_files_that_differ_are_never_overwritten_for_a_delivery(sms: Path, fitsm: Callable[..., Run]) -> None:
+    evaluate(fitsm, sms)
+    assert delivered(sms, fitsm).code == 0
+    page = sms / "reports" / "report-sla-quarterly" / "report-sla-quarterly-2026-10.md"
+    page.write_text(page.read_text() + "Sent with a cover letter.\n")
+    run = delivered(sms, fitsm, *(f"--delivered-to={a}" for a in AUDIENCE))
+    assert run.code == 2 and "never overwritten" in run.err
+    assert page.read_text().endswith("Sent with a cover letter.\n") and not (sms / DELIVERY).exists()
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (("--delivered-on", "2026-11-20"), "say to whom it was delivered as well"),
+    (("--delivered-to", "bio-institute", "--delivered-on", "2026-11-27"), "a delivery that has not happened"),
+    (("--delivered-to", "bio-institute", "--delivered-on", "last week"), "is not a date"),
+    (("--delivered-to", "  "), "an empty recipient"),
+    (("--delivered-to", "bio-institute", "--no-record"), "choose one"),
+])
+def test_a_delivery_that_cannot_be_true_is_a_usage_error(sms: Path, fitsm: Callable[..., Run], extra: tuple[str, ...],
+                                                         says: str) -> None:
+    evaluate(fitsm, sms)
+    run = delivered(sms, fitsm, *extra)
+    assert run.code == 2 and says in run.err, run.err
+    assert not (sms / "reports").exists() and not (sms / DELIVERY).exists()  # nothing written
 
 
 def test_report_escapes_html(sms: Path, fitsm: Callable[..., Run]) -> None:

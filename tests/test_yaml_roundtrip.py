@@ -111,18 +111,18 @@ def test_evaluation_records_read_back(detail: str, path: str, statement: str) ->
 
 
 @FIXED
-@given(title=titles, audience=st.lists(titles, min_size=1, max_size=3), location=texts)
-def test_delivery_records_read_back(title: str, audience: list[str], location: str) -> None:
+@given(title=titles, recipients=st.lists(titles, min_size=1, max_size=3), location=texts)
+def test_delivery_records_read_back(title: str, recipients: list[str], location: str) -> None:
     spec = acme().get("report-sla-quarterly")
-    model = spec.model.model_copy(update={
-        "metadata": spec.model.metadata.model_copy(update={"title": title}),
-        "spec": spec.model.spec.model_copy(update={"audience": audience})})
+    model = spec.model.model_copy(update={"metadata": spec.model.metadata.model_copy(update={"title": title})})
     built = report.Report(dataclasses.replace(spec, model=model), "2026-10", dt.date(2026, 10, 1),
                           dt.date(2026, 10, 31), (), (), ())
-    source = Provenance(generated_by="fitsm report", as_of=AS_OF)
-    data = load_one(report.delivery_record(built, AS_OF, location, source))
+    delivery = report.Delivery(tuple(recipients), AS_OF)
+    source = Provenance(generated_by="fitsm report", as_of=AS_OF, statements=[delivery.statement])
+    data = load_one(report.delivery_record(built, delivery, location, source))
     assert data["metadata"]["title"] == f"{title} 2026-10"
-    assert data["spec"]["recipients"] == audience and data["spec"]["location"] == location
+    assert data["spec"]["recipients"] == recipients and data["spec"]["location"] == location
+    assert data["spec"]["source"]["statements"] == [delivery.statement]
 
 
 @FIXED

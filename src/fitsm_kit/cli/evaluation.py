@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fitsm_kit.cli.check import check_at
-from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, notices, open_sms, out
+from fitsm_kit.cli.common import AsOf, SmsPath, TextOrJson, app, complete_ids, notices, open_sms, out, parse_date
 from fitsm_kit.errors import FitsmError
 from fitsm_kit.escape import safe
+
+if TYPE_CHECKING:
+    from fitsm_kit.evaluation.report import Delivery
 
 
 @app.command("evaluate")
@@ -120,19 +123,52 @@ def report_command(
                                                      "full month, or quarter for quarterly reports.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Directory for the report files "
                                                                "(default: reports/SPEC/).")] = None,
-    record: Annotated[bool, typer.Option(help="Record a ReportDelivery (PR3.3).")] = True,
+    delivered_to: Annotated[list[str] | None, typer.Option(
+        "--delivered-to", metavar="WHO", help="Who received the report (repeatable): records a ReportDelivery (PR3.3) as your "
+                               "statement. Without it no delivery is recorded: writing the files delivers nothing.")
+                            ] = None,
+    delivered_on: Annotated[str | None, typer.Option(
+        help="When it was delivered (YYYY-MM-DD; default: the day that counts as today).")] = None,
+    no_record: Annotated[bool, typer.Option("--no-record", hidden=True,
+                                            help="Record no delivery (the default without --delivered-to).")] = False,
     as_of: AsOf = None,
 ) -> None:
-    """Produce the report a ReportSpecification describes (Markdown, HTML, CSV) and record its delivery."""
+    """Produce the report a ReportSpecification describes (Markdown, HTML, CSV); with --delivered-to, record its
+    delivery."""
     from fitsm_kit.engine.load import read_sms
     from fitsm_kit.evaluation import report
 
     root, config, today = open_sms(sms, as_of)
+    delivery = _delivery(delivered_to, delivered_on, no_record, today)
     index = read_sms(root, config, today)
     built = report.build(index, spec, period, today)
-    for written in report.write(root, index, built, out_dir, today, record=record):
+    for written in report.write(root, index, built, out_dir, today, delivery=delivery):
         out.print(f"wrote {safe(str(written))}", markup=False)
     notices([f"incomplete data for {built.label}: {gap} (the report says so)" for gap in built.gaps])
+    if delivery is None and not no_record:
+        notices(["no ReportDelivery recorded: nothing says to whom the report was delivered; once it is, run this "
+                 "again with --delivered-to WHO (the files written now are kept), or record it yourself"])
+
+
+def _delivery(to: list[str] | None, on: str | None, no_record: bool, today: dt.date) -> Delivery | None:
+    """What the user stated of the report's delivery; None: nothing (no record is written)."""
+    from fitsm_kit.evaluation.report import Delivery
+
+    if not to:
+        if on is not None:
+            raise typer.BadParameter("say to whom it was delivered as well (--delivered-to)",
+                                     param_hint="--delivered-on")
+        return None
+    if no_record:
+        raise typer.BadParameter("--no-record with --delivered-to: choose one", param_hint="--no-record")
+    if any(not who.strip() for who in to):
+        raise typer.BadParameter("an empty recipient", param_hint="--delivered-to")
+    day = parse_date(on) if on is not None else today
+    assert day is not None
+    if day > today:
+        raise typer.BadParameter(f"{day} is after {today} (the day that counts as today): a delivery that has not "
+                                 "happened cannot be recorded", param_hint="--delivered-on")
+    return Delivery(tuple(dict.fromkeys(who.strip() for who in to)), day)
 
 
 @app.command("assess")

@@ -160,14 +160,28 @@ def inert_cell(value: object) -> object:
     return value
 
 
-def delivery_record(report: Report, delivered_on: dt.date, location: str, source: Provenance) -> str:
+@dataclass(frozen=True)
+class Delivery:
+    """What the person who ran ``fitsm report`` stated of the report's delivery: fitsm writes files, it
+    delivers nothing, so a ``ReportDelivery`` is recorded only from this."""
+
+    to: tuple[str, ...]
+    on: dt.date
+
+    @property
+    def statement(self) -> str:
+        return (f"delivered to {', '.join(self.to)} on {self.on} (--delivered-to, stated by whoever ran the "
+                "command)")
+
+
+def delivery_record(report: Report, delivery: Delivery, location: str, source: Provenance) -> str:
     spec = report.spec
     lines = ["apiVersion: fitsm.eu/v1", "kind: ReportDelivery", "metadata:",
              f"  id: {scalar(f'delivery-{spec.id}-{report.label}')}",
              f"  title: {scalar(f'{spec.title} {report.label}')}",
              *([f"  owner: {scalar(spec.owner)}"] if spec.owner else []), "  status: recorded", "spec:",
              f"  report: {scalar(spec.id)}", f"  period_start: {report.first}", f"  period_end: {report.last}",
-             f"  delivered_on: {delivered_on}", f"  recipients: {flow_list(list(spec.spec.audience))}",
+             f"  delivered_on: {delivery.on}", f"  recipients: {flow_list(list(delivery.to))}",
              f"  location: {scalar(location)}", *records.provenance_yaml(source)]
     return "\n".join(lines) + "\n"
 
@@ -201,22 +215,26 @@ def _html_table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> s
 
 
 def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.date, *,
-          record: bool) -> list[Path]:
-    """Write the report files (and the delivery record); existing files are refused, never replaced."""
+          delivery: Delivery | None) -> list[Path]:
+    """Write the report files, and with ``delivery`` its delivery record; existing files are refused, never
+    replaced. Report files that exist with exactly the content they would get are kept, when a delivery is
+    recorded: the report was written first and delivered later."""
     folder = out_dir or root / "reports" / report.spec.id
     stem = f"{report.spec.id}-{report.label}"
     reports = {folder / f"{stem}.md": markdown(report), folder / f"{stem}.html": html_page(report),
                folder / f"{stem}.csv": csv_text(report)}
     outputs = dict(reports)
-    if record:
+    if delivery is not None:
+        outputs = {p: text for p, text in reports.items() if not _written(p, text)}
         location = (folder / f"{stem}.html").resolve()
         shown = location.relative_to(root.resolve()).as_posix() if location.is_relative_to(root.resolve()) \
             else str(location)
         files = [records.file_source(root / p, root) for p in report.sources]
         files += [records.file_source_text(p, text, root) for p, text in reports.items()]
         source = Provenance(generated_by=f"fitsm report {report.spec.id} --period {report.label} "
-                                         f"(fitsm-kit {__version__})", as_of=as_of, files=files)
-        outputs[delivery_path(root, sms, report)] = delivery_record(report, as_of, shown, source)
+                                         f"(fitsm-kit {__version__})", as_of=as_of, files=files,
+                            statements=[delivery.statement])
+        outputs[delivery_path(root, sms, report)] = delivery_record(report, delivery, shown, source)
     taken = [p for p in outputs if p.exists()]
     if taken:
         raise FitsmError(f"{taken[0]} already exists; reports and delivery records are never overwritten "
@@ -226,3 +244,11 @@ def write(root: Path, sms: Sms, report: Report, out_dir: Path | None, as_of: dt.
         if not create(path, text, within=root if out_dir is None or path not in reports else None):
             raise FitsmError(f"{path} appeared while writing; nothing was overwritten")
     return list(outputs)
+
+
+def _written(path: Path, text: str) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``text``."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False  # then it is refused as existing, or written

@@ -181,16 +181,22 @@ def report_recipients(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A delivered report reached every recipient in its specification's audience.
 
     PR3.3 asks that reports be delivered to their recipients according to specifications. Evidence: a
-    ``ReportDelivery``'s ``spec.recipients`` include the whole ``audience`` of its specification.
+    ``ReportDelivery``'s ``spec.recipients`` include the whole ``audience`` of its specification. Both are
+    names as written: compared without regard to case and spacing ("Customer Board" is "customer  board").
     """
     assert isinstance(doc.model, ReportDelivery)
     spec = ctx.sms.get(doc.model.spec.report, "ReportSpecification") if doc.model.spec.report else None
     if spec is None:
         return
-    missing = [a for a in spec.spec.audience if a not in (doc.model.spec.recipients or ())]
+    reached = {_name(r) for r in doc.model.spec.recipients or ()}
+    missing = [a for a in spec.spec.audience if _name(a) not in reached]
     if missing:
         yield Problem(doc, ("spec", "recipients"), f"not delivered to {', '.join(missing)} "
                       f"(audience of {spec.id})")
+
+
+def _name(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @rule("PR3.3", "delivery-after-period", kinds=("ReportDelivery",),
