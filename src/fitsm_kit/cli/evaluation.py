@@ -124,9 +124,9 @@ def report_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Directory for the report files "
                                                                "(default: reports/SPEC/).")] = None,
     delivered_to: Annotated[list[str] | None, typer.Option(
-        "--delivered-to", metavar="WHO", help="Who received the report (repeatable): records a ReportDelivery (PR3.3) as your "
-                               "statement. Without it no delivery is recorded: writing the files delivers nothing.")
-                            ] = None,
+        "--delivered-to", metavar="WHO",
+        help="Who received the report (repeatable): records a ReportDelivery (PR3.3) as your statement. Without "
+             "it no delivery is recorded: writing the files delivers nothing.")] = None,
     delivered_on: Annotated[str | None, typer.Option(
         help="When it was delivered (YYYY-MM-DD; default: the day that counts as today).")] = None,
     no_record: Annotated[bool, typer.Option("--no-record", hidden=True,
