@@ -305,18 +305,27 @@ def test_document_history_from_a_real_git_repository(tmp_path: Path, monkeypatch
     repo = scenario(tmp_path / "sms")
     config = load_config(repo.root)
     assert config.as_of is not None
-    done = render(repo.root, tmp_path / "site", config, config.as_of)
-    assert done.notices == ()
-    html = page(tmp_path / "site", "agreements/sla-bio-institute")
-    history = html[html.index('id="history"'):]
-    history = history[:history.index("</table>")]
-    rows = [re.sub(r"<[^>]+>", "", row).split("\n") for row in history.split("<tr>")[2:]]
-    cells = [[c.strip() for c in row if c.strip()] for row in rows]
+
+    def history_rows(as_of: dt.date, site: Path) -> tuple[list[list[str]], str]:
+        done = render(repo.root, site, config, as_of)
+        assert done.notices == ()
+        html = page(site, "agreements/sla-bio-institute")
+        history = html[html.index('id="history"'):]
+        history = history[:history.index("</table>")]
+        rows = [re.sub(r"<[^>]+>", "", row).split("\n") for row in history.split("<tr>")[2:]]
+        return [[c.strip() for c in row if c.strip()] for row in rows], html[html.index("md-source-file"):]
+
+    imported = ["2026-01-05", repo.shas["import"][:10], "1.2", "Farid Haddad", "Import the SMS", "Bob Keller"]
+    cells, updated = history_rows(config.as_of, tmp_path / "site")
     assert cells == [
         ["2026-02-01", repo.shas["sla-bio"][:10], "1.2", "Eva Novak", "Reword the bio SLA", "Carla Rossi"],
-        ["2026-01-05", repo.shas["import"][:10], "1.2", "Farid Haddad", "Import the SMS", "Bob Keller"],
+        imported,
     ]
-    assert "2026-02-01" in html[html.index("md-source-file"):]
+    assert "2026-02-01" in updated
+    # a site as of 2026-01-31 shows the history as it stood that day: the February revision is not there yet
+    cells, updated = history_rows(dt.date(2026, 1, 31), tmp_path / "site-january")
+    assert cells == [imported]
+    assert "2026-01-05" in updated and "2026-02-01" not in updated
 
 
 def test_pages_do_not_grow_with_the_sms(tmp_path: Path) -> None:

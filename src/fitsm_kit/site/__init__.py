@@ -78,7 +78,7 @@ def render(root: Path, out: Path, config: Config, as_of: dt.date, *, engine_name
     git = None
     if history is None:
         progress("Reading the Git history", 0, None)
-        history, git, notices = from_git(root, sms)
+        history, git, notices = from_git(root, sms, as_of)
     site = build_site(sms, result, history, git)
     total = _page_count(site)
     with tempfile.TemporaryDirectory(prefix="fitsm-render-") as tmp:

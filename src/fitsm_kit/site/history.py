@@ -41,9 +41,10 @@ def no_history(doc: Doc) -> Sequence[Revision]:
     return ()
 
 
-def from_git(root: Path, sms: Sms) -> tuple[HistorySource, GitSource | None, tuple[str, ...]]:
-    """The SMS's history from Git, newest revision first, and what the rules read as ``ctx.history``; or
-    :func:`no_history`, None and the notices saying why."""
+def from_git(root: Path, sms: Sms, as_of: dt.date) -> tuple[HistorySource, GitSource | None, tuple[str, ...]]:
+    """The SMS's history from Git as it stood on ``as_of`` (the site's "today": commits and approvals dated
+    after it are left out, as in ``fitsm history --as-of``), newest revision first, and what the rules read as
+    ``ctx.history``; or :func:`no_history`, None and the notices saying why."""
     from fitsm_kit.gitcontrol import doccontrol  # runs git: imported only when a site is rendered
     from fitsm_kit.gitcontrol.evidence import commit_date
 
@@ -57,12 +58,13 @@ def from_git(root: Path, sms: Sms) -> tuple[HistorySource, GitSource | None, tup
         return str(person.spec.name or person.title) if person is not None and person.kind == "Person" else who
 
     def revisions(doc: Doc) -> Sequence[Revision]:
-        record = git.record(doc.id)
+        record = git.as_of(doc.id, as_of)
         if record is None:
             return ()
+        versions = [v for v in record.versions if commit_date(v.commit) <= as_of]
         found = []
-        for i, v in enumerate(record.versions):
-            until = record.versions[i + 1].change.commit if i + 1 < len(record.versions) else math.inf
+        for i, v in enumerate(versions):
+            until = versions[i + 1].change.commit if i + 1 < len(versions) else math.inf
             approvers = [name(who) for e in record.approvals if e.content == v.change.content
                          and v.change.commit <= e.position < until for who in e.by]
             found.append(Revision(v.commit.sha, commit_date(v.commit), name(v.author), v.commit.subject,
