@@ -55,6 +55,18 @@ def test_the_same_outage_in_a_declared_maintenance_window_gives_100_percent() ->
     assert "43,020 agreed minutes" in result.detail  # 3 maintenance hours are not agreed service time
 
 
+def test_free_text_exceptions_to_the_service_hours_are_said_not_taken_out() -> None:
+    """An outage on a public holiday the SLA excepts in words is counted (no date says which day): the result
+    says so instead of passing for a measurement that took the holidays out."""
+    hours = Hours(always=True, timezone="UTC", exceptions=["public holidays in Austria"])
+    down = [outage(utc(2026, 11, 3, 10), utc(2026, 11, 3, 11, 30))]
+    result = measure_availability(AVAILABILITY, hours, NOVEMBER, down)
+    assert result.measured == measure_availability(AVAILABILITY, ALWAYS, NOVEMBER, down).measured
+    assert result.detail == ("43,200 agreed minutes, 90 minutes down; 1 exception to the service hours (free text, "
+                             "e.g. public holidays) was not taken out of the agreed time")
+    assert "exception" not in measure_availability(AVAILABILITY, ALWAYS, NOVEMBER, down).detail
+
+
 def test_outage_from_friday_17_to_monday_09_counts_120_minutes_in_office_hours() -> None:
     # 2026-11-06 is a Friday; 17:00 Berlin = 16:00 UTC
     period = local_period(dt.date(2026, 11, 1), dt.date(2026, 11, 30), "Europe/Berlin")

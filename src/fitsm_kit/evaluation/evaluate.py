@@ -2,7 +2,8 @@
 
 Availability follows FitSM-0: (agreed service time − downtime during service time) / agreed service time.
 Agreed service time is the agreement's service hours within the period, in its time zone, less its
-declared maintenance windows (``service_hours.maintenance``); outages outside it do not count and
+declared maintenance windows (``service_hours.maintenance``; its ``exceptions`` are free text with no dates
+to take out, and the detail says so); outages outside it do not count and
 overlapping outages count once. An outage marked planned counts as any other: planned work is excluded
 only within a declared window, and the detail says how much planned work outside one counted.
 Response and resolution times count only support hours; a target is met when the slowest ticket of
@@ -358,6 +359,10 @@ def measure_availability(target: Target, hours: Hours, period: Span, outages: li
     if planned:
         detail += (f" ({planned:,.0f} of them planned work outside the declared maintenance windows, which counts "
                    "as downtime)")
+    if hours.exceptions:  # written as text ("public holidays"): no date to take out, so the record says so
+        many = len(hours.exceptions) > 1
+        detail += (f"; {len(hours.exceptions)} exception{'s' if many else ''} to the service hours (free text, e.g. "
+                   f"public holidays) {'were' if many else 'was'} not taken out of the agreed time")
     return TargetResult(target, value, target.meets(value), detail)
 
 
