@@ -3,6 +3,8 @@
 A management review, an audit, a service review or an access review dated after ``--as-of`` (a mistyped
 year or month) would count as the latest one and keep its requirement satisfied. One rule per record
 kind reports such a date under the requirement the record evidences; the requirement then has a finding.
+So does a document's ``metadata.approval`` dated ahead, under GR2.4 (agreements report it under PR2.2 and
+PR2.4: an agreement approved ahead is not in force).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from fitsm_kit.model.base import Status
+from fitsm_kit.model.kinds import KINDS
 from fitsm_kit.model.operations import SecurityControl
-from fitsm_kit.rules.base import Check, Context, Doc, Problem, rule
+from fitsm_kit.rules.base import Check, Context, Doc, Problem, approved, rule
 
 FIX = "correct the date: a record says what has happened, by the day it happened"
 
@@ -59,3 +63,20 @@ def _performed_ahead(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 access_review_dated_ahead: Check = rule("PR6.5", "access-review-dated-ahead", kinds=("SecurityControl",),
                                         fix=FIX)(_performed_ahead)
+
+
+_APPROVED = tuple(k for k, cls in KINDS.items() if not cls.record and k not in ("SLA", "OLA", "UA"))
+
+
+@rule("GR2.4", "approval-dated-ahead", kinds=_APPROVED, evidence=approved(*_APPROVED), fix=FIX)
+def approval_dated_ahead(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """An approved document's approval is dated no later than today.
+
+    A ``metadata.approval.approved_on`` after ``--as-of`` has not happened yet (a mistyped year): the document
+    would count as approved, and the approval would start its review interval. Agreements report it as not
+    in force (``sla-in-force``, ``supporting-agreement-in-force``).
+    """
+    approval = doc.model.metadata.approval
+    if doc.model.metadata.status is Status.APPROVED and approval is not None and approval.approved_on > ctx.as_of:
+        yield Problem(doc, ("metadata", "approval", "approved_on"),
+                      f"approved on {approval.approved_on}, after {ctx.as_of}: it has not happened yet")

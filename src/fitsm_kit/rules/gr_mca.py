@@ -113,6 +113,10 @@ def policy_approved_by_sms_owner(ctx: Context) -> Iterator[Problem]:
     current = [e for e in record.approvals if e.content == record.content and record.predates(e) is None] \
         if record is not None else []
     by = sorted({p for e in current for p in e.by})
+    if meta.approval is not None and meta.approval.approved_on > ctx.as_of and not current:
+        yield Problem(doc, ("metadata", "approval", "approved_on"), f"the policy's approval is dated "
+                      f"{meta.approval.approved_on}, after {ctx.as_of}: it is not approved yet")
+        return
     if meta.approval is None and not current:
         ctx.judged(doc, "metadata", "approval", left_out=True)  # approved by nobody on record: not judged
     elif current and not owners & set(by):
