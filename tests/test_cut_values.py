@@ -361,3 +361,86 @@ def test_a_role_holder_whose_active_is_cut_out_is_not_counted_active(written: st
     assert owner == (["SMS owner hdekker is no longer active"] if state is State.FINDINGS else [])
     if state is State.NO_EVIDENCE:
         assert "spec.active of hdekker " in dict(result.no_evidence)["GR1.1"]
+
+
+# --- evidence dated ahead ---------------------------------------------------------------------------------------
+# A date of something that happened (an assessment, a closure, a signature) written after the day that counts as
+# today has not happened yet: it must not make a requirement satisfied that the same document without the date
+# leaves unsatisfied. The probe moves each such date 40 days past the base's as_of.
+
+AHEAD_DAYS = 40
+EVENTS = (
+    Field("assignment-since", ("RoleAssignment",), ("spec", "assignments", 0, "since"), (KEEP,), ""),
+    Field("stakeholders-reviewed", ("Scope",), ("spec", "stakeholder_analysis_reviewed"), (KEEP,), ""),
+    Field("nc-closed-on", ("Nonconformity",), ("spec", "closed_on"), (KEEP,), ""),
+    Field("nc-verified-on", ("Nonconformity",), ("spec", "verified_on"), (KEEP,), ""),
+    Field("improvement-decided-on", ("Improvement",), ("spec", "evaluation", "decided_on"), (KEEP,), ""),
+    Field("continuity-test-date", ("AvailabilityContinuityPlan",), ("spec", "tests", 0, "date"), (KEEP,), ""),
+    Field("control-implemented-on", ("SecurityControl",), ("spec", "implemented_on"), (KEEP,), ""),
+    Field("access-review-date", ("SecurityControl",), ("spec", "performed", 0, "date"), (KEEP,), ""),
+    Field("risk-assessed-on", ("Risk",), ("spec", "assessed_on"), (KEEP,), ""),
+    Field("complaint-closed-on", ("Complaint",), ("spec", "closed_on"), (KEEP,), ""),
+    Field("proposal-decided-on", ("ServiceProposal",), ("spec", "evaluation", "decided_on"), (KEEP,), ""),
+    Field("signatory-signed-on", ("OLA",), ("spec", "signatories", 0, "signed_on"), (KEEP,), ""),
+    Field("report-agreed-on", ("ReportSpecification",), ("spec", "agreed_with", 0, "on"), (KEEP,), ""),
+    Field("distribution-on-ahead", ("Policy",), ("metadata", "distribution", 0, "on"), (KEEP,), ""),
+    Field("kpi-measured", ("KPI",), ("spec", "measurements", -1, "period_end"), (KEEP,), ""),
+    Field("notified-on", ("AgreementEvaluation",), ("spec", "notifications", 0, "on"), (KEEP,), ""),
+    Field("last-reviewed-ahead", ("Policy", "Plan", "ProcessDefinition", "Service", "SLA", "OLA", "UA"),
+          ("metadata", "review", "last_reviewed"), (KEEP,), ""),
+    Field("approved-on-ahead", ("Policy", "Plan", "ProcessDefinition", "Service"),
+          ("metadata", "approval", "approved_on"), (KEEP,), ""),
+    Field("attestation-on-ahead", ("Policy", "RoleAssignment", "ProcessDefinition"),
+          ("metadata", "attestations", 0, "on"), (KEEP,), ""),
+    Field("management-review-ahead", ("ManagementReview",), ("spec", "date"), (KEEP,), ""),
+    Field("audit-ahead", ("Audit",), ("spec", "date"), (KEEP,), ""),
+)
+
+
+def _event_cases() -> Iterator[tuple[str, Field, str]]:
+    for base in sorted(p.name for p in BASES.iterdir()):
+        sms = _load(BASES / base)
+        for field in EVENTS:
+            docs = [d for d in sms.of_kind(*field.kinds) if not d.cuts and _node(d.raw, field.loc) is not None]
+            for doc in docs[:PER_BASE]:
+                yield base, field, doc.id
+
+
+EVENT_CASES = list(_event_cases())
+
+
+def test_the_dated_ahead_probe_covers_every_event_but_signatures() -> None:
+    # no outside base has an OLA template: a signatory signing ahead is test_an_ola_signatory_signing_ahead_...
+    assert {f.name for f in EVENTS} - {field.name for _, field, _ in EVENT_CASES} == {"signatory-signed-on"}
+
+
+def test_an_ola_signatory_signing_ahead_is_not_yet_a_party(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "federation", tmp_path / "fed"))
+    ola = root / "agreements" / "supporting.yaml"
+    text = ola.read_text(encoding="utf-8")
+    assert "{supplier: res-ljubljana, signed_on: 2026-01-08," in text
+    ola.write_text(text.replace("res-ljubljana, signed_on: 2026-01-08", "res-ljubljana, signed_on: 2027-01-08"),
+                   encoding="utf-8")
+    config = load_config(root)
+    _, result = check_sms(root, config, config.as_of or dt.date.today())
+    assert [(f.rule, f.requirement, f.message) for f in result.findings] == [(
+        "supporting-agreement-in-force", "PR2.4", "res-ljubljana signed on 2027-01-08, after 2026-11-15: not yet a "
+        "party to it")]
+
+
+@pytest.mark.parametrize(("base", "field", "doc_id"), EVENT_CASES, ids=[f"{b}-{f.name}-{d}" for b, f, d in EVENT_CASES])
+def test_evidence_dated_ahead_is_no_better_than_none(base: str, field: Field, doc_id: str, tmp_path: Path) -> None:
+    as_of = load_config(BASES / base).as_of
+    assert as_of is not None
+    ahead = _try(base, doc_id, field, (as_of + dt.timedelta(days=AHEAD_DAYS)).isoformat(), tmp_path)
+    none = _try(base, doc_id, field, None, tmp_path)
+    if ahead is None or none is None:
+        pytest.skip("the probe cannot write the date there")
+    # without the date: a requirement held back, or with findings besides the report of the date itself (a date
+    # an entry needs makes it invalid when left out: that report is not evidence of anything)
+    requirement = rule_requirements()
+    wanting = {req for req, state in none.states.items() if state is State.NO_EVIDENCE}
+    wanting |= {requirement[rule] for rule, _, _ in none.findings}
+    better = [req for req, state in ahead.states.items() if state is State.SATISFIED and req in wanting]
+    assert not better, (f"{'.'.join(map(str, field.loc))} of {doc_id} dated {AHEAD_DAYS} days after {as_of} leaves "
+                        f"{better} satisfied; without it {[none.states[r].value for r in better]}")

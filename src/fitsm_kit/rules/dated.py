@@ -1,8 +1,9 @@
 """Records dated after "today": what has not happened yet is no evidence that it happened.
 
 A management review, an audit, a service review or an access review dated after ``--as-of`` (a mistyped
-year or month) would count as the latest one and keep its requirement satisfied. One rule per record
-kind reports such a date under the requirement the record evidences; the requirement then has a finding.
+year or month) would count as the latest one and keep its requirement satisfied; a closure, verification
+or decision dated ahead would count as done. One rule per record kind reports such a date under the
+requirement the record evidences; the requirement then has a finding.
 So does a document's ``metadata.approval`` dated ahead, under GR2.4 (agreements report it under PR2.2 and
 PR2.4: an agreement approved ahead is not in force).
 """
@@ -20,29 +21,39 @@ from fitsm_kit.rules.base import Check, Context, Doc, Problem, approved, rule
 FIX = "correct the date: a record says what has happened, by the day it happened"
 
 
-def _ahead(requirement: str, kind: str, field: str, what: str) -> None:
-    """Register rule ``<kind>-dated-ahead``: ``spec.<field>`` of a ``kind`` record is not after ``--as-of``."""
+def _ahead(requirement: str, kind: str, *fields: tuple[str, str]) -> None:
+    """Register rule ``<kind>-dated-ahead``: no date of a ``kind`` record is after ``--as-of``. ``fields``: each
+    date's place under ``spec`` (dotted: ``evaluation.decided_on``) and what it is the date of."""
 
     def check(doc: Doc, ctx: Context) -> Iterator[Problem]:
-        day = getattr(doc.spec, field, None)
-        if isinstance(day, dt.date) and day > ctx.as_of:
-            yield Problem(doc, ("spec", field), f"{what} dated {day}, after {ctx.as_of}: it has not happened yet")
+        for place, what in fields:
+            day: object = doc.spec
+            for part in place.split("."):
+                day = getattr(day, part, None)
+            if isinstance(day, dt.date) and day > ctx.as_of:
+                yield Problem(doc, ("spec", *place.split(".")),
+                              f"{what} dated {day}, after {ctx.as_of}: it has not happened yet")
 
-    check.__doc__ = (f"A {what} is dated no later than today.\n\n"
-                     f"A ``{kind}`` whose ``spec.{field}`` lies after ``--as-of`` has not happened yet\n"
-                     f"(a mistyped date): it would count as the latest one, so it is reported under {requirement}.")
+    listed = ", ".join(f"``spec.{place}`` ({what})" for place, what in fields)
+    check.__doc__ = (f"A {kind}'s dates are no later than today.\n\n"
+                     f"A date after ``--as-of`` ({listed}) has not happened yet (a mistyped date): it\n"
+                     f"would count as done, or as the latest one, so it is reported under {requirement}.")
     name = "".join(f"-{c.lower()}" if c.isupper() else c for c in kind).lstrip("-")
     rule(requirement, f"{name}-dated-ahead", kinds=(kind,), fix=FIX)(check)
 
 
-_ahead("GR1.3", "ManagementReview", "date", "management review")
-_ahead("GR6.2", "Audit", "date", "assessment or audit")
-_ahead("GR7.1", "Nonconformity", "raised_on", "nonconformity")
-_ahead("PR3.3", "ReportDelivery", "delivered_on", "report delivery")
-_ahead("PR7.4", "ServiceReview", "date", "service review")
-_ahead("PR7.5", "Complaint", "received_on", "complaint")
-_ahead("PR7.6", "SatisfactionSurvey", "date", "satisfaction survey")
-_ahead("PR8.4", "SupplierEvaluation", "date", "supplier evaluation")
+_ahead("GR1.3", "ManagementReview", ("date", "management review"))
+_ahead("GR3.1", "Scope", ("stakeholder_analysis_reviewed", "review of the stakeholder analysis"))
+_ahead("GR6.2", "Audit", ("date", "assessment or audit"))
+_ahead("GR7.1", "Nonconformity", ("raised_on", "nonconformity"), ("closed_on", "closure of the nonconformity"),
+       ("verified_on", "verification of the closure"))
+_ahead("GR7.2", "Improvement", ("evaluation.decided_on", "decision on the improvement"))
+_ahead("PR1.2", "ServiceProposal", ("evaluation.decided_on", "decision on the proposal"))
+_ahead("PR3.3", "ReportDelivery", ("delivered_on", "report delivery"))
+_ahead("PR7.4", "ServiceReview", ("date", "service review"))
+_ahead("PR7.5", "Complaint", ("received_on", "complaint"), ("closed_on", "closure of the complaint"))
+_ahead("PR7.6", "SatisfactionSurvey", ("date", "satisfaction survey"))
+_ahead("PR8.4", "SupplierEvaluation", ("date", "supplier evaluation"))
 
 
 def _performed_ahead(doc: Doc, ctx: Context) -> Iterator[Problem]:

@@ -203,7 +203,8 @@ def agreement_in_force(doc: Doc, ctx: Context) -> Iterator[Problem]:
     An approved SLA, OLA or UA whose ``spec.validity.end`` has passed as of ``--as-of``, or one still a
     draft or in review although its validity has begun, is reported on the agreement itself: it is not
     in force, and the coverage rules never skip it silently. So is an approval dated after ``--as-of``
-    (a mistyped date): as of today the agreement has not been approved.
+    (a mistyped date): as of today the agreement has not been approved; and an OLA template's signatory
+    that signs after it, which is not yet a party.
     """
     validity = doc.spec.validity
     status = doc.model.metadata.status
@@ -212,6 +213,11 @@ def agreement_in_force(doc: Doc, ctx: Context) -> Iterator[Problem]:
         yield Problem(doc, ("metadata", "approval", "approved_on"),
                       f"{doc.kind} approved on {approval.approved_on}, after {ctx.as_of}: not yet agreed",
                       "correct the approval date, or keep the agreement in review until it is approved")
+    for i, signatory in enumerate(getattr(doc.spec, "signatories", ())):
+        if signatory.signed_on > ctx.as_of:  # an OLA template: not yet agreed with this supplier
+            yield Problem(doc, ("spec", "signatories", i, "signed_on"), f"{signatory.supplier} signed on "
+                          f"{signatory.signed_on}, after {ctx.as_of}: not yet a party to it",
+                          "correct the signing date, or list the supplier once it has signed")
     if expired(doc, ctx):
         yield Problem(doc, ("spec", "validity", "end"), f"{doc.kind} expired on {validity.end}")
     elif (status in (Status.DRAFT, Status.IN_REVIEW) and validity is not None and validity.start <= ctx.as_of
@@ -520,7 +526,8 @@ def supporting_violation_escalated(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
     """An evaluation of an agreement of ``kinds`` made before its period ended, or in the future, or of a
-    period that ends before it starts (start and end swapped: it covers no day).
+    period that ends before it starts (start and end swapped: it covers no day); a notification of its
+    violation dated in the future has not happened either.
 
     The day it was made is ``spec.evaluated_on`` (written by hand) or else ``spec.source.as_of`` (the
     day ``fitsm evaluate`` wrote it).
@@ -537,6 +544,10 @@ def made_after_period(doc: Doc, ctx: Context, kinds: tuple[str, ...]) -> Iterato
         made = None  # cut out, the day it was made is not known (not the day fitsm evaluate wrote it either)
     if made is not None and made > ctx.as_of:
         yield Problem(doc, where, f"made on {made}, which is after {ctx.as_of} (today for this check)")
+    for i, told in enumerate(spec.notifications):
+        if told.on > ctx.as_of:
+            yield Problem(doc, ("spec", "notifications", i, "on"), f"{told.to} notified of the violation on "
+                          f"{told.on}, after {ctx.as_of}: it has not happened yet")
     if spec.period_end is None:
         return  # left out: reported as missing
     if spec.period_start is not None and spec.period_start > spec.period_end:
