@@ -264,6 +264,8 @@ VARIANTS = [
 
 # Records dated after as_of (2026-11-26 in acme): a mistyped month is no evidence (rules/dated.py)
 VARIANTS += [
+    Variant("PR1.2", "service-proposal-dated-ahead",
+            replace("services/research-gitlab.yaml", "decided_on: 2026-09-21}", "decided_on: 2026-12-21}")),
     Variant("PR3.3", "report-delivery-dated-ahead",
             replace("reporting/reports.yaml", "  delivered_on: 2026-11-04", "  delivered_on: 2026-12-04")),
     Variant("PR6.5", "access-review-dated-ahead",
