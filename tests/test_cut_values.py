@@ -444,3 +444,20 @@ def test_evidence_dated_ahead_is_no_better_than_none(base: str, field: Field, do
     better = [req for req, state in ahead.states.items() if state is State.SATISFIED and req in wanting]
     assert not better, (f"{'.'.join(map(str, field.loc))} of {doc_id} dated {AHEAD_DAYS} days after {as_of} leaves "
                         f"{better} satisfied; without it {[none.states[r].value for r in better]}")
+
+
+def test_a_role_assigned_from_a_later_day_is_not_held_yet(tmp_path: Path) -> None:
+    """An assignment whose ``since`` is after as_of is a planned handover: its holder does not hold the role yet,
+    so it neither counts as the SMS owner nor as a second one beside the present holder."""
+    root = Path(shutil.copytree(BASES / "uni-hpc", tmp_path / "uni-hpc"))
+    roles = root / "sms" / "governance" / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    owner = "    - {role: sms-owner, person: hdekker, since: 2024-01-01}\n"
+    assert owner in text
+    successor = owner.replace("hdekker, since: 2024-01-01", "agarcia, since: 2027-01-01")
+    roles.write_text(text.replace(owner, owner + successor), encoding="utf-8")
+    config = load_config(root)
+    assert [f.rule for f in check_sms(root, config, config.as_of or dt.date.today())[1].findings] == []
+    roles.write_text(text.replace(owner, owner.replace("2024-01-01", "2026-12-01")), encoding="utf-8")
+    found = [(f.rule, f.message) for f in check_sms(root, config, config.as_of or dt.date.today())[1].findings]
+    assert ("sms-owner-assigned", "no SMS owner is assigned as of 2026-10-01 (only hdekker from 2026-12-01)") in found

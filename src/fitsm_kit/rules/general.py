@@ -217,7 +217,10 @@ def exactly_one(ctx: Context, role: Role, process: ProcessCode | None, what: str
         return  # the assignment may be in one that could not be read or was cut out (reported there)
     if not found:
         anchor = next(iter(ctx.sms.of_kind("RoleAssignment")), None)
-        yield Problem(anchor, ("spec", "assignments") if anchor else (), f"no {what} is assigned")
+        later = ", ".join(f"{a.person} from {a.since}" for _, _, a in ctx.sms.assignments(upcoming=True)
+                          if a.role is role and a.process is process)
+        yield Problem(anchor, ("spec", "assignments") if anchor else (),
+                      f"no {what} is assigned" + (f" as of {ctx.as_of} (only {later})" if later else ""))
         return
     for doc, i, _ in found[1:]:
         yield Problem(doc, ("spec", "assignments", i), f"{len(found)} {what}s assigned; FitSM-3 asks for one")

@@ -146,12 +146,15 @@ class Sms:
 
         return self.memo(("referring", kinds, via), build).get(target, [])
 
-    def assignments(self) -> Iterator[tuple[Doc, int, Assignment]]:
-        """Every FitSM-3 role assignment, with its document and position in the list."""
+    def assignments(self, *, upcoming: bool = False) -> Iterator[tuple[Doc, int, Assignment]]:
+        """Every FitSM-3 role assignment in force as of ``as_of``, with its document and position in the list;
+        with ``upcoming``, those that start after it instead (``since`` a later day: a handover planned, whose
+        holder does not hold the role yet)."""
         for doc in self.of_kind("RoleAssignment"):
             assert isinstance(doc.model, RoleAssignment)
             for i, assignment in enumerate(doc.model.spec.assignments or ()):
-                yield doc, i, assignment
+                if (assignment.since is not None and assignment.since > self.as_of) == upcoming:
+                    yield doc, i, assignment
 
     def planned(self, kind: str, own: str | None = None) -> str | None:
         """The planned interval of documents or records of ``kind``.
