@@ -176,6 +176,12 @@ DATED_AHEAD = [
     Variant("GR6.2", "audit-dated-ahead", replace(RECORDS, "  date: 2026-09-15", "  date: 2026-12-15")),
     Variant("GR7.1", "nonconformity-dated-ahead",
             replace(RECORDS, "  raised_on: 2026-11-03", "  raised_on: 2026-12-03")),
+    Variant("GR2.4", "approval-dated-ahead",
+            replace("general/plans.yaml", "approved_on: 2026-01-26}", "approved_on: 2026-12-26}")),
+    Variant("GR3.1", "scope-dated-ahead", replace("general/scope.yaml", "stakeholder_analysis_reviewed: 2026-02-16",
+                                                  "stakeholder_analysis_reviewed: 2026-12-16")),
+    Variant("GR7.2", "improvement-dated-ahead",
+            replace(RECORDS, "decided_on: 2026-06-24}", "decided_on: 2026-12-24}")),
 ]
 
 VARIANTS = [
