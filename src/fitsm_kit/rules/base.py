@@ -83,7 +83,7 @@ class Context:
             self._hold(why)
         return why is not None
 
-    def judged(self, doc: Doc, *path: str | int, left_out: bool = False) -> bool:
+    def judged(self, doc: Doc, *path: str | int, left_out: bool = False, unknown: str | None = None) -> bool:
         """Whether the field at ``path`` of ``doc`` can be judged: False when validation cut it out as invalid,
         or when the caller found it ``left_out`` (a field its requirement asks for, reported there as missing).
 
@@ -94,12 +94,15 @@ class Context:
         does, so the rule's requirement is "no-evidence", never satisfied; the invalid value itself is reported
         under the requirement its field evidences. A field whose schema documents a default means it when left
         out: the caller passes ``left_out`` only for a field without one (an SLA's type, a record's date).
+        ``unknown`` says what is then not known, where that is not ``doc`` itself ("whether SMS owner X is
+        still active"): the note says so instead of "``doc`` was not checked".
         """
         cut = doc.incomplete(*path)
         if not cut and not left_out:
             return True
         state = "invalid" if cut else "left out"
-        self._hold(f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is {state}, so {doc.id} was not checked")
+        then = f"{unknown} is not known" if unknown else f"{doc.id} was not checked"
+        self._hold(f"{'.'.join(map(str, path))} of {doc.id} ({doc.path}) is {state}, so {then}")
         return False
 
     def _hold(self, why: str) -> None:

@@ -234,7 +234,8 @@ def inactive_holder(doc: Doc, ctx: Context, person_id: str, loc: tuple[str | int
     ``active`` cut out as invalid (``active: no`` is a string in YAML 1.2) reads as its default, true: whether
     the holder has left is not known, so the rule holds back rather than count them as active."""
     person = ctx.sms.get(person_id, "Person")
-    if person is not None and ctx.judged(person, "spec", "active") and not person.spec.active:
+    if person is not None and ctx.judged(person, "spec", "active", unknown=f"whether {role} {person_id} is still "
+                                         "active") and not person.spec.active:
         yield Problem(doc, loc, f"{role} {person_id} is no longer active", f"give the {role} role to an active person")
 
 
