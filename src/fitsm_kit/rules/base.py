@@ -118,7 +118,8 @@ class Context:
         result or goal was written, just invalid. False notes which (as :meth:`judged` does): the rule holds back.
         With ``naming`` and ``key``, an entry of the list at ``path`` cut for another of its fields counts only when
         its ``key`` as written may be ``naming``: anything but another string (an entry or key that is itself the
-        invalid value may be anything).
+        invalid value may be anything). A reference there that names nothing it expects (a typo or a placeholder,
+        reported as ``unresolved-reference``) counts too: it may be the one meant for what the rule looks for.
         """
         for doc in self.sms.with_cuts(*((kinds,) if isinstance(kinds, str) else kinds)):
             if where is not None and not where(doc):
@@ -138,6 +139,19 @@ class Context:
                     if isinstance(written, str) and written != naming:
                         continue  # it names something else
                 return self.judged(doc, *cut[:len(path) + 1])
+        return self.none_dangling(kinds, *path, where=where)
+
+    def none_dangling(self, kinds: str | tuple[str, ...], *path: str | int,
+                      where: Callable[[Doc], bool] | None = None) -> bool:
+        """Whether no document of ``kinds`` (those ``where`` accepts) has a reference at or below ``path`` that
+        names nothing it expects: a typo or a placeholder, reported as ``unresolved-reference``, may be the
+        reference meant for what a rule looks for. False notes which (as :meth:`judged` does)."""
+        for doc, ref in self.sms.dangling(*((kinds,) if isinstance(kinds, str) else kinds)):
+            if ref.loc[:len(path)] == path[:len(ref.loc)] and (where is None or where(doc)):
+                expected = " or ".join(ref.ref.kinds) or "document"
+                self._hold(f"{'.'.join(map(str, ref.loc))} of {doc.id} ({doc.path}) names {ref.target!r}, no "
+                           f"{expected} of the SMS: what it was meant to name was not checked")
+                return False
         return True
 
     def once(self, key: Hashable, build: Callable[[], T]) -> T:

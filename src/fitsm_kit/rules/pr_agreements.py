@@ -777,5 +777,7 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
         if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA") \
                 and ctx.once("parties known", lambda: all([_parties_known(a, ctx)
                                                             for a in ctx.sms.of_kind("OLA", "UA")])) \
-                and not cut:
+                and not cut and ctx.once("parties named", lambda: all([  # else a typo'd one may be meant
+                    ctx.none_dangling(("OLA", "UA"), "spec", part, where=lambda a: a.model.metadata.status
+                                      is Status.APPROVED) for part in (*SUPPORTING, "signatories")])):
             yield Problem(doc, loc, f"no OLA or UA in force with {supplier} supports this service")

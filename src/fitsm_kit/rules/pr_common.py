@@ -31,12 +31,18 @@ def complete(doc: Doc) -> bool:
 
 def coverage_known(sla: Doc, ctx: Context) -> bool:
     """Whether what an SLA covers can be told: its type (which has no default: left out, it is unknown), its
-    services and its catalogue are neither cut out nor left out. False notes why (:meth:`Context.judged`): a
-    cut type reads as no type, and a default SLA would look as if it covered nothing."""
+    services and its catalogue are neither cut out nor left out, and name what is in the SMS (so do its
+    catalogue's services). False notes why (:meth:`Context.judged`): a cut type reads as no type, and a default
+    SLA would look as if it covered nothing."""
     spec = sla.spec
     return ctx.once(("coverage_known", id(sla)), lambda: all([
         ctx.judged(sla, "spec", "type", left_out=spec.type is None), ctx.judged(sla, "spec", "services"),
-        ctx.judged(sla, "spec", "catalogue")]))
+        ctx.judged(sla, "spec", "catalogue"),
+        # a service or catalogue it names that is none of the SMS (a typo) may be the one meant
+        ctx.none_dangling("SLA", "spec", "services", where=lambda s: s is sla),
+        ctx.none_dangling("SLA", "spec", "catalogue", where=lambda s: s is sla),
+        spec.catalogue is None or ctx.none_dangling("ServiceCatalogue", "spec", "services",
+                                                    where=lambda c: c.id == spec.catalogue)]))
 
 
 def targets_known(agreement: Doc, ctx: Context) -> bool:

@@ -123,6 +123,23 @@ class Sms:
         files = sorted({f for kind, found in self.unnamed.items() if not kinds or kind in kinds for f in found})
         return f"{doc_id!r} may be in {', '.join(files)}, which could not be read" if files else None
 
+    def dangling(self, *kinds: str) -> list[tuple[Doc, Reference]]:
+        """The references in documents of ``kinds`` that name nothing of the kind they expect (a typo, a
+        placeholder); not those whose target may be in a document that could not be read."""
+
+        def build() -> dict[str, list[tuple[Doc, Reference]]]:
+            found: dict[str, list[tuple[Doc, Reference]]] = {}
+            for doc in self.docs:
+                for ref in references(doc.model):
+                    target = self.by_id.get(ref.target)
+                    if (target is None or (ref.ref.kinds and target.kind not in ref.ref.kinds)) \
+                            and self.maybe_unread(ref.target, *ref.ref.kinds) is None:
+                        found.setdefault(doc.kind, []).append((doc, ref))
+            return found
+
+        built = self.memo("dangling", build)
+        return [pair for kind in kinds for pair in built.get(kind, [])]
+
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()`` once for these documents: rules run per document, so a lookup is built once per check.
 
