@@ -24,6 +24,9 @@ from fitsm_kit.sms.index import Doc, Reference, references
 from fitsm_kit.sms.loader import Pos, YList, YMap
 
 BASES = Path(__file__).resolve().parent / "conformity" / "sms"
+# rules that say a document is missing something another refers to: never for a typo in the reference itself
+LOOKS_FOR = ("supplier-evaluated", "sla-evaluated", "supporting-agreement-evaluated", "report-delivered",
+             "service-review-recent", "live-service-in-catalogue", "live-service-has-sla", "service-suppliers-covered")
 
 
 def check(root: Path) -> tuple[dict[str, Doc], list[Finding]]:
@@ -75,6 +78,8 @@ def test_a_typo_in_a_reference_is_reported_only_where_it_is(base: str, tmp_path:
         _, found = check(root)
         new = [f for f in found if (f.rule, f.document, f.message) not in before]
         assert "unresolved-reference" in [f.rule for f in new if f.document == doc.id], (doc.id, ref.loc)
+        # besides the typo, only what holds whatever it was meant to name: on the document itself, a rule that
+        # reads the name as written ("approved by X, who is not the SMS owner") says what the document says
         elsewhere += [f"{doc.id} {'.'.join(map(str, ref.loc))}: {f.rule} on {f.document}: {f.message}"
-                      for f in new if f.document != doc.id]
+                      for f in new if f.document != doc.id or f.rule in LOOKS_FOR]
     assert elsewhere == []

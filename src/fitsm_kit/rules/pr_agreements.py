@@ -773,8 +773,9 @@ def service_suppliers_covered(doc: Doc, ctx: Context) -> Iterator[Problem]:
            and not all(ctx.judged(a, "spec", part) for part in AGREED + SUPPORTING)]
     for supplier, loc in places.items():
         # an OLA / UA that could not be read, whose parties or services are not known, or with a part it agrees
-        # cut out, may be the one
+        # cut out, may be the one; a supplier that names no Supplier (a typo) is that one finding
         if supplier not in exempt and supplier not in agreed and ctx.all_read("OLA", "UA") \
+                and ctx.none_dangling("Service", *loc, where=lambda s: s is doc) \
                 and ctx.once("parties known", lambda: all([_parties_known(a, ctx)
                                                             for a in ctx.sms.of_kind("OLA", "UA")])) \
                 and not cut and ctx.once("parties named", lambda: all([  # else a typo'd one may be meant

@@ -241,8 +241,10 @@ def supplier_evaluated(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     unread = [b for b, e in zip(last.spec.basis, basis, strict=True)
               if e is None and ctx.unread_id(b, "AgreementEvaluation")]
-    # else what could not be read, or an evaluation whose agreement was cut out, may be an evaluation of one of them
-    if not unread and ctx.all_read("OLA", "UA") and ctx.none_cut("AgreementEvaluation", "spec", "agreement"):
+    # else what could not be read, an evaluation whose agreement was cut out, or a basis entry that names no
+    # evaluation (a typo), may be an evaluation of one of them
+    if not unread and ctx.all_read("OLA", "UA") and ctx.none_cut("AgreementEvaluation", "spec", "agreement") \
+            and ctx.none_dangling("SupplierEvaluation", "spec", "basis", where=lambda e: e is last):
         yield Problem(last, ("spec", "basis"), f"evaluation of {doc.id} draws on no evaluation of its agreements "
                       f"({', '.join(sorted(agreements))})",
                       "list the AgreementEvaluations of the supplier's OLAs / UAs under spec.basis")
