@@ -123,18 +123,31 @@ class Sms:
         files = sorted({f for kind, found in self.unnamed.items() if not kinds or kind in kinds for f in found})
         return f"{doc_id!r} may be in {', '.join(files)}, which could not be read" if files else None
 
+    def unresolved(self) -> list[tuple[Doc, Reference, Doc | None]]:
+        """Every reference that names no document of the kind it expects, with the document it names (None:
+        none), found once per check: the check reports them (:mod:`fitsm_kit.engine.references`) and rules ask
+        about them (:meth:`dangling`)."""
+
+        def build() -> list[tuple[Doc, Reference, Doc | None]]:
+            found = []
+            for doc in self.docs:
+                for ref in references(doc.model):
+                    target = self.by_id.get(ref.target)
+                    if target is None or (ref.ref.kinds and target.kind not in ref.ref.kinds):
+                        found.append((doc, ref, target))
+            return found
+
+        return self.memo("unresolved", build)
+
     def dangling(self, *kinds: str) -> list[tuple[Doc, Reference]]:
         """The references in documents of ``kinds`` that name nothing of the kind they expect (a typo, a
         placeholder); not those whose target may be in a document that could not be read."""
 
         def build() -> dict[str, list[tuple[Doc, Reference]]]:
             found: dict[str, list[tuple[Doc, Reference]]] = {}
-            for doc in self.docs:
-                for ref in references(doc.model):
-                    target = self.by_id.get(ref.target)
-                    if (target is None or (ref.ref.kinds and target.kind not in ref.ref.kinds)) \
-                            and self.maybe_unread(ref.target, *ref.ref.kinds) is None:
-                        found.setdefault(doc.kind, []).append((doc, ref))
+            for doc, ref, _ in self.unresolved():
+                if self.maybe_unread(ref.target, *ref.ref.kinds) is None:
+                    found.setdefault(doc.kind, []).append((doc, ref))
             return found
 
         built = self.memo("dangling", build)
